@@ -1,0 +1,96 @@
+// Structural checks on the bundled spec: OpenAPI 3.1 meta-schema, SSE modelling, error responses, headers and
+// freshness of generated/.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import bundle from "../../generated/openapi.json" with { type: "json" };
+
+type JsonObject = { [key: string]: unknown };
+const spec = bundle as unknown as {
+  openapi: string;
+  paths: Record<string, Record<string, JsonObject>>;
+  components: Record<string, Record<string, JsonObject>>;
+};
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+const refOf = (node: unknown): string | undefined =>
+  node && typeof node === "object" && typeof (node as JsonObject).$ref === "string" ? ((node as JsonObject).$ref as string) : undefined;
+function deref(node: unknown): JsonObject {
+  let cur = node as JsonObject;
+  for (let ref = refOf(cur); ref; ref = refOf(cur)) {
+    const parts = ref.replace(/^#\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    cur = parts.reduce<unknown>((o, k) => (o as JsonObject | undefined)?.[k], spec) as JsonObject;
+    if (!cur) throw new Error(`unresolved ${ref}`);
+  }
+  return cur;
+}
+
+const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+  Object.entries(item)
+    .filter(([method]) => ["get", "put", "post", "delete", "patch", "options", "head", "trace"].includes(method))
+    .map(([method, op]) => ({ id: String(op.operationId ?? `${method} ${path}`), op })),
+);
+const responsesOf = (op: JsonObject) => Object.entries((op.responses ?? {}) as JsonObject);
+
+describe("bundled spec", () => {
+  test("validates against the OpenAPI 3.1 meta-schema", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(bundle as unknown as Record<string, unknown>);
+    expect(validator.version).toBe("3.1");
+    expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  test("has both operations", () => {
+    expect(operations.map((o) => o.id).sort()).toEqual(["createChatCompletion", "createCompletion"]);
+  });
+
+  test.each(operations.map((o) => [o.id, o.op] as const))("%s: text/event-stream names its chunk schema via contentSchema", (_id, op) => {
+    const media = (deref((op.responses as JsonObject)["200"]).content as JsonObject)["text/event-stream"] as JsonObject | undefined;
+    expect(media, "200 has a text/event-stream media type").toBeTruthy();
+    const stream = deref(media!.schema);
+    expect(stream.type).toBe("string");
+    expect(stream.contentMediaType).toBe("text/event-stream");
+    expect(stream["x-sse-terminator"]).toBe("[DONE]");
+    const ref = refOf(stream.contentSchema);
+    expect(ref).toMatch(/^#\/components\/schemas\/[A-Za-z0-9]+$/);
+    const chunk = deref(stream.contentSchema);
+    expect(chunk.type).toBe("object");
+    expect(Object.keys(chunk.properties as JsonObject)).toEqual(expect.arrayContaining(["choices", "usage", "error"]));
+  });
+
+  test.each(operations.map((o) => [o.id, o.op] as const))("%s: every 4xx/5xx response is an ErrorResponse", (_id, op) => {
+    const errors = responsesOf(op).filter(([status]) => /^[45]/.test(status));
+    expect(errors.map(([s]) => s)).toEqual(
+      expect.arrayContaining(["400", "401", "402", "403", "404", "408", "413", "422", "429", "500", "502", "503", "524", "529"]),
+    );
+    for (const [status, resp] of errors) {
+      const content = deref(resp).content as JsonObject;
+      expect(Object.keys(content), status).toEqual(["application/json"]);
+      expect(refOf((content["application/json"] as JsonObject).schema), status).toBe("#/components/schemas/ErrorResponse");
+      const examples = (content["application/json"] as JsonObject).examples as JsonObject;
+      expect(Object.keys(examples ?? {}).length, `${status} has a named example`).toBeGreaterThan(0);
+    }
+  });
+
+  test.each(operations.map((o) => [o.id, o.op] as const))("%s: 429 and 503 declare Retry-After", (_id, op) => {
+    for (const status of ["429", "503"]) {
+      const headers = (deref((op.responses as JsonObject)[status]).headers ?? {}) as JsonObject;
+      expect(Object.keys(headers), status).toContain("Retry-After");
+      expect(deref(headers["Retry-After"]).schema).toBeTruthy();
+    }
+    const headers429 = deref((op.responses as JsonObject)["429"]).headers as JsonObject;
+    expect(Object.keys(headers429)).toEqual(expect.arrayContaining(["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]));
+  });
+
+  test.each(operations.map((o) => [o.id, o.op] as const))("%s: 200 declares X-Generation-Id", (_id, op) => {
+    const headers = (deref((op.responses as JsonObject)["200"]).headers ?? {}) as JsonObject;
+    expect(Object.keys(headers)).toContain("X-Generation-Id");
+  });
+
+  test("generated/ is fresh", () => {
+    const r = spawnSync(process.execPath, ["scripts/generate.mjs", "--check"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  }, 150_000);
+});
