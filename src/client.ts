@@ -1,0 +1,321 @@
+/**
+ * `createOpenRouterClient()`: typed calls for POST /completions and POST /chat/completions with auth,
+ * attribution headers, streaming, typed errors, retries and timeouts. Built on openapi-fetch (`client.raw`).
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import {
+  AbortError,
+  ConnectionError,
+  InBandError,
+  InvalidResponseError,
+  OpenRouterError,
+  StreamTruncatedError,
+  TimeoutError,
+  ValidationError,
+  errorFromResponse,
+  snippet,
+} from "./errors";
+import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from "./retry";
+import { Stream, type StreamControl } from "./streaming";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  Completion,
+  CompletionChunk,
+  CompletionCreateParamsNonStreaming,
+  CompletionCreateParamsStreaming,
+  CreateChatCompletionRequest,
+  CreateCompletionRequest,
+  paths,
+} from "./types";
+import type { ClientValidator, ClientViolation, ValidateMode, ViolationSite } from "./validate";
+
+export const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
+
+export interface ClientOptions {
+  /** OpenRouter API key, sent as `Authorization: Bearer <key>`. Never copied into errors. */
+  apiKey?: string | undefined;
+  /** Default `https://openrouter.ai/api/v1`. */
+  baseUrl?: string | undefined;
+  /** Your app's URL, sent as `HTTP-Referer` (app attribution). */
+  appUrl?: string | undefined;
+  /** Your app's name, sent as `X-OpenRouter-Title` and the legacy `X-Title`. Must be a valid header value (ASCII). */
+  appTitle?: string | undefined;
+  /** Extra headers for every request; they override the defaults (names are case-insensitive). */
+  headers?: HeadersInit | undefined;
+  /** Custom fetch (default: `globalThis.fetch`, looked up per call). */
+  fetch?: typeof fetch | undefined;
+  /**
+   * Per-attempt limit, ms (default 600 000). JSON: until the body is read. Streams: until the response headers
+   * arrive, then the longest allowed silence between two network reads (idle timeout).
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * Overall deadline, ms, covering every attempt and every backoff wait (default: equal to `timeoutMs`, so retries
+   * never multiply the wait). For streams it ends when the stream is returned (headers received).
+   */
+  totalTimeoutMs?: number | undefined;
+  /** Retries after the first attempt (default 2). 0 disables retries. */
+  maxRetries?: number | undefined;
+  /** First backoff, ms (default 500); doubles per retry up to `retryMaxDelayMs` (default 8000), minus ≤25% jitter. */
+  retryInitialDelayMs?: number | undefined;
+  retryMaxDelayMs?: number | undefined;
+  /** openapi-fetch middleware, applied in order to every request (typed calls and `raw`). */
+  middleware?: Middleware[] | undefined;
+  /** Validation mode (default "off"); needs `validator`. */
+  validate?: ValidateMode | undefined;
+  /** Validator, e.g. `createClientValidator()` from `openrouter-contract/conformance`. */
+  validator?: ClientValidator | undefined;
+  /** Receives non-fatal violations (default `console.warn`). */
+  onViolation?: ((violations: ClientViolation[], site: ViolationSite, operationId: string) => void) | undefined;
+  /**
+   * What to do with a 200 JSON body reporting a failed generation (`finish_reason: "error"` + `choices[].error`,
+   * or a top-level `error`): "throw" (default) throws `InBandError` (the full body is on `err.body`);
+   * "return" returns the body unchanged.
+   */
+  inBandErrors?: "throw" | "return" | undefined;
+  /** Max characters of one SSE line/event (default 16 MiB). Larger -> `InvalidResponseError`. */
+  maxLineLength?: number | undefined;
+}
+
+export interface RequestOptions {
+  /** Cancels the call at any point: before the response, during a backoff wait, mid-stream. */
+  signal?: AbortSignal | null | undefined;
+  /** Extra headers for this call (override client headers). */
+  headers?: HeadersInit | undefined;
+  timeoutMs?: number | undefined;
+  totalTimeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+  inBandErrors?: "throw" | "return" | undefined;
+}
+
+export interface ChatCompletionsResource {
+  /** `POST /chat/completions`. With `stream: true` resolves to a `Stream` of chunks once the headers arrive. */
+  create(body: ChatCompletionCreateParamsStreaming, options?: RequestOptions): Promise<Stream<ChatCompletionChunk>>;
+  create(body: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<ChatCompletion>;
+  create(body: CreateChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion | Stream<ChatCompletionChunk>>;
+}
+
+export interface CompletionsResource {
+  /** `POST /completions` (legacy text completions). With `stream: true` resolves to a `Stream` of chunks. */
+  create(body: CompletionCreateParamsStreaming, options?: RequestOptions): Promise<Stream<CompletionChunk>>;
+  create(body: CompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<Completion>;
+  create(body: CreateCompletionRequest, options?: RequestOptions): Promise<Completion | Stream<CompletionChunk>>;
+}
+
+export interface OpenRouterClient {
+  chat: { completions: ChatCompletionsResource };
+  completions: CompletionsResource;
+  /** The underlying openapi-fetch client (`{ data, error, response }` results), with the same auth headers. */
+  raw: Client<paths, "application/json">;
+}
+
+const REDACTED = "[REDACTED]";
+
+function toRecord(target: Record<string, string>, init: HeadersInit | undefined): Record<string, string> {
+  if (init) new Headers(init).forEach((v, k) => void (target[k] = v));
+  return target;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function inBandError(data: any, status: number, generationId: string | undefined): InBandError | undefined {
+  const choices = data.choices;
+  if (Array.isArray(choices)) {
+    for (const c of choices) {
+      if (c && (c.finish_reason === "error" || (c.error && typeof c.error === "object"))) {
+        const e = c.error ?? {};
+        const content = c.message ? c.message.content : c.text;
+        return new InBandError(`Generation failed${e.code === undefined ? "" : ` (${e.code})`}: ${e.message ?? "finish_reason: error"}`, {
+          status, code: e.code, metadata: e.metadata, generationId, body: data, partialContent: typeof content === "string" ? content : "",
+        });
+      }
+    }
+    return undefined;
+  }
+  const e = data.error;
+  if (e && typeof e === "object") {
+    return new InBandError(`Generation failed${e.code === undefined ? "" : ` (${e.code})`}: ${e.message ?? "error"}`, { status, code: e.code, metadata: e.metadata, generationId, body: data });
+  }
+  return undefined;
+}
+
+export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterClient {
+  const {
+    apiKey,
+    appUrl,
+    appTitle,
+    timeoutMs = 600_000,
+    totalTimeoutMs,
+    maxRetries = 2,
+    retryInitialDelayMs = 500,
+    retryMaxDelayMs = 8000,
+    middleware,
+    validate = "off",
+    validator,
+    onViolation,
+    inBandErrors = "throw",
+    maxLineLength = 16 * 1024 * 1024,
+  } = options;
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  const userFetch = options.fetch;
+  const doFetch: typeof fetch = (input, init) => (userFetch ?? globalThis.fetch)(input, init);
+
+  const common: Record<string, string> = {};
+  if (apiKey) common.authorization = `Bearer ${apiKey}`;
+  if (appUrl) common["http-referer"] = appUrl;
+  if (appTitle) common["x-title"] = common["x-openrouter-title"] = appTitle;
+  toRecord(common, options.headers);
+  const jsonHeaders = { "content-type": "application/json", accept: "application/json", ...common };
+  const sseHeaders = { "content-type": "application/json", accept: "text/event-stream", ...common };
+
+  const raw = createClient<paths, "application/json">({ baseUrl, headers: common, fetch: (req: Request) => doFetch(req) });
+  const viaRaw = !!middleware?.length;
+  if (viaRaw) raw.use(...middleware!);
+  const checking = validate !== "off" && !!validator;
+
+  /** Scrubs the API key out of server-provided text and bodies (error path only). */
+  const redact = <T>(v: T): T => {
+    if (!apiKey || v === undefined) return v;
+    if (typeof v === "string") return (v.includes(apiKey) ? v.split(apiKey).join(REDACTED) : v) as T;
+    const s = JSON.stringify(v);
+    return s !== undefined && s.includes(apiKey) ? JSON.parse(s.split(apiKey).join(REDACTED)) : v;
+  };
+  const safeCause = (e: unknown): unknown => {
+    if (!apiKey) return e;
+    const s = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
+    return s.includes(apiKey) ? REDACTED : e;
+  };
+
+  const check = (site: ViolationSite, opId: string, violations: ClientViolation[]) => {
+    if (!violations.length) return;
+    if (validate === "strict") {
+      const errs = violations.filter((v) => v.severity === "error");
+      if (errs.length) {
+        throw new ValidationError(`${opId} ${site} violates the contract: ${errs.map((v) => `${v.instancePath || "/"} ${v.message}`).join("; ")}`, violations);
+      }
+    }
+    (onViolation ?? ((v, s, o) => console.warn(`[openrouter-contract] ${o} ${s}:`, v)))(violations, site, opId);
+  };
+
+  async function send(path: "/completions" | "/chat/completions", opId: string, body: any, o: RequestOptions | undefined, stream: boolean): Promise<any> {
+    const signal = o?.signal;
+    const aborted = () => new AbortError("Request aborted", { cause: signal?.reason });
+    if (signal?.aborted) throw aborted();
+    if (checking) check("request", opId, validator!.validateRequest(opId, body));
+    const payload = JSON.stringify(body);
+    const headers = o?.headers ? toRecord({ ...(stream ? sseHeaders : jsonHeaders) }, o.headers) : stream ? sseHeaders : jsonHeaders;
+    const attemptMs = o?.timeoutMs ?? timeoutMs;
+    const totalMs = o?.totalTimeoutMs ?? totalTimeoutMs ?? attemptMs;
+    const retries = o?.maxRetries ?? maxRetries;
+    const inBand = o?.inBandErrors ?? inBandErrors;
+    const url = baseUrl + path;
+    const deadline = Date.now() + totalMs;
+
+    for (let attempt = 0; ; attempt++) {
+      const limit = Math.min(attemptMs, deadline - Date.now());
+      const ac = new AbortController();
+      /** 0 none, 1 attempt timeout, 2 overall deadline, 3 caller abort, 4 stream idle timeout */
+      let why = 0;
+      const timer = limit < 2 ** 31 ? setTimeout(() => ((why = limit < attemptMs ? 2 : 1), ac.abort()), limit) : undefined;
+      const onAbort = () => ((why = 3), ac.abort());
+      signal?.addEventListener("abort", onAbort);
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      let err: OpenRouterError;
+      try {
+        let res: Response;
+        let errBody: unknown;
+        if (viaRaw) {
+          const r = await (raw as any).POST(path, { body: payload, bodySerializer: (b: string) => b, headers, signal: ac.signal, parseAs: "stream" });
+          res = r.response;
+          errBody = r.error;
+        } else {
+          res = await doFetch(url, { method: "POST", headers, body: payload, signal: ac.signal });
+        }
+        const generationId = res.headers.get("x-generation-id") ?? undefined;
+        if (!res.ok) {
+          if (!viaRaw) errBody = parseJson(await res.text());
+          cleanup();
+          err = errorFromResponse(res.status, redact(errBody), generationId, parseRetryAfter(res.headers));
+          if (!isRetryableStatus(res.status)) throw err;
+        } else if (stream && !res.headers.get("content-type")?.includes("json")) {
+          clearTimeout(timer);
+          if (checking) check("response", opId, validator!.validateResponse(opId, res.status, res.headers.get("content-type") ?? "", undefined));
+          const ctl: StreamControl = {
+            abort: (idle) => {
+              if (idle) why = 4;
+              ac.abort();
+            },
+            done: cleanup,
+            readError: (e, partialContent, gid) =>
+              why === 3
+                ? aborted()
+                : why === 4
+                  ? new TimeoutError(`No stream data for ${attemptMs} ms (timeoutMs)`, { status: res.status, generationId: gid })
+                  : new StreamTruncatedError(`Connection lost mid-stream: ${redact(String((e as Error)?.message ?? e))}`, { status: res.status, generationId: gid, partialContent, cause: safeCause(e) }),
+            idleTimeoutMs: attemptMs,
+            maxLineLength,
+            onChunk: checking ? (c) => check("chunk", opId, validator!.validateChunk(opId, c)) : undefined,
+          };
+          return new Stream(res, ctl);
+        } else {
+          const text = await res.text();
+          cleanup();
+          if (!text) throw new InvalidResponseError(`Empty response body (HTTP ${res.status})`, { status: res.status, generationId });
+          let data: any;
+          try {
+            data = JSON.parse(text);
+          } catch {
+            throw new InvalidResponseError(`Response body is not JSON (HTTP ${res.status}): ${snippet(redact(text))}`, { status: res.status, generationId, body: redact(text.slice(0, 2048)) });
+          }
+          if (checking) check("response", opId, validator!.validateResponse(opId, res.status, res.headers.get("content-type") ?? "", data));
+          if (data === null || typeof data !== "object") {
+            throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${res.status})`, { status: res.status, generationId, body: redact(data) });
+          }
+          if (inBand === "throw" || stream) {
+            const gid = generationId ?? (typeof data.id === "string" ? data.id : undefined);
+            const e = inBandError(data, res.status, gid) && inBandError(redact(data), res.status, gid);
+            if (e) throw e;
+          }
+          if (stream) throw new InvalidResponseError(`Expected text/event-stream, got ${res.headers.get("content-type")}`, { status: res.status, generationId, body: redact(data) });
+          return data;
+        }
+      } catch (e) {
+        cleanup();
+        if (e instanceof OpenRouterError) throw e;
+        if (why === 3) throw aborted();
+        err =
+          why === 1 || why === 2
+            ? new TimeoutError(why === 1 ? `Attempt timed out after ${attemptMs} ms (timeoutMs)` : `Deadline of ${totalMs} ms exceeded (totalTimeoutMs)`, { cause: safeCause(e) })
+            : new ConnectionError(`Connection error: ${redact(String((e as Error)?.message ?? e))}`, { cause: safeCause(e) });
+        if (why === 2) throw err;
+      }
+      // Retryable failure: wait (server hint or backoff) unless retries or time ran out.
+      if (attempt >= retries) throw err;
+      const wait = err.retryAfterMs ?? backoffDelay(attempt, retryInitialDelayMs, retryMaxDelayMs);
+      if (Date.now() + wait >= deadline) throw err;
+      try {
+        await sleep(wait, signal);
+      } catch {
+        throw aborted();
+      }
+    }
+  }
+
+  return {
+    chat: { completions: { create: (body: any, o?: RequestOptions) => send("/chat/completions", "createChatCompletion", body, o, body?.stream === true) } as ChatCompletionsResource },
+    completions: { create: ((body: any, o?: RequestOptions) => send("/completions", "createCompletion", body, o, body?.stream === true)) } as CompletionsResource,
+    raw,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Typed errors. Every error thrown by the client is an `OpenRouterError`.
+ *
+ * Security: errors never hold the Request, the request headers or the client options, so the API key cannot
+ * leak through `message`, `stack`, `util.inspect` or `JSON.stringify`. Server-provided text (bodies, messages)
+ * is scrubbed of the API key before it is stored (see `redact` in client.ts).
+ */
+
+export interface OpenRouterErrorInit {
+  status?: number | undefined;
+  code?: number | string | undefined;
+  metadata?: unknown;
+  generationId?: string | undefined;
+  body?: unknown;
+  retryAfterMs?: number | undefined;
+  partialContent?: string | undefined;
+  cause?: unknown;
+}
+
+export class OpenRouterError extends Error {
+  /** HTTP status of the response (200 for in-band and mid-stream errors); undefined without a response. */
+  status: number | undefined;
+  /** `error.code` from the body: an integer (HTTP-like) or a string (e.g. "server_error"). */
+  code: number | string | undefined;
+  /** `error.metadata` from the body (provider, moderation, availability details). */
+  metadata: unknown;
+  /** `X-Generation-Id` header, or the body/chunk `id`. */
+  generationId: string | undefined;
+  /** Parsed error body (JSON), a text snippet for non-JSON bodies, or the error chunk for stream errors. */
+  body: unknown;
+  /** Server-requested delay before retrying (Retry-After / retry-after-ms), when present. */
+  retryAfterMs: number | undefined;
+  constructor(message: string, init: OpenRouterErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.code = init.code;
+    this.metadata = init.metadata;
+    this.generationId = init.generationId;
+    this.body = init.body;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, status: this.status, code: this.code, metadata: this.metadata, generationId: this.generationId, body: this.body };
+  }
+}
+
+/** 400: invalid or missing parameters, unknown model, context too long. */
+export class BadRequestError extends OpenRouterError {}
+/** 401: missing, invalid or disabled API key. */
+export class AuthenticationError extends OpenRouterError {}
+/** 402: insufficient credits. */
+export class PaymentRequiredError extends OpenRouterError {}
+/** 403: permission denied, guardrail or moderation block, region restriction. */
+export class PermissionDeniedError extends OpenRouterError {}
+/** 404: no endpoint for the model under the given preferences. */
+export class NotFoundError extends OpenRouterError {}
+/** 408: request timed out server-side (retried). */
+export class RequestTimeoutError extends OpenRouterError {}
+/** 409: conflict (retried). */
+export class ConflictError extends OpenRouterError {}
+/** 413: payload too large. */
+export class PayloadTooLargeError extends OpenRouterError {}
+/** 422: unprocessable entity. */
+export class UnprocessableEntityError extends OpenRouterError {}
+/** 429: rate limited (retried; honours Retry-After). */
+export class RateLimitError extends OpenRouterError {}
+/** 5xx, including 502 (provider error), 503 (no provider / overloaded), 524 (edge timeout), 529 (overloaded). */
+export class ServerError extends OpenRouterError {}
+
+/** Network failure before or while receiving the response (DNS, refused, reset). `cause` has the fetch error. */
+export class ConnectionError extends OpenRouterError {}
+/** A stream ended (cleanly or by a connection reset) before `data: [DONE]`. Keeps `partialContent`. */
+export class StreamTruncatedError extends ConnectionError {
+  partialContent: string;
+  constructor(message: string, init: OpenRouterErrorInit = {}) {
+    super(message, init);
+    this.partialContent = init.partialContent ?? "";
+  }
+}
+/** `timeoutMs` (per attempt / stream idle) or `totalTimeoutMs` (overall deadline) elapsed. */
+export class TimeoutError extends OpenRouterError {}
+/** The caller's AbortSignal fired. `cause` is `signal.reason`. */
+export class AbortError extends OpenRouterError {}
+/** A 200 response that is not a valid body: empty, not JSON, not SSE, undecodable SSE data, oversized SSE line. */
+export class InvalidResponseError extends OpenRouterError {}
+/**
+ * A 200 JSON response that reports a failed generation: `choices[].finish_reason: "error"` with
+ * `choices[].error`, or a top-level `error` object. `body` is the full response (partial content included).
+ */
+export class InBandError extends OpenRouterError {
+  partialContent: string;
+  constructor(message: string, init: OpenRouterErrorInit = {}) {
+    super(message, init);
+    this.partialContent = init.partialContent ?? "";
+  }
+}
+/** A mid-stream error chunk (top-level `error`, `finish_reason: "error"`). Keeps `partialContent` and the id. */
+export class StreamError extends OpenRouterError {
+  partialContent: string;
+  constructor(message: string, init: OpenRouterErrorInit = {}) {
+    super(message, init);
+    this.partialContent = init.partialContent ?? "";
+  }
+}
+/** `validate: "strict"` and the injected validator reported errors. */
+export class ValidationError extends OpenRouterError {
+  violations: ReadonlyArray<{ instancePath: string; message: string; severity: string; check: string }>;
+  constructor(message: string, violations: ValidationError["violations"], init: OpenRouterErrorInit = {}) {
+    super(message, init);
+    this.violations = violations;
+  }
+}
+
+// Names live on the prototypes (set before any instance exists, so `stack` starts with the right name)
+// and are string literals, so they survive minification.
+const names: Array<[{ prototype: Error }, string]> = [
+  [OpenRouterError, "OpenRouterError"], [BadRequestError, "BadRequestError"], [AuthenticationError, "AuthenticationError"],
+  [PaymentRequiredError, "PaymentRequiredError"], [PermissionDeniedError, "PermissionDeniedError"],
+  [NotFoundError, "NotFoundError"], [RequestTimeoutError, "RequestTimeoutError"], [ConflictError, "ConflictError"],
+  [PayloadTooLargeError, "PayloadTooLargeError"], [UnprocessableEntityError, "UnprocessableEntityError"],
+  [RateLimitError, "RateLimitError"], [ServerError, "ServerError"], [ConnectionError, "ConnectionError"],
+  [StreamTruncatedError, "StreamTruncatedError"], [TimeoutError, "TimeoutError"], [AbortError, "AbortError"],
+  [InvalidResponseError, "InvalidResponseError"], [InBandError, "InBandError"], [StreamError, "StreamError"],
+  [ValidationError, "ValidationError"],
+];
+for (const [C, n] of names) C.prototype.name = n;
+
+const byStatus: Record<number, typeof OpenRouterError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  402: PaymentRequiredError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  408: RequestTimeoutError,
+  409: ConflictError,
+  413: PayloadTooLargeError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
+
+/** The error class used for an HTTP status (`OpenRouterError` for unmapped 4xx such as 412). */
+export function errorClassForStatus(status: number): typeof OpenRouterError {
+  return byStatus[status] ?? (status >= 500 ? ServerError : OpenRouterError);
+}
+
+/** Short, single-line excerpt of a non-JSON body (e.g. an HTML 502 page) for error messages. */
+export function snippet(text: string, max = 200): string {
+  const s = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  return s.length > max ? s.slice(0, max) + "…" : s;
+}
+
+/** Builds the typed error for a non-2xx response body (parsed JSON or raw text). */
+export function errorFromResponse(status: number, body: unknown, generationId: string | undefined, retryAfterMs?: number): OpenRouterError {
+  const e = body !== null && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
+  const obj = e !== null && typeof e === "object" ? (e as { code?: unknown; message?: unknown; metadata?: unknown }) : undefined;
+  const code = obj && (typeof obj.code === "number" || typeof obj.code === "string") ? obj.code : undefined;
+  let msg: string;
+  if (obj && typeof obj.message === "string") msg = obj.message;
+  else if (typeof body === "string" && body) msg = snippet(body);
+  else if (typeof e === "string") msg = e;
+  else msg = "HTTP error with no message";
+  const Cls = errorClassForStatus(status);
+  return new Cls(`${status} ${msg}`, {
+    status,
+    code,
+    metadata: obj?.metadata,
+    generationId: generationId ?? (typeof (body as { id?: unknown })?.id === "string" ? (body as { id: string }).id : undefined),
+    body: typeof body === "string" && body.length > 2048 ? body.slice(0, 2048) : body,
+    retryAfterMs,
+  });
+}

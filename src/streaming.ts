@@ -1,0 +1,177 @@
+/**
+ * SSE -> AsyncIterable of parsed `data:` payloads, with eventsource-parser 3 (TextDecoder + createParser).
+ *
+ * - Comments (`: OPENROUTER PROCESSING`) and unknown fields are ignored, as the SSE spec says.
+ * - `data: [DONE]` ends the iteration. A body that ends without it throws `StreamTruncatedError`.
+ * - A chunk with a top-level `error` (or a choice with `finish_reason: "error"`) throws `StreamError`
+ *   carrying the partial content, the error code (integer or string) and the generation id.
+ * - `data:` that is not JSON throws `InvalidResponseError`; so does a line longer than `maxLineLength`.
+ * - `break`/`return()` or `abort()` cancels the HTTP body. A Stream can be iterated once.
+ */
+import { createParser, type EventSourceParser } from "eventsource-parser";
+import { InvalidResponseError, StreamError, StreamTruncatedError, type OpenRouterError } from "./errors";
+
+/** Hooks the client passes to a Stream (timers, abort, error mapping). */
+export interface StreamControl {
+  /** Abort the underlying fetch. `idle` = the per-read idle timeout fired. */
+  abort(idle?: boolean): void;
+  /** Called exactly once when the stream settles (done, error, break): release timers and listeners. */
+  done(): void;
+  /** Turn a body-read failure into a typed error (abort, idle timeout, connection loss). */
+  readError(err: unknown, partialContent: string, generationId: string | undefined): OpenRouterError;
+  /** Max silence between two network reads, ms (0 or Infinity = none). */
+  idleTimeoutMs: number;
+  /** Max characters buffered for one SSE line/event before giving up. */
+  maxLineLength: number;
+  /** Called with each parsed chunk (validation hook). */
+  onChunk?: ((chunk: unknown) => void) | undefined;
+}
+
+const noop = () => {};
+
+export class Stream<T> implements AsyncIterableIterator<T> {
+  /** The HTTP response (status, headers); its body is being consumed by this stream. */
+  readonly response: Response;
+  /** `X-Generation-Id`, else the `id` of the first chunk. */
+  generationId: string | undefined;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #ctl: StreamControl;
+  #decoder = new TextDecoder();
+  #parser: EventSourceParser;
+  #queue: string[] = [];
+  #qi = 0;
+  #parts: string[] = [];
+  /** 0 open, 1 body ended (EOF), 2 settled */
+  #state = 0;
+  #used = false;
+  #overflow = false;
+
+  constructor(response: Response, ctl: StreamControl) {
+    this.response = response;
+    this.#ctl = ctl;
+    this.generationId = response.headers.get("x-generation-id") ?? undefined;
+    this.#reader = response.body?.getReader();
+    const queue = this.#queue;
+    this.#parser = createParser({
+      onEvent: (ev) => void queue.push(ev.data),
+      onError: (err) => {
+        if (err.type === "max-buffer-size-exceeded") this.#overflow = true;
+      },
+      maxBufferSize: ctl.maxLineLength,
+    });
+  }
+
+  /** Content received so far for choice 0 (`delta.content` or `text`). */
+  get partialContent(): string {
+    return this.#parts.join("");
+  }
+
+  [Symbol.asyncIterator](): this {
+    if (this.#used) throw new TypeError("A Stream can only be iterated once");
+    this.#used = true;
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<T, undefined>> {
+    const queue = this.#queue;
+    for (;;) {
+      if (this.#qi < queue.length) {
+        const data = queue[this.#qi++]!;
+        if (this.#qi === queue.length) queue.length = this.#qi = 0;
+        if (data === "[DONE]") {
+          this.#settle(false);
+          return { done: true, value: undefined };
+        }
+        let chunk: any;
+        try {
+          chunk = JSON.parse(data);
+        } catch {
+          throw this.#fail(
+            this.#state === 1
+              ? new StreamTruncatedError("Stream ended inside an event, before data: [DONE]", this.#init())
+              : new InvalidResponseError(`Stream event is not JSON: ${data.length > 120 ? data.slice(0, 120) + "…" : data}`, { status: this.response.status, generationId: this.generationId }),
+          );
+        }
+        if (chunk !== null && typeof chunk === "object") {
+          if (this.generationId === undefined && typeof chunk.id === "string") this.generationId = chunk.id;
+          const c = chunk.choices?.[0];
+          if (c) {
+            const t = c.delta ? c.delta.content : c.text;
+            if (typeof t === "string" && t !== "") this.#parts.push(t);
+          }
+          if (chunk.error || c?.finish_reason === "error") throw this.#fail(this.#streamError(chunk));
+        }
+        this.#ctl.onChunk?.(chunk);
+        return { done: false, value: chunk as T };
+      }
+      if (this.#state === 2) return { done: true, value: undefined };
+      if (this.#state === 1 || !this.#reader) {
+        throw this.#fail(new StreamTruncatedError("Stream ended before data: [DONE]", this.#init()));
+      }
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await this.#read(this.#reader);
+      } catch (err) {
+        if (this.#state === 2) return { done: true, value: undefined };
+        throw this.#fail(this.#ctl.readError(err, this.partialContent, this.generationId));
+      }
+      if (r.done) {
+        this.#state = 1;
+        // Dispatch a final event that lacks its blank line (lenient); a truncated one fails JSON.parse -> truncated.
+        this.#parser.feed(this.#decoder.decode() + "\n\n");
+      } else {
+        this.#parser.feed(this.#decoder.decode(r.value, { stream: true }));
+      }
+      if (this.#overflow) {
+        throw this.#fail(
+          new InvalidResponseError(`SSE line exceeds maxLineLength (${this.#ctl.maxLineLength} characters)`, { status: this.response.status, generationId: this.generationId }),
+        );
+      }
+    }
+  }
+
+  /** Stops the stream and cancels the HTTP body (same as `break` in a for-await loop). */
+  async return(): Promise<IteratorResult<T, undefined>> {
+    this.#settle(true);
+    return { done: true, value: undefined };
+  }
+
+  /** Cancels the HTTP body. Iteration then ends without error. */
+  abort(): void {
+    this.#settle(true);
+  }
+
+  #read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const ms = this.#ctl.idleTimeoutMs;
+    if (!(ms > 0 && ms < 2 ** 31)) return reader.read();
+    const t = setTimeout(() => this.#ctl.abort(true), ms);
+    return reader.read().finally(() => clearTimeout(t));
+  }
+
+  #init() {
+    return { status: this.response.status, generationId: this.generationId, partialContent: this.partialContent };
+  }
+
+  #streamError(chunk: any): StreamError {
+    const c = chunk.choices?.[0];
+    const e = chunk.error && typeof chunk.error === "object" ? chunk.error : c?.error && typeof c.error === "object" ? c.error : {};
+    const code = typeof e.code === "number" || typeof e.code === "string" ? e.code : undefined;
+    const msg = typeof e.message === "string" ? e.message : typeof chunk.error === "string" ? chunk.error : "Stream error";
+    return new StreamError(`Stream error${code === undefined ? "" : ` (${code})`}: ${msg}`, { ...this.#init(), code, metadata: e.metadata, body: chunk });
+  }
+
+  #fail(err: OpenRouterError): OpenRouterError {
+    this.#settle(true);
+    return err;
+  }
+
+  #settle(cancel: boolean): void {
+    if (this.#state === 2) return;
+    this.#state = 2;
+    this.#queue.length = this.#qi = 0;
+    // After [DONE] the body is normally complete; cancelling is then a no-op that frees the reader.
+    this.#reader?.cancel().catch(noop);
+    if (cancel) this.#ctl.abort();
+    this.#ctl.done();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Optional request/response validation hook. The client only defines the interface; the implementation
+ * (Ajv over the bundled spec) lives in `openrouter-contract/conformance` as `createClientValidator()`, so Ajv
+ * never enters the client bundle. Enable with `createOpenRouterClient({ validate: "warn" | "strict", validator })`.
+ */
+
+export interface ClientViolation {
+  instancePath: string;
+  message: string;
+  severity: "error" | "warning" | "info";
+  check: string;
+}
+
+export interface ClientValidator {
+  validateRequest(operationId: string, body: unknown): ClientViolation[];
+  validateResponse(operationId: string, status: number, contentType: string, body: unknown): ClientViolation[];
+  validateChunk(operationId: string, chunk: unknown): ClientViolation[];
+}
+
+/**
+ * `off` (default): no validation. `warn`: violations go to `onViolation` (default `console.warn`).
+ * `strict`: a violation with severity `error` throws `ValidationError`; others go to `onViolation`.
+ */
+export type ValidateMode = "off" | "warn" | "strict";
+
+/** Where a violation was found: "request", "response" or "chunk". */
+export type ViolationSite = "request" | "response" | "chunk";
