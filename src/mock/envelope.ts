@@ -1,0 +1,156 @@
+// Converts Prism's request-validation output (the `sl-violations` header, problem+json bodies) into OpenRouter's
+// error envelope: {"error": {"code": <status>, "message": "...", "metadata": {"violations": [...]}}}.
+// Pure functions only: unit-testable without a server.
+
+/** One request violation as the mock reports it in `error.metadata.violations`. */
+export interface MockViolation {
+  /** JSON pointer into the request part named by `location` ("" = the whole part). */
+  pointer: string;
+  /** What was expected, without Prism's "Request body property x.y" prefix, e.g. "must be <= 2". */
+  message: string;
+  /** The failed keyword (`maximum`, `required`, `type`, `oneOf`, ...) or a mock code (`invalid_json`, ...). */
+  code: string;
+  /** Which part of the request: body (default), header, query, path, or request (content type, security). */
+  location: "body" | "header" | "query" | "path" | "request";
+}
+
+export interface ErrorEnvelope {
+  error: { code: number; message: string; metadata?: Record<string, unknown> };
+}
+
+/** Prism's `sl-violations` entry (prism-http 5.x, `convertAjvErrors`). */
+interface PrismViolation {
+  location?: unknown;
+  severity?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+const LOCATIONS = new Set(["body", "header", "query", "path"]);
+
+export function envelope(code: number, message: string, metadata?: Record<string, unknown>): ErrorEnvelope {
+  return { error: metadata ? { code, message, metadata } : { code, message } };
+}
+
+/**
+ * Converts one Prism violation. Prism's location is ["request", <part>, ...segments]; the segments come from Ajv's
+ * instancePath (already JSON-pointer escaped), so they are joined as they are.
+ */
+export function convertViolation(v: PrismViolation): MockViolation {
+  const loc = Array.isArray(v.location) ? v.location.map(String) : [];
+  const part = loc[1] !== undefined && LOCATIONS.has(loc[1]) ? (loc[1] as MockViolation["location"]) : "request";
+  const segments = part === "request" ? [] : loc.slice(2);
+  let pointer = segments.length ? "/" + segments.join("/") : "";
+  const raw = typeof v.message === "string" ? v.message : String(v.message ?? "invalid");
+  let code = typeof v.code === "string" ? v.code : typeof v.code === "number" ? String(v.code) : "invalid";
+  // Strip Prism's source description, which it builds as:
+  // `Request <part> ` + (segments ? `property|parameter a.b.c ` : "").
+  let message = raw;
+  if (part !== "request") {
+    const kind = part === "body" ? "property " : "parameter ";
+    const prefix = `Request ${part} ` + (segments.length ? `${kind}${segments.join(".")} ` : "");
+    if (message.startsWith(prefix)) message = message.slice(prefix.length);
+  }
+  // Point at the property itself for "required" and "additionalProperties" failures: the message names it.
+  const req = /^must have required property '(.+)'$/.exec(message);
+  if (req?.[1] !== undefined) {
+    pointer += "/" + escapeSegment(req[1]);
+    message = "is required";
+  }
+  const extra = /must NOT have additional properties; found '(.+)'$/.exec(message);
+  if (extra?.[1] !== undefined) {
+    pointer += "/" + escapeSegment(extra[1]);
+    message = "is not allowed (unknown property)";
+  }
+  if (part === "request" && code === "401") code = "unauthorized";
+  if (part === "request" && code === "415") code = "content_type";
+  return { pointer, message, code, location: part };
+}
+
+export function escapeSegment(s: string): string {
+  return s.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** Allowed `const`/`enum` values at a body pointer (from the spec), used to say what `const`/`enum` expected. */
+export type AllowedLookup = (pointer: string) => unknown[];
+
+/** Parses the `sl-violations` header; keeps errors only, drops exact duplicates (Prism repeats oneOf branches). */
+export function parseSlViolations(header: string | string[] | undefined, allowed?: AllowedLookup): MockViolation[] {
+  if (header === undefined) return [];
+  const text = Array.isArray(header) ? header.join(",") : header;
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    return [{ pointer: "", message: text, code: "invalid", location: "request" }];
+  }
+  if (!Array.isArray(list)) return [];
+  return dedupe(
+    (list as PrismViolation[])
+      .filter((v) => v && typeof v === "object" && (v.severity === undefined || v.severity === "Error"))
+      .map(convertViolation)
+      .map((v) => enrich(v, allowed)),
+  );
+}
+
+/** Prism's `const` message ("must be equal to constant") names no value: say which values the spec allows. */
+export function enrich(v: MockViolation, allowed?: AllowedLookup): MockViolation {
+  if (!allowed || v.location !== "body" || (v.code !== "const" && v.code !== "enum")) return v;
+  const values = allowed(v.pointer);
+  if (values.length === 0) return v;
+  return { ...v, message: `must be one of ${values.map((x) => JSON.stringify(x)).join(", ")}` };
+}
+
+export function dedupe(vs: MockViolation[]): MockViolation[] {
+  const seen = new Set<string>();
+  return vs.filter((v) => {
+    const k = `${v.location}\u0000${v.pointer}\u0000${v.code}\u0000${v.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** "body /temperature must be <= 2" style line used to build the human message. */
+export function describe(v: MockViolation): string {
+  if (v.location === "request") return v.message;
+  const where = v.location === "body" ? (v.pointer || "body") : `${v.location} ${v.pointer.slice(1) || ""}`.trim();
+  return `${where} ${v.message}`;
+}
+
+/** Message naming every violation, e.g. "Invalid request: /temperature must be <= 2; /model is required". */
+export function violationsMessage(vs: MockViolation[], lead = "Invalid request"): string {
+  if (vs.length === 0) return lead;
+  return `${lead}: ${vs.map(describe).join("; ")}`;
+}
+
+/** Envelope for a request Prism rejected with `sl-violations`. */
+export function fromViolations(status: number, vs: MockViolation[], authorization: string | undefined): ErrorEnvelope {
+  if (status === 401 || vs.some((v) => v.code === "unauthorized")) {
+    const message =
+      authorization === undefined || authorization.trim() === ""
+        ? "Missing Authorization header: expected 'Authorization: Bearer <key>'"
+        : "Malformed Authorization header: expected 'Authorization: Bearer <key>'";
+    return envelope(401, message, { violations: vs.map((v) => (v.code === "unauthorized" ? { ...v, pointer: "/authorization", location: "header" as const, message } : v)) });
+  }
+  return envelope(status, violationsMessage(vs), { violations: vs });
+}
+
+/** Prism problem+json (`{type, title, status, detail, validation?}`) -> envelope with the same status. */
+export function fromProblem(status: number, problem: unknown): ErrorEnvelope {
+  const p = (problem && typeof problem === "object" ? problem : {}) as Record<string, unknown>;
+  const type = typeof p.type === "string" ? p.type : "";
+  const kind = type.includes("#") ? type.slice(type.indexOf("#") + 1) : type || "UNKNOWN";
+  const vs = Array.isArray(p.validation)
+    ? dedupe(
+        (p.validation as PrismViolation[]).map((v) =>
+          convertViolation({ ...v, location: Array.isArray(v.location) ? ["request", ...v.location] : v.location }),
+        ),
+      )
+    : [];
+  const detail = typeof p.detail === "string" && p.detail ? p.detail : typeof p.title === "string" ? p.title : "Error";
+  const message = vs.length ? violationsMessage(vs) : `${typeof p.title === "string" ? p.title + ": " : ""}${detail}`;
+  const metadata: Record<string, unknown> = { mock_error: kind };
+  if (vs.length) metadata.violations = vs;
+  return envelope(status, message, metadata);
+}

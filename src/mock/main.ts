@@ -1,0 +1,84 @@
+// `npm start`: regenerate generated/ when openapi/ is newer, then start the mock (Prism + layer) on PORT (4010).
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const d of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!d.isFile()) continue;
+    const m = statSync(join(d.parentPath ?? d.path, d.name)).mtimeMs;
+    if (m > newest) newest = m;
+  }
+  return newest;
+}
+
+function regenerateIfStale(): void {
+  const outputs = ["generated/openapi.yaml", "generated/openapi.json", "generated/docs/index.html"].map((f) => join(repoRoot, f));
+  const missing = outputs.some((f) => !existsSync(f));
+  const oldestOutput = missing ? 0 : Math.min(...outputs.map((f) => statSync(f).mtimeMs));
+  const src = join(repoRoot, "openapi");
+  const stale = missing || (existsSync(src) && newestMtime(src) > oldestOutput);
+  if (!stale) return;
+  console.log(missing ? "generated/ is missing: running `npm run generate`..." : "openapi/ changed since the last generate: running `npm run generate`...");
+  try {
+    execFileSync(process.execPath, [join(repoRoot, "scripts/generate.mjs")], { cwd: repoRoot, stdio: "inherit" });
+  } catch {
+    console.error("Generation failed: fix the spec (see the errors above), then run `npm start` again.");
+    process.exit(1);
+  }
+}
+
+async function main() {
+  regenerateIfStale();
+  const port = process.env.PORT ? Number(process.env.PORT) : 4010;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid PORT: ${process.env.PORT}`);
+  const host = process.env.HOST ?? "127.0.0.1";
+  const mock = await startMock({
+    port,
+    host,
+    onPrismExit: (code, signal) => {
+      console.error(`Prism exited unexpectedly (code ${code}, signal ${signal}); stopping.`);
+      void mock.close().finally(() => process.exit(1));
+    },
+  });
+  const pacing = process.env.MOCK_STREAM_DELAY_MS ?? "20";
+  console.log(
+    [
+      `OpenRouter mock (Prism 5.14.2 + streaming/error-envelope layer), spec ${relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"))}`,
+      `  Base URL: ${mock.baseUrl}   (POST /completions, POST /chat/completions; the bare paths ${mock.url}/chat/completions etc. answer too)`,
+      `  Docs:     ${mock.docsUrl}`,
+      `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json`,
+      `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams (Prefer: example=stream_error for a mid-stream error).`,
+      `  Stream pacing: ${pacing} ms between events (env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,
+      `  Ctrl-C stops the mock and Prism (pid ${mock.prismPid}).`,
+    ].join("\n"),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      // Second Ctrl-C: do not wait for the graceful close.
+      try {
+        process.kill(mock.prismPid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping...`);
+    mock.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGHUP", () => stop("SIGHUP"));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

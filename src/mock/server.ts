@@ -1,0 +1,349 @@
+// The mock: Prism 5.14.2 (validator + source of responses) behind a thin node:http layer that
+//  - serves the production base path (/api/v1/...) and the bare paths, the Redoc docs (/docs) and the bundle;
+//  - turns Prism's request-validation output (sl-violations header, problem+json) into OpenRouter's error envelope
+//    naming every violation (JSON pointer + what was expected);
+//  - answers malformed JSON, unknown paths and methods, oversized bodies itself, in the same envelope;
+//  - re-emits the spec's SSE example event by event, paced, for valid `stream: true` requests (Prism validates the
+//    request and picks the example; the layer only splits and paces it).
+import { createReadStream, existsSync } from "node:fs";
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { envelope, fromProblem, fromViolations, parseSlViolations, type ErrorEnvelope } from "./envelope";
+import { startPrism, type PrismHandle } from "./prism";
+import { allowedValues, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
+import { firstDataId, splitEvents, writeEvents, type StreamWriter } from "./sse";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface MockOptions {
+  /** Listen port; 0 or undefined = a free port. (`npm start` passes PORT or 4010.) */
+  port?: number;
+  host?: string;
+  /** Delay between SSE events in ms. Default: env MOCK_STREAM_DELAY_MS, else 20. Per request: header X-Mock-Stream-Delay-Ms. */
+  pacingMs?: number;
+  /** Spec served by Prism (default generated/openapi.yaml). */
+  spec?: string;
+  /** Redoc HTML served at /docs (default generated/docs/index.html). */
+  docs?: string;
+  /** Max request body in bytes before a 413 envelope (default 10 MiB). */
+  maxBodyBytes?: number;
+  /** Per-request timeout towards Prism in ms (default 30 s) -> 502 envelope. */
+  upstreamTimeoutMs?: number;
+  /** Called when Prism exits while the mock is not closing (requests then get 502 envelopes). */
+  onPrismExit?: (code: number | null, signal: string | null) => void;
+}
+
+export interface MockStats {
+  activeStreams: number;
+  pendingTimers: number;
+  openSockets: number;
+  streamsStarted: number;
+  streamsCompleted: number;
+  streamsAborted: number;
+  requests: number;
+}
+
+export interface MockHandle {
+  /** http://host:port */
+  url: string;
+  /** url + the spec's base path, e.g. http://127.0.0.1:4010/api/v1 */
+  baseUrl: string;
+  docsUrl: string;
+  prismUrl: string;
+  prismPid: number;
+  stats(): MockStats;
+  /** Stops the layer (closing every socket and stream timer) and Prism (by PID). Idempotent. */
+  close(): Promise<void>;
+}
+
+export const STREAM_DELAY_HEADER = "x-mock-stream-delay-ms";
+const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "proxy-connection", "proxy-authorization", "host", "content-length", "accept-encoding", "date", STREAM_DELAY_HEADER]);
+const HOP_RESPONSE = new Set([...HOP].filter((h) => h !== "content-length"));
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+function defaultPacing(): number {
+  const env = Number(process.env.MOCK_STREAM_DELAY_MS);
+  return Number.isFinite(env) && env >= 0 ? env : 20;
+}
+
+function copyHeaders(h: IncomingHttpHeaders, drop = HOP): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && !drop.has(k)) out[k] = v;
+  return out;
+}
+
+function corsHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && k.startsWith("access-control-")) out[k] = v;
+  return out;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: OutgoingHttpHeaders = {}) {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...extra, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendEnvelope(res: ServerResponse, env: ErrorEnvelope, extra: OutgoingHttpHeaders = {}) {
+  sendJson(res, env.error.code, env, extra);
+}
+
+function parsePrefer(h: string | string[] | undefined): { code?: string; example?: string } {
+  const s = Array.isArray(h) ? h.join(",") : h ?? "";
+  const code = /(?:^|[\s,;])code=("?)(\d{3})\1/i.exec(s)?.[2];
+  const example = /(?:^|[\s,;])example=("?)([^",;\s]+)\1/i.exec(s)?.[2];
+  return { ...(code ? { code } : {}), ...(example ? { example } : {}) };
+}
+
+function readAll(stream: IncomingMessage, limit: number): Promise<Buffer | "too_large"> {
+  return new Promise((resolveRead, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    stream.on("data", (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(c);
+    });
+    stream.on("end", () => resolveRead(over ? "too_large" : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    stream.on("error", reject);
+  });
+}
+
+export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
+  const host = opts.host ?? "127.0.0.1";
+  const specFile = resolve(opts.spec ?? resolve(repoRoot, "generated/openapi.yaml"));
+  const docsFile = resolve(opts.docs ?? resolve(repoRoot, "generated/docs/index.html"));
+  const pacing = opts.pacingMs ?? defaultPacing();
+  const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
+  const upstreamTimeout = opts.upstreamTimeoutMs ?? 30_000;
+  const spec: SpecInfo = loadSpec(specFile);
+  const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
+  const prism: PrismHandle = await startPrism({ spec: specFile, host: "127.0.0.1" });
+  let closing: Promise<void> | undefined;
+  prism.child.once("exit", (code, signal) => {
+    if (!closing) opts.onPrismExit?.(code, signal);
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo" });
+  const sockets = new Set<Socket>();
+  const streams = new Set<StreamWriter>();
+  const counters = { streamsStarted: 0, streamsCompleted: 0, streamsAborted: 0, requests: 0 };
+  const routes = [...spec.paths.entries()].flatMap(([p, ms]) => [...ms.keys()].map((m) => `${m.toUpperCase()} ${spec.basePath}${p}`));
+
+  const stripBase = (pathname: string) =>
+    spec.basePath && (pathname === spec.basePath || pathname.startsWith(spec.basePath + "/")) ? pathname.slice(spec.basePath.length) || "/" : pathname;
+
+  function serveFile(res: ServerResponse, file: string, type: string, head: boolean) {
+    if (!existsSync(file)) {
+      return sendEnvelope(res, envelope(404, `Mock: ${file} does not exist (run \`npm run generate\`)`));
+    }
+    res.writeHead(200, { "content-type": type, "cache-control": "no-cache" });
+    if (head) return res.end();
+    createReadStream(file).on("error", () => res.destroy()).pipe(res);
+  }
+
+  function convertError(status: number, h: IncomingHttpHeaders, body: Buffer, op: OperationInfo, authorization: string | undefined): { env: ErrorEnvelope } | undefined {
+    const violations = parseSlViolations(h["sl-violations"], (ptr) => allowedValues(spec.doc, op.requestSchema, ptr));
+    const declares400 = op.statuses.includes("400");
+    if (violations.length) {
+      const env = fromViolations(status, violations, authorization);
+      // Schema and content-type failures answer 400 (OpenRouter's status for invalid parameters) when the operation
+      // declares it; Prism would prefer 422/415 when those are declared too.
+      if (env.error.code !== 401 && declares400) env.error.code = 400;
+      return { env };
+    }
+    const ct = String(h["content-type"] ?? "");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      return { env: envelope(status, `Mock: upstream answered ${status} with a non-JSON body`, { mock_error: "UPSTREAM_BODY", body: body.toString("utf8").slice(0, 500) }) };
+    }
+    if (ct.includes("problem+json")) {
+      const env = fromProblem(status, parsed);
+      const kind = String(env.error.metadata?.mock_error ?? "");
+      if ((kind === "UNPROCESSABLE_ENTITY" || kind === "INVALID_CONTENT_TYPE") && declares400) env.error.code = 400;
+      return { env };
+    }
+    // A spec example (e.g. `Prefer: code=429`) is already an envelope: pass it through byte for byte.
+    if (isObj(parsed) && isObj(parsed.error) && typeof parsed.error.code === "number") return undefined;
+    // Anything else (e.g. Prism's own {"error":{"code":"invalid_json"}}): wrap it.
+    const msg = isObj(parsed) && isObj(parsed.error) && typeof parsed.error.message === "string" ? parsed.error.message : `Upstream error ${status}`;
+    return { env: envelope(status, msg, { mock_error: "UPSTREAM", upstream: parsed }) };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    counters.requests++;
+    const rawUrl = req.url ?? "/";
+    const qi = rawUrl.indexOf("?");
+    const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
+    const query = qi < 0 ? "" : rawUrl.slice(qi);
+    const method = (req.method ?? "GET").toLowerCase();
+    const path = stripBase(pathname);
+
+    if (method === "get" || method === "head") {
+      const head = method === "head";
+      if (path === "/docs" || path === "/docs/" || path === "/docs/index.html") return serveFile(res, docsFile, "text/html; charset=utf-8", head);
+      if (path === "/openapi.yaml") return serveFile(res, specFile, "application/yaml; charset=utf-8", head);
+      if (path === "/openapi.json") return serveFile(res, bundleJson, "application/json; charset=utf-8", head);
+      if (path === "/__mock/stats") return sendJson(res, 200, stats());
+    }
+
+    const methods = spec.paths.get(path);
+    if (!methods) {
+      req.resume();
+      return sendEnvelope(res, envelope(404, `Not found: ${req.method} ${pathname}. This mock serves ${routes.join(", ")} (the bare paths without ${spec.basePath || "a base path"} answer too) and GET /docs.`, { mock_error: "NO_PATH_MATCHED", routes }));
+    }
+    const op = methods.get(method);
+    if (!op && method !== "options") {
+      req.resume();
+      const allow = [...methods.keys()].map((m) => m.toUpperCase()).join(", ");
+      return sendEnvelope(res, envelope(405, `Method ${req.method} not allowed on ${pathname}; allowed: ${allow}`, { mock_error: "NO_METHOD_MATCHED", allow }), { allow });
+    }
+
+    const body = await readAll(req, maxBody);
+    if (body === "too_large") {
+      return sendEnvelope(res, envelope(413, `Request body exceeds the mock's limit of ${maxBody} bytes`, { mock_error: "PAYLOAD_TOO_LARGE" }), { connection: "close" });
+    }
+    const ctype = String(req.headers["content-type"] ?? "");
+    let parsed: unknown;
+    if (body.length > 0 && /[/+]json\b/i.test(ctype)) {
+      try {
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch (e) {
+        const message = `Malformed JSON body: ${(e as Error).message}`;
+        return sendEnvelope(res, envelope(400, message, { violations: [{ pointer: "", message: (e as Error).message, code: "invalid_json", location: "body" }] }));
+      }
+    }
+    const prefer = parsePrefer(req.headers.prefer);
+    const streaming = !!op && isObj(parsed) && parsed.stream === true && op.sseExamples.length > 0 && (prefer.code === undefined || prefer.code === "200");
+
+    const headers = copyHeaders(req.headers);
+    if (op) headers.accept = streaming ? "text/event-stream" : "application/json";
+    if (body.length) headers["content-length"] = body.length;
+
+    let delay = pacing;
+    const hdr = req.headers[STREAM_DELAY_HEADER];
+    if (typeof hdr === "string" && /^\d{1,6}$/.test(hdr.trim())) delay = Number(hdr.trim());
+
+    const upstream = httpRequest(
+      { host: "127.0.0.1", port: prism.port, method: req.method, path: path + query, headers, agent, timeout: upstreamTimeout },
+      (pres) => {
+        const status = pres.statusCode ?? 502;
+        const isSse = String(pres.headers["content-type"] ?? "").startsWith("text/event-stream");
+        if (status < 400 && !(streaming && isSse)) {
+          // Pass-through (Prism's example, headers and status), streamed without re-parsing.
+          res.writeHead(status, copyHeaders(pres.headers, HOP_RESPONSE));
+          pres.pipe(res);
+          return;
+        }
+        readAll(pres, 64 * 1024 * 1024).then(
+          (buf) => {
+            const data = buf === "too_large" ? Buffer.alloc(0) : buf;
+            if (status >= 400) {
+              const conv = op ? convertError(status, pres.headers, data, op, req.headers.authorization) : undefined;
+              if (!conv) {
+                if (res.headersSent || res.destroyed) return;
+                res.writeHead(status, { ...copyHeaders(pres.headers), "content-length": data.length });
+                return res.end(data);
+              }
+              return sendEnvelope(res, conv.env, corsHeaders(pres.headers));
+            }
+            if (res.destroyed) return;
+            const events = splitEvents(data.toString("utf8"));
+            const out = copyHeaders(pres.headers);
+            delete out["content-type"];
+            delete out["content-length"];
+            out["content-type"] = "text/event-stream";
+            out["cache-control"] = "no-cache";
+            out["x-generation-id"] = firstDataId(events) ?? pres.headers["x-generation-id"] ?? `gen-mock-${Date.now()}`;
+            res.writeHead(status, out);
+            res.flushHeaders();
+            req.socket.setNoDelay(true);
+            counters.streamsStarted++;
+            const w = writeEvents(res, events, delay);
+            streams.add(w);
+            w.done.then((ok) => {
+              streams.delete(w);
+              if (ok) counters.streamsCompleted++;
+              else counters.streamsAborted++;
+            });
+          },
+          () => sendEnvelope(res, envelope(502, "Mock: reading Prism's response failed", { mock_error: "UPSTREAM_READ" })),
+        );
+      },
+    );
+    upstream.on("timeout", () => upstream.destroy(new Error(`Prism did not answer within ${upstreamTimeout} ms`)));
+    upstream.on("error", (e) => sendEnvelope(res, envelope(502, `Mock: Prism unavailable: ${e.message}`, { mock_error: "UPSTREAM_UNAVAILABLE" })));
+    // A client that goes away before the answer: drop the upstream request too.
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    upstream.end(body.length ? body : undefined);
+  }
+
+  function stats(): MockStats {
+    let pendingTimers = 0;
+    for (const s of streams) if (s.pending) pendingTimers++;
+    return { activeStreams: streams.size, pendingTimers, openSockets: sockets.size, ...counters };
+  }
+
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    req.on("error", () => res.destroy());
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendEnvelope(res, envelope(500, `Mock internal error: ${(e as Error)?.message ?? String(e)}`, { mock_error: "INTERNAL" }));
+      else res.destroy();
+    });
+  });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
+    const text = JSON.stringify(envelope(400, `Malformed HTTP request: ${err.message}`, { mock_error: "CLIENT_ERROR" }));
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+  });
+
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 0, host, () => {
+        server.off("error", reject);
+        resolveListen();
+      });
+    });
+  } catch (e) {
+    await prism.stop();
+    throw e;
+  }
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : 0;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    baseUrl: url + spec.basePath,
+    docsUrl: url + "/docs",
+    prismUrl: prism.url,
+    prismPid: prism.pid,
+    stats,
+    close: () =>
+      (closing ??= (async () => {
+        for (const w of streams) w.cancel();
+        streams.clear();
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
+        agent.destroy();
+        await Promise.all([closed, prism.stop()]);
+      })()),
+  };
+}
