@@ -1,0 +1,247 @@
+import { dedupe, type Contract, type MediaSpec, type OperationSpec, type ResponseSpec } from "./load";
+import { preview } from "./pointer";
+import { checkEventStream } from "./sse";
+import type { CheckOptions, ExchangeRecord, Violation } from "./types";
+
+export interface ExchangeResult {
+  /** operationId (or "METHOD path") of the matched operation; undefined when undocumented. */
+  operation?: string;
+  violations: Violation[];
+}
+
+function lowerHeaders(h: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h || typeof h !== "object") return out;
+  if (Array.isArray(h)) {
+    for (const e of h) if (e && typeof e === "object" && "name" in e) out[String((e as { name: unknown }).name).toLowerCase()] = String((e as { value?: unknown }).value ?? "");
+    return out;
+  }
+  for (const [k, v] of Object.entries(h as Record<string, unknown>)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
+  return out;
+}
+
+export function baseMediaType(ct: string | undefined): string {
+  return (ct ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+/** Find the documented media type for a content-type, respecting wildcards like `application/*`. */
+export function findMedia(content: MediaSpec[], contentType: string): MediaSpec | undefined {
+  const mt = baseMediaType(contentType);
+  const exact = content.find((m) => baseMediaType(m.mediaType) === mt);
+  if (exact) return exact;
+  const [type] = mt.split("/");
+  return content.find((m) => baseMediaType(m.mediaType) === `${type}/*`) ?? content.find((m) => baseMediaType(m.mediaType) === "*/*");
+}
+
+/** The response object that documents a status: exact, then `4XX`-style range, then `default`. */
+export function findResponse(op: OperationSpec, status: number): ResponseSpec | undefined {
+  const s = String(status);
+  return (
+    op.responses.find((r) => r.status === s) ??
+    op.responses.find((r) => r.status.toUpperCase() === `${s[0]}XX`) ??
+    op.responses.find((r) => r.status === "default")
+  );
+}
+
+export function opName(op: OperationSpec): string {
+  return op.operationId ?? `${op.method.toUpperCase()} ${op.path}`;
+}
+
+/** Validate a request body against the operation's request schema (JSON media type). */
+export function requestViolations(contract: Contract, op: OperationSpec, body: unknown, contentType = "application/json"): Violation[] {
+  const out: Violation[] = [];
+  const req = op.request;
+  if (!req) return out;
+  const media = findMedia(req.content, contentType);
+  if (!media) {
+    out.push({
+      check: "request_content_type_documented",
+      severity: "error",
+      instancePath: "",
+      schemaPath: "#" + op.pointer.replace(/^#/, "") + "/requestBody/content",
+      expected: req.content.map((m) => m.mediaType),
+      actual: contentType,
+      message: `request content-type ${JSON.stringify(contentType)} is not documented (documented: ${req.content.map((m) => m.mediaType).join(", ")})`,
+      location: "request.headers",
+    });
+    return out;
+  }
+  if (body === undefined) {
+    if (req.required) {
+      out.push({ check: "request_body_schema", severity: "error", instancePath: "", schemaPath: op.pointer + "/requestBody/required", expected: "a body", actual: "absent", message: "request body is required but missing", location: "request.body" });
+    }
+    return out;
+  }
+  if (media.schemaPointer) out.push(...contract.validate(media.schemaPointer, body, { check: "request_body_schema", location: "request.body" }));
+  return out;
+}
+
+/** Validate a JSON response body (status + content type) against the operation. */
+export function responseViolations(contract: Contract, op: OperationSpec, status: number, contentType: string, body: unknown, opts: CheckOptions & { location?: string } = {}): Violation[] {
+  const out: Violation[] = [];
+  const r = findResponse(op, status);
+  const location = opts.location ?? "response.body";
+  if (!r) {
+    out.push({
+      check: "status_code_documented",
+      severity: "error",
+      instancePath: "",
+      schemaPath: op.pointer + "/responses",
+      expected: op.responses.map((x) => x.status),
+      actual: status,
+      message: `Received ${status}; documented ${op.responses.map((x) => x.status).join(", ")}`,
+      location: "response.status",
+    });
+    return out;
+  }
+  if (!r.content.length) return out;
+  const media = findMedia(r.content, contentType);
+  if (!media) {
+    out.push({
+      check: "content_type_documented",
+      severity: "error",
+      instancePath: "",
+      schemaPath: r.pointer + "/content",
+      expected: r.content.map((m) => m.mediaType),
+      actual: contentType || "(none)",
+      message: `content-type ${JSON.stringify(contentType || "")} is not documented for ${status} (documented: ${r.content.map((m) => m.mediaType).join(", ")})`,
+      location: "response.headers",
+    });
+    return out;
+  }
+  if (!media.schemaPointer) return out;
+  const vs = contract.validate(media.schemaPointer, body, { check: "response_body_schema", location });
+  out.push(...vs);
+  if (vs.length === 0 && (media.kind === "json")) {
+    out.push(...contract.undocumentedFields(media.schemaPointer, body, { check: "no_undocumented_fields", location, severity: opts.mode === "strict" ? "error" : "info" }));
+  }
+  if (status >= 400 && body && typeof body === "object" && !Array.isArray(body)) {
+    const err = (body as Record<string, unknown>).error;
+    const code = err && typeof err === "object" ? (err as Record<string, unknown>).code : undefined;
+    if (code !== undefined && code !== null && Number(code) !== status) {
+      out.push({
+        check: "error_code_matches_status",
+        severity: "warning",
+        instancePath: "/error/code",
+        schemaPath: "",
+        expected: status,
+        actual: preview(code),
+        message: `error.code ${JSON.stringify(code)} differs from the HTTP status ${status}`,
+        location,
+      });
+    }
+  }
+  return out;
+}
+
+/** Run every dynamic check (guide §2.2) on one exchange record. */
+export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: CheckOptions = {}): ExchangeResult {
+  const out: Violation[] = [];
+  const req = rec.request;
+  const method = String(req?.method ?? "");
+  const url = String(req?.url ?? "");
+  const m = contract.match(method, url);
+  if (!m.op) {
+    out.push({
+      check: "operation_documented",
+      severity: "error",
+      instancePath: "",
+      schemaPath: "#/paths",
+      expected: m.pathOnly ? m.pathOnly.map((o) => o.method.toUpperCase()) : contract.operations.map((o) => `${o.method.toUpperCase()} ${o.path}`),
+      actual: `${method.toUpperCase()} ${m.path}`,
+      message: m.pathOnly
+        ? `method ${method.toUpperCase()} is not documented for ${m.path} (documented: ${m.pathOnly.map((o) => o.method.toUpperCase()).join(", ")})`
+        : `${method.toUpperCase()} ${m.path} is not a documented operation`,
+      location: "request",
+    });
+    return { violations: out };
+  }
+  const op = m.op;
+  const reqHeaders = lowerHeaders(req.headers);
+  // Request side.
+  if (op.secured) {
+    const auth = reqHeaders["authorization"];
+    if (auth === undefined || auth === "") {
+      out.push({ check: "request_required_headers", severity: "error", instancePath: "", schemaPath: "#/security", expected: "Authorization: Bearer …", actual: "absent", message: "Authorization header missing (the operation requires bearer auth)", location: "request.headers" });
+    } else if (!/^bearer\s+\S/i.test(auth) && !/redacted/i.test(auth)) {
+      out.push({ check: "request_required_headers", severity: "warning", instancePath: "", schemaPath: "#/security", expected: "Bearer <token>", actual: "non-bearer value", message: "Authorization header is not a bearer token", location: "request.headers" });
+    }
+  }
+  let reqBody: unknown = req.body;
+  if (reqBody === undefined && typeof req.bodyText === "string" && req.bodyText !== "") {
+    try {
+      reqBody = JSON.parse(req.bodyText);
+    } catch {
+      out.push({ check: "request_body_schema", severity: "error", instancePath: "", schemaPath: "", expected: "JSON", actual: preview(req.bodyText), message: "request body is not JSON", location: "request.body" });
+      reqBody = undefined;
+    }
+  }
+  out.push(...requestViolations(contract, op, reqBody, reqHeaders["content-type"] ?? "application/json"));
+  const res = rec.response;
+  if (!res) return { operation: opName(op), violations: dedupe(out) };
+  const status = Number(res.status);
+  const resHeaders = lowerHeaders(res.headers);
+  const ct = resHeaders["content-type"] ?? "";
+  if (status >= 500) {
+    out.push({ check: "not_a_server_error", severity: "info", instancePath: "", schemaPath: "", actual: status, message: `server error ${status}`, location: "response.status" });
+  }
+  const r = findResponse(op, status);
+  const media = r ? findMedia(r.content, ct) : undefined;
+  const wantsStream = !!(reqBody && typeof reqBody === "object" && (reqBody as Record<string, unknown>).stream === true);
+  if (status >= 200 && status < 300) {
+    const isSse = baseMediaType(ct) === "text/event-stream";
+    if (wantsStream !== isSse && ct) {
+      out.push({
+        check: "stream_mode_consistent",
+        severity: "error",
+        instancePath: "",
+        schemaPath: "",
+        expected: wantsStream ? "text/event-stream" : "application/json",
+        actual: baseMediaType(ct),
+        message: wantsStream ? "request had stream: true but the response is not text/event-stream" : "request did not ask for streaming but the response is text/event-stream",
+        location: "response.headers",
+      });
+    }
+  } else if (status >= 400 && baseMediaType(ct) === "text/event-stream") {
+    out.push({ check: "stream_mode_consistent", severity: "error", instancePath: "", schemaPath: "", expected: "application/json error envelope", actual: "text/event-stream", message: `a ${status} response must be the JSON error envelope, not a stream`, location: "response.headers" });
+  }
+  if (r) {
+    for (const h of r.headers) {
+      if (h.required && resHeaders[h.name] === undefined) {
+        out.push({ check: "response_headers_conformance", severity: "error", instancePath: "", schemaPath: r.pointer + "/headers", expected: h.name, actual: "absent", message: `required response header ${h.name} missing`, location: "response.headers" });
+      } else if (resHeaders[h.name] !== undefined && h.schemaPointer) {
+        const raw = resHeaders[h.name]!;
+        const coerced = raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw;
+        let vs = contract.validate(h.schemaPointer, coerced, { check: "response_headers_conformance", location: `response.headers.${h.name}` });
+        if (vs.length && coerced !== raw) vs = contract.validate(h.schemaPointer, raw, { check: "response_headers_conformance", location: `response.headers.${h.name}` });
+        out.push(...vs.map((v) => ({ ...v, severity: "warning" as const })));
+      }
+    }
+  }
+  if (media && media.kind === "sse") {
+    const text = typeof res.bodyText === "string" ? res.bodyText : typeof res.body === "string" ? res.body : undefined;
+    if (text === undefined) {
+      out.push({ check: "sse_framing", severity: "error", instancePath: "", schemaPath: "", message: "text/event-stream response has no bodyText", location: "response.sse" });
+    } else {
+      out.push(...checkEventStream(contract, media, text, { mode: opts.mode, complete: res.complete !== false }));
+    }
+    return { operation: opName(op), violations: dedupe(out) };
+  }
+  let body: unknown = res.body;
+  if (body === undefined && typeof res.bodyText === "string") {
+    if (media?.kind === "json" || (!media && /json/.test(ct))) {
+      try {
+        body = JSON.parse(res.bodyText);
+      } catch (e) {
+        out.push({ check: "body_is_json", severity: "error", instancePath: "", schemaPath: "", expected: "JSON", actual: preview(res.bodyText), message: `response body is not JSON (${(e as Error).message})`, location: "response.body" });
+        return { operation: opName(op), violations: dedupe(out) };
+      }
+    } else body = res.bodyText;
+  }
+  if (body === undefined && res.complete === false) {
+    out.push({ check: "sse_not_truncated", severity: "info", instancePath: "", schemaPath: "", message: "recording incomplete (complete: false); body missing", location: "response.body" });
+    return { operation: opName(op), violations: dedupe(out) };
+  }
+  out.push(...responseViolations(contract, op, status, ct, body, opts));
+  return { operation: opName(op), violations: dedupe(out) };
+}

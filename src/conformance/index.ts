@@ -1,0 +1,143 @@
+/**
+ * openrouter-contract/conformance — validate requests, JSON responses and SSE streams against the OpenAPI contract.
+ * Browser-safe: no node: imports in this module graph. Importing does no work; validators compile lazily on first use.
+ */
+import bundled from "../../generated/openapi.json" with { type: "json" };
+import { baseMediaType, checkExchange as checkExchangeWith, findMedia, findResponse, requestViolations, responseViolations, type ExchangeResult } from "./check";
+import { Contract, dedupe, type LoadOptions, type MediaSpec, type OperationSpec } from "./load";
+import { checkEventStream, StreamChecker, type StreamCheckOptions } from "./sse";
+import type { CheckOptions, ExchangeRecord, Violation } from "./types";
+
+export type { CheckOptions, ExchangeRecord, Mode, Severity, Violation } from "./types";
+export type { ExchangeResult } from "./check";
+export type { HeaderSpec, LoadOptions, MediaSpec, OperationSpec, ResponseSpec } from "./load";
+export type { StreamCheckOptions } from "./sse";
+export { Contract, StreamChecker };
+export { SSE_CHECKS } from "./sse";
+export { createRecorder, type RecorderOptions } from "./record";
+export { diffSpecs, formatDiffText, parseAllowList, type Change, type DiffResult, type DiffOptions, type AllowEntry } from "./diff";
+export { parseExchangeLine, harToExchanges, type LineResult } from "./exchange";
+export { Report, type ReportViolation, type ReportSummary } from "./report";
+
+let defaultContract: Contract | undefined;
+
+/**
+ * Load a contract. Without arguments: the spec bundled in this package (cached). With a parsed OpenAPI 3.1 document:
+ * a new Contract. Validators compile lazily, once per schema.
+ */
+export function loadContract(spec?: unknown, opts?: LoadOptions): Contract {
+  if (spec === undefined && opts === undefined) return (defaultContract ??= new Contract(bundled));
+  return new Contract(spec ?? bundled, opts);
+}
+
+export interface ContractOption {
+  /** Contract to use (default: the bundled spec). */
+  contract?: Contract;
+}
+
+function resolveOp(contract: Contract, operation: string | OperationSpec): OperationSpec {
+  const op = contract.operation(operation);
+  if (!op) throw new Error(`unknown operation ${JSON.stringify(typeof operation === "string" ? operation : operation.operationId)} (known: ${contract.operations.map((o) => o.operationId ?? o.path).join(", ")})`);
+  return op;
+}
+
+/** Validate a request body. `operation` = operationId, path (`/chat/completions`) or `"POST /chat/completions"`. */
+export function validateRequest(operation: string, body: unknown, opts: ContractOption = {}): Violation[] {
+  const c = opts.contract ?? loadContract();
+  return dedupe(requestViolations(c, resolveOp(c, operation), body));
+}
+
+/**
+ * Validate a response. JSON bodies are validated against the documented schema for the status/content type;
+ * a `text/event-stream` body (string) is routed to the stream checks.
+ */
+export function validateResponse(operation: string, status: number, contentType: string, body: unknown, opts: CheckOptions & ContractOption = {}): Violation[] {
+  const c = opts.contract ?? loadContract();
+  const op = resolveOp(c, operation);
+  if (baseMediaType(contentType) === "text/event-stream" && typeof body === "string") {
+    const media = findResponse(op, status) && findMedia(findResponse(op, status)!.content, contentType);
+    if (media) return checkEventStream(c, media, body, { mode: opts.mode });
+  }
+  return dedupe(responseViolations(c, op, status, contentType, body, opts));
+}
+
+function streamMedia(op: OperationSpec): MediaSpec {
+  for (const r of op.responses) {
+    if (!/^2/.test(r.status)) continue;
+    const m = r.content.find((x) => x.kind === "sse");
+    if (m) return m;
+  }
+  throw new Error(`operation ${op.operationId ?? op.path} documents no text/event-stream success response`);
+}
+
+/** Run the SSE checks on a whole stream body (string) or on a live byte stream. */
+export function checkStream(operation: string, input: string, opts?: StreamCheckOptions & ContractOption): Violation[];
+export function checkStream(operation: string, input: ReadableStream<Uint8Array>, opts?: StreamCheckOptions & ContractOption): Promise<Violation[]>;
+export function checkStream(operation: string, input: string | ReadableStream<Uint8Array>, opts: StreamCheckOptions & ContractOption = {}): Violation[] | Promise<Violation[]> {
+  const c = opts.contract ?? loadContract();
+  const media = streamMedia(resolveOp(c, operation));
+  return typeof input === "string" ? checkEventStream(c, media, input, opts) : checkEventStream(c, media, input, opts);
+}
+
+/** Check one exchange record (request + response, SSE included). */
+export function checkExchange(record: ExchangeRecord, opts: CheckOptions & ContractOption = {}): ExchangeResult {
+  return checkExchangeWith(opts.contract ?? loadContract(), record, opts);
+}
+
+/** Structural twin of the client's ClientViolation (src/validate.ts). */
+export interface ClientViolation {
+  instancePath: string;
+  message: string;
+  severity: "error" | "warning" | "info";
+  check: string;
+}
+
+/** Structural twin of the client's ClientValidator hook. */
+export interface ClientValidator {
+  validateRequest(operationId: string, body: unknown): ClientViolation[];
+  validateResponse(operationId: string, status: number, contentType: string, body: unknown): ClientViolation[];
+  validateChunk(operationId: string, chunk: unknown): ClientViolation[];
+}
+
+export interface ClientValidatorOptions extends CheckOptions, ContractOption {
+  /** Drop `info` findings (default true): the client only acts on warnings and errors. */
+  dropInfo?: boolean;
+}
+
+/** Validator for the client's `validate: "warn" | "strict"` option. Compiles lazily; cheap to create. */
+export function createClientValidator(opts: ClientValidatorOptions = {}): ClientValidator & { contract(): Contract } {
+  const contract = () => opts.contract ?? loadContract();
+  const keep = (vs: Violation[]): ClientViolation[] => vs.filter((v) => opts.dropInfo === false || v.severity !== "info").map((v) => ({ ...v }));
+  const mode = opts.mode;
+  return {
+    contract,
+    validateRequest(operationId, body) {
+      const c = contract();
+      const op = c.operation(operationId);
+      if (!op) return [{ check: "operation_documented", severity: "error", instancePath: "", message: `unknown operation ${operationId}` }];
+      return keep(dedupe(requestViolations(c, op, body)));
+    },
+    validateResponse(operationId, status, contentType, body) {
+      const c = contract();
+      const op = c.operation(operationId);
+      if (!op) return [];
+      if (baseMediaType(contentType) === "text/event-stream") return []; // chunks are validated one by one
+      return keep(dedupe(responseViolations(c, op, status, contentType, body, { mode })));
+    },
+    validateChunk(operationId, chunk) {
+      const c = contract();
+      const op = c.operation(operationId);
+      if (!op) return [];
+      let media: MediaSpec;
+      try {
+        media = streamMedia(op);
+      } catch {
+        return [];
+      }
+      if (!media.chunkPointer) return [];
+      const vs = c.validate(media.chunkPointer, chunk, { check: "sse_chunk_schema", location: "response.sse.data" });
+      if (!vs.length) vs.push(...c.undocumentedFields(media.chunkPointer, chunk, { check: "no_undocumented_fields", location: "response.sse.data", severity: mode === "strict" ? "error" : "info" }));
+      return keep(dedupe(vs));
+    },
+  };
+}

@@ -1,0 +1,592 @@
+import Ajv2020 from "ajv/dist/2020";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { escapeToken, getAt, parsePointer, preview, toPointer } from "./pointer";
+import type { Severity, Violation } from "./types";
+
+type Json = Record<string, unknown>;
+const ID = "https://openrouter-contract.invalid/openapi.json";
+const CLOSED_ID = "https://openrouter-contract.invalid/openapi.closed.json";
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+
+export type MediaKind = "json" | "sse" | "other";
+
+export interface MediaSpec {
+  mediaType: string;
+  kind: MediaKind;
+  /** Pointer (`#/...`) to the media type's schema, if any. */
+  schemaPointer?: string;
+  /** text/event-stream only: pointer to the schema of one parsed `data:` payload. */
+  chunkPointer?: string;
+  /** text/event-stream only: the sentinel data value that ends a stream (default `[DONE]`). */
+  terminator?: string;
+}
+
+export interface HeaderSpec {
+  name: string;
+  required: boolean;
+  schemaPointer?: string;
+}
+
+export interface ResponseSpec {
+  /** "200", "4XX", "default". */
+  status: string;
+  pointer: string;
+  content: MediaSpec[];
+  headers: HeaderSpec[];
+}
+
+export interface OperationSpec {
+  operationId?: string;
+  method: string;
+  path: string;
+  pointer: string;
+  request?: { required: boolean; content: MediaSpec[] };
+  responses: ResponseSpec[];
+  /** true when a security requirement applies (operation-level or root). */
+  secured: boolean;
+}
+
+export interface ValidateOptions {
+  check: string;
+  location: string;
+  /** Prefix added to every instancePath (e.g. `/events/3/data`). */
+  instancePrefix?: string;
+  severity?: Severity;
+}
+
+export interface LoadOptions {
+  /** Assert `format` keywords (default true). */
+  formats?: boolean;
+}
+
+/** A loaded contract: operation index plus lazily compiled validators. */
+export class Contract {
+  readonly spec: Json;
+  readonly operations: OperationSpec[];
+  /** Path prefixes of the declared servers, e.g. `/api/v1`. */
+  readonly basePaths: string[];
+  private readonly formats: boolean;
+  private ajv: InstanceType<typeof Ajv2020> | undefined;
+  private closedAjv: InstanceType<typeof Ajv2020> | undefined;
+  private readonly cache = new Map<string, ValidateFunction>();
+  private readonly closedCache = new Map<string, ValidateFunction>();
+  private pointers: WeakMap<object, string> | undefined;
+  private noDiscriminator = false;
+  private validationCopy: Json | undefined;
+
+  constructor(spec: unknown, opts: LoadOptions = {}) {
+    if (!spec || typeof spec !== "object" || Array.isArray(spec)) throw new Error("spec must be an OpenAPI document object");
+    const s = spec as Json;
+    if (typeof s.openapi !== "string" || !/^3\.[12]\./.test(s.openapi)) {
+      throw new Error(`unsupported OpenAPI version ${JSON.stringify(s.openapi)} (need 3.1.x or 3.2.x)`);
+    }
+    this.spec = s;
+    this.formats = opts.formats ?? true;
+    this.basePaths = serverBasePaths(s);
+    this.operations = indexOperations(s);
+  }
+
+  /** Find an operation by operationId, `"/chat/completions"`, or `"POST /chat/completions"`. */
+  operation(ref: string | OperationSpec): OperationSpec | undefined {
+    if (typeof ref !== "string") return ref;
+    const m = /^([A-Za-z]+)\s+(\/.*)$/.exec(ref.trim());
+    if (m) return this.operations.find((o) => o.method === m[1]!.toLowerCase() && o.path === m[2]);
+    return this.operations.find((o) => o.operationId === ref) ?? this.operations.find((o) => o.path === ref && o.method === "post")
+      ?? this.operations.find((o) => o.path === ref);
+  }
+
+  /** Find the operation for a concrete request (method + absolute or relative URL). */
+  match(method: string, url: string): { op?: OperationSpec; pathOnly?: OperationSpec[]; path: string } {
+    let path: string;
+    try {
+      path = new URL(url, "http://relative.invalid").pathname;
+    } catch {
+      path = url.split("?")[0] ?? url;
+    }
+    const candidates = [path];
+    for (const b of this.basePaths) if (b && b !== "/" && path.startsWith(b + "/")) candidates.push(path.slice(b.length));
+    const m = method.toLowerCase();
+    for (const p of candidates) {
+      const same = this.operations.filter((o) => pathMatches(o.path, p));
+      if (same.length) {
+        const op = same.find((o) => o.method === m);
+        return op ? { op, path: p } : { pathOnly: same, path: p };
+      }
+    }
+    return { path };
+  }
+
+  /** Resolve `$ref`s (local only) until a non-ref object; returns the object and its pointer. */
+  deref(pointer: string): { node: unknown; pointer: string } {
+    let p = pointer;
+    for (let i = 0; i < 32; i++) {
+      const node = getAt(this.spec, p);
+      if (node && typeof node === "object" && typeof (node as Json).$ref === "string") {
+        const ref = (node as Json).$ref as string;
+        if (!ref.startsWith("#")) return { node, pointer: p };
+        p = ref;
+        continue;
+      }
+      return { node, pointer: p };
+    }
+    throw new Error(`$ref cycle at ${pointer}`);
+  }
+
+  /**
+   * Validate `data` against the schema at `pointer`. Returns violations with pointers into the payload and the spec,
+   * deduplicated; oneOf/anyOf failures are narrowed to the best-matching branch.
+   */
+  validate(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
+    const fn = this.compile(pointer, false);
+    if (fn(data)) return [];
+    return this.toViolations(fn.errors ?? [], data, o, false);
+  }
+
+  /**
+   * Unknown-field pass: validates against a copy of the schema where every object schema with `properties` is
+   * closed (`unevaluatedProperties: false`). Only undocumented-field findings are returned.
+   */
+  undocumentedFields(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
+    const fn = this.compile(pointer, true);
+    if (fn(data)) return [];
+    const errs = (fn.errors ?? []).filter((e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties");
+    return this.toViolations(errs, data, o, true);
+  }
+
+  private setup(closed: boolean): InstanceType<typeof Ajv2020> {
+    const existing = closed ? this.closedAjv : this.ajv;
+    if (existing) return existing;
+    if (!this.validationCopy) {
+      this.validationCopy = prepareForValidation(this.spec, this.noDiscriminator);
+      this.pointers = pointerIndex(this.validationCopy);
+    }
+    const ajv = new Ajv2020({
+      allErrors: true,
+      strict: false,
+      verbose: true,
+      discriminator: !this.noDiscriminator,
+      validateFormats: this.formats,
+      validateSchema: false,
+      code: { optimize: true },
+    });
+    ajv.removeKeyword("nullable");
+    if (this.formats) {
+      addFormats(ajv);
+      ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
+      for (const f of ["int64", "float", "double", "password", "byte", "binary"]) ajv.addFormat(f, true);
+    }
+    if (closed) {
+      const copy = closeObjects(this.validationCopy!);
+      pointerIndex(copy, this.pointers);
+      ajv.addSchema({ ...copy, $id: CLOSED_ID });
+      this.closedAjv = ajv;
+    } else {
+      ajv.addSchema({ ...this.validationCopy!, $id: ID });
+      this.ajv = ajv;
+    }
+    return ajv;
+  }
+
+  private compile(pointer: string, closed: boolean): ValidateFunction {
+    const cache = closed ? this.closedCache : this.cache;
+    const hit = cache.get(pointer);
+    if (hit) return hit;
+    const ptr = pointer.startsWith("#") ? pointer : "#" + pointer;
+    let fn: ValidateFunction;
+    try {
+      fn = this.setup(closed).compile({ $ref: (closed ? CLOSED_ID : ID) + encodeFragment(ptr) });
+    } catch (err) {
+      if (!this.noDiscriminator && /discriminator/i.test(String(err))) {
+        // The spec's discriminators don't meet Ajv's requirements: validate through plain oneOf instead.
+        this.noDiscriminator = true;
+        this.ajv = this.closedAjv = this.validationCopy = this.pointers = undefined;
+        this.cache.clear();
+        this.closedCache.clear();
+        return this.compile(pointer, closed);
+      }
+      throw err;
+    }
+    cache.set(pointer, fn);
+    return fn;
+  }
+
+  private schemaPointerOf(e: ErrorObject): string {
+    const ps = e.parentSchema;
+    const base = ps && typeof ps === "object" ? this.pointers?.get(ps) : undefined;
+    if (base !== undefined) return "#" + base + "/" + escapeToken(e.keyword);
+    return e.schemaPath;
+  }
+
+  private toViolations(errors: ErrorObject[], data: unknown, o: ValidateOptions, closed: boolean): Violation[] {
+    const pruned = this.bestMatch(errors, data, closed, 0);
+    const prefix = o.instancePrefix ?? "";
+    const out: Violation[] = [];
+    for (const e of pruned) {
+      let ip = e.instancePath;
+      const p = e.params as Record<string, unknown>;
+      let expected: unknown;
+      let actualOverride: { v: unknown } | undefined;
+      let msg = e.message ?? "is invalid";
+      switch (e.keyword) {
+        case "required":
+          ip += "/" + escapeToken(String(p.missingProperty));
+          expected = "present";
+          actualOverride = { v: "absent" };
+          msg = "is required but missing";
+          break;
+        case "additionalProperties":
+          ip += "/" + escapeToken(String(p.additionalProperty));
+          expected = "no undocumented properties";
+          msg = "is not a documented property";
+          break;
+        case "unevaluatedProperties":
+          ip += "/" + escapeToken(String(p.unevaluatedProperty));
+          expected = "no undocumented properties";
+          msg = "is not a documented property";
+          break;
+        case "type":
+          expected = p.type;
+          msg = `must be ${Array.isArray(p.type) ? p.type.join(" | ") : String(p.type)}`;
+          break;
+        case "enum":
+          expected = p.allowedValues;
+          msg = `must be one of ${preview(p.allowedValues, 160) === p.allowedValues ? JSON.stringify(p.allowedValues) : "the documented values"}`;
+          break;
+        case "const":
+          expected = p.allowedValue;
+          msg = `must be ${JSON.stringify(p.allowedValue)}`;
+          break;
+        case "discriminator":
+          ip += "/" + escapeToken(String(p.tag));
+          expected = "a documented tag value";
+          break;
+        default:
+          expected = e.keyword in (e.parentSchema ?? {}) ? (e.parentSchema as Json)[e.keyword] : p;
+          if (typeof expected === "object" && expected !== null) expected = preview(expected);
+      }
+      const actual = actualOverride ? actualOverride.v : preview(getAt(data, ip));
+      const undocumented = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
+      const check = undocumented ? "no_undocumented_fields" : o.check;
+      const severity: Severity = closed ? (o.severity ?? "info") : (o.severity ?? "error");
+      out.push({
+        check,
+        severity,
+        instancePath: prefix + ip,
+        schemaPath: this.schemaPointerOf(e),
+        expected,
+        actual,
+        message: `${ip || "(root)"} ${msg}`,
+        location: o.location,
+      });
+    }
+    return dedupe(out);
+  }
+
+  /** For each failing oneOf/anyOf, keep only the errors of the branch that got furthest into the data. */
+  private bestMatch(errors: ErrorObject[], data: unknown, closed: boolean, depth: number): ErrorObject[] {
+    const composite = errors.filter((e) => (e.keyword === "oneOf" || e.keyword === "anyOf") && e.parentSchema);
+    if (!composite.length || depth > 8) return errors;
+    let result = errors;
+    // Outermost first (shortest instancePath), so inner ones are re-derived by the recursion.
+    composite.sort((a, b) => a.instancePath.length - b.instancePath.length);
+    const done = new Set<string>();
+    for (const c of composite) {
+      if (!result.includes(c)) continue;
+      const ps = c.parentSchema as Json;
+      const base = this.pointers?.get(ps);
+      const branches = ps[c.keyword];
+      if (base === undefined || !Array.isArray(branches)) continue;
+      const key = c.instancePath + "|" + base;
+      if (done.has(key)) continue;
+      done.add(key);
+      const value = getAt(data, c.instancePath);
+      let best: ErrorObject[] | undefined;
+      let bestScore = [-1, 0];
+      if (c.keyword === "oneOf" && (c.params as Json).passingSchemas) continue; // matched several: keep as is
+      for (let i = 0; i < branches.length; i++) {
+        const fn = this.compile("#" + base + "/" + c.keyword + "/" + i, closed);
+        if (fn(value)) { best = undefined; bestScore = [-1, 0]; break; }
+        const errs = fn.errors ?? [];
+        const deepest = Math.max(0, ...errs.map((e) => e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0)));
+        const nonType = errs.some((e) => e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") ? 1 : 0;
+        const score = [deepest * 2 + nonType, -errs.length];
+        if (score[0]! > bestScore[0]! || (score[0] === bestScore[0] && score[1]! > bestScore[1]!)) {
+          bestScore = score;
+          best = errs.map((e) => ({ ...e, instancePath: c.instancePath + e.instancePath }));
+        }
+      }
+      if (!best) continue;
+      const under = (e: ErrorObject) => e === c || ((e.instancePath === c.instancePath || e.instancePath.startsWith(c.instancePath + "/")) && e.parentSchema !== ps);
+      result = [...result.filter((e) => !under(e)), ...this.bestMatch(best, data, closed, depth + 1)];
+    }
+    return result;
+  }
+}
+
+function encodeFragment(ptr: string): string {
+  // Ajv resolves the fragment as a URI: percent-encode characters that are not allowed there.
+  return ptr.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/#]/g, (c) => encodeURIComponent(c));
+}
+
+function pathMatches(template: string, path: string): boolean {
+  if (!template.includes("{")) return template === path;
+  const re = new RegExp("^" + template.split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+") + "$");
+  return re.test(path);
+}
+
+function serverBasePaths(spec: Json): string[] {
+  const out = new Set<string>();
+  const servers = Array.isArray(spec.servers) ? spec.servers : [];
+  for (const s of servers) {
+    const url = (s as Json)?.url;
+    if (typeof url !== "string") continue;
+    try {
+      out.add(new URL(url, "http://relative.invalid").pathname.replace(/\/$/, ""));
+    } catch {
+      /* ignore */
+    }
+  }
+  out.add("/api/v1");
+  return [...out];
+}
+
+function mediaKind(mt: string): MediaKind {
+  const base = mt.split(";")[0]!.trim().toLowerCase();
+  if (base === "text/event-stream") return "sse";
+  if (base === "application/json" || base.endsWith("+json") || base === "*/*") return "json";
+  return "other";
+}
+
+function indexOperations(spec: Json): OperationSpec[] {
+  const ops: OperationSpec[] = [];
+  const paths = (spec.paths ?? {}) as Json;
+  const rootSecured = Array.isArray(spec.security) && spec.security.some((r) => r && Object.keys(r as Json).length > 0);
+  const resolve = (node: unknown, ptr: string): { node: Json; ptr: string } => {
+    let n = node;
+    let p = ptr;
+    for (let i = 0; i < 32 && n && typeof n === "object" && typeof (n as Json).$ref === "string"; i++) {
+      const ref = (n as Json).$ref as string;
+      if (!ref.startsWith("#")) break;
+      p = ref;
+      n = getAt(spec, ref);
+    }
+    return { node: (n ?? {}) as Json, ptr: p };
+  };
+  for (const [path, item0] of Object.entries(paths)) {
+    const { node: item, ptr: itemPtr } = resolve(item0, "#" + toPointer(["paths", path]));
+    for (const method of METHODS) {
+      const op0 = item[method];
+      if (!op0 || typeof op0 !== "object") continue;
+      const op = op0 as Json;
+      const opPtr = itemPtr + "/" + method;
+      const secured = Array.isArray(op.security) ? op.security.some((r) => r && Object.keys(r as Json).length > 0) : rootSecured;
+      const spec1: OperationSpec = {
+        method,
+        path,
+        pointer: opPtr,
+        responses: [],
+        secured,
+        ...(typeof op.operationId === "string" ? { operationId: op.operationId } : {}),
+      };
+      if (op.requestBody) {
+        const { node: rb, ptr: rbPtr } = resolve(op.requestBody, opPtr + "/requestBody");
+        spec1.request = { required: rb.required === true, content: mediaSpecs(spec, (rb.content ?? {}) as Json, rbPtr + "/content", resolve) };
+      }
+      for (const [status, r0] of Object.entries((op.responses ?? {}) as Json)) {
+        const { node: r, ptr: rPtr } = resolve(r0, opPtr + "/responses/" + escapeToken(status));
+        const headers: HeaderSpec[] = [];
+        for (const [name, h0] of Object.entries((r.headers ?? {}) as Json)) {
+          const { node: h, ptr: hPtr } = resolve(h0, rPtr + "/headers/" + escapeToken(name));
+          headers.push({ name: name.toLowerCase(), required: h.required === true, ...(h.schema ? { schemaPointer: hPtr + "/schema" } : {}) });
+        }
+        spec1.responses.push({ status, pointer: rPtr, content: mediaSpecs(spec, (r.content ?? {}) as Json, rPtr + "/content", resolve), headers });
+      }
+      ops.push(spec1);
+    }
+  }
+  return ops;
+}
+
+function mediaSpecs(spec: Json, content: Json, ptr: string, resolve: (n: unknown, p: string) => { node: Json; ptr: string }): MediaSpec[] {
+  const out: MediaSpec[] = [];
+  for (const [mt, m0] of Object.entries(content)) {
+    const m = (m0 ?? {}) as Json;
+    const mPtr = ptr + "/" + escapeToken(mt);
+    const kind = mediaKind(mt);
+    const ms: MediaSpec = { mediaType: mt.toLowerCase(), kind };
+    if (m.schema !== undefined) ms.schemaPointer = mPtr + "/schema";
+    if (kind === "sse") {
+      let terminator: unknown = m["x-sse-terminator"];
+      // 3.1 modelling: schema -> {type: string, contentSchema: Chunk}; or Speakeasy style {properties: {data: Chunk}}
+      if (m.schema !== undefined) {
+        const { node: s, ptr: sPtr } = resolve(m.schema, mPtr + "/schema");
+        terminator ??= s["x-sse-terminator"];
+        if (s.contentSchema !== undefined) ms.chunkPointer = sPtr + "/contentSchema";
+        else if (s.items && typeof s.items === "object" && (s.items as Json).contentSchema !== undefined) ms.chunkPointer = sPtr + "/items/contentSchema";
+        else if (s.properties && typeof s.properties === "object" && (s.properties as Json).data !== undefined) {
+          const { node: d, ptr: dPtr } = resolve((s.properties as Json).data, sPtr + "/properties/data");
+          ms.chunkPointer = d.contentSchema !== undefined ? dPtr + "/contentSchema" : dPtr;
+        }
+      }
+      // OAS 3.2: itemSchema describes one event {data, event, id}; data carries contentSchema.
+      if (!ms.chunkPointer && m.itemSchema !== undefined) {
+        const { node: it, ptr: itPtr } = resolve(m.itemSchema, mPtr + "/itemSchema");
+        terminator ??= it["x-sse-terminator"];
+        const data = (it.properties as Json | undefined)?.data;
+        if (data !== undefined) {
+          const { node: d, ptr: dPtr } = resolve(data, itPtr + "/properties/data");
+          ms.chunkPointer = d.contentSchema !== undefined ? dPtr + "/contentSchema" : dPtr;
+        } else if (it.contentSchema !== undefined) ms.chunkPointer = itPtr + "/contentSchema";
+      }
+      ms.terminator = typeof terminator === "string" ? terminator : "[DONE]";
+    }
+    out.push(ms);
+  }
+  void spec;
+  return out;
+}
+
+/** Deep copy for validation: drop discriminator.mapping (Ajv rejects it) or whole discriminators (fallback). */
+function prepareForValidation(spec: Json, noDiscriminator: boolean): Json {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== "object") return v;
+    const o: Json = {};
+    for (const [k, val] of Object.entries(v as Json)) {
+      if (k === "discriminator" && val && typeof val === "object" && !Array.isArray(val)) {
+        if (noDiscriminator) continue;
+        const { mapping: _m, ...rest } = val as Json;
+        o[k] = rest;
+        continue;
+      }
+      if (k === "examples" || k === "example") {
+        // examples are data, not schemas; keep arrays only where they are JSON Schema `examples` (harmless).
+        o[k] = val;
+        continue;
+      }
+      o[k] = walk(val);
+    }
+    return o;
+  };
+  return walk(spec) as Json;
+}
+
+/** Map every object in the copy to its pointer, so Ajv's `parentSchema` gives a spec pointer. */
+function pointerIndex(doc: Json, map = new WeakMap<object, string>()): WeakMap<object, string> {
+  const walk = (v: unknown, p: string) => {
+    if (!v || typeof v !== "object" || map.has(v as object)) return;
+    map.set(v as object, p);
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, p + "/" + i));
+    else for (const [k, x] of Object.entries(v as Json)) walk(x, p + "/" + escapeToken(k));
+  };
+  walk(doc, "");
+  return map;
+}
+
+const SCHEMA_CHILD_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
+const SCHEMA_CHILD_ARRAYS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
+const SCHEMA_CHILD = new Set(["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "contentSchema"]);
+
+/**
+ * Copy where object schemas with `properties` and no `additionalProperties` get `unevaluatedProperties: false`.
+ * Schemas used as allOf members are left open (their siblings evaluate the other properties). Pointers are kept
+ * identical to the open copy, so schemaPath stays meaningful.
+ */
+function closeObjects(doc: Json): Json {
+  const allOfMembers = new Set<string>();
+  const findAllOf = (v: unknown) => {
+    if (!v || typeof v !== "object") return;
+    if (Array.isArray(v)) return v.forEach(findAllOf);
+    const o = v as Json;
+    if (Array.isArray(o.allOf)) for (const m of o.allOf) if (m && typeof m === "object" && typeof (m as Json).$ref === "string") allOfMembers.add((m as Json).$ref as string);
+    for (const x of Object.values(o)) findAllOf(x);
+  };
+  findAllOf(doc.components);
+  findAllOf(doc.paths);
+  const closeSchema = (v: unknown, ptr: string, inAllOf: boolean): unknown => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+    const o: Json = { ...(v as Json) };
+    for (const [k, x] of Object.entries(o)) {
+      if (SCHEMA_CHILD_MAPS.has(k) && x && typeof x === "object") {
+        const m: Json = {};
+        for (const [n, s] of Object.entries(x as Json)) m[n] = closeSchema(s, ptr + "/" + k + "/" + escapeToken(n), false);
+        o[k] = m;
+      } else if (SCHEMA_CHILD_ARRAYS.has(k) && Array.isArray(x)) {
+        o[k] = x.map((s, i) => closeSchema(s, ptr + "/" + k + "/" + i, k === "allOf"));
+      } else if (SCHEMA_CHILD.has(k)) {
+        o[k] = closeSchema(x, ptr + "/" + k, false);
+      }
+    }
+    const isObject = o.properties && typeof o.properties === "object";
+    if (isObject && !inAllOf && !allOfMembers.has("#" + ptr) && o.additionalProperties === undefined && o.unevaluatedProperties === undefined && typeof o.$ref !== "string") {
+      o.unevaluatedProperties = false;
+    }
+    return o;
+  };
+  const out: Json = { ...doc };
+  const comps = doc.components as Json | undefined;
+  if (comps && typeof comps === "object") {
+    const c: Json = { ...comps };
+    const schemas = comps.schemas as Json | undefined;
+    if (schemas) {
+      const s: Json = {};
+      for (const [n, x] of Object.entries(schemas)) s[n] = closeSchema(x, "/components/schemas/" + escapeToken(n), false);
+      c.schemas = s;
+    }
+    out.components = c;
+  }
+  // Inline schemas under paths: close media-type schemas.
+  const closePaths = (v: unknown, ptr: string): unknown => {
+    if (!v || typeof v !== "object") return v;
+    if (Array.isArray(v)) return v.map((x, i) => closePaths(x, ptr + "/" + i));
+    const o: Json = {};
+    for (const [k, x] of Object.entries(v as Json)) {
+      if ((k === "schema" || k === "itemSchema") && x && typeof x === "object") o[k] = closeSchema(x, ptr + "/" + k, false);
+      else if (k === "examples" || k === "example") o[k] = x;
+      else o[k] = closePaths(x, ptr + "/" + escapeToken(k));
+    }
+    return o;
+  };
+  out.paths = closePaths(doc.paths, "/paths");
+  return out;
+}
+
+function comparePointers(a: string, b: string): number {
+  const ta = parsePointerLoose(a);
+  const tb = parsePointerLoose(b);
+  for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
+    const x = ta[i]!;
+    const y = tb[i]!;
+    if (x === y) continue;
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    if (!Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny;
+    return x < y ? -1 : 1;
+  }
+  return ta.length - tb.length;
+}
+
+function parsePointerLoose(p: string): string[] {
+  return p.split("/");
+}
+
+const LOCATION_ORDER = ["exchange", "request", "response.status", "response.headers", "response.body", "response.sse"];
+function locRank(l: string | undefined): number {
+  if (!l) return 0;
+  const i = LOCATION_ORDER.findIndex((x) => l.startsWith(x));
+  return i < 0 ? LOCATION_ORDER.length : i;
+}
+
+/** Deduplicate by (check, schemaPath, instancePath) and order by location, then instance pointer, then check. */
+export function dedupe(vs: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  const out: Violation[] = [];
+  for (const v of vs) {
+    const k = v.check + "\u0000" + v.schemaPath + "\u0000" + v.instancePath + "\u0000" + (v.schemaPath ? "" : v.message);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(v);
+  }
+  return out.sort((a, b) => locRank(a.location) - locRank(b.location) || comparePointers(a.instancePath, b.instancePath) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || (a.schemaPath < b.schemaPath ? -1 : a.schemaPath > b.schemaPath ? 1 : 0));
+}

@@ -1,0 +1,363 @@
+// Node-only CLI implementation (bin `openrouter-contract`, entry src/cli.ts). File I/O lives here, not in the library.
+import { execFileSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { checkExchange } from "../check";
+import { diffSpecs, formatDiffText, parseAllowList, type Level } from "../diff";
+import { harToExchanges, parseExchangeLine } from "../exchange";
+import { Contract } from "../load";
+import { Report } from "../report";
+import type { Severity, Violation } from "../types";
+import { loadContract, validateRequest, validateResponse } from "../index";
+import { readLines } from "./lines";
+
+export interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  stdin?: NodeJS.ReadableStream;
+}
+
+const defaultIo: Io = { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) };
+
+class UsageError extends Error {}
+
+const MAIN_HELP = `openrouter-contract — conformance checks for OpenRouter /completions and /chat/completions
+
+Usage:
+  openrouter-contract check <traffic.jsonl | session.har | -> [options]   validate recorded exchanges
+  openrouter-contract validate <operationId> request|response [--status N] <file.json | ->
+  openrouter-contract diff <base-spec> <head-spec> [--fail-on ERR|WARN] [--allow file]
+
+Run \`openrouter-contract <command> --help\` for the options of each command.
+Exit codes: 0 clean, 1 violations at or above --fail-on, 2 bad input or usage.
+`;
+
+const CHECK_HELP = `Usage: openrouter-contract check <traffic.jsonl | session.har | -> [options]
+
+Validates every exchange record (JSONL, one {"v":1,"request":…,"response":…} per line; or a HAR 1.2 file) against
+the contract: operation, request body, status, content type, headers, JSON body, and SSE streams chunk by chunk.
+Input is streamed line by line (bounded memory).
+
+Options:
+  --spec <file.json>        OpenAPI 3.1 bundle to check against (default: the bundled contract)
+  --format text|json|junit  output format (default text)
+  --fail-on error|warning|info   exit 1 when a violation at or above this severity is found (default error)
+  --strict                  undocumented response fields are errors (default: tolerant, they are info)
+  --har                     treat the input as HAR (default: by .har extension)
+  --show-info               include info findings in text output
+  --no-formats              do not assert "format" keywords
+  --max-line-bytes <n>      skip (and report) longer lines (default 67108864)
+  --max-violations <n>      cap the violations listed in JSON output (default 10000; groups always complete)
+  -h, --help
+`;
+
+const VALIDATE_HELP = `Usage: openrouter-contract validate <operationId|path> request|response [options] <file.json | ->
+
+Validates one JSON payload (or, for --content-type text/event-stream, one raw SSE body).
+
+Options:
+  --status <n>              response status (default 200)
+  --content-type <type>     response content type (default application/json)
+  --spec <file.json>        OpenAPI bundle (default: the bundled contract)
+  --strict                  undocumented response fields are errors
+  --format text|json        (default text)
+  --fail-on error|warning|info   (default error)
+  -h, --help
+`;
+
+const DIFF_HELP = `Usage: openrouter-contract diff <base-spec> <head-spec> [options]
+
+Direction-aware breaking-change report between two bundled OpenAPI documents (JSON). A spec argument may be
+\`git:<ref>:<path>\` to read it from git (e.g. git:HEAD~1:generated/openapi.json).
+Requests break when they tighten; responses break when they loosen.
+
+Options:
+  --fail-on ERR|WARN        exit 1 when a change at or above this level is not allow-listed (default ERR)
+  --allow <file>            allow-list: "METHOD /path rule-id [location-prefix] -- reason" per line
+  --format text|json        (default text)
+  --show-info               include INFO changes in text output
+  -h, --help
+`;
+
+function readSpecArg(arg: string): unknown {
+  let text: string;
+  if (arg.startsWith("git:")) {
+    const rest = arg.slice(4);
+    const i = rest.indexOf(":");
+    if (i < 0) throw new UsageError(`bad git spec ${arg} (expected git:<ref>:<path>)`);
+    try {
+      text = execFileSync("git", ["show", `${rest.slice(0, i)}:${rest.slice(i + 1)}`], { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      throw new UsageError(`cannot read ${arg} from git: ${String((e as { stderr?: unknown }).stderr ?? e).trim()}`);
+    }
+  } else {
+    try {
+      text = readFileSync(arg, "utf8");
+    } catch (e) {
+      throw new UsageError(`cannot read spec ${arg}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`spec ${arg} is not JSON: bundle it first (npm run generate writes generated/openapi.json)`);
+  }
+}
+
+function contractFrom(spec: string | undefined, formats: boolean): Contract {
+  if (!spec) return formats ? loadContract() : loadContract(undefined, { formats });
+  try {
+    return new Contract(readSpecArg(spec), { formats });
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`invalid spec ${spec}: ${(e as Error).message}`);
+  }
+}
+
+function severityArg(v: string | undefined, def: Severity): Severity {
+  const s = (v ?? def).toLowerCase();
+  if (s === "error" || s === "warning" || s === "info") return s;
+  throw new UsageError(`--fail-on must be error, warning or info (got ${v})`);
+}
+
+function formatArg(v: string | undefined, allowed: string[]): string {
+  const f = v ?? "text";
+  if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(", ")} (got ${f})`);
+  return f;
+}
+
+function intArg(v: string | undefined, def: number, name: string): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer (got ${v})`);
+  return n;
+}
+
+async function cmdCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      spec: { type: "string" },
+      format: { type: "string" },
+      "fail-on": { type: "string" },
+      strict: { type: "boolean" },
+      har: { type: "boolean" },
+      "show-info": { type: "boolean" },
+      "no-formats": { type: "boolean" },
+      "max-line-bytes": { type: "string" },
+      "max-violations": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return io.stdout(CHECK_HELP), 0;
+  if (positionals.length !== 1) throw new UsageError("check needs exactly one input file (or - for stdin)\n\n" + CHECK_HELP);
+  const file = positionals[0]!;
+  const format = formatArg(values.format, ["text", "json", "junit"]);
+  const failOn = severityArg(values["fail-on"], "error");
+  const mode = values.strict ? "strict" : "tolerant";
+  const maxLine = intArg(values["max-line-bytes"], 64 << 20, "--max-line-bytes");
+  const contract = contractFrom(values.spec, !values["no-formats"]);
+  const report = new Report(intArg(values["max-violations"], 10_000, "--max-violations"));
+  if (file !== "-") {
+    try {
+      if (!statSync(file).isFile()) throw new UsageError(`${file} is not a file`);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+  let valid = 0;
+  let malformed = 0;
+  let messages = 0;
+  const note = (s: string) => {
+    if (messages++ < 20) io.stderr(s + "\n");
+    else if (messages === 21) io.stderr("(further input problems not printed; see the report)\n");
+  };
+  const malformedViolation = (line: number, msg: string) => {
+    malformed++;
+    note(`${file}:${line}: ${msg}`);
+    const v: Violation = { check: "record_malformed", severity: "error", instancePath: "", schemaPath: "", message: `line ${line}: ${msg}`, location: "exchange" };
+    report.add(`line-${line}`, line, undefined, [v]);
+  };
+  const runOne = (rec: Parameters<typeof checkExchange>[1], line: number, fallbackId: string) => {
+    let res;
+    try {
+      res = checkExchange(contract, rec, { mode });
+    } catch (e) {
+      malformedViolation(line, `checker failed on this record: ${(e as Error).message}`);
+      return;
+    }
+    valid++;
+    report.add(String(rec.id ?? fallbackId), line, res.operation, res.violations);
+  };
+  const isHar = values.har || /\.har$/i.test(file);
+  if (isHar) {
+    let doc: unknown;
+    try {
+      const size = file === "-" ? 0 : statSync(file).size;
+      if (size > 512 << 20) throw new UsageError(`${file} is ${size} bytes; HAR input is read whole and limited to 512 MiB (convert to JSONL)`);
+      doc = JSON.parse(file === "-" ? await readAll(io.stdin ?? process.stdin) : readFileSync(file, "utf8"));
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`${file} is not a HAR JSON document: ${(e as Error).message}`);
+    }
+    let conv;
+    try {
+      conv = harToExchanges(doc);
+    } catch (e) {
+      throw new UsageError(`${file}: ${(e as Error).message}`);
+    }
+    for (const err of conv.errors) malformedViolation(err.index + 1, `HAR entry ${err.index}: ${err.error}`);
+    conv.records.forEach((rec, i) => runOne(rec, i + 1, `har-${i}`));
+    report.lines = conv.records.length + conv.errors.length;
+  } else {
+    const input = file === "-" ? ((io.stdin ?? process.stdin) as unknown as import("node:stream").Readable) : file;
+    for await (const l of readLines(input, maxLine)) {
+      report.lines = l.n;
+      if ("error" in l) {
+        malformedViolation(l.n, l.error);
+        continue;
+      }
+      const r = parseExchangeLine(l.text);
+      if (r.ok === "skip") continue;
+      if (r.ok === false) {
+        malformedViolation(l.n, r.error);
+        continue;
+      }
+      runOne(r.record, l.n, `line-${l.n}`);
+    }
+  }
+  if (valid === 0 && malformed > 0) {
+    io.stderr(`${file}: no valid exchange records (${malformed} malformed line${malformed === 1 ? "" : "s"}); is this JSONL in the exchange record format?\n`);
+    if (format === "json") io.stdout(report.json());
+    return 2;
+  }
+  io.stdout(format === "json" ? report.json() : format === "junit" ? report.junit() : report.text({ showInfo: !!values["show-info"] }));
+  return report.failsOn(failOn) ? 1 : 0;
+}
+
+async function readAll(s: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function cmdValidate(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      status: { type: "string" },
+      "content-type": { type: "string" },
+      spec: { type: "string" },
+      strict: { type: "boolean" },
+      format: { type: "string" },
+      "fail-on": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return io.stdout(VALIDATE_HELP), 0;
+  if (positionals.length !== 3) throw new UsageError("validate needs <operationId> request|response <file.json | ->\n\n" + VALIDATE_HELP);
+  const [operation, side, file] = positionals as [string, string, string];
+  if (side !== "request" && side !== "response") throw new UsageError(`second argument must be request or response (got ${side})`);
+  const format = formatArg(values.format, ["text", "json"]);
+  const failOn = severityArg(values["fail-on"], "error");
+  const contract = contractFrom(values.spec, true);
+  if (!contract.operation(operation)) throw new UsageError(`unknown operation ${operation} (known: ${contract.operations.map((o) => o.operationId ?? o.path).join(", ")})`);
+  let text: string;
+  try {
+    text = file === "-" ? await readAll(io.stdin ?? process.stdin) : readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const ct = values["content-type"] ?? "application/json";
+  const status = intArg(values.status, 200, "--status");
+  let body: unknown;
+  if (side === "response" && /event-stream/i.test(ct)) body = text;
+  else {
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
+    }
+  }
+  const vs = side === "request" ? validateRequest(operation, body, { contract }) : validateResponse(operation, status, ct, body, { contract, mode: values.strict ? "strict" : "tolerant" });
+  if (format === "json") io.stdout(JSON.stringify({ operation, side, valid: !vs.some((v) => v.severity === "error"), violations: vs }) + "\n");
+  else if (!vs.length) io.stdout(`${file}: valid ${side} for ${operation}\n`);
+  else for (const v of vs) io.stdout(`${v.severity.toUpperCase().padEnd(7)} ${v.check} ${v.instancePath || "(root)"}: ${v.message}${v.schemaPath ? `\n        schema ${v.schemaPath}` : ""}\n`);
+  const rank = { info: 0, warning: 1, error: 2 } as const;
+  return vs.some((v) => rank[v.severity] >= rank[failOn]) ? 1 : 0;
+}
+
+async function cmdDiff(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      "fail-on": { type: "string" },
+      allow: { type: "string" },
+      format: { type: "string" },
+      "show-info": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return io.stdout(DIFF_HELP), 0;
+  if (positionals.length !== 2) throw new UsageError("diff needs <base-spec> <head-spec>\n\n" + DIFF_HELP);
+  const failOn = (values["fail-on"] ?? "ERR").toUpperCase() as Level;
+  if (failOn !== "ERR" && failOn !== "WARN") throw new UsageError(`--fail-on must be ERR or WARN (got ${values["fail-on"]})`);
+  const format = formatArg(values.format, ["text", "json"]);
+  let allow;
+  if (values.allow) {
+    let text: string;
+    try {
+      text = readFileSync(values.allow, "utf8");
+    } catch (e) {
+      throw new UsageError(`cannot read allow-list ${values.allow}: ${(e as Error).message}`);
+    }
+    try {
+      allow = parseAllowList(text);
+    } catch (e) {
+      throw new UsageError(`${values.allow}: ${(e as Error).message}`);
+    }
+  }
+  const base = readSpecArg(positionals[0]!);
+  const head = readSpecArg(positionals[1]!);
+  let r;
+  try {
+    r = diffSpecs(base, head, allow ? { allow } : {});
+  } catch (e) {
+    throw new UsageError(`cannot diff: ${(e as Error).message}`);
+  }
+  io.stdout(format === "json" ? JSON.stringify({ base: positionals[0], head: positionals[1], ...r }, null, 2) + "\n" : formatDiffText(r, { showInfo: !!values["show-info"] }));
+  const failing = r.changes.filter((c) => c.allowed === undefined && (c.level === "ERR" || (failOn === "WARN" && c.level === "WARN")));
+  return failing.length ? 1 : 0;
+}
+
+/** Run the CLI; returns the exit code (never throws). */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case "check":
+        return await cmdCheck(rest, io);
+      case "validate":
+        return await cmdValidate(rest, io);
+      case "diff":
+        return await cmdDiff(rest, io);
+      case undefined:
+      case "-h":
+      case "--help":
+      case "help":
+        io.stdout(MAIN_HELP);
+        return cmd === undefined ? 2 : 0;
+      default:
+        io.stderr(`unknown command ${JSON.stringify(cmd)}\n\n${MAIN_HELP}`);
+        return 2;
+    }
+  } catch (e) {
+    const msg = e instanceof UsageError ? e.message : (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? (e as Error).message : `internal error: ${(e as Error)?.stack ?? String(e)}`;
+    io.stderr(`openrouter-contract: ${msg}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,49 @@
+/** RFC 6901 helpers (no dependencies). */
+export function escapeToken(t: string): string {
+  return t.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+export function unescapeToken(t: string): string {
+  return t.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+/** Build a pointer from tokens: ["a","b/c"] -> "/a/b~1c". */
+export function toPointer(tokens: ReadonlyArray<string | number>): string {
+  return tokens.map((t) => "/" + escapeToken(String(t))).join("");
+}
+/** Parse "#/a/b" or "/a/b" into tokens. */
+export function parsePointer(p: string): string[] {
+  let s = p.startsWith("#") ? p.slice(1) : p;
+  if (s === "") return [];
+  if (!s.startsWith("/")) throw new Error(`not a JSON pointer: ${p}`);
+  s = s.slice(1);
+  return s.split("/").map((t) => unescapeToken(decodeURIComponentSafe(t)));
+}
+function decodeURIComponentSafe(t: string): string {
+  if (!t.includes("%")) return t;
+  try {
+    return decodeURIComponent(t);
+  } catch {
+    return t;
+  }
+}
+/** Resolve a pointer against a document; undefined when missing. */
+export function getAt(doc: unknown, pointer: string): unknown {
+  let cur: unknown = doc;
+  for (const t of parsePointer(pointer)) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[t];
+  }
+  return cur;
+}
+/** Truncated JSON rendering of a value for reports (about 200 characters). */
+export function preview(v: unknown, max = 200): unknown {
+  if (v === undefined) return undefined;
+  if (typeof v === "string") return v.length > max ? v.slice(0, max) + "…" : v;
+  if (v === null || typeof v !== "object") return v;
+  let s: string;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    return "[unserialisable]";
+  }
+  return s.length > max ? s.slice(0, max) + "…" : v;
+}

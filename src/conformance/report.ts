@@ -1,0 +1,156 @@
+import type { Severity, Violation } from "./types";
+
+export interface ReportViolation extends Violation {
+  exchange: string;
+  line: number;
+  operation: string;
+}
+
+interface Group {
+  operation: string;
+  check: string;
+  severity: Severity;
+  key: string;
+  count: number;
+  exchanges: number;
+  firstLine: number;
+  firstExchange: string;
+  sample: Violation;
+  lastExchange: string;
+}
+
+export interface ReportSummary {
+  exchanges: number;
+  lines: number;
+  exchangesWithViolations: number;
+  violations: number;
+  bySeverity: Record<Severity, number>;
+  truncated: boolean;
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** Streaming aggregation: groups by operation → check → (schemaPath, instancePath with indices folded). */
+export class Report {
+  private readonly groups = new Map<string, Group>();
+  readonly violations: ReportViolation[] = [];
+  private exchanges = 0;
+  private withViolations = 0;
+  lines = 0;
+  private total = 0;
+  private truncated = false;
+  private readonly sev: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+
+  constructor(private readonly maxListed = 10_000) {}
+
+  add(exchange: string, line: number, operation: string | undefined, vs: Violation[]): void {
+    this.exchanges++;
+    if (vs.some((v) => v.severity !== "info")) this.withViolations++;
+    const op = operation ?? "(undocumented)";
+    for (const v of vs) {
+      this.total++;
+      this.sev[v.severity]++;
+      const folded = v.instancePath.replace(/\/\d+(?=\/|$)/g, "/*");
+      const key = `${op}\u0000${v.check}\u0000${v.severity}\u0000${v.schemaPath}\u0000${folded}\u0000${v.schemaPath ? "" : v.message.replace(/\d+/g, "N")}`;
+      const g = this.groups.get(key);
+      if (g) {
+        g.count++;
+        if (g.lastExchange !== exchange) {
+          g.exchanges++;
+          g.lastExchange = exchange;
+        }
+      } else {
+        this.groups.set(key, { operation: op, check: v.check, severity: v.severity, key: folded, count: 1, exchanges: 1, firstLine: line, firstExchange: exchange, sample: v, lastExchange: exchange });
+      }
+      if (this.violations.length < this.maxListed) this.violations.push({ exchange, line, operation: op, ...v });
+      else this.truncated = true;
+    }
+  }
+
+  summary(): ReportSummary {
+    return { exchanges: this.exchanges, lines: this.lines, exchangesWithViolations: this.withViolations, violations: this.total, bySeverity: { ...this.sev }, truncated: this.truncated };
+  }
+
+  /** Highest severity seen ("none" when clean). */
+  worst(): Severity | "none" {
+    return this.sev.error ? "error" : this.sev.warning ? "warning" : this.sev.info ? "info" : "none";
+  }
+
+  failsOn(level: Severity): boolean {
+    return (Object.keys(this.sev) as Severity[]).some((s) => this.sev[s] > 0 && RANK[s] >= RANK[level]);
+  }
+
+  sortedGroups(): Group[] {
+    return [...this.groups.values()].sort((a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0) || RANK[b.severity] - RANK[a.severity] || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || a.firstLine - b.firstLine);
+  }
+
+  text(opts: { showInfo?: boolean } = {}): string {
+    const s = this.summary();
+    const out: string[] = [];
+    let lastOp = "";
+    let lastCheck = "";
+    for (const g of this.sortedGroups()) {
+      if (g.severity === "info" && !opts.showInfo) continue;
+      if (g.operation !== lastOp) {
+        out.push(`\n${g.operation}`);
+        lastOp = g.operation;
+        lastCheck = "";
+      }
+      if (g.check !== lastCheck) {
+        out.push(`  ${g.check}`);
+        lastCheck = g.check;
+      }
+      const where = g.sample.instancePath ? ` ${g.key}` : "";
+      const seen = g.exchanges > 1 || g.count > 1 ? ` (seen ${g.count}× in ${g.exchanges} exchange${g.exchanges === 1 ? "" : "s"}; first at line ${g.firstLine})` : ` (line ${g.firstLine}, ${g.firstExchange})`;
+      out.push(`    ${g.severity.toUpperCase().padEnd(7)}${where}: ${g.sample.message}${seen}`);
+      const detail: string[] = [];
+      if (g.sample.expected !== undefined) detail.push(`expected ${short(g.sample.expected)}`);
+      if (g.sample.actual !== undefined) detail.push(`actual ${short(g.sample.actual)}`);
+      if (g.sample.schemaPath) detail.push(`schema ${g.sample.schemaPath}`);
+      if (detail.length) out.push(`             ${detail.join("; ")}`);
+    }
+    const infoHidden = !opts.showInfo && s.bySeverity.info ? ` (${s.bySeverity.info} info hidden; --show-info)` : "";
+    out.push(
+      `\n${s.exchanges} exchange${s.exchanges === 1 ? "" : "s"} checked (${s.lines} lines): ${s.bySeverity.error} error, ${s.bySeverity.warning} warning, ${s.bySeverity.info} info${infoHidden}; ${s.exchangesWithViolations} exchange${s.exchangesWithViolations === 1 ? "" : "s"} with errors or warnings`,
+    );
+    return out.join("\n").replace(/^\n/, "") + "\n";
+  }
+
+  json(): string {
+    const groups = this.sortedGroups().map((g) => ({ operation: g.operation, check: g.check, severity: g.severity, instancePath: g.key, schemaPath: g.sample.schemaPath, message: g.sample.message, count: g.count, exchanges: g.exchanges, firstLine: g.firstLine, firstExchange: g.firstExchange }));
+    return JSON.stringify({ summary: this.summary(), groups, violations: this.violations }) + "\n";
+  }
+
+  junit(name = "openrouter-contract check"): string {
+    const byOp = new Map<string, Group[]>();
+    for (const g of this.sortedGroups()) {
+      const list = byOp.get(g.operation) ?? [];
+      list.push(g);
+      byOp.set(g.operation, list);
+    }
+    const s = this.summary();
+    const suites: string[] = [];
+    for (const [op, groups] of byOp) {
+      const cases = groups.map((g) => {
+        const caseName = `${g.check} ${g.key || "(whole)"} ${g.sample.schemaPath}`.trim();
+        const body = `${g.sample.message} — seen ${g.count}× in ${g.exchanges} exchange(s); first at line ${g.firstLine} (${g.firstExchange})`;
+        const inner = g.severity === "error" ? `<failure type="${esc(g.check)}" message="${esc(g.sample.message)}">${esc(body)}</failure>` : `<system-out>${esc(g.severity + ": " + body)}</system-out>`;
+        return `    <testcase classname="${esc(op)}" name="${esc(caseName)}">${inner}</testcase>`;
+      });
+      const failures = groups.filter((g) => g.severity === "error").length;
+      suites.push(`  <testsuite name="${esc(op)}" tests="${groups.length}" failures="${failures}" errors="0">\n${cases.join("\n")}\n  </testsuite>`);
+    }
+    if (!suites.length) suites.push(`  <testsuite name="exchanges" tests="1" failures="0" errors="0">\n    <testcase classname="exchanges" name="${s.exchanges} exchanges conform"/>\n  </testsuite>`);
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${this.groups.size || 1}" failures="${[...this.groups.values()].filter((g) => g.severity === "error").length}">\n${suites.join("\n")}\n</testsuites>\n`;
+  }
+}
+
+function short(v: unknown): string {
+  const s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return s.length > 120 ? s.slice(0, 120) + "…" : s;
+}
+
+function esc(s: string): string {
+  // Strip characters XML 1.0 forbids, then escape.
+  return s.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
