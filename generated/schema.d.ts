@@ -15,9 +15,74 @@ export interface paths {
         put?: never;
         /**
          * Create a text completion
-         * @description x.
+         * @description Creates a text completion for the given `prompt` (legacy OpenAI `/v1/completions` shape). OpenRouter routes
+         *     the request to a provider of `model` (or of the first available model in `models`) and returns a
+         *     `text_completion` object.
+         *
+         *     This endpoint is no longer part of OpenRouter's official OpenAPI document, but it is still served and documented
+         *     as the legacy text completions route. The request is the union of the original API reference page (the seed,
+         *     normative for required fields and ranges), the last official `CompletionCreateParams` and what OpenRouter's own
+         *     client sends today.
+         *
+         *     **Streaming.** With `stream: true` the response is `200 text/event-stream`:
+         *
+         *     - zero or more SSE comment lines `: OPENROUTER PROCESSING` (keep-alives that clients must ignore) can appear
+         *       before and between events;
+         *     - each event is a single `data: <json>` line followed by a blank line, where `<json>` is a `CompletionChunk`;
+         *     - the last chunk before the terminator carries `usage`, with `choices` empty or holding one choice with empty
+         *       text;
+         *     - the stream ends with the literal `data: [DONE]` (not JSON);
+         *     - an error after the first byte keeps the HTTP status 200 and arrives as a final chunk with a top-level
+         *       `error` (`error.code` is an integer HTTP-like status or a string such as `"server_error"`) and a choice with
+         *       `finish_reason: "error"`; the stream then ends without `[DONE]`.
+         *
+         *     Errors before the first byte are ordinary JSON error responses with the matching HTTP status.
          */
         post: operations["createCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a chat completion
+         * @description Creates a model response for the given chat `messages`. OpenRouter routes the request to a provider of `model`
+         *     (or of the first available model in `models`), normalises the answer to OpenAI's `chat.completion` shape and
+         *     adds its own fields (`provider`, `native_finish_reason`, `reasoning`, `reasoning_details`, rich `usage`).
+         *
+         *     Besides OpenAI's parameters the request accepts OpenRouter extensions: model fallbacks (`models`), provider
+         *     routing (`provider`), unified reasoning (`reasoning`), plugins, server-side tools inside `tools`, prompt-caching
+         *     markers and observability metadata. Parameters a provider does not support are silently dropped unless
+         *     `provider.require_parameters` is `true`.
+         *
+         *     **Streaming.** With `stream: true` the response is `200 text/event-stream`:
+         *
+         *     - zero or more SSE comment lines `: OPENROUTER PROCESSING` (keep-alives that clients must ignore) can appear
+         *       before and between events;
+         *     - each event is a single `data: <json>` line followed by a blank line, where `<json>` is a
+         *       `ChatCompletionChunk` (`object: "chat.completion.chunk"`); tool calls arrive as `delta.tool_calls` fragments
+         *       keyed by `index`;
+         *     - the last chunk before the terminator carries `usage` (always sent, whatever `stream_options` says), with
+         *       `choices` empty or holding one choice with an empty `delta`;
+         *     - the stream ends with the literal `data: [DONE]` (not JSON);
+         *     - an error after the first byte keeps the HTTP status 200 and arrives as a final chunk with a top-level
+         *       `error` (`error.code` is an integer HTTP-like status or a string such as `"server_error"`) and a choice with
+         *       `finish_reason: "error"`; the stream then ends without `[DONE]`.
+         *
+         *     Errors before the first byte are ordinary JSON error responses with the matching HTTP status. Once generation
+         *     has started, a non-streaming failure is reported in-band as `choices[].error` with `finish_reason: "error"`.
+         */
+        post: operations["createChatCompletion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -28,44 +93,2198 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The prompt to complete: a string (the seed's form), several strings, one token-ID array or several token-ID arrays (OpenAI's legacy forms). */
+        CompletionPrompt: string | string[] | number[] | number[][];
+        /**
+         * @description Quantization level of a model endpoint.
+         * @enum {string}
+         */
+        Quantization: "int4" | "int8" | "fp4" | "mxfp4" | "nvfp4" | "fp6" | "fp8" | "mxfp8" | "fp16" | "bf16" | "fp32" | "unknown";
+        /**
+         * @description Provider sort strategy (`exacto` prefers endpoints with the best tool-calling quality).
+         * @enum {string}
+         */
+        ProviderSortBy: "price" | "throughput" | "latency" | "exacto";
+        /** @description Provider sort strategy with control over whether sorting happens per model or across models. */
+        ProviderSortConfig: {
+            /** @description The sort strategy. */
+            by?: components["schemas"]["ProviderSortBy"] | null;
+            /**
+             * @description `model` sorts endpoints within each model of `models` in turn, `none` sorts across all models at once.
+             * @default model
+             * @enum {string|null}
+             */
+            partition?: "model" | "none" | null;
+        };
+        /** @description How to sort providers, as a strategy name or as an object that also controls partitioning. */
+        ProviderSort: components["schemas"]["ProviderSortBy"] | components["schemas"]["ProviderSortConfig"];
+        /** @description A threshold as a bare number (applies to p50) or per percentile. */
+        PercentileThreshold: number | {
+            /** @description Threshold for the 50th percentile. */
+            p50?: number | null;
+            /** @description Threshold for the 75th percentile. */
+            p75?: number | null;
+            /** @description Threshold for the 90th percentile. */
+            p90?: number | null;
+            /** @description Threshold for the 99th percentile. */
+            p99?: number | null;
+        };
+        /** @description A non-negative USD amount as a number or a decimal string. */
+        PriceValue: number | string;
+        /** @description Maximum prices in USD this request may pay, per million prompt or completion tokens, per image, per audio unit or per request; values may be numbers or decimal strings (OpenRouter's spec uses strings, its docs numbers). */
+        MaxPrice: {
+            prompt?: components["schemas"]["PriceValue"];
+            completion?: components["schemas"]["PriceValue"];
+            image?: components["schemas"]["PriceValue"];
+            audio?: components["schemas"]["PriceValue"];
+            request?: components["schemas"]["PriceValue"];
+        };
+        /** @description OpenRouter extension: provider routing preferences for this request (merged with the account settings); unknown keys are rejected, as in OpenRouter's spec. */
+        ProviderPreferences: {
+            /** @description Provider slugs to try in this order, e.g. `anthropic` or endpoint-specific slugs such as `deepinfra/turbo`. */
+            order?: string[] | null;
+            /** @description Allow other providers when the preferred ones fail (default `true`); `false` returns the upstream error instead. */
+            allow_fallbacks?: boolean | null;
+            /** @description Only route to providers that support every parameter in the request (default `false`). */
+            require_parameters?: boolean | null;
+            /**
+             * @description `deny` excludes providers that store or train on request data (default `allow`).
+             * @enum {string|null}
+             */
+            data_collection?: "allow" | "deny" | null;
+            /** @description Only route to Zero Data Retention endpoints. */
+            zdr?: boolean | null;
+            /** @description Only route to models whose authors allow their output to be used for distillation. */
+            enforce_distillable_text?: boolean | null;
+            /** @description Allow-list of provider slugs for this request. */
+            only?: string[] | null;
+            /** @description Deny-list of provider slugs for this request. */
+            ignore?: string[] | null;
+            /** @description Only route to endpoints serving one of these quantization levels. */
+            quantizations?: components["schemas"]["Quantization"][] | null;
+            /** @description Sort providers by price, throughput, latency or `exacto` quality instead of load balancing (the seed's `sort`). */
+            sort?: components["schemas"]["ProviderSort"] | null;
+            /** @description Soft minimum throughput in tokens per second; a bare number applies to the p50 percentile. */
+            preferred_min_throughput?: components["schemas"]["PercentileThreshold"] | null;
+            /** @description Soft maximum latency in seconds; a bare number applies to the p50 percentile. */
+            preferred_max_latency?: components["schemas"]["PercentileThreshold"] | null;
+            max_price?: components["schemas"]["MaxPrice"];
+        };
+        /**
+         * @description Reasoning effort level, a superset of the seed's `high | medium | low`; `none` disables reasoning and the allowed levels depend on the model.
+         * @enum {string}
+         */
+        ReasoningEffort: "max" | "xhigh" | "high" | "medium" | "low" | "minimal" | "none";
+        /** @description OpenRouter extension: configuration for model reasoning (thinking) tokens, unified across providers; use `effort` or `max_tokens`, not both. */
+        ReasoningConfig: {
+            /** @description OpenAI-style reasoning effort. */
+            effort?: components["schemas"]["ReasoningEffort"] | null;
+            /**
+             * @description Verbosity of the reasoning summary (OpenAI style).
+             * @enum {string|null}
+             */
+            summary?: "auto" | "concise" | "detailed" | null;
+            /** @description Anthropic-style reasoning token budget (at least 1024 for Anthropic, capped at 128000). */
+            max_tokens?: number;
+            /**
+             * @description Let the model reason but leave the reasoning out of the response.
+             * @default false
+             */
+            exclude?: boolean;
+            /** @description Turn reasoning on with default settings (medium effort) when neither `effort` nor `max_tokens` is set. */
+            enabled?: boolean;
+            /** @description Optional pass-through for which turns' reasoning is kept (`auto`, `all_turns` or `current_turn`; OpenAI GPT-5.6 and newer). */
+            context?: string;
+            /** @description Optional pass-through for the reasoning mode (`standard` or `pro`; OpenAI GPT-5.6 and newer). */
+            mode?: string;
+        };
+        /**
+         * @deprecated
+         * @description OpenRouter extension (deprecated, now a no-op because usage is always returned): whether to include usage information in the response.
+         */
+        UsageConfig: {
+            /** @description Include usage accounting (token counts and cost) in the response. */
+            include?: boolean;
+        };
+        /** @description OpenAI-compatible streaming options; OpenRouter accepts them but always sends usage in the final chunk. */
+        StreamOptions: {
+            /**
+             * @deprecated
+             * @description Ask for a final usage chunk (a no-op on OpenRouter, which always sends it).
+             */
+            include_usage?: boolean | null;
+        };
+        /** @description Up to 4 sequences where generation stops; the stop sequence itself is not returned. */
+        StopSequences: string | string[] | null;
+        /** @description Plain text output (the default). */
+        ResponseFormatText: {
+            /**
+             * @description The format type, always `text`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "text";
+        };
+        /** @description JSON mode, where the output is a JSON object (the prompt should also ask for JSON). */
+        ResponseFormatJsonObject: {
+            /**
+             * @description The format type, always `json_object`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "json_object";
+        };
+        /** @description Structured output that follows a given JSON Schema. */
+        ResponseFormatJsonSchema: {
+            /**
+             * @description The format type, always `json_schema`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "json_schema";
+            /** @description The schema the output must follow and its name. */
+            json_schema: {
+                /** @description Name of the schema, at most 64 characters from `a-z`, `A-Z`, `0-9`, `_` and `-`. */
+                name: string;
+                /** @description What the output is for, used by the model to shape it. */
+                description?: string;
+                /** @description The JSON Schema the output must validate against. */
+                schema?: {
+                    [key: string]: unknown;
+                };
+                /** @description Enforce the schema exactly (strict structured outputs). */
+                strict?: boolean | null;
+            };
+        };
+        /** @description OpenRouter extension: output constrained by a grammar, on providers that support it. */
+        ResponseFormatGrammar: {
+            /**
+             * @description The format type, always `grammar`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "grammar";
+            /** @description The grammar the output must follow (provider-specific syntax, e.g. GBNF or Lark). */
+            grammar: string;
+        };
+        /** @description OpenRouter extension: output constrained to Python code, on providers that support it. */
+        ResponseFormatPython: {
+            /**
+             * @description The format type, always `python`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "python";
+        };
+        /** @description Output format constraint; combine with `provider.require_parameters: true` to avoid providers that ignore it. */
+        ResponseFormat: components["schemas"]["ResponseFormatText"] | components["schemas"]["ResponseFormatJsonObject"] | components["schemas"]["ResponseFormatJsonSchema"] | components["schemas"]["ResponseFormatGrammar"] | components["schemas"]["ResponseFormatPython"];
+        /** @description Approximate location of the user, used to localise search results. */
+        WebSearchUserLocation: {
+            /**
+             * @description The location kind, always `approximate`.
+             * @constant
+             */
+            type: "approximate";
+            /** @description City name. */
+            city?: string;
+            /** @description Two-letter ISO country code. */
+            country?: string;
+            /** @description Region or state. */
+            region?: string;
+            /** @description IANA time zone such as `Europe/Berlin`. */
+            timezone?: string;
+        };
+        /**
+         * @deprecated
+         * @description OpenRouter extension (deprecated in favour of the `openrouter:web_search` server tool): web search results added to the prompt.
+         */
+        WebPlugin: {
+            /**
+             * @description The plugin id, always `web`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "web";
+            /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
+            enabled?: boolean;
+            /**
+             * @description Search engine; `native` uses the provider's own search.
+             * @enum {string}
+             */
+            engine?: "native" | "exa" | "firecrawl" | "parallel" | "perplexity";
+            /**
+             * @description Maximum number of search results.
+             * @default 5
+             */
+            max_results?: number;
+            /** @description Maximum number of searches. */
+            max_uses?: number;
+            /** @description Text that introduces the search results in the prompt. */
+            search_prompt?: string;
+            /** @description Only return results from these domains. */
+            include_domains?: string[];
+            /** @description Never return results from these domains. */
+            exclude_domains?: string[];
+            /**
+             * @description Search depth and speed trade-off (engine dependent).
+             * @enum {string}
+             */
+            mode?: "instant" | "fast" | "auto" | "deep-lite" | "deep" | "deep-reasoning" | "turbo" | "basic" | "advanced";
+            user_location?: components["schemas"]["WebSearchUserLocation"];
+        };
+        /** @description OpenRouter extension: lets the model fetch web pages by URL. */
+        WebFetchPlugin: {
+            /**
+             * @description The plugin id, always `web-fetch`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "web-fetch";
+            /** @description Only fetch pages from these domains. */
+            allowed_domains?: string[];
+            /** @description Never fetch pages from these domains. */
+            blocked_domains?: string[];
+            /** @description Maximum tokens of page content returned per fetch. */
+            max_content_tokens?: number;
+            /** @description Maximum number of fetches. */
+            max_uses?: number;
+        };
+        /** @description OpenRouter extension: controls how PDF and other file parts are parsed. */
+        FileParserPlugin: {
+            /**
+             * @description The plugin id, always `file-parser`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "file-parser";
+            /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
+            enabled?: boolean;
+            /** @description PDF parsing options. */
+            pdf?: {
+                /**
+                 * @description PDF engine; `native` sends the file to the model, `pdf-text` is deprecated and maps to `cloudflare-ai`.
+                 * @enum {string}
+                 */
+                engine?: "mistral-ocr" | "native" | "cloudflare-ai" | "pdf-text";
+            };
+        };
+        /** @description OpenRouter extension: repairs malformed JSON output (non-streaming requests only). */
+        ResponseHealingPlugin: {
+            /**
+             * @description The plugin id, always `response-healing`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "response-healing";
+            /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
+            enabled?: boolean;
+        };
+        /** @description OpenRouter extension: compresses prompts that exceed the context window (replaces `transforms: ["middle-out"]`). */
+        ContextCompressionPlugin: {
+            /**
+             * @description The plugin id, always `context-compression`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "context-compression";
+            /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
+            enabled?: boolean;
+            /**
+             * @description Compression strategy; `middle-out` removes or truncates messages from the middle of the prompt.
+             * @default middle-out
+             * @enum {string}
+             */
+            engine?: "middle-out";
+        };
+        /** @description OpenRouter extension: runs input moderation before the request is routed. */
+        ModerationPlugin: {
+            /**
+             * @description The plugin id, always `moderation`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "moderation";
+        };
+        /** @description OpenRouter extension: options of the `openrouter/auto` model router. */
+        AutoRouterPlugin: {
+            /**
+             * @description The plugin id, always `auto-router`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "auto-router";
+            /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
+            enabled?: boolean;
+            /** @description Models the router may choose from (wildcards such as `anthropic/*` allowed). */
+            allowed_models?: string[];
+            /** @description Models the router must not choose. */
+            excluded_models?: string[];
+            /**
+             * @description Price tier the router should target.
+             * @enum {string}
+             */
+            cost_tier?: "low" | "medium" | "high" | "xhigh" | "max";
+            /**
+             * @deprecated
+             * @description Deprecated trade-off between cost (0) and quality (10); use `cost_tier`.
+             */
+            cost_quality_tradeoff?: number;
+            /** @description Keep using the model recorded in the last assistant message's `model` field for the rest of the conversation. */
+            pin_model?: boolean;
+        };
+        /** @description OpenRouter extension: options of the beta model router (same as `auto-router` without `pin_model`). */
+        AutoBetaRouterPlugin: {
+            /**
+             * @description The plugin id, always `auto-beta-router`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "auto-beta-router";
+            /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
+            enabled?: boolean;
+            /** @description Models the router may choose from (wildcards such as `anthropic/*` allowed). */
+            allowed_models?: string[];
+            /** @description Models the router must not choose. */
+            excluded_models?: string[];
+            /**
+             * @description Price tier the router should target.
+             * @enum {string}
+             */
+            cost_tier?: "low" | "medium" | "high" | "xhigh" | "max";
+            /**
+             * @deprecated
+             * @description Deprecated trade-off between cost (0) and quality (10); use `cost_tier`.
+             */
+            cost_quality_tradeoff?: number;
+        };
+        /** @description OpenRouter extension: options of the Pareto (price versus quality) model router. */
+        ParetoRouterPlugin: {
+            /**
+             * @description The plugin id, always `pareto-router`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "pareto-router";
+            /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
+            enabled?: boolean;
+            /** @description Maximum price in USD per million tokens of the chosen model. */
+            max_price?: number;
+            /** @description Minimum coding benchmark score (0–1) of the chosen model. */
+            min_coding_score?: number;
+            /**
+             * @description Which price `max_price` compares with, the prompt price or a weighted average.
+             * @enum {string}
+             */
+            price_source?: "prompt" | "weighted_avg";
+        };
+        /** @description Name, purpose and parameter schema of a function tool. */
+        FunctionDefinition: {
+            /** @description Function name, at most 64 characters from `a-z`, `A-Z`, `0-9`, `_` and `-`. */
+            name: string;
+            /** @description What the function does, used by the model to decide when and how to call it. */
+            description?: string;
+            /** @description JSON Schema object describing the function's arguments. */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /** @description Require the model to follow `parameters` exactly (structured outputs for tool calls). */
+            strict?: boolean | null;
+        };
+        /** @description OpenRouter extension: Anthropic-style prompt-caching breakpoint; the prompt up to this point is cached. */
+        CacheControl: {
+            /**
+             * @description The cache type, always `ephemeral`.
+             * @constant
+             */
+            type: "ephemeral";
+            /**
+             * @description How long the cached prefix lives (provider default is 5 minutes).
+             * @enum {string}
+             */
+            ttl?: "5m" | "1h";
+        };
+        /** @description A function the model may call; the caller runs it and answers with a `tool` message. */
+        FunctionTool: {
+            /**
+             * @description The tool type, always `function`.
+             * @constant
+             */
+            type: "function";
+            function: components["schemas"]["FunctionDefinition"];
+            cache_control?: components["schemas"]["CacheControl"];
+        };
+        /**
+         * @description OpenRouter extension: type name of a server tool executed by OpenRouter.
+         * @enum {string}
+         */
+        ServerToolType: "openrouter:advisor" | "openrouter:bash" | "openrouter:datetime" | "openrouter:files" | "openrouter:fusion" | "openrouter:image_generation" | "openrouter:experimental__search_models" | "openrouter:subagent" | "openrouter:web_fetch" | "openrouter:web_search";
+        /** @description OpenRouter extension: a server-side tool that OpenRouter executes inside its agent loop (web search, web fetch, date and time, bash, files, image generation, model search, advisor, subagent, fusion). */
+        ServerTool: {
+            type: components["schemas"]["ServerToolType"];
+            /** @description Tool-specific configuration, e.g. `engine`, `max_results`, `allowed_domains` for `openrouter:web_search`, `timezone` for `openrouter:datetime` or `model` for `openrouter:image_generation`. */
+            parameters?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description OpenRouter extension: options of the `openrouter:web_search` server tool. */
+        WebSearchConfig: {
+            /**
+             * @description Search engine; `native` uses the provider's own search and `auto` lets OpenRouter choose.
+             * @enum {string}
+             */
+            engine?: "auto" | "native" | "exa" | "parallel" | "firecrawl" | "perplexity";
+            /**
+             * @description Search depth and speed trade-off (engine dependent).
+             * @enum {string}
+             */
+            mode?: "instant" | "fast" | "auto" | "deep-lite" | "deep" | "deep-reasoning" | "turbo" | "basic" | "advanced";
+            /** @description Only return results from these domains (mutually exclusive with `excluded_domains`). */
+            allowed_domains?: string[];
+            /** @description Never return results from these domains (mutually exclusive with `allowed_domains`). */
+            excluded_domains?: string[];
+            /**
+             * @description Maximum results per search call.
+             * @default 5
+             */
+            max_results?: number;
+            /**
+             * @description Maximum results across all search calls of the request.
+             * @default 50
+             */
+            max_total_results?: number;
+            /** @description Maximum number of search calls the model may make. */
+            max_uses?: number;
+            /** @description Maximum characters of page content returned per result. */
+            max_characters?: number;
+            /**
+             * @description How much search context to put in front of the model.
+             * @enum {string}
+             */
+            search_context_size?: "low" | "medium" | "high";
+            user_location?: components["schemas"]["WebSearchUserLocation"];
+        };
+        /** @description OpenRouter extension: OpenAI-style web-search tool, converted to `openrouter:web_search`; its options may be given inline or under `parameters`. */
+        WebSearchShorthandTool: components["schemas"]["WebSearchConfig"] & {
+            /**
+             * @description The OpenAI web-search tool type.
+             * @enum {string}
+             */
+            type: "web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26";
+            parameters?: components["schemas"]["WebSearchConfig"];
+        };
+        /** @description A tool the model may use: a function executed by the caller, an OpenRouter server tool executed by OpenRouter, or the web-search shorthand that OpenRouter converts to `openrouter:web_search`. */
+        Tool: components["schemas"]["FunctionTool"] | components["schemas"]["ServerTool"] | components["schemas"]["WebSearchShorthandTool"];
+        /** @description OpenRouter extension: answers with several analysis models and fuses their outputs with one model. */
+        FusionPlugin: {
+            /**
+             * @description The plugin id, always `fusion`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            id: "fusion";
+            /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
+            enabled?: boolean;
+            /** @description Models (1–8) whose answers are fused. */
+            analysis_models?: string[];
+            /** @description Model that writes the fused answer. */
+            model?: string;
+            /**
+             * @description Predefined set of analysis and fusion models.
+             * @enum {string}
+             */
+            preset?: "general-high" | "general-budget" | "general-fast";
+            /** @description Maximum tool calls (1–16) the fusion run may make. */
+            max_tool_calls?: number;
+            /** @description Tools (at most 8) available to the fusion run. */
+            tools?: components["schemas"]["Tool"][];
+        };
+        /** @description OpenRouter extension: a plugin applied to the request; the `id` property selects the shape. */
+        Plugin: components["schemas"]["WebPlugin"] | components["schemas"]["WebFetchPlugin"] | components["schemas"]["FileParserPlugin"] | components["schemas"]["ResponseHealingPlugin"] | components["schemas"]["ContextCompressionPlugin"] | components["schemas"]["ModerationPlugin"] | components["schemas"]["AutoRouterPlugin"] | components["schemas"]["AutoBetaRouterPlugin"] | components["schemas"]["ParetoRouterPlugin"] | components["schemas"]["FusionPlugin"];
+        /** @description Request body of `POST /completions` (legacy text completions): the prompt, the model and the generation options. Unknown top-level keys are allowed because OpenRouter forwards provider-specific parameters. */
         CreateCompletionRequest: {
-            /** @description m. */
+            /** @description Model ID to use, a vendor-prefixed slug such as `openai/gpt-4o` (optionally with a variant suffix such as `:free` or `:nitro`, or a router such as `openrouter/auto`); required here as on the seed page, although OpenRouter falls back to the account default when it is omitted. */
             model: string;
-            /** @default 1 */
+            prompt: components["schemas"]["CompletionPrompt"];
+            /** @description OpenRouter extension: alternate models for routing overrides, tried in order when `model` is unavailable or fails. */
+            models?: string[];
+            /** @description OpenRouter extension: preferences for provider routing (order, fallbacks, filters, sorting, price caps). */
+            provider?: components["schemas"]["ProviderPreferences"] | null;
+            reasoning?: components["schemas"]["ReasoningConfig"];
+            usage?: components["schemas"]["UsageConfig"];
+            /**
+             * @deprecated
+             * @description OpenRouter extension (deprecated in favour of the `context-compression` plugin): prompt transforms to apply, such as `middle-out`.
+             */
+            transforms?: string[];
+            /**
+             * @description Enable streaming of results as server-sent events (`text/event-stream`) ending with `data: [DONE]`.
+             * @default false
+             */
+            stream?: boolean;
+            /** @description Streaming options accepted for OpenAI compatibility; OpenRouter always sends usage in the last chunk. */
+            stream_options?: components["schemas"]["StreamOptions"] | null;
+            /** @description Maximum number of tokens to generate, in the range [1, context_length) where the upper bound depends on the model and is therefore not expressed as a keyword. */
+            max_tokens?: number | null;
+            /** @description Sampling temperature in the range [0, 2]; higher values make the output more random (conventionally 1). */
             temperature?: number | null;
+            /** @description Seed for best-effort deterministic sampling; repeated requests with the same seed and parameters should match. */
+            seed?: number | null;
+            /** @description Nucleus sampling threshold in the range (0, 1]; only tokens within this cumulative probability are considered. */
+            top_p?: number | null;
+            /** @description OpenRouter extension: sample only from the k most likely tokens, an integer in the range [1, ∞). */
+            top_k?: number | null;
+            /** @description Penalty in the range [-2, 2] proportional to how often a token already appeared (conventionally 0). */
+            frequency_penalty?: number | null;
+            /** @description Penalty in the range [-2, 2] for tokens that already appeared at all (conventionally 0). */
+            presence_penalty?: number | null;
+            /** @description OpenRouter extension: repetition penalty in the range (0, 2], where 1 means no penalty. */
+            repetition_penalty?: number | null;
+            /** @description Mapping of token IDs (as strings) to bias values, usually in the range [-100, 100], added to the logits before sampling. */
+            logit_bias?: {
+                [key: string]: number;
+            } | null;
+            /** @description Number of most likely alternatives (0–20) to return per output token. */
+            top_logprobs?: number | null;
+            /** @description OpenRouter extension: minimum token probability in the range [0, 1], relative to the most likely token. */
+            min_p?: number | null;
+            /** @description OpenRouter extension: alternate ("dynamic top-p") sampling parameter in the range [0, 1]. */
+            top_a?: number | null;
+            /** @description A stable identifier for your end-users, used to help detect and prevent abuse (OpenRouter never forwards the raw value). */
+            user?: string;
+            /** @description Text that comes after the completion, for insertion (fill-in-the-middle) on models that support it. */
+            suffix?: string | null;
+            /** @description Echo the prompt back in front of the completion text. */
+            echo?: boolean | null;
+            /** @description Generate this many candidates (1–20) server-side and return the best ones; must be at least `n`. */
+            best_of?: number | null;
+            /** @description Number of completions (1–128) to generate for each prompt. */
+            n?: number | null;
+            /** @description Return the log probabilities of this many (0–5) most likely tokens per position (an integer here, unlike chat). */
+            logprobs?: number | null;
+            stop?: components["schemas"]["StopSequences"];
+            response_format?: components["schemas"]["ResponseFormat"];
+            /** @description Up to 16 string key-value pairs (keys at most 64 characters, values at most 512) attached to the request. */
+            metadata?: {
+                [key: string]: string;
+            };
+            /** @description OpenRouter extension: plugins applied to this request (web search, PDF parsing, response healing, routers, …). */
+            plugins?: components["schemas"]["Plugin"][];
+            /**
+             * @deprecated
+             * @description OpenRouter extension (deprecated, use `reasoning`): `true` equals `reasoning: {}` and `false` equals `reasoning: {exclude: true}`.
+             */
+            include_reasoning?: boolean | null;
+            /**
+             * @deprecated
+             * @description OpenRouter extension (deprecated alias of `provider.sort.partition`): `fallback` means `model`, `sort` means `none`.
+             * @enum {string|null}
+             */
+            route?: "fallback" | "sort" | null;
+        };
+        /**
+         * @description Why the model stopped generating, normalised by OpenRouter across providers: `stop` (natural end or a stop sequence), `length` (token limit), `tool_calls` (the model called tools), `content_filter` (content was filtered) or `error` (a provider error interrupted the generation; see the choice's `error`). `null` while a stream is still running. The provider's raw value is in `native_finish_reason`.
+         * @enum {string|null}
+         */
+        FinishReason: "tool_calls" | "stop" | "length" | "content_filter" | "error" | null;
+        /** @description Legacy per-token log probabilities of a text completion (request integer `logprobs`). */
+        CompletionLogprobs: {
+            /** @description The generated tokens. */
+            tokens?: string[];
+            /** @description Log probability of each token in `tokens` (`null` for the first echoed prompt token). */
+            token_logprobs?: (number | null)[];
+            /** @description For each position, a map from the most likely tokens to their log probabilities. */
+            top_logprobs?: ({
+                [key: string]: number;
+            } | null)[] | null;
+            /** @description Character offset of each token in the completion text. */
+            text_offset?: number[];
+        };
+        /**
+         * @description The provider format the reasoning block came from; needed to send it back to the same provider family.
+         * @enum {string|null}
+         */
+        ReasoningDetailFormat: "unknown" | "openai-responses-v1" | "azure-openai-responses-v1" | "bedrock-openai-responses-v1" | "bedrock-xai-responses-v1" | "xai-responses-v1" | "meta-responses-v1" | "anthropic-claude-v1" | "google-gemini-v1" | null;
+        /** @description A human-readable summary of the model's reasoning. */
+        ReasoningSummaryDetail: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "reasoning.summary";
+            /** @description The reasoning summary text. */
+            summary: string;
+            /** @description Identifier of the reasoning block, when the provider gives one. */
+            id?: string | null;
+            format?: components["schemas"]["ReasoningDetailFormat"];
+            /** @description Position of this block among the reasoning blocks; used to merge streamed fragments. */
+            index?: number;
+        };
+        /** @description Encrypted or redacted reasoning that only the provider can read; echo it back unchanged in later turns. */
+        ReasoningEncryptedDetail: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "reasoning.encrypted";
+            /** @description Opaque encrypted reasoning payload. */
+            data: string;
+            /** @description Identifier of the reasoning block, when the provider gives one. */
+            id?: string | null;
+            format?: components["schemas"]["ReasoningDetailFormat"];
+            /** @description Position of this block among the reasoning blocks; used to merge streamed fragments. */
+            index?: number;
+        };
+        /** @description Raw reasoning text, optionally signed by the provider. */
+        ReasoningTextDetail: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "reasoning.text";
+            /** @description The reasoning text. */
+            text?: string | null;
+            /** @description Provider signature that must be sent back with the text for multi-turn reasoning continuity. */
+            signature?: string | null;
+            /** @description Identifier of the reasoning block, when the provider gives one. */
+            id?: string | null;
+            format?: components["schemas"]["ReasoningDetailFormat"];
+            /** @description Position of this block among the reasoning blocks; used to merge streamed fragments. */
+            index?: number;
+        };
+        /** @description A server-side tool call (for example a web search) the model made while reasoning. */
+        ReasoningServerToolCallDetail: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "reasoning.server_tool_call";
+            /** @description Identifier of the server tool call. */
+            tool_call_id?: string | null;
+            /** @description Name of the server tool, such as `openrouter:web_search`. */
+            tool_name: string;
+            /** @description Arguments of the call as a JSON string. */
+            arguments: string;
+            /** @description Result of the call as a string. */
+            result: string;
+            /** @description Identifier of the reasoning block, when the provider gives one. */
+            id?: string | null;
+            format?: components["schemas"]["ReasoningDetailFormat"];
+            /** @description Position of this block among the reasoning blocks; used to merge streamed fragments. */
+            index?: number;
+        };
+        /** @description OpenRouter extension. One structured reasoning block, discriminated by `type`. Returned in `message.reasoning_details` (and `delta.reasoning_details` when streaming); send the blocks back unmodified in the next assistant message to keep multi-turn reasoning working, especially the encrypted ones. */
+        ReasoningDetail: components["schemas"]["ReasoningSummaryDetail"] | components["schemas"]["ReasoningEncryptedDetail"] | components["schemas"]["ReasoningTextDetail"] | components["schemas"]["ReasoningServerToolCallDetail"];
+        /**
+         * @description OpenRouter extension. Machine-readable error class. The HTTP status each implies: `context_length_exceeded`, `max_tokens_exceeded`, `token_limit_exceeded`, `string_too_long`, `invalid_request`, `invalid_prompt`, `content_policy_violation`, `refusal`, `invalid_image`, `image_too_large`, `image_too_small`, `unsupported_image_format` and `image_download_failed` 400; `authentication` 401; `payment_required` 402; `permission_denied` 403; `not_found` and `image_not_found` 404; `precondition_failed` 412; `payload_too_large` 413; `unprocessable` 422; `rate_limit_exceeded` 429; `server` and `unmapped` 500 (message masked); `provider_unavailable` 502; `provider_overloaded` 503; `timeout` 504.
+         * @enum {string}
+         */
+        ApiErrorType: "context_length_exceeded" | "max_tokens_exceeded" | "token_limit_exceeded" | "string_too_long" | "authentication" | "permission_denied" | "payment_required" | "rate_limit_exceeded" | "provider_overloaded" | "provider_unavailable" | "invalid_request" | "invalid_prompt" | "not_found" | "precondition_failed" | "payload_too_large" | "unprocessable" | "content_policy_violation" | "refusal" | "invalid_image" | "image_too_large" | "image_too_small" | "unsupported_image_format" | "image_not_found" | "image_download_failed" | "server" | "timeout" | "unmapped";
+        /** @description Error classification and upstream provider details. The current docs define `error_type` and `provider_code` (omitted on 500-class errors); real bodies also carry `provider_name`, `raw`, `is_byok` and sometimes `limit_source` and `remedy_hint`. All fields are optional. */
+        ProviderErrorMetadata: {
+            error_type?: components["schemas"]["ApiErrorType"];
+            /** @description The provider's own error code, passed through. */
+            provider_code?: string | number;
+            /** @description Name of the provider that returned the error. */
+            provider_name?: string;
+            /** @description The provider's raw error, often a JSON string of the upstream body. */
+            raw?: unknown;
+            /** @description Whether the failing request used your own provider key. */
+            is_byok?: boolean;
+            /** @description Which limit was hit, on rate-limit errors. */
+            limit_source?: string;
+            /** @description A hint on how to resolve the error. */
+            remedy_hint?: string;
+        };
+        /** @description OpenRouter extension. A provider error that interrupted a non-streaming generation after it had started (HTTP status stays 200). The choice then has `finish_reason: "error"` and carries any partial content. */
+        ChoiceError: {
+            /** @description Error code; usually the HTTP-like status (for example `502`), some providers pass a string code through. */
+            code: number | string;
+            /** @description Human-readable error message; masked for 500-class errors. */
+            message: string;
+            /** @description Error classification and provider details, or `null`. */
+            metadata?: components["schemas"]["ProviderErrorMetadata"] | null;
+        };
+        /** @description One generated text alternative. `text`, `index` and `finish_reason` are always sent, each possibly `null` (seed); the rest is optional. */
+        CompletionChoice: {
+            /** @description The generated text (a fragment when streaming). */
+            text: string | null;
+            /** @description Position of the choice in `choices`. */
+            index: number | null;
+            finish_reason: components["schemas"]["FinishReason"];
+            /** @description OpenRouter extension. The provider's raw finish reason. */
+            native_finish_reason?: string | null;
+            /** @description Legacy log probabilities, or `null` when not requested. */
+            logprobs?: components["schemas"]["CompletionLogprobs"] | null;
+            /** @description OpenRouter extension. Plain-text reasoning of the model, when available. */
+            reasoning?: string | null;
+            /** @description OpenRouter extension. Structured reasoning blocks. */
+            reasoning_details?: components["schemas"]["ReasoningDetail"][] | null;
+            error?: components["schemas"]["ChoiceError"];
+        };
+        /** @description Breakdown of the prompt tokens. */
+        PromptTokensDetails: {
+            /** @description Prompt tokens read from the provider's prompt cache. */
+            cached_tokens?: number | null;
+            /** @description OpenRouter extension. Prompt tokens written to the cache; only reported for models with explicit cache-write pricing. */
+            cache_write_tokens?: number | null;
+            /** @description Prompt tokens that came from audio input. */
+            audio_tokens?: number | null;
+            /** @description OpenRouter extension. Prompt tokens that came from video input. */
+            video_tokens?: number | null;
+        };
+        /** @description Breakdown of the completion tokens. */
+        CompletionTokensDetails: {
+            /** @description Completion tokens spent on reasoning. */
+            reasoning_tokens?: number | null;
+            /** @description Completion tokens spent on audio output. */
+            audio_tokens?: number | null;
+            /** @description OpenRouter extension. Completion tokens spent on generated images. */
+            image_tokens?: number | null;
+            /** @description Tokens of the predicted output (`prediction`) that appeared in the completion. */
+            accepted_prediction_tokens?: number | null;
+            /** @description Tokens of the predicted output (`prediction`) that did not appear in the completion; still billed. */
+            rejected_prediction_tokens?: number | null;
+        };
+        /** @description OpenRouter extension. Breakdown of the upstream inference cost in credits (USD). The official spec marks the prompt and completion costs as always present; they are optional here so that partial objects still validate. */
+        CostDetails: {
+            /** @description What the upstream provider charged; meaningful for BYOK requests, where OpenRouter's own `cost` is only the fee. */
+            upstream_inference_cost?: number | null;
+            /** @description Upstream cost of the prompt tokens. */
+            upstream_inference_prompt_cost?: number;
+            /** @description Upstream cost of the completion tokens. */
+            upstream_inference_completions_cost?: number;
+        };
+        /** @description OpenRouter extension. Counts of server-side tool calls (such as `openrouter:web_search`) made while generating. */
+        ServerToolUseDetails: {
+            /** @description Server tool calls the model requested. */
+            tool_calls_requested?: number | null;
+            /** @description Server tool calls OpenRouter actually executed. */
+            tool_calls_executed?: number | null;
+            /** @description Web searches performed. */
+            web_search_requests?: number | null;
+        };
+        /** @description Token counts and cost of the request. OpenRouter always returns usage: in the response body when not streaming and in the last chunk before `[DONE]` when streaming, whatever `usage.include` or `stream_options.include_usage` say. Counts come from the model's native tokenizer. */
+        Usage: {
+            /** @description Tokens in the prompt. */
+            prompt_tokens: number;
+            /** @description Tokens in the generated completion, including reasoning tokens. */
+            completion_tokens: number;
+            /** @description Sum of `prompt_tokens` and `completion_tokens`. */
+            total_tokens: number;
+            /** @description Breakdown of the prompt tokens, or `null`. */
+            prompt_tokens_details?: components["schemas"]["PromptTokensDetails"] | null;
+            /** @description Breakdown of the completion tokens, or `null`. */
+            completion_tokens_details?: components["schemas"]["CompletionTokensDetails"] | null;
+            /** @description OpenRouter extension. Credits (USD) charged for the request. */
+            cost?: number | null;
+            /** @description OpenRouter extension. Whether the request used your own provider key (BYOK). */
+            is_byok?: boolean;
+            /** @description OpenRouter extension. Breakdown of the upstream cost, or `null`. */
+            cost_details?: components["schemas"]["CostDetails"] | null;
+            /** @description OpenRouter extension. Server tool usage as named by the official spec, or `null`. */
+            server_tool_use_details?: components["schemas"]["ServerToolUseDetails"] | null;
+            /** @description OpenRouter extension. Server tool usage under the name the docs overview uses; may appear instead of `server_tool_use_details`. */
+            server_tool_use?: {
+                /** @description Web searches performed. */
+                web_search_requests?: number | null;
+            };
+            /** @description OpenRouter extension. Credits saved (positive) or added (negative) by prompt caching, per the prompt-caching guide. */
+            cache_discount?: number | null;
+        };
+        /** @description OpenRouter extension. How OpenRouter routed the request. Only sent when the request carries the header `X-OpenRouter-Metadata: enabled`, and never on cache hits; delivered on the final chunk when streaming. */
+        OpenRouterMetadata: {
+            /** @description The model (or router) that was requested. */
+            requested: string;
+            /**
+             * @description The routing strategy that selected the endpoint.
+             * @enum {string}
+             */
+            strategy: "direct" | "auto" | "free" | "latest" | "alias" | "fallback" | "pareto" | "bodybuilder" | "fusion";
+            /** @description The region the request was served from, if known. */
+            region: string | null;
+            /** @description One-line human-readable summary of the routing decision. */
+            summary: string;
+            /** @description Which attempt (1-based) produced the response. */
+            attempt: number;
+            /** @description Whether the request used your own provider key. */
+            is_byok: boolean;
+            /** @description The endpoints that were considered. */
+            endpoints: {
+                /** @description Number of endpoints serving the requested model. */
+                total: number;
+                /** @description Endpoints that met the request's constraints. */
+                available: {
+                    /** @description Provider name. */
+                    provider: string;
+                    /** @description Model slug at that provider. */
+                    model: string;
+                    /** @description Whether this endpoint served the request. */
+                    selected: boolean;
+                }[];
+            };
+            /** @description Routing parameters that applied, such as `quality_floor`, `throughput_floor` or `version_group`. */
+            params?: Record<string, never>;
+            /** @description Every provider attempt in order, including failed ones. */
+            attempts?: {
+                /** @description Provider name. */
+                provider?: string;
+                /** @description Model slug. */
+                model?: string;
+                /** @description HTTP-like status of the attempt. */
+                status?: number;
+            }[];
+            /** @description Processing stages (guardrails, plugins, server tools and so on) the request went through. */
+            pipeline?: {
+                /**
+                 * @description Kind of stage.
+                 * @enum {string}
+                 */
+                type: "guardrail" | "plugin" | "server_tools" | "response_healing" | "context_compression";
+                /** @description Name of the stage. */
+                name: string;
+                /** @description What the stage did. */
+                summary?: string;
+                /** @description Stage-specific details. */
+                data?: Record<string, never>;
+                /** @description Guardrail identifier, for guardrail stages. */
+                guardrail_id?: string;
+                /** @description Scope of the guardrail (for example key, user or organization). */
+                guardrail_scope?: string;
+                /** @description Cost of the stage in USD. */
+                cost_usd?: number;
+            }[];
+        };
+        /** @description A text completion (`stream` false). The seed guarantees only `id` and `choices`, both nullable; every other field is documented and optional, and unknown fields are allowed (read tolerantly). */
+        Completion: {
+            /** @description The generation id (`gen-<unix>-<random>`). */
+            id: string | null;
+            /**
+             * @description Always `text_completion`.
+             * @constant
+             */
+            object?: "text_completion";
+            /** @description Unix time (seconds) when the completion was created. */
+            created?: number;
+            /** @description The model that actually served the request. */
+            model?: string;
+            /** @description OpenRouter extension. Display name of the provider that served the request. */
+            provider?: string;
+            /** @description The generated alternatives. */
+            choices: components["schemas"]["CompletionChoice"][] | null;
+            /** @description Backend configuration fingerprint from the provider; often absent. */
+            system_fingerprint?: string | null;
+            /** @description The upstream service tier that processed the request. */
+            service_tier?: string | null;
+            usage?: components["schemas"]["Usage"];
+            openrouter_metadata?: components["schemas"]["OpenRouterMetadata"];
+        };
+        /** @description OpenRouter extension. An error that ended a stream after it had started (HTTP status stays 200). It is sent on a final chunk whose choice has `finish_reason: "error"`; the stream then ends. */
+        StreamError: {
+            /** @description Error code. The errors page and the official spec use the integer HTTP-like status (for example `502`); the streaming page's example uses a string (`server_error`), so both are accepted. */
+            code: number | string;
+            /** @description Human-readable error message; masked for 500-class errors. */
+            message: string;
+            /** @description Error classification (`error_type`) and the provider's code, or `null`. */
+            metadata?: components["schemas"]["ProviderErrorMetadata"] | null;
+        };
+        /** @description One `data:` payload of a text completion stream. Choices carry text fragments; the last chunk before `[DONE]` carries `usage` with `choices` empty or a single empty choice; a mid-stream error chunk carries `error` and a choice with `finish_reason: "error"`. Only `choices` is required because no capture of the exact chunk is known and OpenRouter's own client treats the other fields as optional. Unknown fields are allowed. */
+        CompletionChunk: {
+            /** @description The generation id; the same on every chunk. */
+            id?: string;
+            /**
+             * @description The object type; `text_completion.chunk` in the 2025 official spec, `text_completion` as OpenAI sends it. Both are accepted.
+             * @enum {string}
+             */
+            object?: "text_completion" | "text_completion.chunk";
+            /** @description Unix time (seconds) when the completion was created. */
+            created?: number;
+            /** @description The model that served the request. */
+            model?: string;
+            /** @description OpenRouter extension. Display name of the provider. */
+            provider?: string;
+            /** @description Text fragments per choice; empty on the usage chunk. */
+            choices: components["schemas"]["CompletionChoice"][];
+            /** @description Backend configuration fingerprint; often absent. */
+            system_fingerprint?: string | null;
+            /** @description Usage of the whole request, on the last chunk before `[DONE]`. */
+            usage?: components["schemas"]["Usage"] | null;
+            openrouter_metadata?: components["schemas"]["OpenRouterMetadata"];
+            error?: components["schemas"]["StreamError"];
+        };
+        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `CompletionChunk` (`contentSchema`), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, after which the stream ends. */
+        CompletionStream: string;
+        /** @description Metadata of a 403 error raised because the moderation of the input flagged it. */
+        ModerationErrorMetadata: {
+            /** @description Why the input was flagged. */
+            reasons: string[];
+            /** @description The flagged text, at most 100 characters (longer text is truncated in the middle with `...`). */
+            flagged_input: string;
+            /** @description The provider that asked for moderation. */
+            provider_name?: string;
+            /** @description The model that was requested. */
+            model_slug?: string;
+        };
+        /** @description Metadata of a 403 error raised because a guardrail blocked the request. */
+        GuardrailErrorMetadata: {
+            /** @description The guardrail patterns that matched. */
+            patterns: string[];
+        };
+        /** @description Metadata of an availability error (see `AvailabilityError`); lists the provider attempts that failed before. */
+        AvailabilityErrorMetadata: {
+            /** @description Earlier failed attempts. */
+            previous_errors: {
+                /** @description Provider name. */
+                provider?: string;
+                /** @description Error code of the attempt. */
+                code?: string | number;
+                /** @description HTTP status of the attempt. */
+                status?: number;
+            }[];
+        };
+        /** @description OpenRouter extension (since 2026-08-19). Why no endpoint could serve the request, sent as `error.availability` together with `error.error_type` and `error.http_status`. */
+        AvailabilityError: {
+            /**
+             * @description Availability reason: `model_not_found` and `wrong_endpoint` (400), `no_endpoints`, `model_deprecated`, `model_unavailable_upstream`, `privacy_restricted`, `constraint_filtered` and `free_variant_ended` (404), `region_restricted` (403), `capacity_exhausted` (429) and `temporarily_unavailable` (503).
+             * @enum {string}
+             */
+            code: "model_not_found" | "wrong_endpoint" | "no_endpoints" | "model_deprecated" | "model_unavailable_upstream" | "capacity_exhausted" | "temporarily_unavailable" | "region_restricted" | "privacy_restricted" | "constraint_filtered" | "free_variant_ended";
+            /** @description Whether retrying later can succeed (`capacity_exhausted`, `temporarily_unavailable`). */
+            retryable?: boolean;
+            /** @description Suggested wait in seconds before retrying. */
+            retry_after?: number | null;
+            /** @description The models the request asked for. */
+            requested_models?: string[];
+            /** @description Providers affected by the problem. */
+            affected_providers?: string[] | null;
+            /** @description Request constraints that excluded endpoints: `geo`, `data_region`, `data_policy:zdr`, `data_policy:training`, `max_price`, `context_length`, `require_parameters`, `quantization`, `allowed_providers`. */
+            excluded_by?: string[];
+            /** @description Models that could serve the request instead. */
+            fallback_models?: string[];
+            /** @description The constraint that filtered out every endpoint. */
+            constraint?: {
+                /** @description The request field of the constraint. */
+                field?: string;
+                /** @description What the constraint excluded. */
+                detail?: string;
+            };
+            /** @description Documentation about this availability reason. */
+            docs_url?: string;
+        };
+        /** @description The error. `code` is the integer HTTP status (it equals the response status when the request itself is rejected). It is optional because the documented availability errors omit it and carry `http_status` and `error_type` instead. Unknown fields are allowed. */
+        ErrorObject: {
+            /** @description HTTP status of the error, such as `400` or `429`. */
+            code?: number;
+            /** @description Human-readable error message; masked for 500-class errors. */
+            message: string;
+            /** @description Details that depend on the error: moderation flags (403), guardrail patterns (403), provider error details (for example 502) or earlier failed attempts (availability errors); `null` or absent otherwise. */
+            metadata?: components["schemas"]["ModerationErrorMetadata"] | components["schemas"]["GuardrailErrorMetadata"] | components["schemas"]["AvailabilityErrorMetadata"] | components["schemas"]["ProviderErrorMetadata"] | null;
+            error_type?: components["schemas"]["ApiErrorType"];
+            /** @description HTTP status of the error, on availability errors (which omit `code`). */
+            http_status?: number;
+            availability?: components["schemas"]["AvailabilityError"];
+            /** @description The request parameter the error is about (legacy OpenAI-style field). */
+            param?: string | null;
+            /** @description Error type string (legacy OpenAI-style field). */
+            type?: string | null;
+        };
+        /** @description Error body for every 4xx and 5xx status, and for errors OpenRouter reports with HTTP 200 after generation has started. Unknown fields are allowed. */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorObject"];
+            /** @description OpenRouter extension. The id of the user the API key belongs to. */
+            user_id?: string | null;
+            /** @description OpenRouter extension. Routing metadata (header `X-OpenRouter-Metadata` set to `enabled`), or `null`. */
+            openrouter_metadata?: components["schemas"]["OpenRouterMetadata"] | null;
+        };
+        /** @description OpenAI-style explicit prompt-cache breakpoint placed on a text part. */
+        PromptCacheBreakpoint: {
+            /**
+             * @description The breakpoint mode, always `explicit`.
+             * @constant
+             */
+            mode: "explicit";
+        };
+        /** @description A text part of a message, optionally marking a prompt-caching breakpoint. */
+        TextContentPart: {
+            /**
+             * @description The part type, always `text`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "text";
+            /** @description The text. */
+            text: string;
+            cache_control?: components["schemas"]["CacheControl"];
+            /** @description OpenAI-style explicit cache breakpoint after this part (GPT-5.6 and newer); converted to and from `cache_control` as needed. */
+            prompt_cache_breakpoint?: components["schemas"]["PromptCacheBreakpoint"] | null;
+        };
+        /** @description Instructions that set the model's behaviour for the whole conversation. */
+        SystemMessage: {
+            /**
+             * @description The author of the message, always `system`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            role: "system";
+            /** @description The instructions, as plain text or as text parts (text parts can carry cache breakpoints). */
+            content: string | components["schemas"]["TextContentPart"][];
+            /** @description Optional participant name; for non-OpenAI models it is prepended to the content as `{name}: {content}`. */
+            name?: string;
+        };
+        /** @description Instructions from the application developer, which newer OpenAI models prefer over `system`; other models treat it like `system`. */
+        DeveloperMessage: {
+            /**
+             * @description The author of the message, always `developer`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            role: "developer";
+            /** @description The instructions, as plain text or as text parts (text parts can carry cache breakpoints). */
+            content: string | components["schemas"]["TextContentPart"][];
+            /** @description Optional participant name; for non-OpenAI models it is prepended to the content as `{name}: {content}`. */
+            name?: string;
+        };
+        /** @description An image input, given by URL or as a base64 `data:` URL. */
+        ImageContentPart: {
+            /**
+             * @description The part type, always `image_url`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "image_url";
+            /** @description Where the image is and how closely to look at it. */
+            image_url: {
+                /** @description An `http(s)` URL of the image or a `data:image/...;base64,` URL. */
+                url: string;
+                /**
+                 * @description Image detail level; `original` is an OpenRouter extension, downgraded to `high` where unsupported.
+                 * @default auto
+                 * @enum {string}
+                 */
+                detail?: "auto" | "low" | "high" | "original";
+            };
+        };
+        /** @description An audio input given as base64-encoded bytes. */
+        AudioContentPart: {
+            /**
+             * @description The part type, always `input_audio`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "input_audio";
+            /** @description The audio bytes and their encoding. */
+            input_audio: {
+                /** @description Base64-encoded audio bytes. */
+                data: string;
+                /**
+                 * @description Audio format such as `wav`, `mp3`, `aiff`, `aac`, `ogg`, `flac`, `m4a`, `pcm16` or `pcm24` (support depends on the model).
+                 * @example wav
+                 * @example mp3
+                 */
+                format: string;
+            };
+        };
+        /** @description Location of a video input. */
+        VideoUrl: {
+            /** @description An `http(s)` URL of the video or a `data:video/...;base64,` URL. */
+            url: string;
+        };
+        /** @description A video input given by URL (including YouTube URLs on supporting models) or as a base64 `data:` URL. */
+        VideoContentPart: {
+            /**
+             * @description The part type, always `video_url`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "video_url";
+            video_url: components["schemas"]["VideoUrl"];
+        };
+        /**
+         * @deprecated
+         * @description Deprecated form of a video input with `type: input_video`; use `video_url` parts instead.
+         */
+        LegacyVideoContentPart: {
+            /**
+             * @description The part type, always `input_video`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "input_video";
+            video_url: components["schemas"]["VideoUrl"];
+        };
+        /** @description OpenRouter extension: a file input such as a PDF, parsed according to the `file-parser` plugin. */
+        FileContentPart: {
+            /**
+             * @description The part type, always `file`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "file";
+            /** @description The file, given inline, by URL or by a Files API id. */
+            file: {
+                /** @description The file as a base64 `data:` URL or a plain URL. */
+                file_data?: string;
+                /** @description Identifier of a file previously uploaded through the Files API. */
+                file_id?: string;
+                /** @description The file name shown to the model. */
+                filename?: string;
+            };
+        };
+        /** @description One part of a multimodal message; the `type` property selects the shape. */
+        ChatContentPart: components["schemas"]["TextContentPart"] | components["schemas"]["ImageContentPart"] | components["schemas"]["AudioContentPart"] | components["schemas"]["VideoContentPart"] | components["schemas"]["LegacyVideoContentPart"] | components["schemas"]["FileContentPart"];
+        /** @description A message from the end user, as text or as a list of text, image, audio, video and file parts. */
+        UserMessage: {
+            /**
+             * @description The author of the message, always `user`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            role: "user";
+            /** @description The message, as plain text or as a list of content parts. */
+            content: string | components["schemas"]["ChatContentPart"][];
+            /** @description Optional participant name; for non-OpenAI models it is prepended to the content as `{name}: {content}`. */
+            name?: string;
+        };
+        /** @description A complete function call made by the model, as returned in responses and echoed back in assistant messages. */
+        ToolCall: {
+            /** @description Identifier of the call, repeated as `tool_call_id` in the matching `tool` message. */
+            id: string;
+            /**
+             * @description The kind of tool call, always `function`.
+             * @constant
+             */
+            type: "function";
+            /** @description The function to call and its arguments. */
+            function: {
+                /** @description Name of the function to call. */
+                name: string;
+                /** @description The arguments as a JSON-encoded string, which the caller must parse and validate. */
+                arguments: string;
+            };
+        };
+        /** @description OpenRouter extension. An image the model generated (request `modalities` with `image`). */
+        GeneratedImage: {
+            /**
+             * @description Always `image_url` when present.
+             * @constant
+             */
+            type?: "image_url";
+            /** @description Where the image is. */
+            image_url: {
+                /** @description A `data:` URL with the base64-encoded image, or an https URL. */
+                url: string;
+            };
+            /** @description Position of the image when a streamed message carries several. */
+            index?: number;
+        };
+        /** @description A previous model turn sent back as context (including its tool calls and reasoning), or a final assistant message used as a prefill that the model continues. */
+        AssistantMessage: {
+            /**
+             * @description The author of the message, always `assistant`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            role: "assistant";
+            /** @description The text of the turn, as a string or content parts, or `null` when the turn only made tool calls. */
+            content?: string | components["schemas"]["ChatContentPart"][] | null;
+            /** @description Optional participant name; for non-OpenAI models it is prepended to the content as `{name}: {content}`. */
+            name?: string;
+            /** @description The function calls the model made in this turn, each answered by a later `tool` message with the same id. */
+            tool_calls?: components["schemas"]["ToolCall"][];
+            /** @description The refusal message the model produced instead of content, if any. */
+            refusal?: string | null;
+            /** @description OpenRouter extension: the plain-text reasoning the model returned for this turn. */
+            reasoning?: string | null;
+            /** @description OpenRouter extension: the structured reasoning blocks returned for this turn, to be echoed back unmodified (including encrypted blocks) for multi-turn reasoning continuity. */
+            reasoning_details?: components["schemas"]["ReasoningDetail"][];
+            /** @description OpenRouter extension: images the model generated in this turn. */
+            images?: components["schemas"]["GeneratedImage"][];
+            /** @description Reference to the audio output of a previous turn (OpenAI audio output), identified by `id`. */
+            audio?: {
+                /** @description Identifier of the earlier audio response. */
+                id?: string;
+                /** @description Base64-encoded audio bytes. */
+                data?: string;
+                /** @description Unix time (seconds) after which the audio can no longer be referenced. */
+                expires_at?: number;
+                /** @description Transcript of the audio. */
+                transcript?: string;
+            } | null;
+            /** @description OpenRouter extension: the model that produced this turn, read by the auto-router's `pin_model` option. */
+            model?: string;
+        };
+        /** @description The result of a function tool call, answering the assistant tool call with the same `tool_call_id`. */
+        ToolMessage: {
+            /**
+             * @description The author of the message, always `tool`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            role: "tool";
+            /** @description The tool's output, as plain text or as content parts. */
+            content: string | components["schemas"]["ChatContentPart"][];
+            /** @description The `id` of the assistant tool call this message answers. */
+            tool_call_id: string;
+            /** @description Name of the function that produced the result (accepted by older OpenRouter docs; optional). */
+            name?: string;
+        };
+        /** @description One message of the conversation; the `role` property selects the shape. */
+        ChatMessage: components["schemas"]["SystemMessage"] | components["schemas"]["DeveloperMessage"] | components["schemas"]["UserMessage"] | components["schemas"]["AssistantMessage"] | components["schemas"]["ToolMessage"];
+        /** @description Forces the model to call one specific function. */
+        NamedToolChoice: {
+            /**
+             * @description The tool type, always `function`.
+             * @constant
+             */
+            type: "function";
+            /** @description The function to call. */
+            function: {
+                /** @description Name of the function. */
+                name: string;
+            };
+        };
+        /** @description OpenRouter extension: forces the model to use one specific server tool. */
+        ServerToolChoice: {
+            /** @description The server tool type or web-search shorthand type. */
+            type: components["schemas"]["ServerToolType"] | ("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26");
+        };
+        /** @description Which tool the model must use: `none`, `auto` (default when tools are given), `required`, a named function, or (OpenRouter extension) a named server tool. */
+        ToolChoice: ("none" | "auto" | "required") | components["schemas"]["NamedToolChoice"] | components["schemas"]["ServerToolChoice"];
+        /** @description Predicted output (e.g. a file being edited) that lets supporting providers skip regenerating known tokens. */
+        Prediction: {
+            /**
+             * @description The prediction type, always `content`.
+             * @constant
+             */
+            type: "content";
+            /** @description The predicted text, as a string or as text parts. */
+            content: string | components["schemas"]["TextContentPart"][];
+        };
+        /** @description OpenRouter extension: observability metadata forwarded to configured tracing integrations ("broadcast"); other string keys are passed through as well. */
+        TraceConfig: {
+            /** @description Trace identifier that groups several requests. */
+            trace_id?: string;
+            /** @description Human-readable name of the trace. */
+            trace_name?: string;
+            /** @description Name of the span this request belongs to. */
+            span_name?: string;
+            /** @description Name of this generation within the trace. */
+            generation_name?: string;
+            /** @description Identifier of the parent span. */
+            parent_span_id?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description An output modality.
+         * @enum {string}
+         */
+        Modality: "text" | "image" | "audio";
+        /** @description OpenRouter extension: provider-specific image generation options such as `aspect_ratio` or `quality`, used with `modalities` containing `image`. */
+        ImageConfig: {
+            [key: string]: string | number | unknown[];
+        };
+        /** @description OpenRouter extension: debugging aids for streaming requests (ignored without `stream: true`); not for production use. */
+        DebugOptions: {
+            /** @description Emit the request body sent to the provider in the first SSE chunk (`debug.echo_upstream_body`). */
+            echo_upstream_body?: boolean;
+        };
+        /** @description OpenAI-style explicit prompt-caching options (OpenAI GPT-5.6 and newer). */
+        PromptCacheOptions: {
+            /**
+             * @description The caching mode, always `explicit` (breakpoints come from `prompt_cache_breakpoint` on text parts).
+             * @constant
+             */
+            mode: "explicit";
+            /** @description Lifetime of the cached prefix, e.g. `1h`. */
+            ttl?: string | null;
+        };
+        /**
+         * @description Upstream processing tier (`fast` is an alias of `priority`).
+         * @enum {string}
+         */
+        ServiceTier: "auto" | "default" | "fast" | "flex" | "priority" | "scale";
+        /** @description Stop after a number of agent-loop steps. */
+        StepCountIsCondition: {
+            /**
+             * @description The condition type, always `step_count_is`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "step_count_is";
+            /** @description Number of steps after which the loop stops. */
+            step_count: number;
+        };
+        /** @description Stop once the model calls a given tool. */
+        HasToolCallCondition: {
+            /**
+             * @description The condition type, always `has_tool_call`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "has_tool_call";
+            /** @description Name of the tool whose call stops the loop. */
+            tool_name: string;
+        };
+        /** @description Stop once the loop has used a number of tokens. */
+        MaxTokensUsedCondition: {
+            /**
+             * @description The condition type, always `max_tokens_used`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "max_tokens_used";
+            /** @description Token count after which the loop stops. */
+            max_tokens: number;
+        };
+        /** @description Stop once the loop has cost a given amount. */
+        MaxCostCondition: {
+            /**
+             * @description The condition type, always `max_cost`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "max_cost";
+            /** @description Cost in USD after which the loop stops. */
+            max_cost_in_dollars: number;
+        };
+        /** @description Stop when a step finishes with a given finish reason. */
+        FinishReasonIsCondition: {
+            /**
+             * @description The condition type, always `finish_reason_is`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "finish_reason_is";
+            /** @description The finish reason that stops the loop. */
+            reason: string;
+        };
+        /** @description OpenRouter extension: a condition that ends the server-tool agent loop; the `type` property selects the shape. */
+        StopServerToolsCondition: components["schemas"]["StepCountIsCondition"] | components["schemas"]["HasToolCallCondition"] | components["schemas"]["MaxTokensUsedCondition"] | components["schemas"]["MaxCostCondition"] | components["schemas"]["FinishReasonIsCondition"];
+        /**
+         * @description Answer length and detail level (default `medium`); on Anthropic models it maps to `output_config.effort`.
+         * @default medium
+         * @enum {string}
+         */
+        Verbosity: "low" | "medium" | "high" | "xhigh" | "max";
+        /** @description OpenAI-style web search options for models with built-in search. */
+        WebSearchOptions: {
+            /**
+             * @description How much search context to retrieve and put in front of the model.
+             * @enum {string}
+             */
+            search_context_size?: "low" | "medium" | "high";
+        };
+        /** @description Audio output settings; requires `modalities` containing `audio` and `stream: true` (audio is streamed only). */
+        AudioOutputConfig: {
+            /** @description Voice to speak with, e.g. `alloy`, `echo`, `fable`, `onyx`, `nova` or `shimmer` (model dependent). */
+            voice: string;
+            /** @description Audio encoding, e.g. `wav`, `mp3`, `flac`, `opus` or `pcm16` (model dependent). */
+            format: string;
+        };
+        /** @description Request body of `POST /chat/completions`: the conversation, the model and the generation options. Unknown top-level keys are allowed because OpenRouter forwards provider-specific parameters. */
+        CreateChatCompletionRequest: {
+            /** @description Model ID to use, a vendor-prefixed slug such as `openai/gpt-4o` (optionally with a variant suffix such as `:free` or `:nitro`, or a router such as `openrouter/auto`); required here as on the seed page, although OpenRouter falls back to the account default when it is omitted. */
+            model: string;
+            /** @description The conversation so far, oldest message first, one object per message discriminated by `role`. */
+            messages: components["schemas"]["ChatMessage"][];
+            /** @description OpenRouter extension: alternate models for routing overrides, tried in order when `model` is unavailable or fails. */
+            models?: string[];
+            /** @description OpenRouter extension: preferences for provider routing (order, fallbacks, filters, sorting, price caps). */
+            provider?: components["schemas"]["ProviderPreferences"] | null;
+            reasoning?: components["schemas"]["ReasoningConfig"];
+            usage?: components["schemas"]["UsageConfig"];
+            /**
+             * @deprecated
+             * @description OpenRouter extension (deprecated in favour of the `context-compression` plugin): prompt transforms to apply, such as `middle-out`.
+             */
+            transforms?: string[];
+            /**
+             * @description Enable streaming of results as server-sent events (`text/event-stream`) ending with `data: [DONE]`.
+             * @default false
+             */
+            stream?: boolean;
+            /** @description Streaming options accepted for OpenAI compatibility; OpenRouter always sends usage in the last chunk. */
+            stream_options?: components["schemas"]["StreamOptions"] | null;
+            /** @description Maximum number of tokens to generate, in the range [1, context_length) where the upper bound depends on the model and is therefore not expressed as a keyword. */
+            max_tokens?: number | null;
+            /** @description Upper bound on generated tokens including reasoning tokens (OpenAI's successor of `max_tokens`); the upper bound depends on the model. */
+            max_completion_tokens?: number | null;
+            /** @description Sampling temperature in the range [0, 2]; higher values make the output more random (conventionally 1). */
+            temperature?: number | null;
+            /** @description Seed for best-effort deterministic sampling; repeated requests with the same seed and parameters should match. */
+            seed?: number | null;
+            /** @description Nucleus sampling threshold in the range (0, 1]; only tokens within this cumulative probability are considered. */
+            top_p?: number | null;
+            /** @description OpenRouter extension: sample only from the k most likely tokens, an integer in the range [1, ∞). */
+            top_k?: number | null;
+            /** @description Penalty in the range [-2, 2] proportional to how often a token already appeared (conventionally 0). */
+            frequency_penalty?: number | null;
+            /** @description Penalty in the range [-2, 2] for tokens that already appeared at all (conventionally 0). */
+            presence_penalty?: number | null;
+            /** @description OpenRouter extension: repetition penalty in the range (0, 2], where 1 means no penalty. */
+            repetition_penalty?: number | null;
+            /** @description Mapping of token IDs (as strings) to bias values, usually in the range [-100, 100], added to the logits before sampling. */
+            logit_bias?: {
+                [key: string]: number;
+            } | null;
+            /** @description Return the log probability of each output token. */
+            logprobs?: boolean | null;
+            /** @description Number of most likely alternatives (0–20) to return per output token; requires `logprobs` to be `true`. */
+            top_logprobs?: number | null;
+            /** @description OpenRouter extension: minimum token probability in the range [0, 1], relative to the most likely token. */
+            min_p?: number | null;
+            /** @description OpenRouter extension: alternate ("dynamic top-p") sampling parameter in the range [0, 1]. */
+            top_a?: number | null;
+            /** @description A stable identifier for your end-users, used to help detect and prevent abuse (OpenRouter never forwards the raw value). */
+            user?: string;
+            stop?: components["schemas"]["StopSequences"];
+            response_format?: components["schemas"]["ResponseFormat"];
+            /** @description Tools the model may call: function tools executed by the caller and (OpenRouter extension) server tools executed by OpenRouter. */
+            tools?: components["schemas"]["Tool"][];
+            tool_choice?: components["schemas"]["ToolChoice"];
+            /** @description Allow the model to request several tool calls in one turn (the documented default is `true`). */
+            parallel_tool_calls?: boolean | null;
+            /** @description Predicted output that lets supporting providers speed up generation when most of the answer is known. */
+            prediction?: components["schemas"]["Prediction"] | null;
+            /** @description OpenRouter extension: plugins applied to this request (web search, PDF parsing, response healing, routers, …). */
+            plugins?: components["schemas"]["Plugin"][];
+            /**
+             * @deprecated
+             * @description OpenRouter extension (deprecated alias of `provider.sort.partition`): `fallback` means `model`, `sort` means `none`.
+             * @enum {string|null}
+             */
+            route?: "fallback" | "sort" | null;
+            /** @description OpenRouter extension: groups related requests for sticky provider routing and observability; wins over the `x-session-id` header. */
+            session_id?: string;
+            /** @description Up to 16 string key-value pairs (keys at most 64 characters, values at most 512) attached to the request. */
+            metadata?: {
+                [key: string]: string;
+            };
+            trace?: components["schemas"]["TraceConfig"];
+            /** @description Output modalities to generate, e.g. `["text", "image"]` for image generation or `["text", "audio"]` for audio. */
+            modalities?: components["schemas"]["Modality"][];
+            image_config?: components["schemas"]["ImageConfig"];
+            debug?: components["schemas"]["DebugOptions"];
+            cache_control?: components["schemas"]["CacheControl"];
+            /** @description OpenAI-style prompt-cache key that groups requests sharing a prefix for better cache hit rates. */
+            prompt_cache_key?: string | null;
+            /** @description OpenAI-style explicit prompt-caching options (OpenAI GPT-5.6 and newer only). */
+            prompt_cache_options?: components["schemas"]["PromptCacheOptions"] | null;
+            /** @description Processing tier to request upstream; OpenRouter adds `fast`, `flex`, `priority` and `scale` to OpenAI's values. */
+            service_tier?: components["schemas"]["ServiceTier"] | null;
+            /** @description OpenRouter extension: conditions that end the server-tool agent loop; the loop stops when any one is met. */
+            stop_server_tools_when?: components["schemas"]["StopServerToolsCondition"][];
+            /** @description OpenAI-style shorthand for `reasoning.effort`; must not conflict with it. */
+            reasoning_effort?: components["schemas"]["ReasoningEffort"] | null;
+            /**
+             * @deprecated
+             * @description OpenRouter extension (deprecated, use `reasoning`): `true` equals `reasoning: {}` and `false` equals `reasoning: {exclude: true}`.
+             */
+            include_reasoning?: boolean | null;
+            verbosity?: components["schemas"]["Verbosity"];
+            web_search_options?: components["schemas"]["WebSearchOptions"];
+            audio?: components["schemas"]["AudioOutputConfig"];
+        };
+        /** @description A web source the answer cites (web search plugin or server tool). */
+        UrlCitationAnnotation: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "url_citation";
+            /** @description The cited source. */
+            url_citation: {
+                /** @description URL of the source. */
+                url: string;
+                /** @description Title of the source page. */
+                title?: string;
+                /** @description Excerpt of the source that was used. */
+                content?: string;
+                /** @description Start offset of the citing span in the message content. */
+                start_index?: number;
+                /** @description End offset of the citing span in the message content. */
+                end_index?: number;
+            };
+        };
+        /** @description A parsed file the file-parser plugin produced; send it back to skip parsing the file again. */
+        FileAnnotation: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "file";
+            /** @description The parsed file. */
+            file: {
+                /** @description Content hash of the file. */
+                hash: string;
+                /** @description File name. */
+                name?: string;
+                /** @description Parsed content parts of the file. */
+                content?: Record<string, never>[];
+            };
+        };
+        /** @description Older file citation form. */
+        LegacyFileAnnotation: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "file_annotation";
+            /** @description The cited file. */
+            file_annotation: {
+                /** @description Identifier of the cited file. */
+                file_id: string;
+                /** @description Quoted passage of the file. */
+                quote?: string;
+            };
+        };
+        /** @description OpenRouter extension. An annotation on the assistant message, discriminated by `type`. */
+        Annotation: components["schemas"]["UrlCitationAnnotation"] | components["schemas"]["FileAnnotation"] | components["schemas"]["LegacyFileAnnotation"];
+        /** @description Audio output of the assistant (request `modalities` with `audio`); delivered in streaming responses. */
+        ChatCompletionAudio: {
+            /** @description Identifier of the audio response. */
+            id?: string;
+            /** @description Base64-encoded audio bytes in the requested format (a fragment when streaming). */
+            data?: string;
+            /** @description Unix time (seconds) after which the audio can no longer be referenced. */
+            expires_at?: number;
+            /** @description Transcript of the audio (a fragment when streaming). */
+            transcript?: string;
+        };
+        /** @description The assistant message generated by the model. Only `role` is reliably present; every other field may be absent or `null`. Send it back (including `reasoning_details`) as an `AssistantMessage` in later turns. */
+        ChatCompletionMessage: {
+            /**
+             * @description Always `assistant`.
+             * @constant
+             */
+            role?: "assistant";
+            /** @description The generated text, or `null` (for example when the model only called tools). */
+            content?: string | null;
+            /** @description The refusal message, when the model refused. */
+            refusal?: string | null;
+            /** @description OpenRouter extension. Plain-text reasoning of the model, when available and not excluded. */
+            reasoning?: string | null;
+            /** @description OpenRouter extension. Structured reasoning blocks; may be `null` or empty. */
+            reasoning_details?: components["schemas"]["ReasoningDetail"][] | null;
+            /** @description The tool calls the model made; present with `finish_reason` `tool_calls`. */
+            tool_calls?: components["schemas"]["ToolCall"][] | null;
+            /** @description OpenRouter extension. Images the model generated. */
+            images?: components["schemas"]["GeneratedImage"][];
+            /** @description OpenRouter extension. Citations and parsed files attached to the message. */
+            annotations?: components["schemas"]["Annotation"][];
+            /** @description Audio output, or `null`. */
+            audio?: components["schemas"]["ChatCompletionAudio"] | null;
+        };
+        /** @description One of the most likely tokens at a position, with its log probability. */
+        ChatCompletionTopLogprob: {
+            /** @description The token. */
+            token: string;
+            /** @description Log probability of the token. */
+            logprob: number;
+            /** @description UTF-8 bytes of the token, or `null` when the token has no byte representation. */
+            bytes?: number[] | null;
+        };
+        /** @description Log probability information for one generated token. */
+        ChatCompletionTokenLogprob: {
+            /** @description The token. */
+            token: string;
+            /** @description Log probability of the token. */
+            logprob: number;
+            /** @description UTF-8 bytes of the token, or `null` when the token has no byte representation. */
+            bytes?: number[] | null;
+            /** @description The most likely tokens at this position (up to the requested `top_logprobs`). */
+            top_logprobs?: components["schemas"]["ChatCompletionTopLogprob"][];
+        };
+        /** @description Log probabilities of the generated tokens (request `logprobs: true`). */
+        ChatCompletionLogprobs: {
+            /** @description Log probabilities of the content tokens. */
+            content?: components["schemas"]["ChatCompletionTokenLogprob"][] | null;
+            /** @description Log probabilities of the refusal tokens. */
+            refusal?: components["schemas"]["ChatCompletionTokenLogprob"][] | null;
+        };
+        /** @description One generated alternative. `index`, `message` and `finish_reason` are always sent (`index` may be `null`, matching the seed's completion choice); the rest is optional. */
+        ChatCompletionChoice: {
+            /** @description Position of the choice in `choices`. */
+            index: number | null;
+            message: components["schemas"]["ChatCompletionMessage"];
+            finish_reason: components["schemas"]["FinishReason"];
+            /** @description OpenRouter extension. The provider's raw finish reason (for example `STOP` from Google). */
+            native_finish_reason?: string | null;
+            /** @description Log probabilities, or `null` when not requested. */
+            logprobs?: components["schemas"]["ChatCompletionLogprobs"] | null;
+            error?: components["schemas"]["ChoiceError"];
+        };
+        /** @description A chat completion (`stream` false). The seed guarantees only `id` and `choices`, both nullable; every other field is documented and optional, and unknown fields are allowed (read tolerantly). */
+        ChatCompletion: {
+            /** @description The generation id (`gen-<unix>-<random>`); query it at `GET /api/v1/generation?id=...`. */
+            id: string | null;
+            /**
+             * @description Always `chat.completion`.
+             * @constant
+             */
+            object?: "chat.completion";
+            /** @description Unix time (seconds) when the completion was created. */
+            created?: number;
+            /** @description The model that actually served the request; may differ from the requested one (fallbacks, routers). */
+            model?: string;
+            /** @description OpenRouter extension. Display name of the provider that served the request (for example `OpenAI`). */
+            provider?: string;
+            /** @description The generated alternatives. */
+            choices: components["schemas"]["ChatCompletionChoice"][] | null;
+            /** @description Backend configuration fingerprint from the provider; often absent. */
+            system_fingerprint?: string | null;
+            /** @description The upstream service tier that processed the request. */
+            service_tier?: string | null;
+            usage?: components["schemas"]["Usage"];
+            openrouter_metadata?: components["schemas"]["OpenRouterMetadata"];
+        };
+        /** @description A fragment of a tool call in a stream. The first fragment for an `index` carries `id`, `type` and `function.name`; later fragments append to `function.arguments`. */
+        ToolCallDelta: {
+            /** @description Which tool call of the message this fragment belongs to. */
+            index: number;
+            /** @description Tool call id (first fragment only). */
+            id?: string;
+            /**
+             * @description Always `function` (first fragment only).
+             * @constant
+             */
+            type?: "function";
+            /** @description The function being called. */
+            function?: {
+                /** @description Function name (first fragment only). */
+                name?: string;
+                /** @description The next piece of the JSON-encoded arguments; concatenate all pieces. */
+                arguments?: string;
+            };
+        };
+        /** @description The part of the assistant message carried by one chunk; every field is optional. Concatenate strings across chunks. */
+        ChatCompletionDelta: {
+            /**
+             * @description Always `assistant`; OpenRouter repeats it on every content chunk.
+             * @constant
+             */
+            role?: "assistant";
+            /** @description The next piece of the content. */
+            content?: string | null;
+            /** @description The next piece of the refusal. */
+            refusal?: string | null;
+            /** @description OpenRouter extension. The next piece of the plain-text reasoning. */
+            reasoning?: string | null;
+            /** @description OpenRouter extension. Reasoning blocks or fragments of them (merge by `index`). */
+            reasoning_details?: components["schemas"]["ReasoningDetail"][] | null;
+            /** @description Tool call fragments. */
+            tool_calls?: components["schemas"]["ToolCallDelta"][] | null;
+            audio?: components["schemas"]["ChatCompletionAudio"];
+            /** @description OpenRouter extension. Generated images. */
+            images?: components["schemas"]["GeneratedImage"][];
+            /** @description OpenRouter extension. Citations and parsed files. */
+            annotations?: components["schemas"]["Annotation"][];
+        };
+        /** @description One choice of a streamed chunk. */
+        ChatCompletionChunkChoice: {
+            /** @description Position of the choice. */
+            index: number;
+            delta: components["schemas"]["ChatCompletionDelta"];
+            finish_reason: components["schemas"]["FinishReason"];
+            /** @description OpenRouter extension. The provider's raw finish reason. */
+            native_finish_reason?: string | null;
+            /** @description Log probabilities of the tokens in this chunk, or `null`. */
+            logprobs?: components["schemas"]["ChatCompletionLogprobs"] | null;
+        };
+        /** @description OpenRouter extension. Debug information, sent on a first chunk with `choices` empty when the request sets `debug.echo_upstream_body`. */
+        ChatCompletionChunkDebug: {
+            /** @description The request body OpenRouter sent to the provider (one debug chunk per attempted provider). */
+            echo_upstream_body?: Record<string, never>;
+        };
+        /** @description One `data:` payload of a chat completion stream. Content chunks carry a delta; the finish chunk carries `finish_reason`; the last chunk before `[DONE]` carries `usage` with `choices` either empty or a single empty-delta choice; a mid-stream error chunk carries `error` and a choice with `finish_reason: "error"`; a debug chunk carries `debug` with `choices` empty. Unknown fields are allowed. */
+        ChatCompletionChunk: {
+            /** @description The generation id; the same on every chunk. */
+            id: string;
+            /**
+             * @description Always `chat.completion.chunk`.
+             * @constant
+             */
+            object: "chat.completion.chunk";
+            /** @description Unix time (seconds) when the completion was created. */
+            created: number;
+            /** @description The model that served the request. */
+            model: string;
+            /** @description OpenRouter extension. Display name of the provider. */
+            provider?: string;
+            /** @description Choice deltas; empty on usage and debug chunks. */
+            choices: components["schemas"]["ChatCompletionChunkChoice"][];
+            /** @description Backend configuration fingerprint; often absent. */
+            system_fingerprint?: string | null;
+            /** @description The upstream service tier. */
+            service_tier?: string | null;
+            /** @description Usage of the whole request, on the last chunk before `[DONE]`; absent or `null` on other chunks. */
+            usage?: components["schemas"]["Usage"] | null;
+            openrouter_metadata?: components["schemas"]["OpenRouterMetadata"];
+            error?: components["schemas"]["StreamError"];
+            debug?: components["schemas"]["ChatCompletionChunkDebug"];
+        };
+        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `ChatCompletionChunk` (`contentSchema`), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, after which the stream ends. */
+        ChatCompletionStream: string;
+    };
+    responses: {
+        /** @description Bad request: invalid or missing parameters, an unknown model id, or a prompt longer than the context. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Invalid or missing credentials: a missing, disabled or invalid API key, or expired OAuth credentials. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Insufficient credits: the account balance is negative or the key's credit limit is used up (this can happen even with free models). */
+        PaymentRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Forbidden: insufficient permissions, a guardrail block, flagged input (moderation) or a region restriction. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Not found: no endpoint can serve the model under your preferences, or the model is deprecated or unavailable. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request timed out. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request body is too large. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request was well-formed but could not be processed. */
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Rate limited, either by OpenRouter (free-model limits; then the `X-RateLimit-*` headers are sent) or by the upstream provider (then `error.metadata.provider_code` is set). */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Internal server error; the message is masked. */
+        InternalServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The chosen model is down or its provider returned an invalid response or an error. */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No available provider meets your routing requirements, or the provider is temporarily unavailable. */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Infrastructure timeout: the provider request timed out at the edge network. */
+        EdgeNetworkTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The provider is overloaded. */
+        ProviderOverloaded: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
         };
     };
-    responses: never;
-    parameters: never;
+    parameters: {
+        /** @description OpenRouter extension: URL of the calling app, the primary key for app attribution and the public rankings (needed to create an app page). */
+        HttpReferer: string;
+        /** @description OpenRouter extension: display name of the calling app for attribution; it only creates an app entry together with `HTTP-Referer`. */
+        XOpenRouterTitle: string;
+        /**
+         * @deprecated
+         * @description OpenRouter extension (legacy name of `X-OpenRouter-Title`, still accepted): display name of the calling app for attribution.
+         */
+        XTitle: string;
+        /** @description OpenRouter extension: comma-separated marketplace categories of the calling app (lowercase, hyphenated, at most 30 characters each; unknown categories are dropped silently). */
+        XOpenRouterCategories: string;
+        /** @description OpenRouter extension: `enabled` adds `openrouter_metadata` (routing details) to responses and error bodies; the value is case-insensitive, anything other than `enabled` means disabled, and the legacy name `X-OpenRouter-Experimental-Metadata` is also accepted. */
+        XOpenRouterMetadata: "enabled" | "disabled";
+        /** @description OpenRouter extension: groups requests into a session for sticky provider routing and observability, like the body field `session_id` (the body value wins when both are sent). */
+        XSessionId: string;
+        /** @description OpenRouter extension: `true` turns on response caching for this request and `false` turns it off (chat completions only; the response then carries `X-OpenRouter-Cache-Status`). */
+        XOpenRouterCache: "true" | "false";
+        /** @description OpenRouter extension: lifetime in seconds of a cached response, clamped to [1, 86400] (default 300). */
+        XOpenRouterCacheTtl: number;
+        /** @description OpenRouter extension: `true` ignores and replaces any cached response for this request. */
+        XOpenRouterCacheClear: "true" | "false";
+        /** @description OpenRouter extension: comma-separated Anthropic beta flags passed through to Anthropic models, e.g. `interleaved-thinking-2025-05-14` (unsupported flags are ignored). */
+        XAnthropicBeta: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The generation id of the response (the same as the body's `id`); query it at `GET /api/v1/generation?id=...`.
+         * @example gen-1764139200-Xk3pQ8rVmN2aB7cD9eFg
+         */
+        GenerationId: string;
+        /**
+         * @description Seconds to wait before retrying; may be sent with 429 and 503.
+         * @example 30
+         */
+        RetryAfter: number;
+        /**
+         * @description The request limit of the current window; sent only on 429 responses that OpenRouter itself raised.
+         * @example 20
+         */
+        RateLimitLimit: number;
+        /**
+         * @description Requests left in the current window; sent only on 429 responses that OpenRouter itself raised.
+         * @example 0
+         */
+        RateLimitRemaining: number;
+        /**
+         * @description When the current window resets, as a Unix timestamp in milliseconds; sent only on 429 responses that OpenRouter itself raised.
+         * @example 1764139260000
+         */
+        RateLimitReset: number;
+        /**
+         * @description OpenRouter extension. Whether the response came from OpenRouter's response cache; sent only when caching is enabled (request header `X-OpenRouter-Cache`).
+         * @example MISS
+         */
+        OpenRouterCacheStatus: "HIT" | "MISS";
+        /**
+         * @description OpenRouter extension. Age in seconds of the cached response; sent on cache hits only.
+         * @example 42
+         */
+        OpenRouterCacheAge: number;
+        /**
+         * @description OpenRouter extension. Time to live in seconds of the cache entry; the remaining TTL on a hit, the full TTL on a miss.
+         * @example 300
+         */
+        OpenRouterCacheTtl: number;
+        /**
+         * @description OpenRouter extension. Generation id of the response the cached answer was taken from; sent on cache hits only.
+         * @example gen-1764139200-Xk3pQ8rVmN2aB7cD9eFg
+         */
+        OpenRouterCacheSourceId: string;
+    };
     pathItems: never;
 }
+export type SchemaCompletionPrompt = components['schemas']['CompletionPrompt'];
+export type SchemaQuantization = components['schemas']['Quantization'];
+export type SchemaProviderSortBy = components['schemas']['ProviderSortBy'];
+export type SchemaProviderSortConfig = components['schemas']['ProviderSortConfig'];
+export type SchemaProviderSort = components['schemas']['ProviderSort'];
+export type SchemaPercentileThreshold = components['schemas']['PercentileThreshold'];
+export type SchemaPriceValue = components['schemas']['PriceValue'];
+export type SchemaMaxPrice = components['schemas']['MaxPrice'];
+export type SchemaProviderPreferences = components['schemas']['ProviderPreferences'];
+export type SchemaReasoningEffort = components['schemas']['ReasoningEffort'];
+export type SchemaReasoningConfig = components['schemas']['ReasoningConfig'];
+export type SchemaUsageConfig = components['schemas']['UsageConfig'];
+export type SchemaStreamOptions = components['schemas']['StreamOptions'];
+export type SchemaStopSequences = components['schemas']['StopSequences'];
+export type SchemaResponseFormatText = components['schemas']['ResponseFormatText'];
+export type SchemaResponseFormatJsonObject = components['schemas']['ResponseFormatJsonObject'];
+export type SchemaResponseFormatJsonSchema = components['schemas']['ResponseFormatJsonSchema'];
+export type SchemaResponseFormatGrammar = components['schemas']['ResponseFormatGrammar'];
+export type SchemaResponseFormatPython = components['schemas']['ResponseFormatPython'];
+export type SchemaResponseFormat = components['schemas']['ResponseFormat'];
+export type SchemaWebSearchUserLocation = components['schemas']['WebSearchUserLocation'];
+export type SchemaWebPlugin = components['schemas']['WebPlugin'];
+export type SchemaWebFetchPlugin = components['schemas']['WebFetchPlugin'];
+export type SchemaFileParserPlugin = components['schemas']['FileParserPlugin'];
+export type SchemaResponseHealingPlugin = components['schemas']['ResponseHealingPlugin'];
+export type SchemaContextCompressionPlugin = components['schemas']['ContextCompressionPlugin'];
+export type SchemaModerationPlugin = components['schemas']['ModerationPlugin'];
+export type SchemaAutoRouterPlugin = components['schemas']['AutoRouterPlugin'];
+export type SchemaAutoBetaRouterPlugin = components['schemas']['AutoBetaRouterPlugin'];
+export type SchemaParetoRouterPlugin = components['schemas']['ParetoRouterPlugin'];
+export type SchemaFunctionDefinition = components['schemas']['FunctionDefinition'];
+export type SchemaCacheControl = components['schemas']['CacheControl'];
+export type SchemaFunctionTool = components['schemas']['FunctionTool'];
+export type SchemaServerToolType = components['schemas']['ServerToolType'];
+export type SchemaServerTool = components['schemas']['ServerTool'];
+export type SchemaWebSearchConfig = components['schemas']['WebSearchConfig'];
+export type SchemaWebSearchShorthandTool = components['schemas']['WebSearchShorthandTool'];
+export type SchemaTool = components['schemas']['Tool'];
+export type SchemaFusionPlugin = components['schemas']['FusionPlugin'];
+export type SchemaPlugin = components['schemas']['Plugin'];
 export type SchemaCreateCompletionRequest = components['schemas']['CreateCompletionRequest'];
+export type SchemaFinishReason = components['schemas']['FinishReason'];
+export type SchemaCompletionLogprobs = components['schemas']['CompletionLogprobs'];
+export type SchemaReasoningDetailFormat = components['schemas']['ReasoningDetailFormat'];
+export type SchemaReasoningSummaryDetail = components['schemas']['ReasoningSummaryDetail'];
+export type SchemaReasoningEncryptedDetail = components['schemas']['ReasoningEncryptedDetail'];
+export type SchemaReasoningTextDetail = components['schemas']['ReasoningTextDetail'];
+export type SchemaReasoningServerToolCallDetail = components['schemas']['ReasoningServerToolCallDetail'];
+export type SchemaReasoningDetail = components['schemas']['ReasoningDetail'];
+export type SchemaApiErrorType = components['schemas']['ApiErrorType'];
+export type SchemaProviderErrorMetadata = components['schemas']['ProviderErrorMetadata'];
+export type SchemaChoiceError = components['schemas']['ChoiceError'];
+export type SchemaCompletionChoice = components['schemas']['CompletionChoice'];
+export type SchemaPromptTokensDetails = components['schemas']['PromptTokensDetails'];
+export type SchemaCompletionTokensDetails = components['schemas']['CompletionTokensDetails'];
+export type SchemaCostDetails = components['schemas']['CostDetails'];
+export type SchemaServerToolUseDetails = components['schemas']['ServerToolUseDetails'];
+export type SchemaUsage = components['schemas']['Usage'];
+export type SchemaOpenRouterMetadata = components['schemas']['OpenRouterMetadata'];
+export type SchemaCompletion = components['schemas']['Completion'];
+export type SchemaStreamError = components['schemas']['StreamError'];
+export type SchemaCompletionChunk = components['schemas']['CompletionChunk'];
+export type SchemaCompletionStream = components['schemas']['CompletionStream'];
+export type SchemaModerationErrorMetadata = components['schemas']['ModerationErrorMetadata'];
+export type SchemaGuardrailErrorMetadata = components['schemas']['GuardrailErrorMetadata'];
+export type SchemaAvailabilityErrorMetadata = components['schemas']['AvailabilityErrorMetadata'];
+export type SchemaAvailabilityError = components['schemas']['AvailabilityError'];
+export type SchemaErrorObject = components['schemas']['ErrorObject'];
+export type SchemaErrorResponse = components['schemas']['ErrorResponse'];
+export type SchemaPromptCacheBreakpoint = components['schemas']['PromptCacheBreakpoint'];
+export type SchemaTextContentPart = components['schemas']['TextContentPart'];
+export type SchemaSystemMessage = components['schemas']['SystemMessage'];
+export type SchemaDeveloperMessage = components['schemas']['DeveloperMessage'];
+export type SchemaImageContentPart = components['schemas']['ImageContentPart'];
+export type SchemaAudioContentPart = components['schemas']['AudioContentPart'];
+export type SchemaVideoUrl = components['schemas']['VideoUrl'];
+export type SchemaVideoContentPart = components['schemas']['VideoContentPart'];
+export type SchemaLegacyVideoContentPart = components['schemas']['LegacyVideoContentPart'];
+export type SchemaFileContentPart = components['schemas']['FileContentPart'];
+export type SchemaChatContentPart = components['schemas']['ChatContentPart'];
+export type SchemaUserMessage = components['schemas']['UserMessage'];
+export type SchemaToolCall = components['schemas']['ToolCall'];
+export type SchemaGeneratedImage = components['schemas']['GeneratedImage'];
+export type SchemaAssistantMessage = components['schemas']['AssistantMessage'];
+export type SchemaToolMessage = components['schemas']['ToolMessage'];
+export type SchemaChatMessage = components['schemas']['ChatMessage'];
+export type SchemaNamedToolChoice = components['schemas']['NamedToolChoice'];
+export type SchemaServerToolChoice = components['schemas']['ServerToolChoice'];
+export type SchemaToolChoice = components['schemas']['ToolChoice'];
+export type SchemaPrediction = components['schemas']['Prediction'];
+export type SchemaTraceConfig = components['schemas']['TraceConfig'];
+export type SchemaModality = components['schemas']['Modality'];
+export type SchemaImageConfig = components['schemas']['ImageConfig'];
+export type SchemaDebugOptions = components['schemas']['DebugOptions'];
+export type SchemaPromptCacheOptions = components['schemas']['PromptCacheOptions'];
+export type SchemaServiceTier = components['schemas']['ServiceTier'];
+export type SchemaStepCountIsCondition = components['schemas']['StepCountIsCondition'];
+export type SchemaHasToolCallCondition = components['schemas']['HasToolCallCondition'];
+export type SchemaMaxTokensUsedCondition = components['schemas']['MaxTokensUsedCondition'];
+export type SchemaMaxCostCondition = components['schemas']['MaxCostCondition'];
+export type SchemaFinishReasonIsCondition = components['schemas']['FinishReasonIsCondition'];
+export type SchemaStopServerToolsCondition = components['schemas']['StopServerToolsCondition'];
+export type SchemaVerbosity = components['schemas']['Verbosity'];
+export type SchemaWebSearchOptions = components['schemas']['WebSearchOptions'];
+export type SchemaAudioOutputConfig = components['schemas']['AudioOutputConfig'];
+export type SchemaCreateChatCompletionRequest = components['schemas']['CreateChatCompletionRequest'];
+export type SchemaUrlCitationAnnotation = components['schemas']['UrlCitationAnnotation'];
+export type SchemaFileAnnotation = components['schemas']['FileAnnotation'];
+export type SchemaLegacyFileAnnotation = components['schemas']['LegacyFileAnnotation'];
+export type SchemaAnnotation = components['schemas']['Annotation'];
+export type SchemaChatCompletionAudio = components['schemas']['ChatCompletionAudio'];
+export type SchemaChatCompletionMessage = components['schemas']['ChatCompletionMessage'];
+export type SchemaChatCompletionTopLogprob = components['schemas']['ChatCompletionTopLogprob'];
+export type SchemaChatCompletionTokenLogprob = components['schemas']['ChatCompletionTokenLogprob'];
+export type SchemaChatCompletionLogprobs = components['schemas']['ChatCompletionLogprobs'];
+export type SchemaChatCompletionChoice = components['schemas']['ChatCompletionChoice'];
+export type SchemaChatCompletion = components['schemas']['ChatCompletion'];
+export type SchemaToolCallDelta = components['schemas']['ToolCallDelta'];
+export type SchemaChatCompletionDelta = components['schemas']['ChatCompletionDelta'];
+export type SchemaChatCompletionChunkChoice = components['schemas']['ChatCompletionChunkChoice'];
+export type SchemaChatCompletionChunkDebug = components['schemas']['ChatCompletionChunkDebug'];
+export type SchemaChatCompletionChunk = components['schemas']['ChatCompletionChunk'];
+export type SchemaChatCompletionStream = components['schemas']['ChatCompletionStream'];
+export type ResponseBadRequest = components['responses']['BadRequest'];
+export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ResponsePaymentRequired = components['responses']['PaymentRequired'];
+export type ResponseForbidden = components['responses']['Forbidden'];
+export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponseRequestTimeout = components['responses']['RequestTimeout'];
+export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
+export type ResponseUnprocessableEntity = components['responses']['UnprocessableEntity'];
+export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
+export type ResponseInternalServerError = components['responses']['InternalServerError'];
+export type ResponseBadGateway = components['responses']['BadGateway'];
+export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
+export type ResponseEdgeNetworkTimeout = components['responses']['EdgeNetworkTimeout'];
+export type ResponseProviderOverloaded = components['responses']['ProviderOverloaded'];
+export type ParameterHttpReferer = components['parameters']['HttpReferer'];
+export type ParameterXOpenRouterTitle = components['parameters']['XOpenRouterTitle'];
+export type ParameterXTitle = components['parameters']['XTitle'];
+export type ParameterXOpenRouterCategories = components['parameters']['XOpenRouterCategories'];
+export type ParameterXOpenRouterMetadata = components['parameters']['XOpenRouterMetadata'];
+export type ParameterXSessionId = components['parameters']['XSessionId'];
+export type ParameterXOpenRouterCache = components['parameters']['XOpenRouterCache'];
+export type ParameterXOpenRouterCacheTtl = components['parameters']['XOpenRouterCacheTtl'];
+export type ParameterXOpenRouterCacheClear = components['parameters']['XOpenRouterCacheClear'];
+export type ParameterXAnthropicBeta = components['parameters']['XAnthropicBeta'];
+export type HeaderGenerationId = components['headers']['GenerationId'];
+export type HeaderRetryAfter = components['headers']['RetryAfter'];
+export type HeaderRateLimitLimit = components['headers']['RateLimitLimit'];
+export type HeaderRateLimitRemaining = components['headers']['RateLimitRemaining'];
+export type HeaderRateLimitReset = components['headers']['RateLimitReset'];
+export type HeaderOpenRouterCacheStatus = components['headers']['OpenRouterCacheStatus'];
+export type HeaderOpenRouterCacheAge = components['headers']['OpenRouterCacheAge'];
+export type HeaderOpenRouterCacheTtl = components['headers']['OpenRouterCacheTtl'];
+export type HeaderOpenRouterCacheSourceId = components['headers']['OpenRouterCacheSourceId'];
 export type $defs = Record<string, never>;
 export interface operations {
     createCompletion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description OpenRouter extension: URL of the calling app, the primary key for app attribution and the public rankings (needed to create an app page). */
+                "HTTP-Referer"?: components["parameters"]["HttpReferer"];
+                /** @description OpenRouter extension: display name of the calling app for attribution; it only creates an app entry together with `HTTP-Referer`. */
+                "X-OpenRouter-Title"?: components["parameters"]["XOpenRouterTitle"];
+                /**
+                 * @deprecated
+                 * @description OpenRouter extension (legacy name of `X-OpenRouter-Title`, still accepted): display name of the calling app for attribution.
+                 */
+                "X-Title"?: components["parameters"]["XTitle"];
+                /** @description OpenRouter extension: comma-separated marketplace categories of the calling app (lowercase, hyphenated, at most 30 characters each; unknown categories are dropped silently). */
+                "X-OpenRouter-Categories"?: components["parameters"]["XOpenRouterCategories"];
+                /** @description OpenRouter extension: `enabled` adds `openrouter_metadata` (routing details) to responses and error bodies; the value is case-insensitive, anything other than `enabled` means disabled, and the legacy name `X-OpenRouter-Experimental-Metadata` is also accepted. */
+                "X-OpenRouter-Metadata"?: components["parameters"]["XOpenRouterMetadata"];
+                /** @description OpenRouter extension: groups requests into a session for sticky provider routing and observability, like the body field `session_id` (the body value wins when both are sent). */
+                "x-session-id"?: components["parameters"]["XSessionId"];
+            };
             path?: never;
             cookie?: never;
         };
+        /** @description The prompt, the model and the generation options. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateCompletionRequest"];
             };
         };
         responses: {
-            /** @description ok. */
+            /** @description The completion: a `text_completion` object as JSON, or an SSE stream of `CompletionChunk` events when the request sets `stream: true`. */
             200: {
                 headers: {
+                    "X-Generation-Id": components["headers"]["GenerationId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CreateCompletionRequest"];
+                    "application/json": components["schemas"]["Completion"];
+                    "text/event-stream": components["schemas"]["CompletionStream"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            524: components["responses"]["EdgeNetworkTimeout"];
+            529: components["responses"]["ProviderOverloaded"];
+        };
+    };
+    createChatCompletion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description OpenRouter extension: URL of the calling app, the primary key for app attribution and the public rankings (needed to create an app page). */
+                "HTTP-Referer"?: components["parameters"]["HttpReferer"];
+                /** @description OpenRouter extension: display name of the calling app for attribution; it only creates an app entry together with `HTTP-Referer`. */
+                "X-OpenRouter-Title"?: components["parameters"]["XOpenRouterTitle"];
+                /**
+                 * @deprecated
+                 * @description OpenRouter extension (legacy name of `X-OpenRouter-Title`, still accepted): display name of the calling app for attribution.
+                 */
+                "X-Title"?: components["parameters"]["XTitle"];
+                /** @description OpenRouter extension: comma-separated marketplace categories of the calling app (lowercase, hyphenated, at most 30 characters each; unknown categories are dropped silently). */
+                "X-OpenRouter-Categories"?: components["parameters"]["XOpenRouterCategories"];
+                /** @description OpenRouter extension: `enabled` adds `openrouter_metadata` (routing details) to responses and error bodies; the value is case-insensitive, anything other than `enabled` means disabled, and the legacy name `X-OpenRouter-Experimental-Metadata` is also accepted. */
+                "X-OpenRouter-Metadata"?: components["parameters"]["XOpenRouterMetadata"];
+                /** @description OpenRouter extension: groups requests into a session for sticky provider routing and observability, like the body field `session_id` (the body value wins when both are sent). */
+                "x-session-id"?: components["parameters"]["XSessionId"];
+                /** @description OpenRouter extension: `true` turns on response caching for this request and `false` turns it off (chat completions only; the response then carries `X-OpenRouter-Cache-Status`). */
+                "X-OpenRouter-Cache"?: components["parameters"]["XOpenRouterCache"];
+                /** @description OpenRouter extension: lifetime in seconds of a cached response, clamped to [1, 86400] (default 300). */
+                "X-OpenRouter-Cache-TTL"?: components["parameters"]["XOpenRouterCacheTtl"];
+                /** @description OpenRouter extension: `true` ignores and replaces any cached response for this request. */
+                "X-OpenRouter-Cache-Clear"?: components["parameters"]["XOpenRouterCacheClear"];
+                /** @description OpenRouter extension: comma-separated Anthropic beta flags passed through to Anthropic models, e.g. `interleaved-thinking-2025-05-14` (unsupported flags are ignored). */
+                "x-anthropic-beta"?: components["parameters"]["XAnthropicBeta"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The conversation, the model and the generation options. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChatCompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description The chat completion: a `chat.completion` object as JSON, or an SSE stream of `ChatCompletionChunk` events when the request sets `stream: true`. */
+            200: {
+                headers: {
+                    "X-Generation-Id": components["headers"]["GenerationId"];
+                    "X-OpenRouter-Cache-Status": components["headers"]["OpenRouterCacheStatus"];
+                    "X-OpenRouter-Cache-Age": components["headers"]["OpenRouterCacheAge"];
+                    "X-OpenRouter-Cache-TTL": components["headers"]["OpenRouterCacheTtl"];
+                    "X-OpenRouter-Cache-Source-Id": components["headers"]["OpenRouterCacheSourceId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatCompletion"];
+                    "text/event-stream": components["schemas"]["ChatCompletionStream"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            524: components["responses"]["EdgeNetworkTimeout"];
+            529: components["responses"]["ProviderOverloaded"];
         };
     };
 }
