@@ -46,6 +46,7 @@ export class StreamChecker {
   private lastDataAt = -1;
   private totalBytes = 0;
   private ended = false;
+  private overflowed = false;
 
   constructor(
     private readonly contract: Contract,
@@ -66,6 +67,7 @@ export class StreamChecker {
     if (!text) return;
     this.totalBytes += text.length;
     this.tail = (this.tail + text).slice(-4);
+    if (this.overflowed) return; // the parser stopped after exceeding its buffer limit (already reported)
     this.parser.feed(text);
   }
 
@@ -74,7 +76,9 @@ export class StreamChecker {
     this.ended = true;
     const endsClean = /(\r\n\r\n|\n\n|\r\r|\n\r\n|\r\n\n)$/.test(this.tail);
     this.flushing = true;
-    this.parser.reset({ consume: true });
+    // Complete a dangling line so the pending event is dispatched (and flagged) rather than silently dropped.
+    if (!endsClean && this.totalBytes > 0 && !this.overflowed) this.parser.feed("\n\n");
+    if (!this.overflowed) this.parser.reset({ consume: true });
     this.flushing = false;
     const complete = this.opts.complete !== false;
     if (this.totalBytes > 0 && !endsClean) {
@@ -121,6 +125,7 @@ export class StreamChecker {
 
   private onParseError(err: ParseError) {
     const severe = err.type === "max-buffer-size-exceeded";
+    if (severe) this.overflowed = true;
     this.push({
       check: "sse_framing",
       severity: severe ? "error" : "warning",
