@@ -1,0 +1,29 @@
+import { defineConfig } from "tsup";
+
+// One source, two module formats, types for both. The mock (src/mock) is a dev tool and is not published.
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts", "conformance/index": "src/conformance/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    clean: true,
+    sourcemap: false,
+    target: "es2022",
+    platform: "neutral",
+    treeshake: true,
+    splitting: false,
+    outDir: "dist",
+    external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+  },
+  {
+    entry: { cli: "src/cli.ts" },
+    format: ["esm"],
+    dts: false,
+    clean: false,
+    target: "node20",
+    platform: "node",
+    outDir: "dist",
+    banner: { js: "#!/usr/bin/env node" },
+    external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+  },
+]);
