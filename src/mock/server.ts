@@ -60,6 +60,7 @@ export interface MockHandle {
 
 export const STREAM_DELAY_HEADER = "x-mock-stream-delay-ms";
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "proxy-connection", "proxy-authorization", "host", "content-length", "accept-encoding", "date", STREAM_DELAY_HEADER]);
+const HOP_AND_BODY = new Set([...HOP, "content-type", "sl-violations"]);
 const HOP_RESPONSE = new Set([...HOP].filter((h) => h !== "content-length"));
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
@@ -71,12 +72,6 @@ function defaultPacing(): number {
 function copyHeaders(h: IncomingHttpHeaders, drop = HOP): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined && !drop.has(k)) out[k] = v;
-  return out;
-}
-
-function corsHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined && k.startsWith("access-control-")) out[k] = v;
   return out;
 }
 
@@ -173,11 +168,13 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       if ((kind === "UNPROCESSABLE_ENTITY" || kind === "INVALID_CONTENT_TYPE") && declares400) env.error.code = 400;
       return { env };
     }
-    // A spec example (e.g. `Prefer: code=429`) is already an envelope: pass it through byte for byte.
-    if (isObj(parsed) && isObj(parsed.error) && typeof parsed.error.code === "number") return undefined;
-    // Anything else (e.g. Prism's own {"error":{"code":"invalid_json"}}): wrap it.
-    const msg = isObj(parsed) && isObj(parsed.error) && typeof parsed.error.message === "string" ? parsed.error.message : `Upstream error ${status}`;
-    return { env: envelope(status, msg, { mock_error: "UPSTREAM", upstream: parsed }) };
+    // Prism's own malformed-JSON answer (not an envelope: its code is a string). The layer normally catches
+    // malformed JSON first; this covers bodies it did not parse (e.g. an unusual JSON content type).
+    if (isObj(parsed) && isObj(parsed.error) && parsed.error.code === "invalid_json") {
+      return { env: envelope(400, "Malformed JSON body", { violations: [{ pointer: "", message: "Invalid JSON", code: "invalid_json", location: "body" }] }) };
+    }
+    // Otherwise it is the spec's example for that status (e.g. `Prefer: code=429`): pass it through byte for byte.
+    return undefined;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -255,7 +252,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
                 res.writeHead(status, { ...copyHeaders(pres.headers), "content-length": data.length });
                 return res.end(data);
               }
-              return sendEnvelope(res, conv.env, corsHeaders(pres.headers));
+              // Keep Prism's headers for that status (CORS, Retry-After, ...); the body is the envelope.
+              return sendEnvelope(res, conv.env, copyHeaders(pres.headers, HOP_AND_BODY));
             }
             if (res.destroyed) return;
             const events = splitEvents(data.toString("utf8"));

@@ -55,7 +55,13 @@ export function writeEvents(res: ServerResponse, events: string[], delayMs: numb
     res.off("close", onClose);
     resolveDone(ok);
   };
-  const onClose = () => finish(res.writableFinished);
+  const socket = res.socket;
+  const onClose = () => {
+    const ok = res.writableFinished;
+    finish(ok);
+    // The client went away mid-stream: make sure its socket goes too (a half-closed socket can linger otherwise).
+    if (!ok) socket?.destroy();
+  };
   res.on("close", onClose);
   const step = () => {
     timer = undefined;

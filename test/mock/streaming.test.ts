@@ -84,20 +84,20 @@ describe.skipIf(!!process.env.TEST_SKIP_MOCK)("client disconnect (private mock i
     const mock = await startMock({ port: 0, pacingMs: 200, ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}) });
     try {
       const op = streamingOps[0]!;
-      const ctrl = new AbortController();
-      const res = await fetch(mock.baseUrl + op.path, {
-        method: "POST",
-        headers: { authorization: "Bearer sk-test", "content-type": "application/json" },
-        body: JSON.stringify({ ...op.validBody, stream: true }),
-        signal: ctrl.signal,
+      // node:http with agent: false, so the only socket to the mock is this request's one (fetch/undici may open
+      // spare idle connections, which would blur the socket count).
+      const { request } = await import("node:http");
+      const req = request(mock.baseUrl + op.path, { method: "POST", agent: false, headers: { authorization: "Bearer sk-test", "content-type": "application/json" } });
+      const res = await new Promise<import("node:http").IncomingMessage>((resolve, reject) => {
+        req.on("response", resolve);
+        req.on("error", reject);
+        req.end(JSON.stringify({ ...op.validBody, stream: true }));
       });
-      expect(res.status).toBe(200);
-      const reader = res.body!.getReader();
-      await reader.read(); // first event
-      expect(mock.stats().activeStreams).toBe(1);
-      expect(mock.stats().pendingTimers).toBe(1);
-      ctrl.abort();
-      await reader.cancel().catch(() => {});
+      expect(res.statusCode).toBe(200);
+      await new Promise((r) => res.once("data", r)); // first event
+      expect(mock.stats()).toMatchObject({ activeStreams: 1, pendingTimers: 1, openSockets: 1 });
+      req.on("error", () => {});
+      req.destroy(); // the client disconnects mid-stream
       const deadline = Date.now() + 3000;
       while (Date.now() < deadline && (mock.stats().activeStreams > 0 || mock.stats().openSockets > 0)) await new Promise((r) => setTimeout(r, 20));
       const s = mock.stats();
