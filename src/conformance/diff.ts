@@ -161,6 +161,16 @@ function branchKey(doc: J, b: unknown, i: number, tag?: string): string {
   return "idx:" + i;
 }
 
+/** Disambiguate repeated keys (e.g. several array branches): the second becomes `type:array#2`. */
+function uniqueKeys(keys: string[]): string[] {
+  const n = new Map<string, number>();
+  return keys.map((k) => {
+    const c = (n.get(k) ?? 0) + 1;
+    n.set(k, c);
+    return c === 1 ? k : `${k}#${c}`;
+  });
+}
+
 function isNullBranch(doc: J, b: unknown): boolean {
   const { s } = deref(doc, b);
   const t = typesOf(s);
@@ -296,8 +306,8 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
     const hb = Array.isArray(h[kw]) ? (h[kw] as unknown[]) : undefined;
     if (!bb && !hb) continue;
     const tag = ((hd ?? bd)?.propertyName as string | undefined) ?? undefined;
-    const bk = (bb ?? []).map((x, i) => branchKey(ctx.base, x, i, tag));
-    const hk = (hb ?? []).map((x, i) => branchKey(ctx.head, x, i, tag));
+    const bk = uniqueKeys((bb ?? []).map((x, i) => branchKey(ctx.base, x, i, tag)));
+    const hk = uniqueKeys((hb ?? []).map((x, i) => branchKey(ctx.head, x, i, tag)));
     if (!bb || !hb) {
       // Composition introduced or removed: compare against the single schema conservatively.
       continue;
@@ -321,8 +331,8 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
     });
   }
   if (Array.isArray(b.allOf) && Array.isArray(h.allOf)) {
-    const bk = b.allOf.map((x, i) => branchKey(ctx.base, x, i));
-    const hk = h.allOf.map((x, i) => branchKey(ctx.head, x, i));
+    const bk = uniqueKeys(b.allOf.map((x, i) => branchKey(ctx.base, x, i)));
+    const hk = uniqueKeys(h.allOf.map((x, i) => branchKey(ctx.head, x, i)));
     bk.forEach((k, i) => {
       const at = hk.indexOf(k);
       if (at >= 0) compareSchema(ctx, (b.allOf as unknown[])[i], (h.allOf as unknown[])[at], dir, `${loc}/allOf[${k.replace(/^\w+:/, "")}]`, depth + 1);
