@@ -214,6 +214,8 @@ export class Contract {
   private schemaPointerOf(e: ErrorObject): string {
     const ps = e.parentSchema;
     const base = ps && typeof ps === "object" ? this.pointers?.get(ps) : undefined;
+    // unevaluatedProperties exists only in the closed copy: point at the documented property list instead.
+    if (base !== undefined && e.keyword === "unevaluatedProperties" && (ps as Json).unevaluatedProperties === false && !(getAt(this.spec, "#" + base) as Json | undefined)?.unevaluatedProperties) return "#" + base + "/properties";
     if (base !== undefined) return "#" + base + "/" + escapeToken(e.keyword);
     return e.schemaPath;
   }

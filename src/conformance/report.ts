@@ -21,6 +21,8 @@ interface Group {
 
 export interface ReportSummary {
   exchanges: number;
+  /** Lines (or HAR entries) that could not be read as exchange records. */
+  inputErrors: number;
   lines: number;
   exchangesWithViolations: number;
   violations: number;
@@ -35,6 +37,7 @@ export class Report {
   private readonly groups = new Map<string, Group>();
   readonly violations: ReportViolation[] = [];
   private exchanges = 0;
+  private inputErrors = 0;
   private withViolations = 0;
   lines = 0;
   private total = 0;
@@ -43,9 +46,11 @@ export class Report {
 
   constructor(private readonly maxListed = 10_000) {}
 
-  add(exchange: string, line: number, operation: string | undefined, vs: Violation[]): void {
-    this.exchanges++;
-    if (vs.some((v) => v.severity !== "info")) this.withViolations++;
+  /** Record the violations of one exchange (`countExchange: false` for input errors that are not exchanges). */
+  add(exchange: string, line: number, operation: string | undefined, vs: Violation[], countExchange = true): void {
+    if (countExchange) this.exchanges++;
+    else this.inputErrors++;
+    if (countExchange && vs.some((v) => v.severity !== "info")) this.withViolations++;
     const op = operation ?? "(undocumented)";
     for (const v of vs) {
       this.total++;
@@ -68,7 +73,7 @@ export class Report {
   }
 
   summary(): ReportSummary {
-    return { exchanges: this.exchanges, lines: this.lines, exchangesWithViolations: this.withViolations, violations: this.total, bySeverity: { ...this.sev }, truncated: this.truncated };
+    return { exchanges: this.exchanges, inputErrors: this.inputErrors, lines: this.lines, exchangesWithViolations: this.withViolations, violations: this.total, bySeverity: { ...this.sev }, truncated: this.truncated };
   }
 
   /** Highest severity seen ("none" when clean). */
@@ -100,9 +105,9 @@ export class Report {
         out.push(`  ${g.check}`);
         lastCheck = g.check;
       }
-      const where = g.sample.instancePath ? ` ${g.key}` : "";
+      const where = g.sample.instancePath ? ` ${g.key}:` : "";
       const seen = g.exchanges > 1 || g.count > 1 ? ` (seen ${g.count}× in ${g.exchanges} exchange${g.exchanges === 1 ? "" : "s"}; first at line ${g.firstLine})` : ` (line ${g.firstLine}, ${g.firstExchange})`;
-      out.push(`    ${g.severity.toUpperCase().padEnd(7)}${where}: ${g.sample.message}${seen}`);
+      out.push(`    ${g.severity.toUpperCase().padEnd(7)}${where} ${g.sample.message}${seen}`);
       const detail: string[] = [];
       if (g.sample.expected !== undefined) detail.push(`expected ${short(g.sample.expected)}`);
       if (g.sample.actual !== undefined) detail.push(`actual ${short(g.sample.actual)}`);
@@ -111,7 +116,7 @@ export class Report {
     }
     const infoHidden = !opts.showInfo && s.bySeverity.info ? ` (${s.bySeverity.info} info hidden; --show-info)` : "";
     out.push(
-      `\n${s.exchanges} exchange${s.exchanges === 1 ? "" : "s"} checked (${s.lines} lines): ${s.bySeverity.error} error, ${s.bySeverity.warning} warning, ${s.bySeverity.info} info${infoHidden}; ${s.exchangesWithViolations} exchange${s.exchangesWithViolations === 1 ? "" : "s"} with errors or warnings`,
+      `\n${s.exchanges} exchange${s.exchanges === 1 ? "" : "s"} checked (${s.lines} lines${s.inputErrors ? `, ${s.inputErrors} unreadable` : ""}): ${s.bySeverity.error} error, ${s.bySeverity.warning} warning, ${s.bySeverity.info} info${infoHidden}; ${s.exchangesWithViolations} exchange${s.exchangesWithViolations === 1 ? "" : "s"} with errors or warnings`,
     );
     return out.join("\n").replace(/^\n/, "") + "\n";
   }

@@ -89,3 +89,46 @@ export function exampleExchanges(): ExchangeRecord[] {
 export function sseBlocks(text: string): string[] {
   return text.split(/(?<=\n\n)/);
 }
+
+/** A mixed traffic sample: all example exchanges plus one broken exchange per common failure. */
+export function sampleRecords(): ExchangeRecord[] {
+  const good = exampleExchanges();
+  const out: ExchangeRecord[] = [...good];
+  const chatJson = good.find((e) => e.request.url.endsWith("/chat/completions") && e.response!.status === 200 && e.response!.body !== undefined)!;
+  const chatSse = good.find((e) => e.request.url.endsWith("/chat/completions") && e.response!.bodyText !== undefined && !/"error"/.test(e.response!.bodyText!))!;
+  const err400 = good.find((e) => e.response!.status === 400)!;
+  const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+  let r = clone(chatJson);
+  r.id = "bad-index";
+  (r.response!.body as any).choices[0].index = "zero";
+  out.push(r);
+  r = clone(chatJson);
+  r.id = "bad-request";
+  (r.request.body as any).messages = [{ role: "user", content: 42 }];
+  out.push(r);
+  r = clone(chatJson);
+  r.id = "teapot";
+  r.response = { status: 418, headers: { "content-type": "application/json" }, body: { error: { code: 418, message: "teapot" } }, complete: true };
+  out.push(r);
+  r = clone(chatSse);
+  r.id = "no-done";
+  r.response!.bodyText = r.response!.bodyText!.replace("data: [DONE]\n\n", "");
+  out.push(r);
+  r = clone(chatSse);
+  r.id = "not-json";
+  r.response!.bodyText = r.response!.bodyText!.replace(/data: \{/, "data: {oops");
+  out.push(r);
+  r = clone(chatJson);
+  r.id = "undocumented-op";
+  r.request = { method: "GET", url: "https://openrouter.ai/api/v1/models", headers: {} };
+  out.push(r);
+  r = clone(err400);
+  r.id = "code-mismatch";
+  (r.response!.body as any).error.code = 401;
+  out.push(r);
+  r = clone(chatJson);
+  r.id = "new-field";
+  (r.response!.body as any).brand_new_field = true;
+  out.push(r);
+  return out;
+}

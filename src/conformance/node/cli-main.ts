@@ -178,7 +178,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     malformed++;
     note(`${file}:${line}: ${msg}`);
     const v: Violation = { check: "record_malformed", severity: "error", instancePath: "", schemaPath: "", message: `line ${line}: ${msg}`, location: "exchange" };
-    report.add(`line-${line}`, line, undefined, [v]);
+    report.add(`line-${line}`, line, "(input)", [v], false);
   };
   const runOne = (rec: Parameters<typeof checkExchange>[1], line: number, fallbackId: string) => {
     let res;
