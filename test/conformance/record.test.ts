@@ -128,7 +128,7 @@ describe("with the package client (middleware + validate)", () => {
   it("records a streamed chat call made through createOpenRouterClient and validates chunks", async () => {
     const lines: string[] = [];
     const violations: unknown[] = [];
-    const client = createOpenRouterClient({ baseUrl: base, apiKey: "sk-or-v1-SECRET", middleware: [createRecorder({ write: (l) => lines.push(l) })], validate: "warn", validator: createClientValidator(), onViolation: (v) => violations.push(v) } as any);
+    const client = createOpenRouterClient({ baseUrl: base, apiKey: "sk-or-v1-SECRET", middleware: [createRecorder({ write: (l) => lines.push(l) })], validate: "warn", validator: createClientValidator(), onViolation: (v: unknown) => violations.push(v) } as any);
     newGate();
     setTimeout(() => release(), 50);
     const stream: any = await (client as any).chat.completions.create({ ...chatReq, stream: true });
