@@ -19,7 +19,7 @@ export interface ErrorEnvelope {
 }
 
 /** Prism's `sl-violations` entry (prism-http 5.x, `convertAjvErrors`). */
-interface PrismViolation {
+export interface PrismViolation {
   location?: unknown;
   severity?: unknown;
   code?: unknown;
@@ -74,23 +74,48 @@ export function escapeSegment(s: string): string {
 /** Allowed `const`/`enum` values at a body pointer (from the spec), used to say what `const`/`enum` expected. */
 export type AllowedLookup = (pointer: string) => unknown[];
 
-/** Parses the `sl-violations` header; keeps errors only, drops exact duplicates (Prism repeats oneOf branches). */
-export function parseSlViolations(header: string | string[] | undefined, allowed?: AllowedLookup): MockViolation[] {
+/**
+ * Parses the `sl-violations` header; keeps errors only, drops exact duplicates (Prism repeats oneOf branches).
+ * `explain` (a re-validation of the body that keeps only the intended oneOf branch, see revalidate.ts) replaces
+ * Prism's body violations when it finds any: it is more precise, and Prism truncates the header past ~8 KB
+ * ("Too many violations! [..."). Without it, the complete entries of a truncated header are kept.
+ */
+export function parseSlViolations(header: string | string[] | undefined, allowed?: AllowedLookup, explain?: () => PrismViolation[] | undefined): MockViolation[] {
   if (header === undefined) return [];
   const text = Array.isArray(header) ? header.join(",") : header;
-  let list: unknown;
+  let list: PrismViolation[];
+  const truncated = text.startsWith("Too many violations!");
   try {
-    list = JSON.parse(text);
+    const parsed: unknown = truncated ? undefined : JSON.parse(text);
+    list = Array.isArray(parsed) ? (parsed as PrismViolation[]) : salvage(text);
   } catch {
-    return [{ pointer: "", message: text, code: "invalid", location: "request" }];
+    list = salvage(text);
   }
-  if (!Array.isArray(list)) return [];
+  const isBody = (v: PrismViolation) => Array.isArray(v.location) && v.location[1] === "body";
+  if (truncated || list.some(isBody)) {
+    const better = explain?.();
+    if (better && better.length) list = [...list.filter((v) => !isBody(v)), ...better];
+  }
   return dedupe(
-    (list as PrismViolation[])
+    list
       .filter((v) => v && typeof v === "object" && (v.severity === undefined || v.severity === "Error"))
       .map(convertViolation)
       .map((v) => enrich(v, allowed)),
   );
+}
+
+/** Complete violation objects found in a truncated JSON array. */
+function salvage(text: string): PrismViolation[] {
+  const out: PrismViolation[] = [];
+  const re = /\{"location":\[[^\]]*\],"severity":"[^"]*","code":(?:"[^"]*"|-?\d+),"message":"(?:[^"\\]|\\.)*"\}/g;
+  for (const m of text.matchAll(re)) {
+    try {
+      out.push(JSON.parse(m[0]) as PrismViolation);
+    } catch {
+      /* skip */
+    }
+  }
+  return out;
 }
 
 /** Prism's `const` message ("must be equal to constant") names no value: say which values the spec allows. */

@@ -12,6 +12,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { envelope, fromProblem, fromViolations, parseSlViolations, type ErrorEnvelope } from "./envelope";
 import { startPrism, type PrismHandle } from "./prism";
+import { createExplainer } from "./revalidate";
 import { allowedValues, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
 import { firstDataId, splitEvents, writeEvents, type StreamWriter } from "./sse";
 
@@ -121,6 +122,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const upstreamTimeout = opts.upstreamTimeoutMs ?? 30_000;
   const spec: SpecInfo = loadSpec(specFile);
+  const explain = createExplainer(spec.doc);
   const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
   const prism: PrismHandle = await startPrism({ spec: specFile, host: "127.0.0.1" });
   let closing: Promise<void> | undefined;
@@ -145,8 +147,12 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     createReadStream(file).on("error", () => res.destroy()).pipe(res);
   }
 
-  function convertError(status: number, h: IncomingHttpHeaders, body: Buffer, op: OperationInfo, authorization: string | undefined): { env: ErrorEnvelope } | undefined {
-    const violations = parseSlViolations(h["sl-violations"], (ptr) => allowedValues(spec.doc, op.requestSchema, ptr));
+  function convertError(status: number, h: IncomingHttpHeaders, body: Buffer, op: OperationInfo, path: string, request: unknown, authorization: string | undefined): { env: ErrorEnvelope } | undefined {
+    const violations = parseSlViolations(
+      h["sl-violations"],
+      (ptr) => allowedValues(spec.doc, op.requestSchema, ptr),
+      () => (request === undefined ? undefined : explain(path, op.method, request)),
+    );
     const declares400 = op.statuses.includes("400");
     if (violations.length) {
       const env = fromViolations(status, violations, authorization);
@@ -246,7 +252,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
           (buf) => {
             const data = buf === "too_large" ? Buffer.alloc(0) : buf;
             if (status >= 400) {
-              const conv = op ? convertError(status, pres.headers, data, op, req.headers.authorization) : undefined;
+              const conv = op ? convertError(status, pres.headers, data, op, path, parsed, req.headers.authorization) : undefined;
               if (!conv) {
                 if (res.headersSent || res.destroyed) return;
                 res.writeHead(status, { ...copyHeaders(pres.headers), "content-length": data.length });

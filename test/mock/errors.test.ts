@@ -148,6 +148,21 @@ describe.skipIf(!hasServer)("invalid requests -> error envelope", () => {
     expect(message).toMatch(/"user"/);
   });
 
+  it.runIf(!!chat)("a bad content part in a valid user message names that part only (not the other roles' branches)", async () => {
+    const op = chat!;
+    const body = { ...op.validBody, messages: [{ role: "user", content: [{ type: "image_url" }] }] };
+    const { message, violations } = await expectEnvelope(await post(op.path, body), 400, op);
+    expect(violations.map((x) => x.pointer)).toContain("/messages/0/content/0/image_url");
+    expect(violations.map((x) => x.pointer)).not.toContain("/messages/0/role");
+    expect(message).not.toMatch(/must match exactly one schema/);
+  });
+
+  it.runIf(!!chat)("a missing role names /messages/0/role as required", async () => {
+    const op = chat!;
+    const { violations } = await expectEnvelope(await post(op.path, { ...op.validBody, messages: [{ content: "hi" }] }), 400, op);
+    expect(violations).toContainEqual(expect.objectContaining({ pointer: "/messages/0/role", code: "required" }));
+  });
+
   it.runIf(!!chat)("messages of the wrong type -> 400 naming /messages", async () => {
     const op = chat!;
     const { violations } = await expectEnvelope(await post(op.path, { ...op.validBody, messages: "hi" }), 400, op);
