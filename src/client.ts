@@ -2,7 +2,7 @@
  * `createOpenRouterClient()`: typed calls for POST /completions and POST /chat/completions with auth,
  * attribution headers, streaming, typed errors, retries and timeouts. Built on openapi-fetch (`client.raw`).
  */
-import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { Client, Middleware } from "openapi-fetch";
 import {
   AbortError,
   ConnectionError,
@@ -108,7 +108,11 @@ export interface CompletionsResource {
 export interface OpenRouterClient {
   chat: { completions: ChatCompletionsResource };
   completions: CompletionsResource;
-  /** The underlying openapi-fetch client (`{ data, error, response }` results), with the same auth headers. */
+  /**
+   * The openapi-fetch client (`{ data, error, response }` results) with the same base URL, auth and attribution
+   * headers, and middleware. openapi-fetch is imported on first call (all its request methods are async anyway);
+   * `raw.use()` middleware also applies to typed calls.
+   */
   raw: Client<paths, "application/json">;
 }
 
@@ -177,9 +181,31 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   const jsonHeaders = { "content-type": "application/json", accept: "application/json", ...common };
   const sseHeaders = { "content-type": "application/json", accept: "text/event-stream", ...common };
 
-  const raw = createClient<paths, "application/json">({ baseUrl, headers: common, fetch: (req: Request) => doFetch(req) });
-  const viaRaw = !!middleware?.length;
-  if (viaRaw) raw.use(...middleware!);
+  // openapi-fetch is loaded on first use of `raw` or of middleware, so apps that only make typed calls do not
+  // ship it (bundlers split the dynamic import into a lazy chunk). Typed calls use fetch directly unless
+  // middleware is registered; then they go through openapi-fetch so every middleware sees every request.
+  const mws: Middleware[] = [...(middleware ?? [])];
+  let rawClient: Client<paths, "application/json"> | undefined;
+  let rawLoading: Promise<Client<paths, "application/json">> | undefined;
+  const loadRaw = () =>
+    (rawLoading ??= import("openapi-fetch").then((m) => {
+      rawClient = m.default<paths, "application/json">({ baseUrl, headers: common, fetch: (req: Request) => doFetch(req) });
+      rawClient.use(...mws);
+      return rawClient;
+    }));
+  const raw = {
+    use: (...m: Middleware[]) => {
+      mws.push(...m);
+      rawClient?.use(...m);
+    },
+    eject: (...m: Middleware[]) => {
+      for (const x of m) if (mws.includes(x)) mws.splice(mws.indexOf(x), 1);
+      rawClient?.eject(...m);
+    },
+  } as unknown as Client<paths, "application/json">;
+  for (const k of ["request", "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]) {
+    (raw as any)[k] = (...a: unknown[]) => loadRaw().then((c: any) => c[k](...a));
+  }
   const checking = validate !== "off" && !!validator;
 
   /** Scrubs the API key out of server-provided text and bodies (error path only). */
@@ -236,7 +262,7 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
       try {
         let res: Response;
         let errBody: unknown;
-        if (viaRaw) {
+        if (mws.length) {
           const r = await (raw as any).POST(path, { body: payload, bodySerializer: (b: string) => b, headers, signal: ac.signal, parseAs: "stream" });
           res = r.response;
           errBody = r.error;
@@ -245,7 +271,7 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
         }
         const generationId = res.headers.get("x-generation-id") ?? undefined;
         if (!res.ok) {
-          if (!viaRaw) errBody = parseJson(await res.text());
+          if (errBody === undefined) errBody = parseJson(await res.text());
           cleanup();
           err = errorFromResponse(res.status, redact(errBody), generationId, parseRetryAfter(res.headers));
           if (!isRetryableStatus(res.status)) throw err;

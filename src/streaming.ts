@@ -40,11 +40,14 @@ export class Stream<T> implements AsyncIterableIterator<T> {
   #parser: EventSourceParser;
   #queue: string[] = [];
   #qi = 0;
-  #parts: string[] = [];
+  #partial = "";
   /** 0 open, 1 body ended (EOF), 2 settled */
   #state = 0;
   #used = false;
   #overflow = false;
+  #since = 0;
+  #waiting = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(response: Response, ctl: StreamControl) {
     this.response = response;
@@ -63,7 +66,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
 
   /** Content received so far for choice 0 (`delta.content` or `text`). */
   get partialContent(): string {
-    return this.#parts.join("");
+    return this.#partial;
   }
 
   [Symbol.asyncIterator](): this {
@@ -72,38 +75,53 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<T, undefined>> {
-    const queue = this.#queue;
-    for (;;) {
-      if (this.#qi < queue.length) {
-        const data = queue[this.#qi++]!;
-        if (this.#qi === queue.length) queue.length = this.#qi = 0;
-        if (data === "[DONE]") {
-          this.#settle(false);
-          return { done: true, value: undefined };
-        }
-        let chunk: any;
-        try {
-          chunk = JSON.parse(data);
-        } catch {
-          throw this.#fail(
-            this.#state === 1
-              ? new StreamTruncatedError("Stream ended inside an event, before data: [DONE]", this.#init())
-              : new InvalidResponseError(`Stream event is not JSON: ${data.length > 120 ? data.slice(0, 120) + "…" : data}`, { status: this.response.status, generationId: this.generationId }),
-          );
-        }
-        if (chunk !== null && typeof chunk === "object") {
-          if (this.generationId === undefined && typeof chunk.id === "string") this.generationId = chunk.id;
-          const c = chunk.choices?.[0];
-          if (c) {
-            const t = c.delta ? c.delta.content : c.text;
-            if (typeof t === "string" && t !== "") this.#parts.push(t);
-          }
-          if (chunk.error || c?.finish_reason === "error") throw this.#fail(this.#streamError(chunk));
-        }
-        this.#ctl.onChunk?.(chunk);
-        return { done: false, value: chunk as T };
+  next(): Promise<IteratorResult<T, undefined>> {
+    // Fast path: an event is already buffered -> no async function frame, one resolved promise.
+    if (this.#qi < this.#queue.length) {
+      try {
+        return Promise.resolve(this.#take());
+      } catch (err) {
+        return Promise.reject(err);
       }
+    }
+    return this.#pull();
+  }
+
+  /** Consumes one buffered event (throws typed errors). */
+  #take(): IteratorResult<T, undefined> {
+    const queue = this.#queue;
+    const data = queue[this.#qi++]!;
+    if (this.#qi === queue.length) queue.length = this.#qi = 0;
+    if (data === "[DONE]") {
+      this.#settle(false);
+      return { done: true, value: undefined };
+    }
+    let chunk: any;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      throw this.#fail(
+        this.#state === 1
+          ? new StreamTruncatedError("Stream ended inside an event, before data: [DONE]", this.#init())
+          : new InvalidResponseError(`Stream event is not JSON: ${data.length > 120 ? data.slice(0, 120) + "…" : data}`, { status: this.response.status, generationId: this.generationId }),
+      );
+    }
+    if (chunk !== null && typeof chunk === "object") {
+      if (this.generationId === undefined && typeof chunk.id === "string") this.generationId = chunk.id;
+      const c = chunk.choices?.[0];
+      if (c) {
+        const t = c.delta ? c.delta.content : c.text;
+        if (typeof t === "string") this.#partial += t; // cons-string append: cheaper than an array
+      }
+      if (chunk.error || c?.finish_reason === "error") throw this.#fail(this.#streamError(chunk));
+    }
+    this.#ctl.onChunk?.(chunk);
+    return { done: false, value: chunk as T };
+  }
+
+  async #pull(): Promise<IteratorResult<T, undefined>> {
+    for (;;) {
+      if (this.#qi < this.#queue.length) return this.#take();
       if (this.#state === 2) return { done: true, value: undefined };
       if (this.#state === 1 || !this.#reader) {
         throw this.#fail(new StreamTruncatedError("Stream ended before data: [DONE]", this.#init()));
@@ -141,12 +159,31 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     this.#settle(true);
   }
 
-  #read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
+  /**
+   * One network read under the idle timeout. A single lazily re-armed timer checks the time since the pending
+   * read started, instead of a setTimeout/clearTimeout pair per read (hundreds per MB). The timer only re-arms
+   * while a read is pending, so an un-consumed stream holds no timer.
+   */
+  async #read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
     const ms = this.#ctl.idleTimeoutMs;
     if (!(ms > 0 && ms < 2 ** 31)) return reader.read();
-    const t = setTimeout(() => this.#ctl.abort(true), ms);
-    return reader.read().finally(() => clearTimeout(t));
+    this.#since = Date.now();
+    this.#waiting = true;
+    this.#timer ??= setTimeout(this.#check, ms);
+    try {
+      return await reader.read();
+    } finally {
+      this.#waiting = false;
+    }
   }
+
+  #check = (): void => {
+    this.#timer = undefined;
+    if (!this.#waiting || this.#state === 2) return;
+    const idle = Date.now() - this.#since;
+    if (idle >= this.#ctl.idleTimeoutMs) this.#ctl.abort(true);
+    else this.#timer = setTimeout(this.#check, this.#ctl.idleTimeoutMs - idle);
+  };
 
   #init() {
     return { status: this.response.status, generationId: this.generationId, partialContent: this.partialContent };
@@ -169,6 +206,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     if (this.#state === 2) return;
     this.#state = 2;
     this.#queue.length = this.#qi = 0;
+    clearTimeout(this.#timer);
     // After [DONE] the body is normally complete; cancelling is then a no-op that frees the reader.
     this.#reader?.cancel().catch(noop);
     if (cancel) this.#ctl.abort();

@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// Client benchmark, one run, loopback only. Usage: node bench/client.mjs [--quick]
+//   1. median per-request time: this client vs raw fetch + res.json() vs bare openapi-fetch
+//   2. a 20,000-chunk SSE stream (comments, usage chunk, [DONE]): client vs raw fetch + eventsource-parser by hand
+//   3. esbuild-minified + gzip size of a minimal browser app (one JSON call, one streaming call)
+//   4. cold import() time over bare `node -e 0` (median of several spawns)
+// The client is imported from dist/index.js when it exists (built by `npx tsup`), otherwise from a temporary
+// esbuild bundle of src/index.ts in .tmp/bench-client/ (same settings as tsup: ESM, es2022, deps external).
+// The server runs in a worker thread so its CPU time does not share the client's event loop.
+// Last line (machine-readable): client: request 1.12x, stream 1.02x, bundle 5.1 KB, import +28 ms
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { gzipSync } from "node:zlib";
+import createClient from "openapi-fetch";
+import { createParser } from "eventsource-parser";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const quick = process.argv.includes("--quick");
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// ---------- client entry ----------
+// dist/ is used only when it is newer than every client source file (a stale build would measure old code).
+const clientSources = ["index", "client", "streaming", "errors", "retry", "accumulate", "validate", "types"].map((f) => join(root, `src/${f}.ts`));
+const newestSource = Math.max(...clientSources.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
+let entry = join(root, "dist/index.js");
+let entryNote = "dist/index.js";
+if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource) {
+  const out = join(root, ".tmp/bench-client");
+  mkdirSync(out, { recursive: true });
+  entry = join(out, "index.mjs");
+  await build({
+    entryPoints: [join(root, "src/index.ts")], bundle: true, format: "esm", platform: "neutral", target: "es2022",
+    outfile: entry, external: ["openapi-fetch", "eventsource-parser"], logLevel: "error",
+    nodePaths: [join(root, "node_modules")],
+  });
+  entryNote = ".tmp/bench-client/index.mjs (esbuild of src/index.ts; dist/ missing or older than src/)";
+}
+const { createOpenRouterClient } = await import(pathToFileURL(entry).href);
+
+// ---------- loopback server in a worker ----------
+const STREAM_CHUNKS = 20_000;
+const serverCode = `
+const { parentPort } = require("node:worker_threads");
+const http = require("node:http");
+const json = JSON.stringify({ id: "gen-1700000000-abcdefghijklmnop", object: "chat.completion", created: 1700000000,
+  model: "openai/gpt-4o-mini", provider: "OpenAI", system_fingerprint: "fp_1",
+  choices: [{ index: 0, message: { role: "assistant", content: "Hello! How can I help you today? I am a helpful assistant.", refusal: null, reasoning: null },
+    finish_reason: "stop", native_finish_reason: "stop", logprobs: null }],
+  usage: { prompt_tokens: 14, completion_tokens: 12, total_tokens: 26, cost: 0.0000123, is_byok: false,
+    prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } } });
+const parts = [];
+for (let i = 0; i < ${STREAM_CHUNKS}; i++) {
+  if (i % 100 === 0) parts.push(": OPENROUTER PROCESSING\\n\\n");
+  parts.push("data: " + JSON.stringify({ id: "gen-1700000000-abcdefghijklmnop", object: "chat.completion.chunk", created: 1700000000,
+    model: "openai/gpt-4o-mini", provider: "OpenAI", choices: [{ index: 0, delta: { role: "assistant", content: "tok" + i + " " },
+    finish_reason: null, native_finish_reason: null, logprobs: null }] }) + "\\n\\n");
+}
+parts.push("data: " + JSON.stringify({ id: "gen-1", object: "chat.completion.chunk", created: 1, model: "m", choices: [],
+  usage: { prompt_tokens: 14, completion_tokens: ${STREAM_CHUNKS}, total_tokens: ${STREAM_CHUNKS + 14} } }) + "\\n\\n");
+parts.push("data: [DONE]\\n\\n");
+const sse = Buffer.from(parts.join(""));
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    if (req.url.endsWith("/stream/chat/completions")) {
+      res.writeHead(200, { "content-type": "text/event-stream", "x-generation-id": "gen-1" });
+      // 16 KiB writes, like a proxy flushing a busy stream
+      for (let o = 0; o < sse.length; o += 16384) res.write(sse.subarray(o, o + 16384));
+      res.end();
+    } else {
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json), "x-generation-id": "gen-1" });
+      res.end(json);
+    }
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.address().port, sseBytes: sse.length }));
+parentPort.on("message", (m) => { if (m === "close") { server.closeAllConnections(); server.close(() => process.exit(0)); } });
+`;
+const worker = new Worker(serverCode, { eval: true });
+const { port, sseBytes } = await new Promise((r) => worker.once("message", r));
+const base = `http://127.0.0.1:${port}/api/v1`;
+
+const apiKey = "sk-or-v1-bench";
+const reqBody = { model: "openai/gpt-4o-mini", messages: [{ role: "system", content: "You are helpful." }, { role: "user", content: "Hello!" }], temperature: 0.7, max_tokens: 64 };
+
+const client = createOpenRouterClient({ apiKey, baseUrl: base });
+const streamClient = createOpenRouterClient({ apiKey, baseUrl: base + "/stream" });
+const bare = createClient({ baseUrl: base, headers: { Authorization: `Bearer ${apiKey}` } });
+
+const variants = {
+  raw: async () => {
+    const res = await fetch(base + "/chat/completions", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: JSON.stringify(reqBody) });
+    return res.json();
+  },
+  "openapi-fetch": async () => (await bare.POST("/chat/completions", { body: reqBody })).data,
+  client: () => client.chat.completions.create(reqBody),
+};
+
+// ---------- 1. per-request ----------
+const ROUNDS = quick ? 5 : 15;
+const N = quick ? 200 : 400;
+for (const fn of Object.values(variants)) for (let i = 0; i < 300; i++) await fn(); // warmup
+const perRound = { raw: [], "openapi-fetch": [], client: [] };
+const order = Object.keys(variants);
+for (let r = 0; r < ROUNDS; r++) {
+  // rotate the order each round so no variant always runs first
+  const ord = order.slice(r % 3).concat(order.slice(0, r % 3));
+  for (const name of ord) {
+    const fn = variants[name];
+    const times = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      const d = await fn();
+      times[i] = performance.now() - t;
+      if (!d?.choices) throw new Error(`${name}: bad response`);
+    }
+    perRound[name].push(median(times));
+  }
+}
+const med = Object.fromEntries(Object.entries(perRound).map(([k, v]) => [k, median(v)]));
+// ratio per round (same conditions), then the median of the ratios
+const ratio = (a, b) => median(perRound[a].map((x, i) => x / perRound[b][i]));
+const reqRatio = ratio("client", "raw");
+console.log(`per-request median (${ROUNDS} rounds x ${N} sequential requests, keep-alive):`);
+for (const [k, v] of Object.entries(med)) console.log(`  ${k.padEnd(14)} ${(v * 1000).toFixed(1)} µs`);
+console.log(`  client/raw ${reqRatio.toFixed(3)}x, client/openapi-fetch ${ratio("client", "openapi-fetch").toFixed(3)}x, openapi-fetch/raw ${ratio("openapi-fetch", "raw").toFixed(3)}x`);
+
+// ---------- 2. stream ----------
+async function rawStream() {
+  const res = await fetch(base + "/stream/chat/completions", { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ ...reqBody, stream: true }) });
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let n = 0;
+  let done = false;
+  const parser = createParser({
+    onEvent(ev) {
+      if (ev.data === "[DONE]") return void (done = true);
+      const c = JSON.parse(ev.data);
+      if (c.choices) n++;
+    },
+  });
+  while (!done) {
+    const { value, done: eof } = await reader.read();
+    if (eof) break;
+    parser.feed(decoder.decode(value, { stream: true }));
+  }
+  await reader.cancel();
+  return n;
+}
+async function clientStream() {
+  let n = 0;
+  for await (const c of await streamClient.chat.completions.create({ ...reqBody, stream: true })) if (c.choices) n++;
+  return n;
+}
+for (let i = 0; i < 3; i++) {
+  await rawStream();
+  await clientStream();
+}
+const SROUNDS = quick ? 5 : 11;
+const st = { raw: [], client: [] };
+for (let r = 0; r < SROUNDS; r++) {
+  for (const [name, fn] of r % 2 ? [["client", clientStream], ["raw", rawStream]] : [["raw", rawStream], ["client", clientStream]]) {
+    const t = performance.now();
+    const n = await fn();
+    st[name].push(performance.now() - t);
+    if (n !== STREAM_CHUNKS + 1) throw new Error(`${name}: got ${n} chunks`);
+  }
+}
+const streamRatio = median(st.client.map((x, i) => x / st.raw[i]));
+console.log(`stream of ${STREAM_CHUNKS} chunks + usage chunk + [DONE] (${(sseBytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds):`);
+console.log(`  raw fetch + eventsource-parser ${median(st.raw).toFixed(1)} ms, client ${median(st.client).toFixed(1)} ms, ratio ${streamRatio.toFixed(3)}x`);
+worker.postMessage("close");
+
+// ---------- 3. bundle ----------
+const app = `
+import { createOpenRouterClient } from ${JSON.stringify(entry)};
+const client = createOpenRouterClient({ apiKey: "sk-or-v1-demo", appTitle: "Demo" });
+const res = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] });
+console.log(res.choices[0].message.content);
+for await (const chunk of await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], stream: true })) {
+  console.log(chunk.choices[0]?.delta?.content ?? "");
+}
+`;
+// openapi-fetch is a dynamic import (loaded only for `raw`/middleware): with code splitting it lands in a lazy
+// chunk the minimal app never loads. We report the initial chunk (the summary figure) and the single-file total.
+const appBuild = (splitting) =>
+  build({ stdin: { contents: app, resolveDir: root, loader: "js", sourcefile: "app.js" }, bundle: true, minify: true, format: "esm", platform: "browser",
+    target: "es2022", write: false, logLevel: "error", splitting, outdir: join(root, ".tmp/bench-client/app") });
+const gz = (f) => gzipSync(f.contents, { level: 9 }).length;
+const split = await appBuild(true);
+const initial = split.outputFiles.find((f) => f.path.endsWith("app.js")) ?? split.outputFiles[0];
+const lazy = split.outputFiles.filter((f) => f !== initial && f.path.endsWith(".js"));
+const gzBytes = gz(initial);
+const single = (await appBuild(false)).outputFiles.find((f) => f.path.endsWith(".js"));
+console.log(`minimal browser app (one JSON call + one stream), esbuild --minify --splitting:`);
+console.log(`  initial chunk ${initial.contents.length} B min, ${gzBytes} B gzip -9; lazy chunk(s) never loaded by this app: ${lazy.map((f) => `${gz(f)} B gz`).join(", ") || "none"}`);
+console.log(`  without code splitting (one file, openapi-fetch inlined): ${single.contents.length} B min, ${gz(single)} B gzip -9`);
+
+// ---------- 4. cold import ----------
+const SPAWNS = quick ? 5 : 11;
+const spawnMs = (args) => {
+  const t = performance.now();
+  execFileSync(process.execPath, args, { stdio: "ignore" });
+  return performance.now() - t;
+};
+const bareT = [];
+const impT = [];
+const importArgs = ["--input-type=module", "-e", `await import(${JSON.stringify(pathToFileURL(entry).href)})`];
+spawnMs(["-e", "0"]);
+spawnMs(importArgs);
+for (let i = 0; i < SPAWNS; i++) {
+  bareT.push(spawnMs(["-e", "0"]));
+  impT.push(spawnMs(importArgs));
+}
+const importDelta = median(impT) - median(bareT);
+console.log(`cold start (${SPAWNS} spawns each): node -e 0 ${median(bareT).toFixed(1)} ms, import() ${median(impT).toFixed(1)} ms, delta ${importDelta.toFixed(1)} ms`);
+console.log(`entry: ${entryNote}; node ${process.version}`);
+console.log(`client: request ${reqRatio.toFixed(2)}x, stream ${streamRatio.toFixed(2)}x, bundle ${(gzBytes / 1000).toFixed(1)} KB, import +${Math.round(importDelta)} ms`);
