@@ -1,4 +1,4 @@
-import Ajv2020 from "ajv/dist/2020";
+import Ajv2020 from "ajv/dist/2020.js"; // explicit .js: ajv has no exports map, Node ESM needs the file name
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { escapeToken, getAt, parsePointer, preview, toPointer } from "./pointer";

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
+import { mkdtempSync, writeFileSync, openSync, writeSync, closeSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/conformance/node/cli-main";
+import { latestReleased, main } from "../../src/conformance/node/cli-main";
 import { allExamples, sampleRecords } from "./helpers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -208,6 +208,22 @@ describe("diff", () => {
     expect((await run("diff", join(specs, "base.json"), join(specs, "base.json"))).code).toBe(0);
     expect((await run("diff", join(dir, "not.json"), join(specs, "base.json"))).code).toBe(2);
     expect((await run("diff", "git:no-such-ref-xyz:generated/openapi.json", join(specs, "base.json"))).code).toBe(2);
+  });
+});
+
+describe("diff against a directory of released bundles", () => {
+  it("picks the highest semver; an empty directory passes", async () => {
+    const rel = mkdtempSync(join(tmpdir(), "orc-rel-"));
+    expect((await run("diff", rel, join(specs, "base.json"))).code).toBe(0);
+    const baseText = readFileSync(join(specs, "base.json"), "utf8");
+    writeFileSync(join(rel, "openapi-0.2.0.json"), baseText);
+    writeFileSync(join(rel, "openapi-0.10.0-rc.1.json"), "{}");
+    writeFileSync(join(rel, "openapi-0.10.0.json"), readFileSync(join(specs, "head-breaking.json"), "utf8"));
+    expect(latestReleased(rel)).toBe(join(rel, "openapi-0.10.0.json"));
+    // head-breaking -> base loosens requests: no ERR
+    expect((await run("diff", rel, join(specs, "base.json"))).code).toBe(0);
+    // base -> head-breaking against 0.2.0 would fail; check the chosen file is the newest by diffing to itself
+    expect((await run("diff", rel, join(specs, "head-breaking.json"))).out).toMatch(/^0 changes/);
   });
 });
 

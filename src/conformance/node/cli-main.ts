@@ -1,6 +1,7 @@
 // Node-only CLI implementation (bin `openrouter-contract`, entry src/cli.ts). File I/O lives here, not in the library.
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { checkExchange } from "../check";
 import { diffSpecs, formatDiffText, parseAllowList, type Level } from "../diff";
@@ -68,7 +69,8 @@ Options:
 const DIFF_HELP = `Usage: openrouter-contract diff <base-spec> <head-spec> [options]
 
 Direction-aware breaking-change report between two bundled OpenAPI documents (JSON). A spec argument may be
-\`git:<ref>:<path>\` to read it from git (e.g. git:HEAD~1:generated/openapi.json).
+\`git:<ref>:<path>\` to read it from git (e.g. git:HEAD~1:generated/openapi.json). The base may be a directory of
+released bundles (openapi-<version>.json): the highest version is used; an empty directory passes (exit 0).
 Requests break when they tighten; responses break when they loosen.
 
 Options:
@@ -290,6 +292,28 @@ async function cmdValidate(args: string[], io: Io): Promise<number> {
   return vs.some((v) => rank[v.severity] >= rank[failOn]) ? 1 : 0;
 }
 
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Highest `openapi-<semver>.json` in a directory (pre-releases sort before their release). */
+export function latestReleased(dir: string): string | undefined {
+  const parse = (f: string) => /^openapi-(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?\.json$/.exec(f);
+  const files = readdirSync(dir).filter((f) => parse(f));
+  files.sort((a, b) => {
+    const x = parse(a)!;
+    const y = parse(b)!;
+    for (let i = 1; i <= 3; i++) if (Number(x[i]) !== Number(y[i])) return Number(x[i]) - Number(y[i]);
+    return (x[4] ? 0 : 1) - (y[4] ? 0 : 1) || (a < b ? -1 : 1);
+  });
+  const last = files.at(-1);
+  return last ? join(dir, last) : undefined;
+}
+
 async function cmdDiff(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -321,7 +345,18 @@ async function cmdDiff(args: string[], io: Io): Promise<number> {
       throw new UsageError(`${values.allow}: ${(e as Error).message}`);
     }
   }
-  const base = readSpecArg(positionals[0]!);
+  let baseArg = positionals[0]!;
+  if (!baseArg.startsWith("git:") && isDir(baseArg)) {
+    // A directory of released bundles: compare against the highest openapi-<semver>.json in it.
+    const latest = latestReleased(baseArg);
+    if (!latest) {
+      io.stdout(`no released bundle (openapi-<version>.json) in ${baseArg} yet: nothing to compare\n`);
+      return 0;
+    }
+    baseArg = latest;
+    io.stderr(`comparing against ${latest}\n`);
+  }
+  const base = readSpecArg(baseArg);
   const head = readSpecArg(positionals[1]!);
   let r;
   try {
@@ -329,7 +364,7 @@ async function cmdDiff(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot diff: ${(e as Error).message}`);
   }
-  io.stdout(format === "json" ? JSON.stringify({ base: positionals[0], head: positionals[1], ...r }, null, 2) + "\n" : formatDiffText(r, { showInfo: !!values["show-info"] }));
+  io.stdout(format === "json" ? JSON.stringify({ base: baseArg, head: positionals[1], ...r }, null, 2) + "\n" : formatDiffText(r, { showInfo: !!values["show-info"] }));
   const failing = r.changes.filter((c) => c.allowed === undefined && (c.level === "ERR" || (failOn === "WARN" && c.level === "WARN")));
   return failing.length ? 1 : 0;
 }

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Benchmark of `openrouter-contract check`: MB/s, exchanges/s and peak RSS on a generated JSONL of mixed exchanges
+// (JSON and SSE, valid and invalid), against a baseline that only reads the same file and JSON.parses each line.
+//   node bench/conformance.mjs                # 256 MB file (BENCH_MB=1024 for the 1 GB target)
+//   BENCH_MB=64 node bench/conformance.mjs    # quick run
+// The checker runs in a child process (`node --import tsx`, or dist/ when built) so its peak RSS is its own.
+import { spawnSync } from "node:child_process";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const MB = Number(process.env.BENCH_MB ?? 256);
+const out = join(root, ".tmp", `bench-conformance-${MB}mb.jsonl`);
+const spec = JSON.parse(readFileSync(join(root, "generated/openapi.json"), "utf8"));
+
+// --- Build record templates from the spec's own examples (no payloads hard-coded). ---
+const deref = (n) => (n && typeof n.$ref === "string" ? n.$ref.slice(2).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((o, k) => o?.[k], spec) : n);
+const templates = [];
+for (const [path, item] of Object.entries(spec.paths)) {
+  const op = deref(item).post;
+  if (!op) continue;
+  const reqEx = Object.values(deref(op.requestBody)?.content?.["application/json"]?.examples ?? {}).map((e) => deref(e).value);
+  const plain = reqEx.find((r) => !r.stream) ?? reqEx[0];
+  const streaming = reqEx.find((r) => r.stream) ?? { ...plain, stream: true };
+  for (const [status, r0] of Object.entries(op.responses)) {
+    for (const [mt, m] of Object.entries(deref(r0).content ?? {})) {
+      for (const e of Object.values(m.examples ?? {})) {
+        const value = deref(e).value;
+        const sse = mt === "text/event-stream";
+        const rec = { v: 1, request: { method: "POST", url: `https://openrouter.ai/api/v1${path}`, headers: { "content-type": "application/json", authorization: "[REDACTED]" }, body: sse ? streaming : plain }, response: { status: Number(status), headers: { "content-type": mt }, complete: true } };
+        if (sse) rec.response.bodyText = value;
+        else rec.response.body = value;
+        templates.push({ rec, sse, ok: Number(status) === 200 });
+      }
+    }
+  }
+}
+const ok200 = templates.filter((t) => t.ok);
+const sseT = ok200.filter((t) => t.sse);
+const jsonT = ok200.filter((t) => !t.sse);
+const errT = templates.filter((t) => !t.ok);
+function invalid(i) {
+  const t = structuredClone((i % 2 ? sseT : jsonT)[i % (i % 2 ? sseT.length : jsonT.length)].rec);
+  if (t.response.bodyText) t.response.bodyText = t.response.bodyText.replace(/"index":0/, '"index":"zero"').replace("data: [DONE]\n\n", "");
+  else if (Array.isArray(t.response.body.choices)) t.response.body.choices[0] = { ...t.response.body.choices[0], index: "zero", surprise: true };
+  t.request.body = { ...t.request.body, temperature: 9 };
+  return t;
+}
+
+async function generate() {
+  mkdirSync(dirname(out), { recursive: true });
+  if (existsSync(out) && statSync(out).size >= MB * 1e6) return;
+  const ws = createWriteStream(out);
+  let bytes = 0;
+  let i = 0;
+  const target = MB * 1e6;
+  while (bytes < target) {
+    // 50% JSON 200, 30% SSE 200, 10% error statuses, 10% invalid (request + response + stream violations)
+    const k = i % 10;
+    const rec = k < 5 ? jsonT[i % jsonT.length].rec : k < 8 ? sseT[i % sseT.length].rec : k < 9 ? errT[i % errT.length].rec : invalid(i);
+    const line = JSON.stringify({ ...rec, id: `ex-${i}` }) + "\n";
+    bytes += Buffer.byteLength(line);
+    i++;
+    if (!ws.write(line)) await new Promise((r) => ws.once("drain", r));
+  }
+  await new Promise((r) => ws.end(r));
+}
+
+async function baseline() {
+  const t0 = performance.now();
+  let lines = 0;
+  let rest = "";
+  for await (const chunk of createReadStream(out, { encoding: "utf8", highWaterMark: 1 << 20 })) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop();
+    for (const p of parts) if (p) (JSON.parse(p), lines++);
+  }
+  if (rest) (JSON.parse(rest), lines++);
+  return { ms: performance.now() - t0, lines };
+}
+
+function runCheck() {
+  const runner = join(root, ".tmp", "bench-conformance-runner.mjs");
+  const dist = join(root, "dist/cli.js");
+  const useDist = existsSync(dist) && process.env.BENCH_USE_TSX !== "1";
+  writeFileSync(
+    runner,
+    `import { writeSync } from "node:fs";
+const { main } = await import(${JSON.stringify(join(root, "src/conformance/node/cli-main.ts"))});
+const t0 = performance.now();
+const code = await main(process.argv.slice(2), { stdout: () => {}, stderr: (s) => writeSync(2, s) });
+const ms = performance.now() - t0;
+writeSync(2, "\\nBENCH " + JSON.stringify({ ms, code, maxRssKb: process.resourceUsage().maxRSS }) + "\\n");
+`,
+  );
+  void useDist; // the runner imports the TS source through tsx; startup/transpile time is outside the timed region
+  const r = spawnSync(process.execPath, ["--import", "tsx", runner, "check", out, "--format", "json", "--max-violations", "1000"], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+  const m = /BENCH (\{.*\})/.exec(r.stderr ?? "");
+  if (!m) throw new Error("check run failed: " + (r.stderr ?? "").slice(-2000));
+  return JSON.parse(m[1]);
+}
+
+await generate();
+const size = statSync(out).size;
+const base = await baseline();
+const chk = runCheck();
+const mbps = (bytes, ms) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
+console.log(`conformance check benchmark — ${(size / 1e6).toFixed(0)} MB, ${base.lines} exchanges (50% JSON, 30% SSE, 10% error statuses, 10% invalid), Node ${process.version}`);
+console.log(`  baseline (read + JSON.parse):  ${mbps(size, base.ms)} MB/s, ${Math.round(base.lines / (base.ms / 1000))} lines/s (${(base.ms / 1000).toFixed(2)} s)`);
+console.log(`  check:                         ${mbps(size, chk.ms)} MB/s, ${Math.round(base.lines / (chk.ms / 1000))} exchanges/s (${(chk.ms / 1000).toFixed(2)} s), exit ${chk.code}`);
+console.log(`  check peak RSS:                ${(chk.maxRssKb / 1024).toFixed(0)} MB (whole process, incl. tsx)`);
+console.log(`  ratio check/baseline time:     ${(chk.ms / base.ms).toFixed(2)}×`);
+console.log(`  targets: ≥30 MB/s → ${Number(mbps(size, chk.ms)) >= 30 ? "met" : "NOT met"}; peak RSS ≤200 MB → ${chk.maxRssKb / 1024 <= 200 ? "met" : "NOT met"} (on this ${(size / 1e6).toFixed(0)} MB file)`);
