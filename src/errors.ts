@@ -13,6 +13,8 @@ export interface OpenRouterErrorInit {
   generationId?: string | undefined;
   body?: unknown;
   retryAfterMs?: number | undefined;
+  errorType?: string | undefined;
+  availability?: unknown;
   partialContent?: string | undefined;
   cause?: unknown;
 }
@@ -28,8 +30,12 @@ export class OpenRouterError extends Error {
   generationId: string | undefined;
   /** Parsed error body (JSON), a text snippet for non-JSON bodies, or the error chunk for stream errors. */
   body: unknown;
-  /** Server-requested delay before retrying (Retry-After / retry-after-ms), when present. */
+  /** Server-requested delay before retrying (retry-after-ms, Retry-After, or `error.availability.retry_after`). */
   retryAfterMs: number | undefined;
+  /** `error.error_type` (or `error.metadata.error_type`), e.g. "rate_limit_exceeded", "provider_overloaded". */
+  errorType: string | undefined;
+  /** `error.availability` of availability errors (code, retryable, fallback_models, ...). */
+  availability: unknown;
   constructor(message: string, init: OpenRouterErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
@@ -38,9 +44,12 @@ export class OpenRouterError extends Error {
     this.generationId = init.generationId;
     this.body = init.body;
     this.retryAfterMs = init.retryAfterMs;
+    this.errorType = init.errorType;
+    this.availability = init.availability;
   }
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, status: this.status, code: this.code, metadata: this.metadata, generationId: this.generationId, body: this.body };
+    const { name, message, status, code, errorType, metadata, generationId, body } = this;
+    return { name, message, status, code, errorType, metadata, generationId, body };
   }
 }
 
@@ -152,7 +161,7 @@ export function snippet(text: string, max = 200): string {
 /** Builds the typed error for a non-2xx response body (parsed JSON or raw text). */
 export function errorFromResponse(status: number, body: unknown, generationId: string | undefined, retryAfterMs?: number): OpenRouterError {
   const e = body !== null && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
-  const obj = e !== null && typeof e === "object" ? (e as { code?: unknown; message?: unknown; metadata?: unknown }) : undefined;
+  const obj = e !== null && typeof e === "object" ? (e as { code?: unknown; message?: unknown; metadata?: any; error_type?: unknown; availability?: any }) : undefined;
   const code = obj && (typeof obj.code === "number" || typeof obj.code === "string") ? obj.code : undefined;
   let msg: string;
   if (obj && typeof obj.message === "string") msg = obj.message;
@@ -166,6 +175,8 @@ export function errorFromResponse(status: number, body: unknown, generationId: s
     metadata: obj?.metadata,
     generationId: generationId ?? (typeof (body as { id?: unknown })?.id === "string" ? (body as { id: string }).id : undefined),
     body: typeof body === "string" && body.length > 2048 ? body.slice(0, 2048) : body,
-    retryAfterMs,
+    retryAfterMs: retryAfterMs ?? (typeof obj?.availability?.retry_after === "number" ? obj.availability.retry_after * 1000 : undefined),
+    errorType: typeof obj?.error_type === "string" ? obj.error_type : typeof obj?.metadata?.error_type === "string" ? obj.metadata.error_type : undefined,
+    availability: obj?.availability,
   });
 }

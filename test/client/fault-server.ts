@@ -88,6 +88,12 @@ const scenarios: Record<string, Handler> = {
   "429-long": (_q, res) => json(res, 429, { error: { code: 429, message: "Slow down" } }, { "retry-after": "120" }),
   "503x2-then-ok": (_q, res, n) =>
     n <= 2 ? json(res, 503, { error: { code: 503, message: "No available provider", metadata: { provider_name: null } } }) : json(res, 200, chatCompletion()),
+  "503-availability-then-ok": (_q, res, n) =>
+    n === 1
+      ? json(res, 503, { error: { message: "All providers are temporarily unavailable", error_type: "provider_overloaded", http_status: 503, availability: { code: "temporarily_unavailable", retryable: true, retry_after: 0.3, requested_models: ["m"], docs_url: "https://x" } } })
+      : json(res, 200, chatCompletion()),
+  "404-availability": (_q, res) =>
+    json(res, 404, { error: { message: "No endpoints found", error_type: "not_found", http_status: 404, availability: { code: "no_endpoints", retryable: false, requested_models: ["m"], docs_url: "https://x" } } }),
   "503-retry-after-5": (_q, res) => json(res, 503, { error: { code: 503, message: "Overloaded" } }, { "retry-after": "5" }),
   "500-forever": (_q, res) => json(res, 500, { error: { code: 500, message: "Internal Server Error" } }, { "x-generation-id": "gen-err" }),
   "400": (_q, res) => json(res, 400, { error: { code: 400, message: "model is required", metadata: { field: "model" } } }),

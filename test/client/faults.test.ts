@@ -11,6 +11,7 @@ import {
   ConnectionError,
   InBandError,
   InvalidResponseError,
+  NotFoundError,
   OpenRouterError,
   RateLimitError,
   ServerError,
@@ -108,6 +109,20 @@ describe("retries", () => {
     // backoff 50 ms then 100 ms, minus ≤25% jitter
     expect(ms).toBeGreaterThanOrEqual(100);
     expect(ms).toBeLessThan(1000);
+  });
+
+  it("availability envelope (no code): error_type/availability exposed; availability.retry_after honoured", async () => {
+    const { client, attempts } = setup("503-availability-then-ok");
+    const [res, ms] = await timed(() => client.chat.completions.create(body));
+    expect(res.id).toBe("gen-123");
+    expect(attempts()).toBe(2);
+    expect(ms).toBeGreaterThanOrEqual(290);
+    expect(ms).toBeLessThan(1500);
+    const nf = setup("404-availability");
+    const [err] = await failure(() => nf.client.chat.completions.create(body));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({ status: 404, code: undefined, errorType: "not_found", availability: { code: "no_endpoints" } });
+    expect(nf.attempts()).toBe(1);
   });
 
   it("500 forever: gives up after maxRetries (3 attempts) with ServerError", async () => {
