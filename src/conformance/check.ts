@@ -110,11 +110,8 @@ export function responseViolations(contract: Contract, op: OperationSpec, status
     return out;
   }
   if (!media.schemaPointer) return out;
-  const vs = contract.validate(media.schemaPointer, body, { check: "response_body_schema", location });
-  out.push(...vs);
-  if (vs.length === 0 && (media.kind === "json")) {
-    out.push(...contract.undocumentedFields(media.schemaPointer, body, { check: "no_undocumented_fields", location, severity: opts.mode === "strict" ? "error" : "info" }));
-  }
+  if (media.kind === "json") out.push(...contract.validateWithUndocumented(media.schemaPointer, body, { check: "response_body_schema", location }, opts.mode === "strict" ? "error" : "info"));
+  else out.push(...contract.validate(media.schemaPointer, body, { check: "response_body_schema", location }));
   if (status >= 400 && body && typeof body === "object" && !Array.isArray(body)) {
     const err = (body as Record<string, unknown>).error;
     const code = err && typeof err === "object" ? (err as Record<string, unknown>).code : undefined;

@@ -98,6 +98,18 @@ export class Contract {
 
   /** Find the operation for a concrete request (method + absolute or relative URL). */
   match(method: string, url: string): { op?: OperationSpec; pathOnly?: OperationSpec[]; path: string } {
+    const key = method + " " + url;
+    const hit = this.matchCache.get(key);
+    if (hit) return hit;
+    const r = this.matchUncached(method, url);
+    if (this.matchCache.size > 1024) this.matchCache.clear();
+    this.matchCache.set(key, r);
+    return r;
+  }
+
+  private readonly matchCache = new Map<string, { op?: OperationSpec; pathOnly?: OperationSpec[]; path: string }>();
+
+  private matchUncached(method: string, url: string): { op?: OperationSpec; pathOnly?: OperationSpec[]; path: string } {
     let path: string;
     try {
       path = new URL(url, "http://relative.invalid").pathname;
@@ -152,6 +164,21 @@ export class Contract {
     if (fn(data)) return [];
     const errs = (fn.errors ?? []).filter((e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties");
     return this.toViolations(errs, data, o, true);
+  }
+
+  /**
+   * Schema errors, or (when there are none) undocumented-field findings at `undocumentedSeverity`. Valid traffic costs
+   * one validation: the closed copy runs first and, when it passes, the open schema passes too. (Exception: a oneOf
+   * that matches several branches only in the open schema; such a spec is ambiguous and Redocly flags it.)
+   */
+  validateWithUndocumented(pointer: string, data: unknown, o: ValidateOptions, undocumentedSeverity: Severity): Violation[] {
+    const closed = this.compile(pointer, true);
+    if (closed(data)) return [];
+    const closedErrors = closed.errors ?? [];
+    const schemaErrors = this.validate(pointer, data, o);
+    if (schemaErrors.length) return schemaErrors;
+    const errs = closedErrors.filter((e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties");
+    return this.toViolations(errs, data, { ...o, check: "no_undocumented_fields", severity: undocumentedSeverity }, true);
   }
 
   private setup(closed: boolean): InstanceType<typeof Ajv2020> {

@@ -213,13 +213,9 @@ export class StreamChecker {
     const prefix = `/events/${n}/data`;
     if (this.media.chunkPointer) {
       const strict = this.opts.mode === "strict";
-      const vs = this.contract.validate(this.media.chunkPointer, data, { check: "sse_chunk_schema", location: loc + ".data", instancePrefix: prefix });
+      const o = { check: "sse_chunk_schema", location: loc + ".data", instancePrefix: prefix };
+      const vs = this.opts.undocumented === false ? this.contract.validate(this.media.chunkPointer, data, o) : this.contract.validateWithUndocumented(this.media.chunkPointer, data, o, strict ? "error" : "info");
       for (const v of vs) this.push({ ...v, message: `event ${n}: ${v.message}` });
-      if (this.opts.undocumented !== false && vs.length === 0) {
-        for (const v of this.contract.undocumentedFields(this.media.chunkPointer, data, { check: "no_undocumented_fields", location: loc + ".data", instancePrefix: prefix, severity: strict ? "error" : "info" })) {
-          this.push({ ...v, message: `event ${n}: ${v.message}` });
-        }
-      }
     }
     if (!data || typeof data !== "object" || Array.isArray(data)) return;
     const d = data as Record<string, unknown>;
