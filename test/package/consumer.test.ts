@@ -1,0 +1,107 @@
+// Consumer smoke test: install the packed tarball into a fresh project, then use it the way a user would —
+// ESM and CJS imports of the client and the conformance entry, a JSON and a streaming call against the mock,
+// `tsc` under moduleResolution node16 and bundler, and the CLI through `npx`.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const dir = mkdtempSync(join(tmpdir(), "orc-consumer-"));
+const baseUrl = inject("apiBaseUrl");
+const npm = (args: string[]) => execFileSync("npm", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const run = (cmd: string, args: string[], input?: string) =>
+  spawnSync(cmd, args, { cwd: dir, encoding: "utf8", input, env: { ...process.env, BASE_URL: baseUrl, NODE_OPTIONS: "" } });
+
+const ESM = `
+import { createOpenRouterClient, RateLimitError } from "openrouter-contract";
+import { validateRequest } from "openrouter-contract/conformance";
+const client = createOpenRouterClient({ apiKey: "sk-or-v1-consumer", baseUrl: process.env.BASE_URL, maxRetries: 0 });
+const messages = [{ role: "user", content: "Hello" }];
+const json = await client.chat.completions.create({ model: "openai/gpt-4o", messages });
+const chunks = [];
+for await (const c of await client.chat.completions.create({ model: "openai/gpt-4o", messages, stream: true })) chunks.push(c.object);
+const bad = validateRequest("createChatCompletion", { model: "m", messages, temperature: 3 });
+console.log(JSON.stringify({ object: json.object, chunks: chunks.length, chunkObject: chunks[0], bad: bad.map((v) => v.instancePath), errClass: typeof RateLimitError }));
+`;
+const CJS = `
+const { createOpenRouterClient } = require("openrouter-contract");
+const { validateResponse } = require("openrouter-contract/conformance");
+(async () => {
+  const client = createOpenRouterClient({ apiKey: "sk-or-v1-consumer", baseUrl: process.env.BASE_URL, maxRetries: 0 });
+  const json = await client.completions.create({ model: "openai/gpt-3.5-turbo-instruct", prompt: "Say hi" });
+  let n = 0;
+  for await (const c of await client.completions.create({ model: "openai/gpt-3.5-turbo-instruct", prompt: "Say hi", stream: true })) n++;
+  const ok = validateResponse("createCompletion", 200, "application/json", json);
+  console.log(JSON.stringify({ object: json.object, chunks: n, violations: ok.filter((v) => v.severity === "error").length }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+const TS = `
+import { createOpenRouterClient, type ChatCompletion } from "openrouter-contract";
+import { loadContract, type Violation } from "openrouter-contract/conformance";
+import type { components } from "openrouter-contract/schema";
+
+type Req = components["schemas"]["CreateChatCompletionRequest"];
+const body = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0.2 } satisfies Req;
+const client = createOpenRouterClient({ apiKey: "k" });
+export async function go(): Promise<string | null | undefined> {
+  const res: ChatCompletion = await client.chat.completions.create(body);
+  const v: Violation[] = loadContract().validateRequest("createChatCompletion", body);
+  void v;
+  // @ts-expect-error temperature must be a number: proves the types are real, not any
+  await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }], temperature: "hot" });
+  return res.choices?.[0]?.message.content as string | null | undefined;
+}
+`;
+
+beforeAll(() => {
+  const tarball = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root, encoding: "utf8" }))[0].filename as string;
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+  npm(["install", "--no-audit", "--no-fund", "--prefer-offline", join(dir, tarball), "typescript@5.9.3", "@types/node@20.19.43"]);
+  writeFileSync(join(dir, "esm.mjs"), ESM);
+  writeFileSync(join(dir, "cjs.cjs"), CJS);
+  writeFileSync(join(dir, "consumer.ts"), TS);
+  const base = { strict: true, noEmit: true, skipLibCheck: false, target: "ES2022", lib: ["ES2022", "DOM", "DOM.Iterable"], types: ["node"] };
+  writeFileSync(join(dir, "tsconfig.node16.json"), JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["consumer.ts"] }));
+  writeFileSync(join(dir, "tsconfig.bundler.json"), JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler" }, files: ["consumer.ts"] }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("installed from the tarball", () => {
+  test.runIf(baseUrl)("ESM: client JSON + stream calls and request validation", () => {
+    const r = run("node", ["esm.mjs"]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ object: "chat.completion", chunkObject: "chat.completion.chunk", bad: ["/temperature"], errClass: "function" });
+    expect(out.chunks).toBeGreaterThan(1);
+  });
+
+  test.runIf(baseUrl)("CJS: client JSON + stream calls and response validation", () => {
+    const r = run("node", ["cjs.cjs"]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(out.object).toBe("text_completion");
+    expect(out.chunks).toBeGreaterThan(1);
+    expect(out.violations).toBe(0);
+  });
+
+  test.each(["node16", "bundler"])("tsc type-checks a consumer under moduleResolution %s", (mode) => {
+    const r = run("npx", ["tsc", "-p", `tsconfig.${mode}.json`]);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test("the CLI runs through npx", () => {
+    const help = run("npx", ["openrouter-contract", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/check/);
+    const bad = run("npx", ["openrouter-contract", "validate", "createChatCompletion", "request", "-"],
+      JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], top_p: 0 }));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout + bad.stderr).toContain("/top_p");
+    const good = run("npx", ["openrouter-contract", "validate", "createChatCompletion", "request", "-"],
+      JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }));
+    expect(good.status).toBe(0);
+  });
+});
