@@ -1,0 +1,60 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { build } from "esbuild";
+import { createClientValidator, loadContract } from "../../src/conformance/index";
+
+describe("library entry", () => {
+  it("bundles for the browser: no node: imports in the conformance graph", async () => {
+    const r = await build({
+      entryPoints: [fileURLToPath(new URL("../../src/conformance/index.ts", import.meta.url))],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+      metafile: true,
+    });
+    const inputs = Object.keys(r.metafile!.inputs);
+    expect(inputs.filter((i) => i.startsWith("node:") || /src\/conformance\/node\//.test(i))).toEqual([]);
+  });
+  it("loading a contract compiles nothing until the first validation", () => {
+    const c = loadContract();
+    expect((c as any).ajv).toBeUndefined();
+    expect(c.operations.map((o) => o.operationId).sort()).toEqual(["createChatCompletion", "createCompletion"]);
+    const v = createClientValidator();
+    expect(v.validateRequest("createChatCompletion", {})[0]).toMatchObject({ check: "request_body_schema", severity: "error" });
+    expect((c as any).ajv).toBeDefined();
+  });
+  it("finds operations by operationId, path and METHOD path; unknown ones throw", async () => {
+    const c = loadContract();
+    expect(c.operation("/chat/completions")?.operationId).toBe("createChatCompletion");
+    expect(c.operation("POST /completions")?.operationId).toBe("createCompletion");
+    const { validateRequest } = await import("../../src/conformance/index");
+    expect(() => validateRequest("nope", {})).toThrow(/unknown operation/);
+  });
+  it("accepts a user-supplied spec object and OAS 3.2 itemSchema streams", async () => {
+    const spec = {
+      openapi: "3.2.0",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/s": {
+          post: {
+            operationId: "s",
+            responses: {
+              "200": {
+                description: "ok",
+                content: { "text/event-stream": { itemSchema: { type: "object", properties: { data: { type: "string", contentMediaType: "application/json", contentSchema: { type: "object", required: ["n"], properties: { n: { type: "integer" } } } } } } } },
+              },
+            },
+          },
+        },
+      },
+    };
+    const { checkStream } = await import("../../src/conformance/index");
+    const contract = loadContract(spec);
+    expect(checkStream("s", 'data: {"n":1}\n\ndata: [DONE]\n\n', { contract })).toEqual([]);
+    const vs = checkStream("s", 'data: {"n":"x"}\n\ndata: [DONE]\n\n', { contract });
+    expect(vs.map((v) => [v.check, v.instancePath])).toEqual([["sse_chunk_schema", "/events/0/data/n"]]);
+    expect(() => loadContract({ openapi: "3.0.3", paths: {} })).toThrow(/3\.1/);
+  });
+});
