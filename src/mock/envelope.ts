@@ -80,16 +80,21 @@ export type AllowedLookup = (pointer: string) => unknown[];
  * Prism's body violations when it finds any: it is more precise, and Prism truncates the header past ~8 KB
  * ("Too many violations! [..."). Without it, the complete entries of a truncated header are kept.
  */
-export function parseSlViolations(header: string | string[] | undefined, allowed?: AllowedLookup, explain?: () => PrismViolation[] | undefined): MockViolation[] {
+export function parseSlViolations(header: string | string[] | PrismViolation[] | undefined, allowed?: AllowedLookup, explain?: () => PrismViolation[] | undefined): MockViolation[] {
   if (header === undefined) return [];
-  const text = Array.isArray(header) ? header.join(",") : header;
   let list: PrismViolation[];
-  const truncated = text.startsWith("Too many violations!");
-  try {
-    const parsed: unknown = truncated ? undefined : JSON.parse(text);
-    list = Array.isArray(parsed) ? (parsed as PrismViolation[]) : salvage(text);
-  } catch {
-    list = salvage(text);
+  let truncated = false;
+  if (Array.isArray(header) && header.some((h) => typeof h !== "string")) {
+    list = header as PrismViolation[]; // in-process Prism: the validation results themselves
+  } else {
+    const text = Array.isArray(header) ? header.join(",") : (header as string);
+    truncated = text.startsWith("Too many violations!");
+    try {
+      const parsed: unknown = truncated ? undefined : JSON.parse(text);
+      list = Array.isArray(parsed) ? (parsed as PrismViolation[]) : salvage(text);
+    } catch {
+      list = salvage(text);
+    }
   }
   const isBody = (v: PrismViolation) => Array.isArray(v.location) && v.location[1] === "body";
   if (truncated || list.some(isBody)) {

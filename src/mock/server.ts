@@ -1,17 +1,19 @@
 // The mock: Prism 5.14.2 (validator + source of responses) behind a thin node:http layer that
 //  - serves the production base path (/api/v1/...) and the bare paths, the Redoc docs (/docs) and the bundle;
-//  - turns Prism's request-validation output (sl-violations header, problem+json) into OpenRouter's error envelope
-//    naming every violation (JSON pointer + what was expected);
+//  - turns Prism's request-validation results into OpenRouter's error envelope naming every violation (JSON
+//    pointer + what was expected), with the status the spec documents for invalid requests (400) or auth (401);
 //  - answers malformed JSON, unknown paths and methods, oversized bodies itself, in the same envelope;
 //  - re-emits the spec's SSE example event by event, paced, for valid `stream: true` requests (Prism validates the
 //    request and picks the example; the layer only splits and paces it).
+// Prism runs in-process by default (its own request pipeline, no second HTTP hop) or as the CLI child process
+// (MOCK_PRISM=child); see engine.ts.
 import { createReadStream, existsSync } from "node:fs";
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { envelope, fromProblem, fromViolations, parseSlViolations, type ErrorEnvelope } from "./envelope";
-import { startPrism, type PrismHandle } from "./prism";
+import { createChildEngine, createInprocEngine, type Engine, type EngineResponse } from "./engine";
 import { createExplainer } from "./revalidate";
 import { allowedValues, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
 import { firstDataId, splitEvents, writeEvents, type StreamWriter } from "./sse";
@@ -32,7 +34,9 @@ export interface MockOptions {
   maxBodyBytes?: number;
   /** Per-request timeout towards Prism in ms (default 30 s) -> 502 envelope. */
   upstreamTimeoutMs?: number;
-  /** Called when Prism exits while the mock is not closing (requests then get 502 envelopes). */
+  /** "inproc" (default, env MOCK_PRISM) runs Prism's request pipeline in this process; "child" spawns the Prism CLI. */
+  prism?: "inproc" | "child";
+  /** Child mode: called when Prism exits while the mock is not closing (requests then get 502 envelopes). */
   onPrismExit?: (code: number | null, signal: string | null) => void;
 }
 
@@ -52,7 +56,11 @@ export interface MockHandle {
   /** url + the spec's base path, e.g. http://127.0.0.1:4010/api/v1 */
   baseUrl: string;
   docsUrl: string;
+  /** "inproc": Prism's pipeline runs in this process; "child": Prism CLI child process (MOCK_PRISM=child). */
+  engine: "inproc" | "child";
+  /** Child mode: Prism's own URL ("" in-process). */
   prismUrl: string;
+  /** Child mode: Prism's PID (stopped by close()); in-process: this process's PID. */
   prismPid: number;
   stats(): MockStats;
   /** Stops the layer (closing every socket and stream timer) and Prism (by PID). Idempotent. */
@@ -62,7 +70,6 @@ export interface MockHandle {
 export const STREAM_DELAY_HEADER = "x-mock-stream-delay-ms";
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "proxy-connection", "proxy-authorization", "host", "content-length", "accept-encoding", "date", STREAM_DELAY_HEADER]);
 const HOP_AND_BODY = new Set([...HOP, "content-type", "sl-violations"]);
-const HOP_RESPONSE = new Set([...HOP].filter((h) => h !== "content-length"));
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
 function defaultPacing(): number {
@@ -124,12 +131,12 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const spec: SpecInfo = loadSpec(specFile);
   const explain = createExplainer(spec.doc);
   const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
-  const prism: PrismHandle = await startPrism({ spec: specFile, host: "127.0.0.1" });
+  const engineKind = opts.prism ?? (process.env.MOCK_PRISM === "child" ? "child" : "inproc");
+  const engine: Engine = engineKind === "child" ? await createChildEngine(specFile, upstreamTimeout) : await createInprocEngine(specFile);
   let closing: Promise<void> | undefined;
-  prism.child.once("exit", (code, signal) => {
+  engine.child?.once("exit", (code, signal) => {
     if (!closing) opts.onPrismExit?.(code, signal);
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo" });
   const sockets = new Set<Socket>();
   const streams = new Set<StreamWriter>();
   const counters = { streamsStarted: 0, streamsCompleted: 0, streamsAborted: 0, requests: 0 };
@@ -147,9 +154,10 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     createReadStream(file).on("error", () => res.destroy()).pipe(res);
   }
 
-  function convertError(status: number, h: IncomingHttpHeaders, body: Buffer, op: OperationInfo, path: string, request: unknown, authorization: string | undefined): { env: ErrorEnvelope } | undefined {
+  function convertError(up: EngineResponse, op: OperationInfo, path: string, request: unknown, authorization: string | undefined): { env: ErrorEnvelope } | undefined {
+    const { status, headers: h, body } = up;
     const violations = parseSlViolations(
-      h["sl-violations"],
+      up.violations,
       (ptr) => allowedValues(spec.doc, op.requestSchema, ptr),
       () => (request === undefined ? undefined : explain(path, op.method, request)),
     );
@@ -166,7 +174,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     try {
       parsed = JSON.parse(body.toString("utf8"));
     } catch {
-      return { env: envelope(status, `Mock: upstream answered ${status} with a non-JSON body`, { mock_error: "UPSTREAM_BODY", body: body.toString("utf8").slice(0, 500) }) };
+      return { env: envelope(status, `Mock: Prism answered ${status} with a non-JSON body`, { mock_error: "UPSTREAM_BODY", body: body.toString("utf8").slice(0, 500) }) };
     }
     if (ct.includes("problem+json")) {
       const env = fromProblem(status, parsed);
@@ -206,9 +214,21 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       return sendEnvelope(res, envelope(404, `Not found: ${req.method} ${pathname}. This mock serves ${routes.join(", ")} (the bare paths without ${spec.basePath || "a base path"} answer too) and GET /docs.`, { mock_error: "NO_PATH_MATCHED", routes }));
     }
     const op = methods.get(method);
-    if (!op && method !== "options") {
+    const allow = [...methods.keys()].map((m) => m.toUpperCase()).join(", ");
+    if (!op) {
       req.resume();
-      const allow = [...methods.keys()].map((m) => m.toUpperCase()).join(", ");
+      if (method === "options" && req.headers.origin && req.headers["access-control-request-method"]) {
+        // CORS preflight, as Prism answers it.
+        res.writeHead(204, {
+          "access-control-allow-origin": String(req.headers.origin),
+          "access-control-allow-headers": String(req.headers["access-control-request-headers"] ?? "*"),
+          "access-control-allow-credentials": "true",
+          "access-control-allow-methods": String(req.headers["access-control-request-method"]),
+          vary: "origin",
+          "content-length": 0,
+        });
+        return res.end();
+      }
       return sendEnvelope(res, envelope(405, `Method ${req.method} not allowed on ${pathname}; allowed: ${allow}`, { mock_error: "NO_METHOD_MATCHED", allow }), { allow });
     }
 
@@ -217,8 +237,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       return sendEnvelope(res, envelope(413, `Request body exceeds the mock's limit of ${maxBody} bytes`, { mock_error: "PAYLOAD_TOO_LARGE" }), { connection: "close" });
     }
     const ctype = String(req.headers["content-type"] ?? "");
+    const isJson = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i.test(ctype);
     let parsed: unknown;
-    if (body.length > 0 && /[/+]json\b/i.test(ctype)) {
+    if (body.length > 0 && isJson) {
       try {
         parsed = JSON.parse(body.toString("utf8"));
       } catch (e) {
@@ -227,71 +248,49 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       }
     }
     const prefer = parsePrefer(req.headers.prefer);
-    const streaming = !!op && isObj(parsed) && parsed.stream === true && op.sseExamples.length > 0 && (prefer.code === undefined || prefer.code === "200");
+    const streaming = isObj(parsed) && parsed.stream === true && op.sseExamples.length > 0 && (prefer.code === undefined || prefer.code === "200");
 
     const headers = copyHeaders(req.headers);
-    if (op) headers.accept = streaming ? "text/event-stream" : "application/json";
-    if (body.length) headers["content-length"] = body.length;
+    // The body's `stream` flag picks the media type (as on OpenRouter); the client's Accept does not matter.
+    headers.accept = streaming ? "text/event-stream" : "application/json";
 
     let delay = pacing;
     const hdr = req.headers[STREAM_DELAY_HEADER];
     if (typeof hdr === "string" && /^\d{1,6}$/.test(hdr.trim())) delay = Number(hdr.trim());
 
-    const upstream = httpRequest(
-      { host: "127.0.0.1", port: prism.port, method: req.method, path: path + query, headers, agent, timeout: upstreamTimeout },
-      (pres) => {
-        const status = pres.statusCode ?? 502;
-        const isSse = String(pres.headers["content-type"] ?? "").startsWith("text/event-stream");
-        if (status < 400 && !(streaming && isSse)) {
-          // Pass-through (Prism's example, headers and status), streamed without re-parsing.
-          res.writeHead(status, copyHeaders(pres.headers, HOP_RESPONSE));
-          pres.pipe(res);
-          return;
-        }
-        readAll(pres, 64 * 1024 * 1024).then(
-          (buf) => {
-            const data = buf === "too_large" ? Buffer.alloc(0) : buf;
-            if (status >= 400) {
-              const conv = op ? convertError(status, pres.headers, data, op, path, parsed, req.headers.authorization) : undefined;
-              if (!conv) {
-                if (res.headersSent || res.destroyed) return;
-                res.writeHead(status, { ...copyHeaders(pres.headers), "content-length": data.length });
-                return res.end(data);
-              }
-              // Keep Prism's headers for that status (CORS, Retry-After, ...); the body is the envelope.
-              return sendEnvelope(res, conv.env, copyHeaders(pres.headers, HOP_AND_BODY));
-            }
-            if (res.destroyed) return;
-            const events = splitEvents(data.toString("utf8"));
-            const out = copyHeaders(pres.headers);
-            delete out["content-type"];
-            delete out["content-length"];
-            out["content-type"] = "text/event-stream";
-            out["cache-control"] = "no-cache";
-            out["x-generation-id"] = firstDataId(events) ?? pres.headers["x-generation-id"] ?? `gen-mock-${Date.now()}`;
-            res.writeHead(status, out);
-            res.flushHeaders();
-            req.socket.setNoDelay(true);
-            counters.streamsStarted++;
-            const w = writeEvents(res, events, delay);
-            streams.add(w);
-            w.done.then((ok) => {
-              streams.delete(w);
-              if (ok) counters.streamsCompleted++;
-              else counters.streamsAborted++;
-            });
-          },
-          () => sendEnvelope(res, envelope(502, "Mock: reading Prism's response failed", { mock_error: "UPSTREAM_READ" })),
-        );
-      },
-    );
-    upstream.on("timeout", () => upstream.destroy(new Error(`Prism did not answer within ${upstreamTimeout} ms`)));
-    upstream.on("error", (e) => sendEnvelope(res, envelope(502, `Mock: Prism unavailable: ${e.message}`, { mock_error: "UPSTREAM_UNAVAILABLE" })));
-    // A client that goes away before the answer: drop the upstream request too.
-    res.on("close", () => {
-      if (!res.writableFinished) upstream.destroy();
+    let up: EngineResponse;
+    try {
+      up = await engine.handle({ method: req.method ?? "POST", path, query, headers: headers as IncomingHttpHeaders, rawBody: body, json: parsed, isJson });
+    } catch (e) {
+      return sendEnvelope(res, envelope(502, `Mock: Prism failed: ${(e as Error)?.message ?? String(e)}`, { mock_error: "UPSTREAM_UNAVAILABLE" }));
+    }
+    if (res.destroyed) return;
+    const status = up.status;
+    if (status >= 400) {
+      const conv = convertError(up, op, path, parsed, req.headers.authorization);
+      // Keep Prism's headers for that status (CORS, Retry-After, ...); the body is the envelope.
+      if (conv) return sendEnvelope(res, conv.env, copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY));
+    }
+    const isSse = String(up.headers["content-type"] ?? "").startsWith("text/event-stream");
+    if (!(streaming && isSse && status < 300)) {
+      res.writeHead(status, { ...copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY), "content-type": up.headers["content-type"] ?? "application/json", "content-length": up.body.length });
+      return res.end(up.body);
+    }
+    const events = splitEvents(up.body.toString("utf8"));
+    const out = copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY);
+    out["content-type"] = "text/event-stream";
+    out["cache-control"] = "no-cache";
+    out["x-generation-id"] = firstDataId(events) ?? up.headers["x-generation-id"] ?? `gen-mock-${Date.now()}`;
+    res.writeHead(status, out);
+    req.socket.setNoDelay(true);
+    counters.streamsStarted++;
+    const w = writeEvents(res, events, delay);
+    streams.add(w);
+    w.done.then((ok) => {
+      streams.delete(w);
+      if (ok) counters.streamsCompleted++;
+      else counters.streamsAborted++;
     });
-    upstream.end(body.length ? body : undefined);
   }
 
   function stats(): MockStats {
@@ -326,7 +325,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       });
     });
   } catch (e) {
-    await prism.stop();
+    await engine.close();
     throw e;
   }
   const addr = server.address();
@@ -336,8 +335,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     url,
     baseUrl: url + spec.basePath,
     docsUrl: url + "/docs",
-    prismUrl: prism.url,
-    prismPid: prism.pid,
+    engine: engine.kind,
+    prismUrl: engine.url ?? "",
+    prismPid: engine.pid ?? process.pid,
     stats,
     close: () =>
       (closing ??= (async () => {
@@ -346,8 +346,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
-        agent.destroy();
-        await Promise.all([closed, prism.stop()]);
+        await Promise.all([closed, engine.close()]);
       })()),
   };
 }
