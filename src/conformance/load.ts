@@ -36,8 +36,17 @@ export interface ResponseSpec {
   headers: HeaderSpec[];
 }
 
+export interface ParameterSpec {
+  name: string;
+  in: string;
+  required: boolean;
+  schemaPointer?: string;
+}
+
 export interface OperationSpec {
   operationId?: string;
+  /** Path-item and operation parameters (header names lowercased). */
+  parameters: ParameterSpec[];
   method: string;
   path: string;
   pointer: string;
@@ -410,10 +419,24 @@ function indexOperations(spec: Json): OperationSpec[] {
       const op = op0 as Json;
       const opPtr = itemPtr + "/" + method;
       const secured = Array.isArray(op.security) ? op.security.some((r) => r && Object.keys(r as Json).length > 0) : rootSecured;
+      const parameters: ParameterSpec[] = [];
+      for (const [list, lPtr] of [[item.parameters, itemPtr + "/parameters"], [op.parameters, opPtr + "/parameters"]] as const) {
+        if (!Array.isArray(list)) continue;
+        list.forEach((p0, i) => {
+          const { node: p, ptr: pPtr } = resolve(p0, `${lPtr}/${i}`);
+          if (typeof p.name !== "string" || typeof p.in !== "string") return;
+          const name = p.in === "header" ? p.name.toLowerCase() : p.name;
+          const entry: ParameterSpec = { name, in: p.in, required: p.required === true, ...(p.schema !== undefined ? { schemaPointer: pPtr + "/schema" } : {}) };
+          const at = parameters.findIndex((x) => x.name === name && x.in === p.in);
+          if (at >= 0) parameters[at] = entry; // operation-level overrides path-level
+          else parameters.push(entry);
+        });
+      }
       const spec1: OperationSpec = {
         method,
         path,
         pointer: opPtr,
+        parameters,
         responses: [],
         secured,
         ...(typeof op.operationId === "string" ? { operationId: op.operationId } : {}),

@@ -70,6 +70,12 @@ describe("check", () => {
     expect(r.out).toMatch(/createChatCompletion\n/);
     expect(r.out).toMatch(/\d+ exchanges checked/);
   });
+  it("--checks / --exclude-checks filter by check id", async () => {
+    const only = JSON.parse((await run("check", join(dir, "sample.jsonl"), "--format", "json", "--checks", "sse_done_terminator")).out);
+    expect([...new Set(only.violations.map((v: any) => v.check))]).toEqual(["sse_done_terminator"]);
+    const ex = JSON.parse((await run("check", join(dir, "sample.jsonl"), "--format", "json", "--exclude-checks", "not_a_server_error,no_undocumented_fields")).out);
+    expect(ex.violations.some((v: any) => v.check === "not_a_server_error" || v.check === "no_undocumented_fields")).toBe(false);
+  });
   it("clean traffic (CRLF, blank lines) exits 0", async () => {
     const r = await run("check", join(dir, "clean.jsonl"));
     expect(r.err).toBe("");

@@ -32,6 +32,19 @@ describe("library entry", () => {
     const { validateRequest } = await import("../../src/conformance/index");
     expect(() => validateRequest("nope", {})).toThrow(/unknown operation/);
   });
+  it("checks documented request header parameters (required, schema) in exchanges", async () => {
+    const { checkExchange } = await import("../../src/conformance/index");
+    const spec = {
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: { "/x": { post: { operationId: "x", parameters: [{ name: "X-Mode", in: "header", required: true, schema: { type: "string", enum: ["a", "b"] } }, { name: "X-Count", in: "header", schema: { type: "integer", maximum: 3 } }], responses: { "200": { description: "ok" } } } } },
+    };
+    const contract = loadContract(spec);
+    const rec = (headers: Record<string, string>) => ({ v: 1 as const, request: { method: "POST", url: "/x", headers }, response: { status: 200, headers: {} } });
+    expect(checkExchange(rec({ "x-mode": "a", "x-count": "2" }), { contract }).violations).toEqual([]);
+    expect(checkExchange(rec({}), { contract }).violations.map((v) => [v.check, v.message])).toEqual([["request_required_headers", "required request header x-mode missing"]]);
+    expect(checkExchange(rec({ "x-mode": "c", "x-count": "9" }), { contract }).violations.map((v) => `${v.location} ${v.schemaPath.split("/").pop()}`).sort()).toEqual(["request.headers.x-count maximum", "request.headers.x-mode enum"]);
+  });
   it("accepts a user-supplied spec object and OAS 3.2 itemSchema streams", async () => {
     const spec = {
       openapi: "3.2.0",

@@ -49,6 +49,8 @@ Options:
   --no-formats              do not assert "format" keywords
   --max-line-bytes <n>      skip (and report) longer lines (default 67108864)
   --max-violations <n>      cap the violations listed in JSON output (default 10000; groups always complete)
+  --checks <id,id>          report only these check ids (e.g. sse_done_terminator,response_body_schema)
+  --exclude-checks <id,id>  drop these check ids (e.g. not_a_server_error,no_undocumented_fields)
   -h, --help
 `;
 
@@ -149,10 +151,15 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
       "no-formats": { type: "boolean" },
       "max-line-bytes": { type: "string" },
       "max-violations": { type: "string" },
+      checks: { type: "string" },
+      "exclude-checks": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return io.stdout(CHECK_HELP), 0;
+  const only = values.checks ? new Set(values.checks.split(",").map((x) => x.trim()).filter(Boolean)) : undefined;
+  const skip = new Set((values["exclude-checks"] ?? "").split(",").map((x) => x.trim()).filter(Boolean));
+  const keep = (v: Violation) => (!only || only.has(v.check)) && !skip.has(v.check);
   if (positionals.length !== 1) throw new UsageError("check needs exactly one input file (or - for stdin)\n\n" + CHECK_HELP);
   const file = positionals[0]!;
   const format = formatArg(values.format, ["text", "json", "junit"]);
@@ -191,7 +198,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
       return;
     }
     valid++;
-    report.add(String(rec.id ?? fallbackId), line, res.operation, res.violations);
+    report.add(String(rec.id ?? fallbackId), line, res.operation, only || skip.size ? res.violations.filter(keep) : res.violations);
   };
   const isHar = values.har || /\.har$/i.test(file);
   if (isHar) {
