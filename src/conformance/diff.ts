@@ -379,6 +379,8 @@ function compareMedia(ctx: Ctx, bm: MediaSpec[], hm: MediaSpec[], dir: Dir, loc:
       add(ctx, "media_type_removed", ml, `${dir === "request" ? "request" : "response"} media type ${m.mediaType} removed`);
       continue;
     }
+    // Fresh cycle guard per media type, so a change in a shared component is reported at each media type using it.
+    ctx = { ...ctx, visited: new Set<string>() };
     if (m.schemaPointer && other.schemaPointer) compareSchema(ctx, schemaOf(ctx.base, m.schemaPointer), schemaOf(ctx.head, other.schemaPointer), dir, ml, 0);
     if (m.kind === "sse") {
       if ((m.terminator ?? "[DONE]") !== (other.terminator ?? "[DONE]")) add(ctx, "sse_terminator_changed", ml, `SSE terminator changed from ${j(m.terminator)} to ${j(other.terminator)}`, m.terminator, other.terminator);
