@@ -286,9 +286,9 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
             done: cleanup,
             readError: (e, partialContent, gid) =>
               why === 3
-                ? aborted()
+                ? new AbortError("Request aborted mid-stream", { cause: signal?.reason, status: res.status, generationId: gid, partialContent })
                 : why === 4
-                  ? new TimeoutError(`No stream data for ${attemptMs} ms (timeoutMs)`, { status: res.status, generationId: gid })
+                  ? new TimeoutError(`No stream data for ${attemptMs} ms (timeoutMs)`, { status: res.status, generationId: gid, partialContent })
                   : new StreamTruncatedError(`Connection lost mid-stream: ${redact(String((e as Error)?.message ?? e))}`, { status: res.status, generationId: gid, partialContent, cause: safeCause(e) }),
             idleTimeoutMs: attemptMs,
             maxLineLength,

@@ -36,6 +36,11 @@ export class OpenRouterError extends Error {
   errorType: string | undefined;
   /** `error.availability` of availability errors (code, retryable, fallback_models, ...). */
   availability: unknown;
+  /**
+   * Content generated before the failure: choice 0's `delta.content`/`text` received so far (stream errors,
+   * truncation, mid-stream timeout/abort) or `message.content` of an in-band error. Undefined otherwise.
+   */
+  partialContent: string | undefined;
   constructor(message: string, init: OpenRouterErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
@@ -46,6 +51,7 @@ export class OpenRouterError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.errorType = init.errorType;
     this.availability = init.availability;
+    this.partialContent = init.partialContent;
   }
   toJSON(): Record<string, unknown> {
     const { name, message, status, code, errorType, metadata, generationId, body } = this;
@@ -79,13 +85,7 @@ export class ServerError extends OpenRouterError {}
 /** Network failure before or while receiving the response (DNS, refused, reset). `cause` has the fetch error. */
 export class ConnectionError extends OpenRouterError {}
 /** A stream ended (cleanly or by a connection reset) before `data: [DONE]`. Keeps `partialContent`. */
-export class StreamTruncatedError extends ConnectionError {
-  partialContent: string;
-  constructor(message: string, init: OpenRouterErrorInit = {}) {
-    super(message, init);
-    this.partialContent = init.partialContent ?? "";
-  }
-}
+export class StreamTruncatedError extends ConnectionError {}
 /** `timeoutMs` (per attempt / stream idle) or `totalTimeoutMs` (overall deadline) elapsed. */
 export class TimeoutError extends OpenRouterError {}
 /** The caller's AbortSignal fired. `cause` is `signal.reason`. */
@@ -96,21 +96,9 @@ export class InvalidResponseError extends OpenRouterError {}
  * A 200 JSON response that reports a failed generation: `choices[].finish_reason: "error"` with
  * `choices[].error`, or a top-level `error` object. `body` is the full response (partial content included).
  */
-export class InBandError extends OpenRouterError {
-  partialContent: string;
-  constructor(message: string, init: OpenRouterErrorInit = {}) {
-    super(message, init);
-    this.partialContent = init.partialContent ?? "";
-  }
-}
+export class InBandError extends OpenRouterError {}
 /** A mid-stream error chunk (top-level `error`, `finish_reason: "error"`). Keeps `partialContent` and the id. */
-export class StreamError extends OpenRouterError {
-  partialContent: string;
-  constructor(message: string, init: OpenRouterErrorInit = {}) {
-    super(message, init);
-    this.partialContent = init.partialContent ?? "";
-  }
-}
+export class StreamError extends OpenRouterError {}
 /** `validate: "strict"` and the injected validator reported errors. */
 export class ValidationError extends OpenRouterError {
   violations: ReadonlyArray<{ instancePath: string; message: string; severity: string; check: string }>;

@@ -216,6 +216,7 @@ describe("timeouts and aborts", () => {
     const t0 = performance.now();
     const [err] = await failure(() => drain(stream));
     expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.partialContent).toBe("onetwo");
     expect(performance.now() - t0).toBeLessThan(800);
   });
 
@@ -259,6 +260,7 @@ describe("timeouts and aborts", () => {
       }
     });
     expect(err).toBeInstanceOf(AbortError);
+    expect(err.partialContent).toBe("onetwo");
     expect(got).toHaveLength(2);
     expect(ms).toBeLessThan(400);
     await new Promise((r) => setTimeout(r, 50));
