@@ -269,11 +269,12 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
         } else {
           res = await doFetch(url, { method: "POST", headers, body: payload, signal: ac.signal });
         }
-        const generationId = res.headers.get("x-generation-id") ?? undefined;
+        // Looked up only on error paths (Headers#get is not free on the hot path).
+        const gid = () => res.headers.get("x-generation-id") ?? undefined;
         if (!res.ok) {
           if (errBody === undefined) errBody = parseJson(await res.text());
           cleanup();
-          err = errorFromResponse(res.status, redact(errBody), generationId, parseRetryAfter(res.headers));
+          err = errorFromResponse(res.status, redact(errBody), gid(), parseRetryAfter(res.headers));
           if (!isRetryableStatus(res.status)) throw err;
         } else if (stream && !res.headers.get("content-type")?.includes("json")) {
           clearTimeout(timer);
@@ -298,23 +299,22 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
         } else {
           const text = await res.text();
           cleanup();
-          if (!text) throw new InvalidResponseError(`Empty response body (HTTP ${res.status})`, { status: res.status, generationId });
+          if (!text) throw new InvalidResponseError(`Empty response body (HTTP ${res.status})`, { status: res.status, generationId: gid() });
           let data: any;
           try {
             data = JSON.parse(text);
           } catch {
-            throw new InvalidResponseError(`Response body is not JSON (HTTP ${res.status}): ${snippet(redact(text))}`, { status: res.status, generationId, body: redact(text.slice(0, 2048)) });
+            throw new InvalidResponseError(`Response body is not JSON (HTTP ${res.status}): ${snippet(redact(text))}`, { status: res.status, generationId: gid(), body: redact(text.slice(0, 2048)) });
           }
           if (checking) check("response", opId, validator!.validateResponse(opId, res.status, res.headers.get("content-type") ?? "", data));
           if (data === null || typeof data !== "object") {
-            throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${res.status})`, { status: res.status, generationId, body: redact(data) });
+            throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${res.status})`, { status: res.status, generationId: gid(), body: redact(data) });
           }
           if (inBand === "throw" || stream) {
-            const gid = generationId ?? (typeof data.id === "string" ? data.id : undefined);
-            const e = inBandError(data, res.status, gid) && inBandError(redact(data), res.status, gid);
+            const e = inBandError(data, res.status, undefined) && inBandError(redact(data), res.status, gid() ?? (typeof data.id === "string" ? data.id : undefined));
             if (e) throw e;
           }
-          if (stream) throw new InvalidResponseError(`Expected text/event-stream, got ${res.headers.get("content-type")}`, { status: res.status, generationId, body: redact(data) });
+          if (stream) throw new InvalidResponseError(`Expected text/event-stream, got ${res.headers.get("content-type")}`, { status: res.status, generationId: gid(), body: redact(data) });
           return data;
         }
       } catch (e) {
