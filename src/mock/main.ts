@@ -46,23 +46,27 @@ async function main() {
   const pacing = process.env.MOCK_STREAM_DELAY_MS ?? "20";
   console.log(
     [
-      `OpenRouter mock (Prism 5.14.2 + streaming/error-envelope layer), spec ${relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"))}`,
+      `OpenRouter mock (Prism 5.14.2 + streaming/error-envelope layer), serving ${relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"))}`,
       `  Base URL: ${mock.baseUrl}   (POST /completions, POST /chat/completions; the bare paths ${mock.url}/chat/completions etc. answer too)`,
       `  Docs:     ${mock.docsUrl}`,
       `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json`,
       `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams (Prefer: example=stream_error for a mid-stream error).`,
       `  Stream pacing: ${pacing} ms between events (env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,
-      `  Ctrl-C stops the mock and Prism (pid ${mock.prismPid}).`,
+      mock.engine === "child"
+        ? `  Prism runs as a child process (MOCK_PRISM=child, pid ${mock.prismPid}); Ctrl-C stops both.`
+        : `  Prism's request pipeline runs in this process (MOCK_PRISM=child spawns the Prism CLI instead); Ctrl-C stops it.`,
     ].join("\n"),
   );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
       // Second Ctrl-C: do not wait for the graceful close.
-      try {
-        process.kill(mock.prismPid, "SIGKILL");
-      } catch {
-        /* gone */
+      if (mock.engine === "child") {
+        try {
+          process.kill(mock.prismPid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
       }
       process.exit(130);
     }
