@@ -5,7 +5,7 @@
 //   BENCH_MB=64 node bench/conformance.mjs    # quick run
 // The checker runs in a child process (the CLI bundled with esbuild into .tmp/) so its peak RSS is its own.
 import { spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -67,17 +67,34 @@ async function generate() {
   await new Promise((r) => ws.end(r));
 }
 
-async function baseline() {
-  const t0 = performance.now();
-  let lines = 0;
-  let rest = "";
-  for await (const chunk of createReadStream(out, { encoding: "utf8", highWaterMark: 1 << 20 })) {
-    const parts = (rest + chunk).split("\n");
-    rest = parts.pop();
-    for (const p of parts) if (p) (JSON.parse(p), lines++);
+// Baseline: a fresh process that reads the file with the same Buffer line splitting as the checker and
+// JSON.parses every line, nothing else.
+function baseline() {
+  const script = join(root, ".tmp", "bench-conformance-baseline.mjs");
+  writeFileSync(
+    script,
+    `import { createReadStream, writeSync } from "node:fs";
+const t0 = performance.now();
+let lines = 0, parts = [], len = 0;
+for await (const chunk of createReadStream(process.argv[2], { highWaterMark: 1 << 20 })) {
+  let pos = 0;
+  for (;;) {
+    const nl = chunk.indexOf(10, pos);
+    if (nl < 0) { parts.push(chunk.subarray(pos)); len += chunk.length - pos; break; }
+    const piece = chunk.subarray(pos, nl);
+    const buf = parts.length ? Buffer.concat([...parts, piece], len + piece.length) : piece;
+    parts = []; len = 0; pos = nl + 1;
+    if (buf.length) { JSON.parse(buf.toString("utf8")); lines++; }
   }
-  if (rest) (JSON.parse(rest), lines++);
-  return { ms: performance.now() - t0, lines };
+}
+if (len) { JSON.parse(Buffer.concat(parts, len).toString("utf8")); lines++; }
+writeSync(2, "BENCH " + JSON.stringify({ ms: performance.now() - t0, lines, maxRssKb: process.resourceUsage().maxRSS }) + "\\n");
+`,
+  );
+  const r = spawnSync(process.execPath, [script, out], { encoding: "utf8" });
+  const m = /BENCH (\{.*\})/.exec(r.stderr ?? "");
+  if (!m) throw new Error("baseline failed: " + (r.stderr ?? "").slice(-2000));
+  return JSON.parse(m[1]);
 }
 
 async function runCheck() {
@@ -104,12 +121,13 @@ writeSync(2, "\\nBENCH " + JSON.stringify({ ms, code, maxRssKb: process.resource
 
 await generate();
 const size = statSync(out).size;
-const base = await baseline();
+const base = baseline();
 const chk = await runCheck();
 const mbps = (bytes, ms) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
 console.log(`conformance check benchmark — ${(size / 1e6).toFixed(0)} MB, ${base.lines} exchanges (50% JSON, 30% SSE, 10% error statuses, 10% invalid), Node ${process.version}`);
-console.log(`  baseline (read + JSON.parse):  ${mbps(size, base.ms)} MB/s, ${Math.round(base.lines / (base.ms / 1000))} lines/s (${(base.ms / 1000).toFixed(2)} s)`);
+console.log(`  baseline (read + JSON.parse):  ${mbps(size, base.ms)} MB/s, ${Math.round(base.lines / (base.ms / 1000))} lines/s (${(base.ms / 1000).toFixed(2)} s), peak RSS ${(base.maxRssKb / 1024).toFixed(0)} MB`);
 console.log(`  check:                         ${mbps(size, chk.ms)} MB/s, ${Math.round(base.lines / (chk.ms / 1000))} exchanges/s (${(chk.ms / 1000).toFixed(2)} s), exit ${chk.code}`);
 console.log(`  check peak RSS:                ${(chk.maxRssKb / 1024).toFixed(0)} MB (whole process, esbuild bundle of the CLI)`);
 console.log(`  ratio check/baseline time:     ${(chk.ms / base.ms).toFixed(2)}×`);
+console.log(`  machine load average at start: ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")} (${(await import("node:os")).cpus().length} cores, shared)`);
 console.log(`  targets: ≥30 MB/s → ${Number(mbps(size, chk.ms)) >= 30 ? "met" : "NOT met"}; peak RSS ≤200 MB → ${chk.maxRssKb / 1024 <= 200 ? "met" : "NOT met"} (on this ${(size / 1e6).toFixed(0)} MB file)`);

@@ -21,7 +21,9 @@ function lowerHeaders(h: unknown): Record<string, string> {
 }
 
 export function baseMediaType(ct: string | undefined): string {
-  return (ct ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!ct) return "";
+  const i = ct.indexOf(";");
+  return (i < 0 ? ct : ct.slice(0, i)).trim().toLowerCase();
 }
 
 /** Find the documented media type for a content-type, respecting wildcards like `application/*`. */

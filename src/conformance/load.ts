@@ -632,6 +632,7 @@ function locRank(l: string | undefined): number {
 
 /** Deduplicate by (check, schemaPath, instancePath) and order by location, then instance pointer, then check. */
 export function dedupe(vs: Violation[]): Violation[] {
+  if (vs.length < 2) return vs;
   const seen = new Set<string>();
   const out: Violation[] = [];
   for (const v of vs) {
