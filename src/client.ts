@@ -132,24 +132,20 @@ function parseJson(text: string): unknown {
 }
 
 function inBandError(data: any, status: number, generationId: string | undefined): InBandError | undefined {
-  const choices = data.choices;
-  if (Array.isArray(choices)) {
-    for (const c of choices) {
-      if (c && (c.finish_reason === "error" || (c.error && typeof c.error === "object"))) {
-        const e = c.error ?? {};
-        const content = c.message ? c.message.content : c.text;
-        return new InBandError(`Generation failed${e.code === undefined ? "" : ` (${e.code})`}: ${e.message ?? "finish_reason: error"}`, {
-          status, code: e.code, metadata: e.metadata, generationId, body: data, partialContent: typeof content === "string" ? content : "",
-        });
-      }
-    }
-    return undefined;
-  }
-  const e = data.error;
-  if (e && typeof e === "object") {
-    return new InBandError(`Generation failed${e.code === undefined ? "" : ` (${e.code})`}: ${e.message ?? "error"}`, { status, code: e.code, metadata: e.metadata, generationId, body: data });
-  }
-  return undefined;
+  let e: any;
+  let content: unknown;
+  if (Array.isArray(data.choices)) {
+    const c = data.choices.find((c: any) => c && (c.finish_reason === "error" || (c.error && typeof c.error === "object")));
+    if (!c) return undefined;
+    e = c.error ?? {};
+    content = c.message ? c.message.content : c.text;
+  } else if (data.error && typeof data.error === "object") {
+    e = data.error;
+  } else return undefined;
+  return new InBandError(`Generation failed${e.code === undefined ? "" : ` (${e.code})`}: ${e.message ?? "finish_reason: error"}`, {
+    status, code: e.code, metadata: e.metadata, errorType: e.error_type ?? e.metadata?.error_type, generationId, body: data,
+    partialContent: typeof content === "string" ? content : undefined,
+  });
 }
 
 export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterClient {
@@ -226,10 +222,10 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
     if (validate === "strict") {
       const errs = violations.filter((v) => v.severity === "error");
       if (errs.length) {
-        throw new ValidationError(`${opId} ${site} violates the contract: ${errs.map((v) => `${v.instancePath || "/"} ${v.message}`).join("; ")}`, violations);
+        throw new ValidationError(`${opId} ${site}: ${errs.map((v) => `${v.instancePath} ${v.message}`).join("; ")}`, violations);
       }
     }
-    (onViolation ?? ((v, s, o) => console.warn(`[openrouter-contract] ${o} ${s}:`, v)))(violations, site, opId);
+    (onViolation ?? ((v, s, o) => console.warn(o, s, v)))(violations, site, opId);
   };
 
   async function send(path: "/completions" | "/chat/completions", opId: string, body: any, o: RequestOptions | undefined, stream: boolean): Promise<any> {

@@ -53,9 +53,9 @@ export class OpenRouterError extends Error {
     this.availability = init.availability;
     this.partialContent = init.partialContent;
   }
+  /** Own fields plus `name` and `message` (no stack, no cause). */
   toJSON(): Record<string, unknown> {
-    const { name, message, status, code, errorType, metadata, generationId, body } = this;
-    return { name, message, status, code, errorType, metadata, generationId, body };
+    return { ...(this as object), name: this.name, message: this.message };
   }
 }
 
@@ -155,7 +155,7 @@ export function errorFromResponse(status: number, body: unknown, generationId: s
   if (obj && typeof obj.message === "string") msg = obj.message;
   else if (typeof body === "string" && body) msg = snippet(body);
   else if (typeof e === "string") msg = e;
-  else msg = "HTTP error with no message";
+  else msg = "(no message)";
   const Cls = errorClassForStatus(status);
   return new Cls(`${status} ${msg}`, {
     status,

@@ -28,6 +28,7 @@ export interface StreamControl {
 }
 
 const noop = () => {};
+const TRUNCATED = "Stream ended before data: [DONE]";
 
 export class Stream<T> implements AsyncIterableIterator<T> {
   /** The HTTP response (status, headers); its body is being consumed by this stream. */
@@ -112,8 +113,8 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     } catch {
       throw this.#fail(
         this.#state === 1
-          ? new StreamTruncatedError("Stream ended inside an event, before data: [DONE]", this.#init())
-          : new InvalidResponseError(`Stream event is not JSON: ${data.length > 120 ? data.slice(0, 120) + "…" : data}`, { status: this.response.status, generationId: this.generationId }),
+          ? new StreamTruncatedError(TRUNCATED, this.#init())
+          : new InvalidResponseError(`Stream data is not JSON: ${data.slice(0, 120)}`, { status: this.response.status, generationId: this.generationId }),
       );
     }
     if (chunk !== null && typeof chunk === "object") {
@@ -136,7 +137,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
       if (this.#qi < this.#queue.length) return this.#take();
       if (this.#state === 2) return { done: true, value: undefined };
       if (this.#state === 1 || !this.#reader) {
-        throw this.#fail(new StreamTruncatedError("Stream ended before data: [DONE]", this.#init()));
+        throw this.#fail(new StreamTruncatedError(TRUNCATED, this.#init()));
       }
       this.#fold();
       let r: ReadableStreamReadResult<Uint8Array>;
@@ -155,7 +156,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
       }
       if (this.#overflow) {
         throw this.#fail(
-          new InvalidResponseError(`SSE line exceeds maxLineLength (${this.#ctl.maxLineLength} characters)`, { status: this.response.status, generationId: this.generationId }),
+          new InvalidResponseError(`SSE line longer than maxLineLength (${this.#ctl.maxLineLength})`, { status: this.response.status, generationId: this.generationId }),
         );
       }
     }
