@@ -4,9 +4,11 @@
 //   2. a 20,000-chunk SSE stream (comments, usage chunk, [DONE]): client vs raw fetch + eventsource-parser by hand
 //   3. esbuild-minified + gzip size of a minimal browser app (one JSON call, one streaming call)
 //   4. cold import() time over bare `node -e 0` (median of several spawns)
-// The client is imported from dist/index.js when it exists (built by `npx tsup`), otherwise from a temporary
-// esbuild bundle of src/index.ts in .tmp/bench-client/ (same settings as tsup: ESM, es2022, deps external).
-// The server runs in a child process; wall-clock time is the measure, client-process CPU time is a cross-check.
+// The client is imported from dist/index.js when it is newer than src/ (built by `npx tsup`), otherwise from a
+// temporary esbuild bundle of src/index.ts in .tmp/bench-client/ (same settings as tsup: ESM, es2022, deps external).
+// The server runs in a child process; wall-clock medians are the summary figures; client-process CPU time,
+// best-of-N ratios and an in-process (no network) overhead are printed as cross-checks, because on a shared,
+// loaded machine run-to-run noise is ±10%. Bundle KB = 1000 bytes (gzip -9 of the app's initial chunk).
 // Last line (machine-readable): client: request 1.12x, stream 1.02x, bundle 5.1 KB, import +28 ms
 import { build } from "esbuild";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -154,7 +156,7 @@ const reqRatio = ratio("client", "raw");
 console.log(`per-request median (${ROUNDS} rounds x ${N} sequential requests, keep-alive):`);
 for (const [k, v] of Object.entries(med)) console.log(`  ${k.padEnd(14)} ${(v * 1000).toFixed(1)} µs`);
 console.log(`  client-process CPU per request: ${Object.entries(cpuRound).map(([k, v]) => `${k} ${median(v).toFixed(1)} µs`).join(", ")}; client/raw CPU ${(median(cpuRound.client) / median(cpuRound.raw)).toFixed(3)}x`);
-console.log(`  client/raw ${reqRatio.toFixed(3)}x (median of per-round ratios ${roundRatio("client", "raw").toFixed(3)}x), client/openapi-fetch ${ratio("client", "openapi-fetch").toFixed(3)}x, openapi-fetch/raw ${ratio("openapi-fetch", "raw").toFixed(3)}x`);
+console.log(`  client/raw ${reqRatio.toFixed(3)}x (median of per-round ratios ${roundRatio("client", "raw").toFixed(3)}x, best-round ratio ${(Math.min(...perRound.client) / Math.min(...perRound.raw)).toFixed(3)}x), client/openapi-fetch ${ratio("client", "openapi-fetch").toFixed(3)}x, openapi-fetch/raw ${ratio("openapi-fetch", "raw").toFixed(3)}x`);
 
 // Noise-free cross-check: the client's own JS cost per call, with an in-process fetch returning a ready Response
 // (no network, no undici), vs the same raw fetch + res.json() code path.
@@ -228,7 +230,7 @@ const streamRatio = median(st.client) / median(st.raw);
 const streamCpu = `client-process CPU: raw ${median(stCpu.raw).toFixed(1)} ms, client ${median(stCpu.client).toFixed(1)} ms, ${(median(stCpu.client) / median(stCpu.raw)).toFixed(3)}x`;
 console.log(`stream of ${STREAM_CHUNKS} chunks + usage chunk + [DONE] (${(sseBytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`);
 console.log(`  raw fetch + eventsource-parser ${median(st.raw).toFixed(1)} ms, client ${median(st.client).toFixed(1)} ms, ratio ${streamRatio.toFixed(3)}x (median of per-round ratios ${median(st.client.map((x, i) => x / st.raw[i])).toFixed(3)}x)`);
-console.log(`  ${streamCpu}`);
+console.log(`  ${streamCpu}; best-of-${SROUNDS} ratio ${(Math.min(...st.client) / Math.min(...st.raw)).toFixed(3)}x`);
 serverProc.stdin.end();
 
 // ---------- 3. bundle ----------
