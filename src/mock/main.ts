@@ -1,6 +1,6 @@
 // `npm start`: regenerate generated/ when openapi/ is newer, then start the mock (Prism + layer) on PORT (4010).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
 
@@ -28,6 +28,47 @@ function regenerateIfStale(): void {
     console.error("Generation failed: fix the spec (see the errors above), then run `npm start` again.");
     process.exit(1);
   }
+}
+
+/**
+ * The launcher chain (`npm start` -> sh -> tsx -> node): SIGTERM to npm kills npm and sh but not tsx and this
+ * process, which would keep the port. So watch the first few ancestors and stop when one of them is gone.
+ */
+function launcherPids(levels = 3): number[] {
+  const out: number[] = [];
+  let pid = process.ppid;
+  for (let i = 0; i < levels && pid > 1; i++) {
+    out.push(pid);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      break; // no /proc (macOS, Windows): the direct parent is still watched
+    }
+  }
+  return out;
+}
+
+function onLauncherExit(cb: () => void): void {
+  const pids = launcherPids();
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    const gone =
+      process.ppid !== parent ||
+      pids.some((pid) => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch (e) {
+          return (e as NodeJS.ErrnoException).code === "ESRCH";
+        }
+      });
+    if (gone) {
+      clearInterval(timer);
+      cb();
+    }
+  }, 1000);
+  timer.unref();
 }
 
 async function main() {
@@ -80,6 +121,7 @@ async function main() {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGHUP", () => stop("SIGHUP"));
+  onLauncherExit(() => stop("launcher exited"));
 }
 
 main().catch((e: unknown) => {
