@@ -202,7 +202,7 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
   const wantsStream = !!(reqBody && typeof reqBody === "object" && (reqBody as Record<string, unknown>).stream === true);
   if (status >= 200 && status < 300) {
     const isSse = baseMediaType(ct) === "text/event-stream";
-    if (wantsStream !== isSse && ct) {
+    if (wantsStream !== isSse && ct && reqBody !== undefined) {
       out.push({
         check: "stream_mode_consistent",
         severity: "error",
