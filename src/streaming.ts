@@ -128,7 +128,13 @@ export class Stream<T> implements AsyncIterableIterator<T> {
       }
       if (chunk.error || c?.finish_reason === "error") throw this.#fail(this.#streamError(chunk));
     }
-    this.#ctl.onChunk?.(chunk);
+    if (this.#ctl.onChunk) {
+      try {
+        this.#ctl.onChunk(chunk);
+      } catch (err) {
+        throw this.#fail(err as OpenRouterError); // strict validation: stop the stream, close the connection
+      }
+    }
     return { done: false, value: chunk as T };
   }
 

@@ -156,6 +156,18 @@ describe("validation hook", () => {
     expect(onViolation).toHaveBeenCalledWith([expect.objectContaining({ message: "note" })], "response", "createChatCompletion");
   });
 
+  it("strict chunk violation stops the stream with ValidationError and closes the connection", async () => {
+    const strictChunks: ClientValidator = { ...validator, validateResponse: () => [], validateChunk: (_op, c: any) => (c.choices?.length ? [] : [{ instancePath: "/choices", message: "empty", severity: "error", check: "schema" }]) };
+    const scenario = base("ok-stream");
+    const c = createOpenRouterClient({ baseUrl: scenario, validate: "strict", validator: strictChunks });
+    const got: unknown[] = [];
+    const err = await (async () => {
+      for await (const x of await c.chat.completions.create({ ...body, stream: true })) got.push(x);
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(got).toHaveLength(4); // the usage chunk (choices: []) is the 5th
+  });
+
   it("off by default: validator not called", async () => {
     const spy = { ...validator, validateRequest: vi.fn(() => []) };
     await createOpenRouterClient({ baseUrl: base("ok"), validator: spy }).chat.completions.create(body);
