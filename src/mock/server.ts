@@ -328,6 +328,18 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     await engine.close();
     throw e;
   }
+  // Warm-up in the background: Prism and the explainer compile their validators on first use (~1 s on a busy
+  // 2-core machine); do it now rather than on the first client request.
+  setImmediate(() => {
+    for (const [p, ms] of spec.paths) {
+      for (const op of ms.values()) {
+        if (closing) return;
+        explain(p, op.method, {});
+        const headers = { "content-type": "application/json", accept: "application/json", authorization: "Bearer warm-up" };
+        engine.handle({ method: op.method.toUpperCase(), path: p, query: "", headers, rawBody: Buffer.from("{}"), json: {}, isJson: true }).catch(() => {});
+      }
+    }
+  });
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : 0;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
