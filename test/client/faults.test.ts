@@ -1,5 +1,7 @@
 /**
  * Fault matrix over a loopback server: every scenario asserts the typed error AND a bound on elapsed time.
+ * Upper bounds leave room for a loaded 2-core CI machine but stay well below what the failure mode would take
+ * (a retry wait, a 5 s Retry-After, a multiplied timeout).
  * The suite fails on any unhandled rejection, and checks that the canary API key never appears in any error.
  */
 import { inspect } from "node:util";
@@ -166,7 +168,7 @@ describe("retries", () => {
     expect(err).toBeInstanceOf(TimeoutError);
     expect(attempts()).toBeGreaterThanOrEqual(2);
     expect(ms).toBeGreaterThanOrEqual(190);
-    expect(ms).toBeLessThan(800);
+    expect(ms).toBeLessThan(1500); // 11 attempts x 200 ms + backoff would be >= 2.2 s
   });
 
   it("never retries once a stream has yielded (connection reset after 2 chunks)", async () => {
@@ -192,14 +194,14 @@ describe("timeouts and aborts", () => {
     const [err, ms] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(TimeoutError);
     expect(ms).toBeGreaterThanOrEqual(190);
-    expect(ms).toBeLessThan(600);
+    expect(ms).toBeLessThan(1500);
   });
 
   it("hung body (headers sent, JSON body never finishes): TimeoutError", async () => {
     const { client } = setup("hang-body", { timeoutMs: 200, maxRetries: 0 });
     const [err, ms] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(ms).toBeLessThan(600);
+    expect(ms).toBeLessThan(1500);
   });
 
   it("default totalTimeoutMs = timeoutMs: retries never multiply the wait", async () => {
@@ -207,7 +209,7 @@ describe("timeouts and aborts", () => {
     const [err, ms] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(TimeoutError);
     expect(attempts()).toBe(1);
-    expect(ms).toBeLessThan(700);
+    expect(ms).toBeLessThan(1200); // 6 attempts x 300 ms would be >= 1800 ms
   });
 
   it("stream idle: TimeoutError when no data for timeoutMs", async () => {
@@ -227,7 +229,7 @@ describe("timeouts and aborts", () => {
     const [err, ms] = await failure(() => client.chat.completions.create(body, { signal: ac.signal }));
     expect(err).toBeInstanceOf(AbortError);
     expect(attempts()).toBe(1);
-    expect(ms).toBeLessThan(400);
+    expect(ms).toBeLessThan(1500);
   });
 
   it("abort while waiting for the response", async () => {
@@ -237,7 +239,7 @@ describe("timeouts and aborts", () => {
     const [err, ms] = await failure(() => client.chat.completions.create(body, { signal: ac.signal }));
     expect(err).toBeInstanceOf(AbortError);
     expect((err as Error).cause).toBeInstanceOf(Error);
-    expect(ms).toBeLessThan(400);
+    expect(ms).toBeLessThan(1500);
   });
 
   it("already-aborted signal rejects without a request", async () => {
@@ -245,7 +247,7 @@ describe("timeouts and aborts", () => {
     const [err, ms] = await failure(() => client.chat.completions.create(body, { signal: AbortSignal.abort() }));
     expect(err).toBeInstanceOf(AbortError);
     expect(attempts()).toBe(0);
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(250);
   });
 
   it("abort mid-stream rejects the iteration and closes the connection", async () => {
@@ -262,7 +264,7 @@ describe("timeouts and aborts", () => {
     expect(err).toBeInstanceOf(AbortError);
     expect(err.partialContent).toBe("onetwo");
     expect(got).toHaveLength(2);
-    expect(ms).toBeLessThan(400);
+    expect(ms).toBeLessThan(1500);
     await new Promise((r) => setTimeout(r, 50));
     expect(hits()[0]?.clientClosed).toBe(true);
   });
@@ -273,7 +275,7 @@ describe("timeouts and aborts", () => {
     const [, ms] = await timed(async () => {
       for await (const _ of stream) break;
     });
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(1000);
     await new Promise((r) => setTimeout(r, 50));
     expect(hits()[0]?.clientClosed).toBe(true);
   });
@@ -286,7 +288,7 @@ describe("stream faults", () => {
     const [err, ms] = await failure(() => drain(stream));
     expect(err).toBeInstanceOf(StreamTruncatedError);
     expect(err.partialContent).toBe("Hello there");
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("stream cut inside an event: StreamTruncatedError", async () => {
@@ -295,14 +297,14 @@ describe("stream faults", () => {
     const [err, ms] = await failure(() => drain(stream));
     expect(err).toBeInstanceOf(StreamTruncatedError);
     expect(err.partialContent).toBe("Hello");
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("garbage SSE lines (unknown fields, bad retry, stray blanks) are ignored per the SSE spec", async () => {
     const { client } = setup("stream-garbage");
     const [chunks, ms] = await timed(async () => drain(await client.chat.completions.create({ ...body, stream: true })));
     expect(chunks.map((c: any) => c.choices[0].delta.content)).toEqual(["A", "B"]);
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("data: that is not JSON -> InvalidResponseError", async () => {
@@ -311,7 +313,7 @@ describe("stream faults", () => {
     const [err, ms] = await failure(() => drain(stream));
     expect(err).toBeInstanceOf(InvalidResponseError);
     expect(err.message).toContain("{not json");
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("mid-stream error with an integer code: StreamError keeps partial content and generation id", async () => {
@@ -321,7 +323,7 @@ describe("stream faults", () => {
     expect(err).toBeInstanceOf(StreamError);
     expect(err).toMatchObject({ status: 200, code: 502, generationId: "gen-123", partialContent: "Partial answer", metadata: { error_type: "provider_unavailable" } });
     expect(err.message).toContain("Provider disconnected");
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("mid-stream error with a string code", async () => {
@@ -330,7 +332,7 @@ describe("stream faults", () => {
     const [err, ms] = await failure(() => drain(stream));
     expect(err).toBeInstanceOf(StreamError);
     expect(err).toMatchObject({ code: "server_error", partialContent: "Partial" });
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("oversized SSE line: InvalidResponseError once maxLineLength is exceeded, body cancelled", async () => {
@@ -351,7 +353,7 @@ describe("stream faults", () => {
     const [err, ms] = await failure(() => client.chat.completions.create({ ...body, stream: true }));
     expect(err).toBeInstanceOf(InBandError);
     expect(err.code).toBe(402);
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 });
 
@@ -374,7 +376,7 @@ describe("bodies", () => {
     const [err, ms] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(InvalidResponseError);
     expect(err.status).toBe(200);
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("empty 200 body (chunked): InvalidResponseError", async () => {
@@ -397,7 +399,7 @@ describe("bodies", () => {
     expect(err).toMatchObject({ status: 200, code: 502, generationId: "gen-123", partialContent: "Partial answ", metadata: { provider_name: "X" } });
     expect(err.body.choices[0].finish_reason).toBe("error");
     expect(attempts()).toBe(1);
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("in-band error with inBandErrors: 'return' returns the body", async () => {
