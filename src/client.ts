@@ -1,6 +1,10 @@
 /**
  * `createOpenRouterClient()`: typed calls for POST /completions and POST /chat/completions with auth,
- * attribution headers, streaming, typed errors, retries and timeouts. Built on openapi-fetch (`client.raw`).
+ * attribution headers, streaming, typed errors, retries and timeouts.
+ *
+ * Typed calls use `fetch` directly (the fast path); once middleware is registered they go through openapi-fetch,
+ * so every middleware sees every request. `client.raw` is the openapi-fetch client over the generated `paths`,
+ * imported lazily on first use so that apps which never touch it do not ship it.
  */
 import type { Client, Middleware } from "openapi-fetch";
 import {
