@@ -45,7 +45,7 @@ export interface ClientOptions {
   baseUrl?: string | undefined;
   /** Your app's URL, sent as `HTTP-Referer` (app attribution). */
   appUrl?: string | undefined;
-  /** Your app's name, sent as `X-OpenRouter-Title` and the legacy `X-Title`. Must be a valid header value (ASCII). */
+  /** Your app's name, sent as `X-OpenRouter-Title` and the legacy `X-Title`. Must be a valid header value (Latin-1); invalid values throw a TypeError at creation. */
   appTitle?: string | undefined;
   /** Extra headers for every request; they override the defaults (names are case-insensitive). */
   headers?: HeadersInit | undefined;
@@ -178,6 +178,7 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   if (appUrl) common["http-referer"] = appUrl;
   if (appTitle) common["x-title"] = common["x-openrouter-title"] = appTitle;
   toRecord(common, options.headers);
+  new Headers(common); // fail fast (TypeError) on invalid header values such as a non-Latin-1 appTitle
   const jsonHeaders = { "content-type": "application/json", accept: "application/json", ...common };
   const sseHeaders = { "content-type": "application/json", accept: "text/event-stream", ...common };
 

@@ -53,6 +53,10 @@ describe("requests", () => {
     expect(srv.hits.at(-1)?.path).toBe("/chat/completions");
   });
 
+  it("an invalid header value (non-Latin-1 appTitle) fails at creation, not as a retried network error", () => {
+    expect(() => createOpenRouterClient({ appTitle: "Démo 🚀" })).toThrow(TypeError);
+  });
+
   it("keeps unknown response fields and snake_case names", async () => {
     const client = createOpenRouterClient({ baseUrl: base("ok") });
     const res = await client.chat.completions.create(body);
