@@ -1982,7 +1982,7 @@ export interface components {
         RateLimitReset: number;
         /**
          * @description OpenRouter extension. Whether the response came from OpenRouter's response cache; sent only when caching is enabled (request header `X-OpenRouter-Cache`).
-         * @example MISS
+         * @example HIT
          */
         OpenRouterCacheStatus: "HIT" | "MISS";
         /**
