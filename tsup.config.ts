@@ -23,7 +23,6 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     outDir: "dist",
-    banner: { js: "#!/usr/bin/env node" },
     external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
   },
 ]);

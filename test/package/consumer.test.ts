@@ -39,7 +39,7 @@ const { validateResponse } = require("openrouter-contract/conformance");
 `;
 const TS = `
 import { createOpenRouterClient, type ChatCompletion } from "openrouter-contract";
-import { loadContract, type Violation } from "openrouter-contract/conformance";
+import { loadContract, validateRequest, type Violation } from "openrouter-contract/conformance";
 import type { components } from "openrouter-contract/schema";
 
 type Req = components["schemas"]["CreateChatCompletionRequest"];
@@ -47,7 +47,7 @@ const body = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" 
 const client = createOpenRouterClient({ apiKey: "k" });
 export async function go(): Promise<string | null | undefined> {
   const res: ChatCompletion = await client.chat.completions.create(body);
-  const v: Violation[] = loadContract().validateRequest("createChatCompletion", body);
+  const v: Violation[] = validateRequest("createChatCompletion", body, { contract: loadContract() });
   void v;
   // @ts-expect-error temperature must be a number: proves the types are real, not any
   await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }], temperature: "hot" });
