@@ -3,6 +3,7 @@
  * Browser-safe: no node: imports in this module graph. Importing does no work; validators compile lazily on first use.
  */
 import bundled from "../../generated/openapi.json" with { type: "json" };
+import type { ClientValidator, ClientViolation } from "../validate";
 import { baseMediaType, checkExchange as checkExchangeWith, findMedia, findResponse, requestViolations, responseViolations, type ExchangeResult } from "./check";
 import { Contract, dedupe, type LoadOptions, type MediaSpec, type OperationSpec } from "./load";
 import { checkEventStream, StreamChecker, type StreamCheckOptions } from "./sse";
@@ -84,20 +85,8 @@ export function checkExchange(record: ExchangeRecord, opts: CheckOptions & Contr
   return checkExchangeWith(opts.contract ?? loadContract(), record, opts);
 }
 
-/** Structural twin of the client's ClientViolation (src/validate.ts). */
-export interface ClientViolation {
-  instancePath: string;
-  message: string;
-  severity: "error" | "warning" | "info";
-  check: string;
-}
-
-/** Structural twin of the client's ClientValidator hook. */
-export interface ClientValidator {
-  validateRequest(operationId: string, body: unknown): ClientViolation[];
-  validateResponse(operationId: string, status: number, contentType: string, body: unknown): ClientViolation[];
-  validateChunk(operationId: string, chunk: unknown): ClientViolation[];
-}
+// The hook the client calls (defined beside the client, type-only here: no runtime coupling).
+export type { ClientValidator, ClientViolation } from "../validate";
 
 export interface ClientValidatorOptions extends CheckOptions, ContractOption {
   /** Drop `info` findings (default true): the client only acts on warnings and errors. */
