@@ -595,6 +595,10 @@ export interface components {
             /** @description OpenRouter extension: preferences for provider routing (order, fallbacks, filters, sorting, price caps). */
             provider?: components["schemas"]["ProviderPreferences"] | null;
             reasoning?: components["schemas"]["ReasoningConfig"];
+            /**
+             * @deprecated
+             * @description Deprecated OpenRouter extension (a no-op): usage accounting is always returned.
+             */
             usage?: components["schemas"]["UsageConfig"];
             /**
              * @deprecated
@@ -1461,6 +1465,10 @@ export interface components {
             /** @description OpenRouter extension: preferences for provider routing (order, fallbacks, filters, sorting, price caps). */
             provider?: components["schemas"]["ProviderPreferences"] | null;
             reasoning?: components["schemas"]["ReasoningConfig"];
+            /**
+             * @deprecated
+             * @description Deprecated OpenRouter extension (a no-op): usage accounting is always returned.
+             */
             usage?: components["schemas"]["UsageConfig"];
             /**
              * @deprecated
