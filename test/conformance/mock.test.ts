@@ -7,11 +7,12 @@ import { generateRequest, ops } from "./helpers";
 import { mutationsFor } from "./mutations";
 
 const baseUrl = inject("apiBaseUrl");
-const RUNS = Number(process.env.CONFORMANCE_MOCK_RUNS ?? 100);
+const RUNS = Number(process.env.CONFORMANCE_MOCK_RUNS ?? 1000);
 
 async function post(path: string, body: unknown): Promise<ExchangeRecord> {
   const headers = { "content-type": "application/json", authorization: "Bearer sk-or-v1-test" };
-  const res = await fetch(baseUrl + path, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  // Unpaced streams: this test is about validity, not timing (other servers ignore the header).
+  const res = await fetch(baseUrl + path, { method: "POST", headers: { ...headers, "x-mock-stream-delay-ms": "0" }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
   const text = await res.text();
   const ct = res.headers.get("content-type") ?? "";
   const rec: ExchangeRecord = {
@@ -53,6 +54,9 @@ describe.skipIf(!baseUrl).each(ops().map((o) => [o.operationId!, o] as const))("
         if (JSON.stringify(mutated) === JSON.stringify(body)) return;
         const rec = await post(op.path, mutated);
         expect([400, 422], `${m.kind} ${m.pointer}`).toContain(rec.response!.status);
+        // The mock names the violation: its envelope lists the mutated pointer.
+        const named = (rec.response!.body as { error?: { metadata?: { violations?: { pointer: string }[] } } })?.error?.metadata?.violations ?? [];
+        expect(named.map((v) => v.pointer), `${m.kind} ${m.pointer}`).toContain(m.pointer);
         // Our validator flags the request at the mutated pointer; the response itself must conform.
         const vs = checkExchange(rec).violations;
         expect(vs.filter((v) => v.check === "request_body_schema").map((v) => v.instancePath)).toContain(m.pointer);
