@@ -124,7 +124,7 @@ describe("code samples", () => {
     }
   });
 
-  test("TypeScript and JavaScript samples type-check against src/", { timeout: 120_000 }, () => {
+  test("TypeScript and JavaScript samples (spec and README) type-check against src/", { timeout: 120_000 }, () => {
     const base = join(root, ".tmp");
     mkdirSync(base, { recursive: true });
     const dir = mkdtempSync(join(base, "docs-samples-"));
@@ -141,6 +141,16 @@ describe("code samples", () => {
         }
       }
       expect(files.length).toBeGreaterThanOrEqual(operations.length * 4);
+      // The README's TypeScript examples are held to the same bar.
+      const readme = readFileSync(join(root, "README.md"), "utf8");
+      const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(blocks.length).toBeGreaterThanOrEqual(2);
+      for (const [i, b] of blocks.entries()) {
+        const src = b
+          .replaceAll('from "openrouter-contract/conformance"', 'from "../../src/conformance/index"')
+          .replaceAll('from "openrouter-contract"', 'from "../../src/index"');
+        writeFileSync(join(dir, `readme-${i}.ts`), `${src}\nexport {};\n`);
+      }
       writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.json", include: ["./*.ts"] }));
       const tsc = join(root, "node_modules/typescript/bin/tsc");
       const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", join(dir, "tsconfig.json")], { cwd: root, encoding: "utf8" });
