@@ -295,6 +295,13 @@ export class Contract {
           expected = p.allowedValue;
           msg = `must be ${JSON.stringify(p.allowedValue)}`;
           break;
+        case "minimum":
+        case "maximum":
+        case "exclusiveMinimum":
+        case "exclusiveMaximum":
+          // Ajv's own comparison ("<= 2", "> 0") reads better than the bare limit.
+          expected = `${p.comparison} ${p.limit}`;
+          break;
         case "discriminator":
           ip += "/" + escapeToken(String(p.tag));
           expected = "a documented tag value";

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { build } from "esbuild";
-import { createClientValidator, loadContract } from "../../src/conformance/index";
+import { createClientValidator, loadContract, validateRequest } from "../../src/conformance/index";
 
 describe("library entry", () => {
   it("bundles for the browser: no node: imports in the conformance graph", async () => {
@@ -17,6 +17,15 @@ describe("library entry", () => {
     const inputs = Object.keys(r.metafile!.inputs);
     expect(inputs.filter((i) => i.startsWith("node:") || /src\/conformance\/node\//.test(i))).toEqual([]);
   });
+  it("range violations say what was expected and what was sent", () => {
+    const base = { model: "m", messages: [{ role: "user", content: "hi" }] };
+    const [topP] = validateRequest("createChatCompletion", { ...base, top_p: 0 });
+    expect(topP).toMatchObject({ instancePath: "/top_p", expected: "> 0", actual: 0, message: "/top_p must be > 0" });
+    expect(topP!.schemaPath).toBe("#/components/schemas/CreateChatCompletionRequest/properties/top_p/exclusiveMinimum");
+    const [temp] = validateRequest("createCompletion", { model: "m", prompt: "p", temperature: 2.5 });
+    expect(temp).toMatchObject({ instancePath: "/temperature", expected: "<= 2", actual: 2.5 });
+  });
+
   it("loading a contract compiles nothing until the first validation", () => {
     const c = loadContract();
     expect((c as any).ajv).toBeUndefined();
