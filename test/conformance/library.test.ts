@@ -17,6 +17,14 @@ describe("library entry", () => {
     const inputs = Object.keys(r.metafile!.inputs);
     expect(inputs.filter((i) => i.startsWith("node:") || /src\/conformance\/node\//.test(i))).toEqual([]);
   });
+  it("loading a contract compiles nothing until the first validation", () => {
+    const c = loadContract();
+    expect((c as any).ajv).toBeUndefined();
+    expect(c.operations.map((o) => o.operationId).sort()).toEqual(["createChatCompletion", "createCompletion"]);
+    const v = createClientValidator();
+    expect(v.validateRequest("createChatCompletion", {})[0]).toMatchObject({ check: "request_body_schema", severity: "error" });
+    expect((c as any).ajv).toBeDefined();
+  });
   it("range violations say what was expected and what was sent", () => {
     const base = { model: "m", messages: [{ role: "user", content: "hi" }] };
     const [topP] = validateRequest("createChatCompletion", { ...base, top_p: 0 });
@@ -26,14 +34,6 @@ describe("library entry", () => {
     expect(temp).toMatchObject({ instancePath: "/temperature", expected: "<= 2", actual: 2.5 });
   });
 
-  it("loading a contract compiles nothing until the first validation", () => {
-    const c = loadContract();
-    expect((c as any).ajv).toBeUndefined();
-    expect(c.operations.map((o) => o.operationId).sort()).toEqual(["createChatCompletion", "createCompletion"]);
-    const v = createClientValidator();
-    expect(v.validateRequest("createChatCompletion", {})[0]).toMatchObject({ check: "request_body_schema", severity: "error" });
-    expect((c as any).ajv).toBeDefined();
-  });
   it("finds operations by operationId, path and METHOD path; unknown ones throw", async () => {
     const c = loadContract();
     expect(c.operation("/chat/completions")?.operationId).toBe("createChatCompletion");
