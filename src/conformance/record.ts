@@ -60,6 +60,12 @@ function bodyFields(text: string | undefined, contentType: string, secretKeys: S
   return { bodyText: text };
 }
 
+const ABORTED = Symbol("aborted");
+const TIMED_OUT = Symbol("timed out");
+/** How long to keep reading already-buffered body data after the caller aborted. */
+const DRAIN_MS = 50;
+const delay = (ms: number) => new Promise<typeof TIMED_OUT>((res) => setTimeout(() => res(TIMED_OUT), ms));
+
 /**
  * openapi-fetch middleware that records each exchange as one JSONL line of the exchange record (v1).
  * The response body is teed with `response.clone()`: the caller's stream is passed through untouched and never waits
@@ -101,7 +107,7 @@ export function createRecorder(opts: RecorderOptions): Middleware {
       }
       return undefined;
     },
-    onResponse({ response, id }) {
+    onResponse({ request, response, id }) {
       const p = pending.get(id);
       pending.delete(id);
       if (!p) return undefined;
@@ -121,8 +127,28 @@ export function createRecorder(opts: RecorderOptions): Middleware {
           if (copy.body) {
             const reader = copy.body.getReader();
             const dec = new TextDecoder();
+            // When the caller aborts (a `break`, a mid-stream error, a timeout), undici may never settle our branch:
+            // keep what is already buffered, then give up on the rest and record the exchange as incomplete.
+            const signal = request.signal as AbortSignal | undefined;
+            const aborted = new Promise<typeof ABORTED>((res) => {
+              if (signal?.aborted) res(ABORTED);
+              else signal?.addEventListener("abort", () => res(ABORTED), { once: true });
+            });
+            let drainUntil = 0;
             for (;;) {
-              const { done, value } = await reader.read();
+              const next = drainUntil
+                ? await Promise.race([reader.read(), delay(Math.max(0, drainUntil - Date.now()))])
+                : await Promise.race([reader.read(), aborted]);
+              if (next === ABORTED) {
+                complete = false;
+                drainUntil = Date.now() + DRAIN_MS;
+                continue;
+              }
+              if (next === TIMED_OUT) {
+                await reader.cancel().catch(() => undefined);
+                break;
+              }
+              const { done, value } = next;
               if (done) break;
               if (text.length < max) text += dec.decode(value, { stream: true });
               else {
@@ -131,7 +157,7 @@ export function createRecorder(opts: RecorderOptions): Middleware {
                 break;
               }
             }
-            if (complete) text += dec.decode();
+            text += dec.decode();
           }
         } catch {
           complete = false; // aborted or network error mid-body

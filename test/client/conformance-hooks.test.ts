@@ -1,6 +1,6 @@
 /** The conformance package plugs into the client: `createClientValidator()` as `validator` (types + one real run of
  *  `validate: "strict"` over JSON and SSE) and `createRecorder()` as middleware (sees streamed bodies, no key). */
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from "vitest";
 import { createClientValidator } from "../../src/conformance/index";
 import { createRecorder } from "../../src/conformance/record";
 import { ValidationError, createOpenRouterClient, type ClientValidator } from "../../src/index";
@@ -46,5 +46,38 @@ describe("recorder middleware", () => {
     expect(j.response.status).toBe(200);
     expect(sse.response.bodyText).toContain("data: [DONE]");
     expect(lines.join("\n")).not.toContain(key);
+  });
+
+  it("still records a stream the client abandons (mid-stream error, break): incomplete, with what arrived", async () => {
+    const lines: string[] = [];
+    const mk = (s: string) => createOpenRouterClient({ baseUrl: `${srv.url}/${s}/rec-abandon`, maxRetries: 0, middleware: [createRecorder({ write: (l) => void lines.push(l) })] });
+    await expect((async () => {
+      for await (const _ of await mk("stream-error-int").chat.completions.create({ ...body, stream: true }));
+    })()).rejects.toThrow(/Stream error/);
+    for await (const _ of await mk("stream-then-hang").chat.completions.create({ ...body, stream: true })) break;
+    for (let i = 0; i < 100 && lines.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(lines).toHaveLength(2);
+    const recs = lines.map((l) => JSON.parse(l));
+    const errRec = recs.find((r) => r.response.bodyText?.includes('"finish_reason":"error"'));
+    expect(errRec, "the error chunk is kept").toBeDefined();
+    // The hung stream never ends: only the caller's break lets the recorder finish, marking it incomplete.
+    const hung = recs.find((r) => r !== errRec);
+    expect(hung.response).toMatchObject({ status: 200, complete: false });
+    expect(hung.response.bodyText).toContain("OPENROUTER PROCESSING");
+  });
+
+  const mockUrl = inject("apiBaseUrl");
+  it.runIf(mockUrl)("records the mock's mid-stream error stream (the caller aborts on the error chunk)", async () => {
+    const lines: string[] = [];
+    const client = createOpenRouterClient({ apiKey: "k", baseUrl: mockUrl, maxRetries: 0, middleware: [createRecorder({ write: (l) => void lines.push(l) })] });
+    await expect((async () => {
+      const s = await client.chat.completions.create({ ...body, stream: true }, { headers: { Prefer: "example=stream_error" } });
+      for await (const _ of s);
+    })()).rejects.toThrow(/Stream error/);
+    for (let i = 0; i < 100 && lines.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(lines).toHaveLength(1);
+    const rec = JSON.parse(lines[0]!);
+    expect(rec.response.status).toBe(200);
+    expect(rec.response.bodyText).toContain('"finish_reason":"error"');
   });
 });
