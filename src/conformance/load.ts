@@ -172,7 +172,7 @@ export class Contract {
     const fn = this.compile(pointer, true);
     if (fn(data)) return [];
     const errs = (fn.errors ?? []).filter((e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties");
-    return this.toViolations(errs, data, o, true);
+    return onePerField(this.toViolations(errs, data, o, true));
   }
 
   /**
@@ -187,7 +187,7 @@ export class Contract {
     const schemaErrors = this.validate(pointer, data, o);
     if (schemaErrors.length) return schemaErrors;
     const errs = closedErrors.filter((e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties");
-    return this.toViolations(errs, data, { ...o, check: "no_undocumented_fields", severity: undocumentedSeverity }, true);
+    return onePerField(this.toViolations(errs, data, { ...o, check: "no_undocumented_fields", severity: undocumentedSeverity }, true));
   }
 
   private setup(closed: boolean): InstanceType<typeof Ajv2020> {
@@ -638,6 +638,12 @@ function locRank(l: string | undefined): number {
 }
 
 /** Deduplicate by (check, schemaPath, instancePath) and order by location, then instance pointer, then check. */
+/** Under anyOf/oneOf every branch reports the same undocumented field; one finding per field is the useful answer. */
+function onePerField(vs: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return vs.filter((v) => !seen.has(v.instancePath) && (seen.add(v.instancePath), true));
+}
+
 export function dedupe(vs: Violation[]): Violation[] {
   if (vs.length < 2) return vs;
   const seen = new Set<string>();
