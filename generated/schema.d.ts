@@ -499,18 +499,242 @@ export interface components {
             function: components["schemas"]["FunctionDefinition"];
             cache_control?: components["schemas"]["CacheControl"];
         };
-        /**
-         * @description OpenRouter extension: type name of a server tool executed by OpenRouter.
-         * @enum {string}
-         */
-        ServerToolType: "openrouter:advisor" | "openrouter:bash" | "openrouter:datetime" | "openrouter:files" | "openrouter:fusion" | "openrouter:image_generation" | "openrouter:experimental__search_models" | "openrouter:subagent" | "openrouter:web_fetch" | "openrouter:web_search";
-        /** @description OpenRouter extension: a server-side tool that OpenRouter executes inside its agent loop (web search, web fetch, date and time, bash, files, image generation, model search, advisor, subagent, fusion). */
-        ServerTool: {
-            type: components["schemas"]["ServerToolType"];
-            /** @description Tool-specific configuration, e.g. `engine`, `max_results`, `allowed_domains` for `openrouter:web_search`, `timezone` for `openrouter:datetime` or `model` for `openrouter:image_generation`. */
-            parameters?: {
-                [key: string]: unknown;
-            };
+        /** @description OpenRouter extension: reasoning settings for the model that a server tool (advisor, subagent, fusion) calls. */
+        ServerToolReasoning: {
+            effort?: components["schemas"]["ReasoningEffort"];
+            /** @description Reasoning token budget of the tool's model. */
+            max_tokens?: number;
+        };
+        /** @description OpenRouter extension: options of the `openrouter:advisor` server tool. */
+        AdvisorToolConfig: {
+            /** @description Model that acts as the advisor. */
+            model?: string;
+            /** @description Name the advisor is shown to the model under (1–64 letters, digits, spaces, `_` or `-`). */
+            name?: string;
+            /** @description Instructions given to the advisor model. */
+            instructions?: string;
+            /** @description Whether the conversation so far is forwarded to the advisor. */
+            forward_transcript?: boolean;
+            /** @description Maximum tokens the advisor may generate per consultation. */
+            max_completion_tokens?: number;
+            reasoning?: components["schemas"]["ServerToolReasoning"];
+            /** @description Whether the advisor's answer is streamed. */
+            stream?: boolean;
+            /** @description Sampling temperature of the advisor model. */
+            temperature?: number;
+        };
+        /** @description OpenRouter extension: the `openrouter:advisor` server tool, which lets the model consult another model. */
+        AdvisorServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:advisor`.
+             * @constant
+             */
+            type: "openrouter:advisor";
+            parameters?: components["schemas"]["AdvisorToolConfig"];
+        };
+        /** @description OpenRouter extension: let OpenRouter create and manage the container of the `openrouter:bash` tool. */
+        BashContainerAutoEnvironment: {
+            /**
+             * @description The environment type, always `container_auto`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "container_auto";
+        };
+        /** @description OpenRouter extension: run the `openrouter:bash` tool in an existing container, named by its id. */
+        BashContainerReferenceEnvironment: {
+            /**
+             * @description The environment type, always `container_reference`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "container_reference";
+            /** @description Id of the container to reuse (1–20 letters, digits, `_` or `-`). */
+            container_id: string;
+        };
+        /** @description OpenRouter extension: the container an `openrouter:bash` tool runs in, a new one (`container_auto`) or an existing one (`container_reference`). */
+        BashEnvironment: components["schemas"]["BashContainerAutoEnvironment"] | components["schemas"]["BashContainerReferenceEnvironment"];
+        /** @description OpenRouter extension: options of the `openrouter:bash` server tool. */
+        BashToolConfig: {
+            /**
+             * @description Where the commands run (`native` is the provider's own tool, `openrouter` is OpenRouter's; `auto` lets OpenRouter choose).
+             * @enum {string}
+             */
+            engine?: "auto" | "native" | "openrouter";
+            environment?: components["schemas"]["BashEnvironment"];
+            /**
+             * @description Idle seconds after which the container is put to sleep (default 900, at most 2,592,000, i.e. 30 days).
+             * @default 900
+             */
+            sleep_after_seconds?: number;
+        };
+        /** @description OpenRouter extension: the `openrouter:bash` server tool, which runs shell commands in a container. */
+        BashServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:bash`.
+             * @constant
+             */
+            type: "openrouter:bash";
+            parameters?: components["schemas"]["BashToolConfig"];
+        };
+        /** @description OpenRouter extension: options of the `openrouter:datetime` server tool. */
+        DatetimeToolConfig: {
+            /**
+             * @description IANA time zone of the returned date and time, such as `Europe/Berlin` (default `UTC`).
+             * @default UTC
+             */
+            timezone?: string;
+        };
+        /** @description OpenRouter extension: the `openrouter:datetime` server tool, which tells the model the current date and time. */
+        DatetimeServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:datetime`.
+             * @constant
+             */
+            type: "openrouter:datetime";
+            parameters?: components["schemas"]["DatetimeToolConfig"];
+        };
+        /** @description OpenRouter extension: options of the `openrouter:files` server tool (none are documented yet). */
+        FilesToolConfig: {
+            [key: string]: unknown;
+        };
+        /** @description OpenRouter extension: the `openrouter:files` server tool, which gives the model access to files. */
+        FilesServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:files`.
+             * @constant
+             */
+            type: "openrouter:files";
+            parameters?: components["schemas"]["FilesToolConfig"];
+        };
+        /** @description OpenRouter extension: a tool handed to a server tool's own agent run (the `tools` of `openrouter:fusion` and `openrouter:subagent`), in the same shape as a request `tools[]` item; only its `type` is checked here, so the schema is not recursive. */
+        NestedTool: {
+            /** @description The tool type, e.g. `function`, `openrouter:web_search` or `web_search`. */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description OpenRouter extension: options of the `openrouter:fusion` server tool. */
+        FusionToolConfig: {
+            /** @description Models (1–8) whose answers are fused. */
+            analysis_models?: string[];
+            /** @description Model that writes the fused answer. */
+            model?: string;
+            /**
+             * @description Maximum tool calls (1–16, default 4) the fusion run may make.
+             * @default 4
+             */
+            max_tool_calls?: number;
+            /**
+             * @description Maximum tokens the fusion model may generate (default 16000).
+             * @default 16000
+             */
+            max_completion_tokens?: number;
+            reasoning?: components["schemas"]["ServerToolReasoning"];
+            /** @description Sampling temperature of the fusion model. */
+            temperature?: number;
+            /** @description Tools (at most 8) available to the fusion run, in the shape of the request's `tools[]` items. */
+            tools?: components["schemas"]["NestedTool"][];
+            cache_control?: components["schemas"]["CacheControl"];
+        };
+        /** @description OpenRouter extension: the `openrouter:fusion` server tool, which asks several analysis models and fuses their answers with one model. */
+        FusionServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:fusion`.
+             * @constant
+             */
+            type: "openrouter:fusion";
+            parameters?: components["schemas"]["FusionToolConfig"];
+        };
+        /** @description OpenRouter extension: options of the `openrouter:image_generation` server tool; besides `model` it takes any `image_config` key, such as `aspect_ratio` or `quality`. */
+        ImageGenerationToolConfig: {
+            /**
+             * @description Image model to use (default `openai/gpt-5-image`).
+             * @default openai/gpt-5-image
+             */
+            model?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description OpenRouter extension: the `openrouter:image_generation` server tool, which lets the model create images. */
+        ImageGenerationServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:image_generation`.
+             * @constant
+             */
+            type: "openrouter:image_generation";
+            parameters?: components["schemas"]["ImageGenerationToolConfig"];
+        };
+        /** @description OpenRouter extension: options of the `openrouter:experimental__search_models` server tool. */
+        SearchModelsToolConfig: {
+            /**
+             * @description Maximum models returned per search (default 5, at most 20).
+             * @default 5
+             */
+            max_results?: number;
+        };
+        /** @description OpenRouter extension: the experimental `openrouter:experimental__search_models` server tool, which lets the model search OpenRouter's model catalogue. */
+        SearchModelsServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:experimental__search_models`.
+             * @constant
+             */
+            type: "openrouter:experimental__search_models";
+            parameters?: components["schemas"]["SearchModelsToolConfig"];
+        };
+        /** @description OpenRouter extension: options of the `openrouter:subagent` server tool. */
+        SubagentToolConfig: {
+            /** @description Model that runs the subagent. */
+            model?: string;
+            /** @description Name the subagent is shown to the model under. */
+            name?: string;
+            /** @description Instructions given to the subagent model. */
+            instructions?: string;
+            /** @description Maximum tokens the subagent may generate. */
+            max_completion_tokens?: number;
+            /** @description Maximum tool calls (1–25) the subagent may make. */
+            max_tool_calls?: number;
+            reasoning?: components["schemas"]["ServerToolReasoning"];
+            /** @description Sampling temperature of the subagent model. */
+            temperature?: number;
+            /** @description Server tools available to the subagent (only server tools are allowed here; the parent's function tools are shared through `inherit_functions`). */
+            tools?: components["schemas"]["NestedTool"][];
+            /** @description Whether the subagent may call the function tools of the parent request. */
+            inherit_functions?: boolean;
+            /** @description Names of the parent request's function tools the subagent may call. */
+            inherited_function_names?: string[];
+        };
+        /** @description OpenRouter extension: the `openrouter:subagent` server tool, which hands a task to a subagent model. */
+        SubagentServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:subagent`.
+             * @constant
+             */
+            type: "openrouter:subagent";
+            parameters?: components["schemas"]["SubagentToolConfig"];
+        };
+        /** @description OpenRouter extension: options of the `openrouter:web_fetch` server tool. */
+        WebFetchToolConfig: {
+            /**
+             * @description Fetch engine; `native` uses the provider's own fetch tool and `auto` lets OpenRouter choose.
+             * @enum {string}
+             */
+            engine?: "auto" | "native" | "openrouter" | "exa" | "parallel" | "firecrawl";
+            /** @description Only fetch pages from these domains. */
+            allowed_domains?: string[];
+            /** @description Never fetch pages from these domains. */
+            blocked_domains?: string[];
+            /** @description Maximum tokens of page content returned per fetch. */
+            max_content_tokens?: number;
+            /** @description Maximum number of fetches. */
+            max_uses?: number;
+        };
+        /** @description OpenRouter extension: the `openrouter:web_fetch` server tool, which lets the model fetch web pages by URL. */
+        WebFetchServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:web_fetch`.
+             * @constant
+             */
+            type: "openrouter:web_fetch";
+            parameters?: components["schemas"]["WebFetchToolConfig"];
         };
         /** @description OpenRouter extension: options of the `openrouter:web_search` server tool. */
         WebSearchConfig: {
@@ -549,6 +773,31 @@ export interface components {
             search_context_size?: "low" | "medium" | "high";
             user_location?: components["schemas"]["WebSearchUserLocation"];
         };
+        /** @description OpenRouter extension: the `openrouter:web_search` server tool, which lets the model search the web. */
+        WebSearchServerTool: {
+            /**
+             * @description The server tool type, always `openrouter:web_search`.
+             * @constant
+             */
+            type: "openrouter:web_search";
+            parameters?: components["schemas"]["WebSearchConfig"];
+        };
+        /**
+         * @description OpenRouter extension: type name of a documented server tool executed by OpenRouter.
+         * @enum {string}
+         */
+        ServerToolType: "openrouter:advisor" | "openrouter:bash" | "openrouter:datetime" | "openrouter:files" | "openrouter:fusion" | "openrouter:image_generation" | "openrouter:experimental__search_models" | "openrouter:subagent" | "openrouter:web_fetch" | "openrouter:web_search";
+        /** @description OpenRouter extension: a server tool whose `type` this contract does not document yet (any `openrouter:*` name other than the documented ones), accepted with free-form `parameters` so that new tools are not rejected. */
+        GenericServerTool: {
+            /** @description An undocumented server tool type starting with `openrouter:`. */
+            type: string;
+            /** @description Tool-specific configuration, passed to OpenRouter unchanged. */
+            parameters?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description OpenRouter extension: a server-side tool that OpenRouter executes inside its agent loop; each documented `type` has its own typed `parameters`, and any other `openrouter:*` type is accepted as a generic server tool. */
+        ServerTool: components["schemas"]["AdvisorServerTool"] | components["schemas"]["BashServerTool"] | components["schemas"]["DatetimeServerTool"] | components["schemas"]["FilesServerTool"] | components["schemas"]["FusionServerTool"] | components["schemas"]["ImageGenerationServerTool"] | components["schemas"]["SearchModelsServerTool"] | components["schemas"]["SubagentServerTool"] | components["schemas"]["WebFetchServerTool"] | components["schemas"]["WebSearchServerTool"] | components["schemas"]["GenericServerTool"];
         /** @description OpenRouter extension: OpenAI-style web-search tool, converted to `openrouter:web_search`; its options may be given inline or under `parameters`. */
         WebSearchShorthandTool: components["schemas"]["WebSearchConfig"] & {
             /**
@@ -1322,8 +1571,8 @@ export interface components {
         };
         /** @description OpenRouter extension: forces the model to use one specific server tool. */
         ServerToolChoice: {
-            /** @description The server tool type or web-search shorthand type. */
-            type: components["schemas"]["ServerToolType"] | ("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26");
+            /** @description The server tool type (documented or any other `openrouter:*` name) or web-search shorthand type. */
+            type: components["schemas"]["ServerToolType"] | ("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26") | string;
         };
         /** @description Which tool the model must use: `none`, `auto` (default when tools are given), `required`, a named function, or (OpenRouter extension) a named server tool. */
         ToolChoice: ("none" | "auto" | "required") | components["schemas"]["NamedToolChoice"] | components["schemas"]["ServerToolChoice"];
@@ -2044,9 +2293,34 @@ export type SchemaParetoRouterPlugin = components['schemas']['ParetoRouterPlugin
 export type SchemaFunctionDefinition = components['schemas']['FunctionDefinition'];
 export type SchemaCacheControl = components['schemas']['CacheControl'];
 export type SchemaFunctionTool = components['schemas']['FunctionTool'];
-export type SchemaServerToolType = components['schemas']['ServerToolType'];
-export type SchemaServerTool = components['schemas']['ServerTool'];
+export type SchemaServerToolReasoning = components['schemas']['ServerToolReasoning'];
+export type SchemaAdvisorToolConfig = components['schemas']['AdvisorToolConfig'];
+export type SchemaAdvisorServerTool = components['schemas']['AdvisorServerTool'];
+export type SchemaBashContainerAutoEnvironment = components['schemas']['BashContainerAutoEnvironment'];
+export type SchemaBashContainerReferenceEnvironment = components['schemas']['BashContainerReferenceEnvironment'];
+export type SchemaBashEnvironment = components['schemas']['BashEnvironment'];
+export type SchemaBashToolConfig = components['schemas']['BashToolConfig'];
+export type SchemaBashServerTool = components['schemas']['BashServerTool'];
+export type SchemaDatetimeToolConfig = components['schemas']['DatetimeToolConfig'];
+export type SchemaDatetimeServerTool = components['schemas']['DatetimeServerTool'];
+export type SchemaFilesToolConfig = components['schemas']['FilesToolConfig'];
+export type SchemaFilesServerTool = components['schemas']['FilesServerTool'];
+export type SchemaNestedTool = components['schemas']['NestedTool'];
+export type SchemaFusionToolConfig = components['schemas']['FusionToolConfig'];
+export type SchemaFusionServerTool = components['schemas']['FusionServerTool'];
+export type SchemaImageGenerationToolConfig = components['schemas']['ImageGenerationToolConfig'];
+export type SchemaImageGenerationServerTool = components['schemas']['ImageGenerationServerTool'];
+export type SchemaSearchModelsToolConfig = components['schemas']['SearchModelsToolConfig'];
+export type SchemaSearchModelsServerTool = components['schemas']['SearchModelsServerTool'];
+export type SchemaSubagentToolConfig = components['schemas']['SubagentToolConfig'];
+export type SchemaSubagentServerTool = components['schemas']['SubagentServerTool'];
+export type SchemaWebFetchToolConfig = components['schemas']['WebFetchToolConfig'];
+export type SchemaWebFetchServerTool = components['schemas']['WebFetchServerTool'];
 export type SchemaWebSearchConfig = components['schemas']['WebSearchConfig'];
+export type SchemaWebSearchServerTool = components['schemas']['WebSearchServerTool'];
+export type SchemaServerToolType = components['schemas']['ServerToolType'];
+export type SchemaGenericServerTool = components['schemas']['GenericServerTool'];
+export type SchemaServerTool = components['schemas']['ServerTool'];
 export type SchemaWebSearchShorthandTool = components['schemas']['WebSearchShorthandTool'];
 export type SchemaTool = components['schemas']['Tool'];
 export type SchemaFusionPlugin = components['schemas']['FusionPlugin'];

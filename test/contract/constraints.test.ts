@@ -254,3 +254,79 @@ describe("POST /chat/completions tools, formats and plugins", () => {
   test("accepts stop_server_tools_when conditions", () =>
     expectValid(schema, withPatch(base, { stop_server_tools_when: [{ type: "step_count_is", step_count: 5 }, { type: "max_cost", max_cost_in_dollars: 0.5 }] })));
 });
+
+describe("POST /chat/completions server tools", () => {
+  const schema = "CreateChatCompletionRequest";
+  const base = endpoints[1].base;
+  const withTools = (...tools: unknown[]) => withPatch(base, { tools });
+
+  /** Like expectRejectedAt (with the failing keyword), but also allows errors at the `type` tag of an enclosing
+   * object, e.g. `/tools/0/type`: that is where the non-matching branches of the `Tool`/`ServerTool` anyOf (or of a
+   * nested tagged oneOf) report themselves, since each branch has its own `const` type. */
+  function expectToolRejectedAt(body: Body, pointer: string, keyword: string) {
+    const r = validate(schema, body);
+    expect(r.valid).toBe(false);
+    const hit = r.errors.filter((e) => e.instancePath === pointer);
+    expect(hit.map((e) => e.keyword), describeErrors(r.errors)).toContain(keyword);
+    const isAncestor = (p: string) => pointer.startsWith(`${p}/`);
+    const onBranch = (p: string) =>
+      p === pointer || p.startsWith(`${pointer}/`) || isAncestor(p) || (p.endsWith("/type") && isAncestor(p.slice(0, -"/type".length)));
+    for (const p of pointers(r.errors)) expect(onBranch(p), `${p} is off ${pointer}\n${describeErrors(r.errors)}`).toBe(true);
+  }
+
+  test.each([
+    ["advisor", { type: "openrouter:advisor", parameters: { model: "anthropic/claude-opus-4", name: "Senior reviewer_1", instructions: "Be brief.", forward_transcript: true, max_completion_tokens: 2000, reasoning: { effort: "high", max_tokens: 4096 }, stream: false, temperature: 0.2 } }],
+    ["bash with a new container", { type: "openrouter:bash", parameters: { engine: "openrouter", environment: { type: "container_auto" }, sleep_after_seconds: 2_592_000 } }],
+    ["bash with a container reference", { type: "openrouter:bash", parameters: { engine: "auto", environment: { type: "container_reference", container_id: "ctr_ABC-123" } } }],
+    ["datetime", { type: "openrouter:datetime", parameters: { timezone: "Europe/Berlin" } }],
+    ["files without parameters", { type: "openrouter:files" }],
+    ["fusion", { type: "openrouter:fusion", parameters: { analysis_models: ["a/1", "b/2"], model: "c/3", max_tool_calls: 16, max_completion_tokens: 16000, reasoning: { effort: "low" }, temperature: 0.5, tools: [{ type: "openrouter:web_search" }], cache_control: { type: "ephemeral" } } }],
+    ["image generation with image_config keys", { type: "openrouter:image_generation", parameters: { model: "openai/gpt-5-image", aspect_ratio: "16:9", quality: "high" } }],
+    ["model search", { type: "openrouter:experimental__search_models", parameters: { max_results: 20 } }],
+    ["subagent with server tools", { type: "openrouter:subagent", parameters: { model: "openai/gpt-4o-mini", name: "researcher", instructions: "Dig.", max_completion_tokens: 1000, max_tool_calls: 25, reasoning: { max_tokens: 2048 }, temperature: 1, tools: [{ type: "openrouter:web_fetch", parameters: { max_uses: 3 } }], inherit_functions: true, inherited_function_names: ["get_weather"] } }],
+    ["web fetch", { type: "openrouter:web_fetch", parameters: { engine: "firecrawl", allowed_domains: ["example.org"], blocked_domains: ["example.com"], max_content_tokens: 5000, max_uses: 2 } }],
+    ["web search", { type: "openrouter:web_search", parameters: { engine: "exa", mode: "deep", max_results: 10, max_total_results: 30, max_uses: 3, max_characters: 100_000, search_context_size: "high", user_location: { type: "approximate", city: "Berlin", country: "DE" } } }],
+    ["a config with an undocumented key (configs are open)", { type: "openrouter:datetime", parameters: { timezone: "UTC", locale: "de-DE" } }],
+    ["an undocumented openrouter:* type with free-form parameters", { type: "openrouter:shell", parameters: { anything: [1, 2] } }],
+  ])("accepts %s", (_label, tool) => expectValid(schema, withTools(tool)));
+
+  test("accepts two server tools with tool_choice naming one of them", () => {
+    const body = withTools({ type: "openrouter:web_search", parameters: { max_results: 3 } }, { type: "openrouter:datetime" });
+    for (const tool_choice of [{ type: "openrouter:datetime" }, { type: "openrouter:web_search" }, { type: "web_search" }, { type: "openrouter:apply_patch" }])
+      expectValid(schema, { ...body, tool_choice });
+  });
+  test("rejects a tool_choice type that is neither a function, a shorthand nor openrouter:*", () =>
+    expectRejectedAt(schema, withPatch(base, { tool_choice: { type: "code_interpreter" } }), "/tool_choice"));
+
+  test.each([
+    ["model search max_results above 20", { type: "openrouter:experimental__search_models", parameters: { max_results: 21 } }, "/tools/0/parameters/max_results", "maximum"],
+    ["bash sleep_after_seconds above 30 days", { type: "openrouter:bash", parameters: { sleep_after_seconds: 2_592_001 } }, "/tools/0/parameters/sleep_after_seconds", "maximum"],
+    ["bash engine outside the enum", { type: "openrouter:bash", parameters: { engine: "docker" } }, "/tools/0/parameters/engine", "enum"],
+    ["bash container_id longer than 20", { type: "openrouter:bash", parameters: { environment: { type: "container_reference", container_id: "x".repeat(21) } } }, "/tools/0/parameters/environment/container_id", "maxLength"],
+    ["bash container_id with a dot", { type: "openrouter:bash", parameters: { environment: { type: "container_reference", container_id: "a.b" } } }, "/tools/0/parameters/environment/container_id", "pattern"],
+    ["advisor name longer than 64", { type: "openrouter:advisor", parameters: { name: "a".repeat(65) } }, "/tools/0/parameters/name", "maxLength"],
+    ["advisor name with a slash", { type: "openrouter:advisor", parameters: { name: "a/b" } }, "/tools/0/parameters/name", "pattern"],
+    ["advisor empty name", { type: "openrouter:advisor", parameters: { name: "" } }, "/tools/0/parameters/name", "minLength"],
+    ["fusion without analysis models", { type: "openrouter:fusion", parameters: { analysis_models: [] } }, "/tools/0/parameters/analysis_models", "minItems"],
+    ["fusion with nine analysis models", { type: "openrouter:fusion", parameters: { analysis_models: Array.from({ length: 9 }, (_, i) => `m/${i}`) } }, "/tools/0/parameters/analysis_models", "maxItems"],
+    ["fusion max_tool_calls 17", { type: "openrouter:fusion", parameters: { max_tool_calls: 17 } }, "/tools/0/parameters/max_tool_calls", "maximum"],
+    ["fusion max_tool_calls 0", { type: "openrouter:fusion", parameters: { max_tool_calls: 0 } }, "/tools/0/parameters/max_tool_calls", "minimum"],
+    ["subagent max_tool_calls 26", { type: "openrouter:subagent", parameters: { max_tool_calls: 26 } }, "/tools/0/parameters/max_tool_calls", "maximum"],
+    ["web fetch engine outside the enum", { type: "openrouter:web_fetch", parameters: { engine: "curl" } }, "/tools/0/parameters/engine", "enum"],
+    ["web search max_characters above 100,000", { type: "openrouter:web_search", parameters: { max_characters: 100_001 } }, "/tools/0/parameters/max_characters", "maximum"],
+    ["web search search_context_size outside the enum", { type: "openrouter:web_search", parameters: { search_context_size: "huge" } }, "/tools/0/parameters/search_context_size", "enum"],
+    ["datetime timezone as a number", { type: "openrouter:datetime", parameters: { timezone: 1 } }, "/tools/0/parameters/timezone", "type"],
+  ])("rejects %s", (_label, tool, pointer, keyword) => expectToolRejectedAt(withTools(tool), pointer, keyword));
+
+  test("rejects a nested fusion/subagent tool without a type (nested tools are checked only for their type)", () => {
+    expectToolRejectedAt(withTools({ type: "openrouter:subagent", parameters: { tools: [{ parameters: {} }] } }), "/tools/0/parameters/tools/0", "required");
+    expectToolRejectedAt(withTools({ type: "openrouter:fusion", parameters: { tools: [{ type: 7 }] } }), "/tools/0/parameters/tools/0/type", "type");
+  });
+  test("rejects more than 8 fusion tools", () =>
+    expectToolRejectedAt(withTools({ type: "openrouter:fusion", parameters: { tools: Array.from({ length: 9 }, () => ({ type: "openrouter:datetime" })) } }), "/tools/0/parameters/tools", "maxItems"));
+  test("a documented type does not fall back to the generic branch", () => {
+    const r = validate(schema, withTools({ type: "openrouter:experimental__search_models", parameters: { max_results: 21 } }));
+    expect(r.errors.some((e) => e.instancePath === "/tools/0/type" && e.keyword === "not")).toBe(true);
+  });
+  test("rejects a non-openrouter server tool type", () => expectRejectedAt(schema, withTools({ type: "code_interpreter" }), "/tools/0"));
+});
