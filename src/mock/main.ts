@@ -72,7 +72,9 @@ function onLauncherExit(cb: () => void): void {
 }
 
 async function main() {
-  regenerateIfStale();
+  // MOCK_SKIP_GENERATE=1: serve generated/ as it is (tests run beside readers of generated/; a fresh clone's mtimes
+  // can make openapi/ look newer than identical output).
+  if (!process.env.MOCK_SKIP_GENERATE) regenerateIfStale();
   const port = process.env.PORT ? Number(process.env.PORT) : 4010;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid PORT: ${process.env.PORT}`);
   const host = process.env.HOST ?? "127.0.0.1";
