@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// `npm run test:e2e`: the generated Redoc docs in headless Chromium (Debian's /usr/bin/chromium driven by
+// `npm run test:e2e`: the generated Redoc docs, and the client + conformance entry bundled for the browser, in headless Chromium (Debian's /usr/bin/chromium driven by
 // playwright-core), opened from disk and from the mock's /docs. The globalSetup starts the mock on a free port.
 export default defineConfig({
   test: {
