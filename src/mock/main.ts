@@ -1,6 +1,6 @@
 // `npm start`: regenerate generated/ when openapi/ is newer, then start the mock (Prism + layer) on PORT (4010).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import { join, relative } from "node:path";
 import { repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
 
@@ -21,6 +21,17 @@ function regenerateIfStale(): void {
   const src = join(repoRoot, "openapi");
   const stale = missing || (existsSync(src) && newestMtime(src) > oldestOutput);
   if (!stale) return;
+  if (!missing) {
+    // Newer mtimes alone (a fresh clone, a touched file) do not mean new content: compare the actual output first.
+    try {
+      execFileSync(process.execPath, [join(repoRoot, "scripts/generate.mjs"), "--check"], { cwd: repoRoot, stdio: "ignore" });
+      const now = new Date();
+      for (const f of outputs) utimesSync(f, now, now); // up to date: skip this check next time
+      return;
+    } catch {
+      /* content differs: regenerate below */
+    }
+  }
   console.log(missing ? "generated/ is missing: running `npm run generate`..." : "openapi/ changed since the last generate: running `npm run generate`...");
   try {
     execFileSync(process.execPath, [join(repoRoot, "scripts/generate.mjs")], { cwd: repoRoot, stdio: "inherit" });
