@@ -73,6 +73,7 @@ export const DIFF_RULES: Record<string, Level> = {
   request_additional_properties_closed: "ERR",
   request_branch_removed: "ERR",
   request_branch_added: "INFO",
+  request_composition_changed: "WARN",
   response_property_removed: "ERR",
   response_property_added: "INFO",
   response_required_removed: "ERR",
@@ -87,6 +88,7 @@ export const DIFF_RULES: Record<string, Level> = {
   response_additional_properties_opened: "WARN",
   response_branch_added: "WARN",
   response_branch_removed: "INFO",
+  response_composition_changed: "WARN",
   sse_terminator_changed: "ERR",
   sse_chunk_schema_removed: "ERR",
   discriminator_mapping_changed: "WARN",
@@ -309,7 +311,10 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
     const bk = uniqueKeys((bb ?? []).map((x, i) => branchKey(ctx.base, x, i, tag)));
     const hk = uniqueKeys((hb ?? []).map((x, i) => branchKey(ctx.head, x, i, tag)));
     if (!bb || !hb) {
-      // Composition introduced or removed: compare against the single schema conservatively.
+      // A schema became (or stopped being) a union: which values each side accepts cannot be decided rule by rule,
+      // so say so at WARN instead of reporting only the property-level noise it leaves behind.
+      const what = bb ? `${kw} replaced by a single schema` : `schema replaced by ${kw} of ${hb!.length} alternatives`;
+      add(ctx, req ? "request_composition_changed" : "response_composition_changed", loc, `${what}: review which values are ${req ? "accepted" : "returned"} now`);
       continue;
     }
     bk.forEach((k, i) => {

@@ -40,6 +40,8 @@ const table: [string, (h: Spec) => void, [string, Change["level"]], [string, Cha
   ["new 4xx status", (h) => (chat(h).responses["429"] = chat(h).responses["400"]), ["response_status_added", "WARN"], ["response_status_removed", "WARN"]],
   ["discriminator mapping changed", (h) => (S(h).Message.discriminator.mapping.person = "#/components/schemas/User"), ["discriminator_mapping_changed", "WARN"], ["discriminator_mapping_changed", "WARN"]],
   ["response header removed", (h) => delete chat(h).responses["200"].headers, ["response_header_removed", "WARN"], null],
+  ["request schema became a union", (h) => (S(h).ChatRequest.properties.stop = { anyOf: [S(h).ChatRequest.properties.stop, { type: "array", items: { type: "string" } }] }), ["request_composition_changed", "WARN"], ["request_composition_changed", "WARN"]],
+  ["response schema became a union", (h) => (S(h).Choice.properties.index = { anyOf: [S(h).Choice.properties.index, { type: "string" }] }), ["response_composition_changed", "WARN"], ["response_composition_changed", "WARN"]],
   ["optional request property added", (h) => (S(h).ChatRequest.properties.seed = { type: "integer" }), ["request_property_added", "INFO"], ["request_property_removed", "INFO"]],
 ];
 
