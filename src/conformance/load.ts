@@ -247,6 +247,21 @@ export class Contract {
     return fn;
   }
 
+  /** The `const`/`enum` values each branch of a discriminated union gives its tag property, in branch order. */
+  private tagValues(union: unknown, tag: string): unknown[] {
+    const base = union && typeof union === "object" ? this.pointers?.get(union) : undefined;
+    const branches = base === undefined ? undefined : (getAt(this.spec, "#" + base) as Json | undefined)?.oneOf;
+    if (!Array.isArray(branches)) return [];
+    const out: unknown[] = [];
+    branches.forEach((_b, i) => {
+      const branch = this.deref(`#${base}/oneOf/${i}`).node as Json | undefined;
+      const prop = (branch?.properties as Json | undefined)?.[tag] as Json | undefined;
+      if (prop && "const" in prop) out.push(prop.const);
+      else if (Array.isArray(prop?.enum)) out.push(...prop.enum);
+    });
+    return [...new Set(out)];
+  }
+
   private schemaPointerOf(e: ErrorObject): string {
     const ps = e.parentSchema;
     const base = ps && typeof ps === "object" ? this.pointers?.get(ps) : undefined;
@@ -302,10 +317,21 @@ export class Contract {
           // Ajv's own comparison ("<= 2", "> 0") reads better than the bare limit.
           expected = `${p.comparison} ${p.limit}`;
           break;
-        case "discriminator":
+        case "discriminator": {
           ip += "/" + escapeToken(String(p.tag));
-          expected = "a documented tag value";
+          const allowed = this.tagValues(e.parentSchema, String(p.tag));
+          const oneOf = allowed.map((x) => JSON.stringify(x)).join(", ");
+          if (p.tagValue === undefined) {
+            // No tag at all: the same finding as a missing required property.
+            expected = "present";
+            actualOverride = { v: "absent" };
+            msg = allowed.length ? `is required (one of ${oneOf})` : "is required";
+            break;
+          }
+          expected = allowed.length ? allowed : "a documented tag value";
+          if (allowed.length) msg = `must be one of ${oneOf}`;
           break;
+        }
         default:
           expected = e.keyword in (e.parentSchema ?? {}) ? (e.parentSchema as Json)[e.keyword] : p;
           if (typeof expected === "object" && expected !== null) expected = preview(expected);

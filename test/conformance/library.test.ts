@@ -34,6 +34,16 @@ describe("library entry", () => {
     expect(temp).toMatchObject({ instancePath: "/temperature", expected: "<= 2", actual: 2.5 });
   });
 
+  it("a discriminated union names its allowed tags; a missing tag is a missing required property", () => {
+    const roles = ["system", "developer", "user", "assistant", "tool"];
+    const [unknown] = validateRequest("createChatCompletion", { model: "m", messages: [{ role: "wizard", content: "hi" }] });
+    expect(unknown).toMatchObject({ instancePath: "/messages/0/role", expected: roles, actual: "wizard" });
+    expect(unknown!.message).toBe(`/messages/0/role must be one of ${roles.map((r) => JSON.stringify(r)).join(", ")}`);
+    const [missing] = validateRequest("createChatCompletion", { model: "m", messages: [{ content: "hi" }] });
+    expect(missing).toMatchObject({ instancePath: "/messages/0/role", expected: "present", actual: "absent" });
+    expect(missing!.message).toMatch(/^\/messages\/0\/role is required \(one of "system"/);
+  });
+
   it("finds operations by operationId, path and METHOD path; unknown ones throw", async () => {
     const c = loadContract();
     expect(c.operation("/chat/completions")?.operationId).toBe("createChatCompletion");
