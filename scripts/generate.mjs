@@ -28,10 +28,11 @@ mkdirSync(join(out, "docs"), { recursive: true });
 const src = "openapi/openapi.yaml";
 // Refs are kept (not dereferenced) so codegen in any language gets named types.
 run(["bundle", src, "-o", join(out, "openapi.yaml"), "--component-renaming-conflicts-severity=error"]);
-run(["bundle", src, "-o", join(out, "openapi.json"), "--component-renaming-conflicts-severity=error"]);
-// JSON is pretty-printed and newline-terminated so diffs stay readable.
-const jsonPath = join(out, "openapi.json");
-writeFileSync(jsonPath, JSON.stringify(JSON.parse(readFileSync(jsonPath, "utf8")), null, 2) + "\n");
+// The JSON bundle is the same document: converted, not bundled a second time. Pretty-printed and
+// newline-terminated so diffs stay readable.
+const { parse: parseYaml } = await import("yaml");
+const bundle = parseYaml(readFileSync(join(out, "openapi.yaml"), "utf8"));
+writeFileSync(join(out, "openapi.json"), JSON.stringify(bundle, null, 2) + "\n");
 
 // Types from the bundle. --default-non-nullable false: a `default:` must not make a request field required.
 const { default: openapiTS, astToString } = await import("openapi-typescript");
