@@ -320,6 +320,7 @@ describe("item 13: every failure is an OpenRouterError and none carries the key"
   it("CR/LF in a per-call header: InvalidRequestError naming the header, nothing sent", async () => {
     const { client, hits } = setup("ok");
     const e = await failure(() => client.chat.completions.create(body, { headers: { "x-trace": `a\r\nx-injected: ${CANARY}` } }));
+    expect(e).toBeInstanceOf(OpenRouterError); // was a TypeError
     expect(e).toBeInstanceOf(InvalidRequestError);
     expect(e.message).toContain('options.headers["x-trace"]');
     expect(hits()).toHaveLength(0);
@@ -330,6 +331,7 @@ describe("item 13: every failure is an OpenRouterError and none carries the key"
     const msg: any = { role: "user", content: "Hi" };
     msg.self = msg;
     const e1 = await failure(() => client.chat.completions.create({ ...body, messages: [msg] }));
+    expect(e1).toBeInstanceOf(OpenRouterError); // was a TypeError
     expect(e1).toBeInstanceOf(InvalidRequestError);
     expect(e1.message).toContain('at "/messages/0/self"');
     const e2 = await failure(() => client.chat.completions.create({ ...body, seed: 1n } as any));
@@ -346,6 +348,7 @@ describe("item 13: every failure is an OpenRouterError and none carries the key"
       e = err;
     }
     thrown.push(e);
+    expect(views(e)).not.toContain(CANARY); // the TypeError quoted the header value, key included
     expect(e).toBeInstanceOf(InvalidRequestError);
     expect(e.message).toMatch(/^Invalid header in apiKey:/);
     expect(views(e)).not.toContain(CANARY);
