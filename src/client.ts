@@ -137,24 +137,17 @@ const noop = () => {};
 
 /** Copies `init` into `target`; an invalid header throws `InvalidRequestError` naming it (never its value). */
 function toRecord(target: Record<string, string>, init: HeadersInit | undefined, where: string): Record<string, string> {
-  try {
-    if (init) new Headers(init).forEach((v, k) => void (target[k] = v));
-  } catch {
-    let name = "?";
-    try {
-      for (const [k, v] of Array.isArray(init) ? init : Object.entries(init!)) {
-        try {
-          new Headers([[k, v] as [string, string]]);
-        } catch {
-          name = String(k).toLowerCase();
-          break;
-        }
+  if (init) {
+    const h = new Headers();
+    for (const [k, v] of init instanceof Headers ? init : Array.isArray(init) ? init : Object.entries(init)) {
+      try {
+        h.append(k!, v!);
+      } catch {
+        const opt = where ? `${where}["${k}"]` : k === "authorization" ? "apiKey" : k === "http-referer" ? "appUrl" : "appTitle";
+        throw new InvalidRequestError(`Invalid header in ${opt}: expected a token name and a Latin-1 value without CR, LF or NUL`);
       }
-    } catch {}
-    const opt = where ? `${where}["${name}"]` : ({ authorization: "apiKey", "http-referer": "appUrl" } as Record<string, string>)[name] ?? "appTitle";
-    throw new InvalidRequestError(
-      `Invalid header in ${opt}: expected an HTTP token name and a Latin-1 value without CR, LF or NUL (value not shown)`,
-    );
+    }
+    h.forEach((v, k) => void (target[k] = v));
   }
   return target;
 }
