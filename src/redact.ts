@@ -52,7 +52,12 @@ export function redactValue<T>(value: T, key: string): T {
     const c = copies.get(v);
     for (const k of Object.keys(v)) {
       // defineProperty: a "__proto__" key (JSON.parse makes it an own property) must stay data, not a prototype.
-      Object.defineProperty(c, Array.isArray(v) ? k : redactText(k, key), { value: copy(v[k]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(c, Array.isArray(v) ? k : redactText(k, key), {
+        value: copy(v[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return root;

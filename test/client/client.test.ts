@@ -194,7 +194,7 @@ describe("raw openapi-fetch client", () => {
 
 describe("import graph", () => {
   it("no node: imports and no top-level network in src/ client modules", () => {
-    for (const f of ["index", "client", "streaming", "errors", "retry", "accumulate", "validate", "types"]) {
+    for (const f of ["index", "client", "streaming", "errors", "retry", "redact", "accumulate", "validate", "types"]) {
       const src = readFileSync(new URL(`../../src/${f}.ts`, import.meta.url), "utf8");
       expect(src, f).not.toMatch(/from\s+["']node:/);
       expect(src, f).not.toMatch(/^\s*(await\s+)?fetch\(/m);

@@ -45,7 +45,13 @@ export async function startHostileServer(scenarios: Record<string, Scenario>): P
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const hit: Hit = { scenario, id, headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), clientClosed: false };
+      const hit: Hit = {
+        scenario,
+        id,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        clientClosed: false,
+      };
       all.push(hit);
       res.on("close", () => void (hit.clientClosed = !res.writableFinished));
       res.on("error", () => {});

@@ -29,7 +29,12 @@ const CANARY = "sk-or-v1-HOSTILE0123456789abcdef0123456789abcdef0123456789abcdef
 const MB = 1024 * 1024;
 const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 const chunk = (content: string, extra: Record<string, unknown> = {}) => ({
-  id: "gen-1", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: null }], ...extra,
+  id: "gen-1",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "m",
+  choices: [{ index: 0, delta: { content }, finish_reason: null }],
+  ...extra,
 });
 const json = (res: Parameters<Scenario>[1], status: number, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -46,39 +51,81 @@ const scenarios: Record<string, Scenario> = {
   // Item 4: every place a server can put the key into a stream error.
   "echo-stream-error": (q, res) => {
     res.writeHead(200, { "content-type": "text/event-stream", "x-generation-id": `gen-${token(q)}` });
-    res.end(sse(chunk(`you sent ${token(q)} `)) + sse({ ...chunk(""), error: { code: 401, message: `bad key ${token(q)}`, metadata: { raw: token(q) } } }));
+    res.end(
+      sse(chunk(`you sent ${token(q)} `)) +
+        sse({ ...chunk(""), error: { code: 401, message: `bad key ${token(q)}`, metadata: { raw: token(q) } } }),
+    );
   },
-  "echo-stream-not-json": (q, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(`data: {${token(q)}\n\n`)),
-  "echo-500-gid": (q, res) => json(res, 500, { error: { code: 500, message: "boom" } }, { "x-generation-id": token(q) }),
-  "echo-401": (q, res) => json(res, 401, { error: { code: 401, message: `Invalid credentials: ${token(q)}.`, metadata: { raw: token(q), [token(q)]: 1 } } }),
-  "echo-200-html-at-cut": (q, res) => (res.writeHead(200, { "content-type": "text/html" }), res.end(`${"a".repeat(190)} ${token(q)} tail`)),
+  "echo-stream-not-json": (q, res) => (
+    res.writeHead(200, { "content-type": "text/event-stream" }), res.end(`data: {${token(q)}\n\n`)
+  ),
+  "echo-500-gid": (q, res) =>
+    json(res, 500, { error: { code: 500, message: "boom" } }, { "x-generation-id": token(q) }),
+  "echo-401": (q, res) =>
+    json(res, 401, {
+      error: { code: 401, message: `Invalid credentials: ${token(q)}.`, metadata: { raw: token(q), [token(q)]: 1 } },
+    }),
+  "echo-200-html-at-cut": (q, res) => (
+    res.writeHead(200, { "content-type": "text/html" }), res.end(`${"a".repeat(190)} ${token(q)} tail`)
+  ),
   "echo-in-band": (q, res) =>
-    json(res, 200, { id: "gen-1", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: token(q) }, finish_reason: "error", error: { code: 502, message: token(q) } }] }),
+    json(res, 200, {
+      id: "gen-1",
+      object: "chat.completion",
+      created: 1,
+      model: "m",
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: token(q) },
+          finish_reason: "error",
+          error: { code: 502, message: token(q) },
+        },
+      ],
+    }),
   // Item 5: ordinary messages that contain a short key's letters.
   "429-plain": (_q, res) => json(res, 429, { error: { code: 429, message: "Rate limit exceeded" } }),
   "400-meta": (_q, res) =>
-    json(res, 400, { error: { code: 400, message: "Invalid request: /temperature must be <= 2\nsee docs", metadata: { violations: [{ keyword: "maximum", instancePath: "/temperature" }] } } }),
+    json(res, 400, {
+      error: {
+        code: 400,
+        message: "Invalid request: /temperature must be <= 2\nsee docs",
+        metadata: { violations: [{ keyword: "maximum", instancePath: "/temperature" }] },
+      },
+    }),
   // Item 6: bodies far over the limits.
-  "json-64mb": (_q, res) => (res.writeHead(200, { "content-type": "application/json" }), pump(res, '{"id":"', "a", 64 * MB, '"}')),
-  "json-33mb": (_q, res) => (res.writeHead(200, { "content-type": "application/json" }), pump(res, '{"id":"', "a", 33 * MB, '"}')),
+  "json-64mb": (_q, res) => (
+    res.writeHead(200, { "content-type": "application/json" }), pump(res, '{"id":"', "a", 64 * MB, '"}')
+  ),
+  "json-33mb": (_q, res) => (
+    res.writeHead(200, { "content-type": "application/json" }), pump(res, '{"id":"', "a", 33 * MB, '"}')
+  ),
   "gzip-bomb": (_q, res) => {
     res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
     res.end(gzipSync(Buffer.from(`{"id":"${"a".repeat(16 * MB)}"}`)));
   },
-  "error-64mb": (_q, res) => (res.writeHead(500, { "content-type": "text/plain" }), pump(res, "upstream failed: ", "a", 64 * MB)),
+  "error-64mb": (_q, res) => (
+    res.writeHead(500, { "content-type": "text/plain" }), pump(res, "upstream failed: ", "a", 64 * MB)
+  ),
   "stream-2mb": (_q, res) => {
     res.writeHead(200, { "content-type": "text/event-stream" });
     res.end(Array.from({ length: 2000 }, (_, i) => sse(chunk(String(i % 10).repeat(1000)))).join(""));
   },
   // Item 12.
   "429-hex": (_q, res) => json(res, 429, { error: { code: 429, message: "slow" } }, { "retry-after": "0x10" }),
-  "503-negative": (_q, res) => json(res, 503, { error: { message: "busy", availability: { retryable: true, retry_after: -100 } } }),
+  "503-negative": (_q, res) =>
+    json(res, 503, { error: { message: "busy", availability: { retryable: true, retry_after: -100 } } }),
   "429-huge": (_q, res) => json(res, 429, { error: { code: 429, message: "slow" } }, { "retry-after": "2500000" }),
   // Item 13.
-  "deep-400": (_q, res) => json(res, 400, `{"error":{"code":400,"message":"deep","metadata":${"[".repeat(20_000)}${"]".repeat(20_000)}}}`),
+  "deep-400": (_q, res) =>
+    json(res, 400, `{"error":{"code":400,"message":"deep","metadata":${"[".repeat(20_000)}${"]".repeat(20_000)}}}`),
   // Item 14: redirects to another origin and to the same origin.
-  "redirect-cross": (_q, res) => (res.writeHead(307, { location: `${other.url}/landing/x/chat/completions` }), res.end()),
-  "redirect-same": (q, res) => (res.writeHead(308, { location: `/ok/${q.url!.split("/")[2]}/chat/completions` }), res.end()),
+  "redirect-cross": (_q, res) => (
+    res.writeHead(307, { location: `${other.url}/landing/x/chat/completions` }), res.end()
+  ),
+  "redirect-same": (q, res) => (
+    res.writeHead(308, { location: `/ok/${q.url!.split("/")[2]}/chat/completions` }), res.end()
+  ),
 };
 
 let srv: HostileServer;
@@ -108,7 +155,12 @@ const body = { model: "openai/gpt-4o", messages: [{ role: "user" as const, conte
 
 function setup(scenario: string, opts: ClientOptions = {}) {
   const id = `t${++seq}`;
-  const client = createOpenRouterClient({ apiKey: CANARY, baseUrl: `${srv.url}/${scenario}/${id}`, maxRetries: 0, ...opts });
+  const client = createOpenRouterClient({
+    apiKey: CANARY,
+    baseUrl: `${srv.url}/${scenario}/${id}`,
+    maxRetries: 0,
+    ...opts,
+  });
   return { client, hits: () => srv.hits(scenario, id) };
 }
 
@@ -129,7 +181,14 @@ async function drain(stream: AsyncIterable<unknown>): Promise<number> {
 }
 
 /** Every way an error can be shown or serialized. */
-const views = (e: any) => [String(e?.message), String(e?.stack), inspect(e, { depth: null }), JSON.stringify(e), JSON.stringify(e?.body ?? null)].join("\n");
+const views = (e: any) =>
+  [
+    String(e?.message),
+    String(e?.stack),
+    inspect(e, { depth: null }),
+    JSON.stringify(e),
+    JSON.stringify(e?.body ?? null),
+  ].join("\n");
 
 function medianMs(fn: () => void, runs = 5): number {
   const t: number[] = [];
@@ -215,7 +274,9 @@ describe("item 4: the key never reaches an error, whatever the server echoes", (
 
   it("the token actually sent is scrubbed: a per-call authorization header, a key with a trailing newline", async () => {
     const other = "sk-or-v1-PERCALL0000000000000000000000000000000000000000000000000000";
-    const e1 = await failure(() => setup("echo-401").client.chat.completions.create(body, { headers: { authorization: `Bearer ${other}` } }));
+    const e1 = await failure(() =>
+      setup("echo-401").client.chat.completions.create(body, { headers: { authorization: `Bearer ${other}` } }),
+    );
     expect(views(e1)).not.toContain(other);
     const e2 = await failure(() => setup("echo-401", { apiKey: `${CANARY}\n` }).client.chat.completions.create(body));
     expect(views(e2)).not.toContain(CANARY);
@@ -235,7 +296,9 @@ describe("item 5: short keys are redacted as whole words only; structure and met
       expect(e).toBeInstanceOf(BadRequestError);
       expect(e.code).toBe(400);
       expect(e.message).toBe("400 Invalid request: /temperature must be <= 2\nsee docs");
-      expect(e.metadata).toEqual({ violations: [{ keyword: apiKey === "maximum" ? "[REDACTED]" : "maximum", instancePath: "/temperature" }] });
+      expect(e.metadata).toEqual({
+        violations: [{ keyword: apiKey === "maximum" ? "[REDACTED]" : "maximum", instancePath: "/temperature" }],
+      });
     }
   });
 
@@ -257,7 +320,9 @@ describe("item 6: memory is bounded by documented limits", () => {
   });
 
   it("the default maxBodyBytes is 32 MiB", async () => {
-    expect(await failure(() => setup("json-33mb").client.chat.completions.create(body))).toBeInstanceOf(ResponseTooLargeError);
+    expect(await failure(() => setup("json-33mb").client.chat.completions.create(body))).toBeInstanceOf(
+      ResponseTooLargeError,
+    );
   });
 
   it("the limit counts decompressed bytes (a gzip bomb of 16 KB -> 16 MB)", async () => {
@@ -277,7 +342,10 @@ describe("item 6: memory is bounded by documented limits", () => {
   });
 
   it("partialContent keeps at most maxPartialContentLength characters (the prefix); the chunks still all arrive", async () => {
-    const stream = await setup("stream-2mb", { maxPartialContentLength: 10_000 }).client.chat.completions.create({ ...body, stream: true });
+    const stream = await setup("stream-2mb", { maxPartialContentLength: 10_000 }).client.chat.completions.create({
+      ...body,
+      stream: true,
+    });
     const e = await failure(async () => expect(await drain(stream)).toBe(2000));
     expect(e).toBeInstanceOf(StreamTruncatedError); // no [DONE]
     expect(e.partialContent).toHaveLength(10_000);
@@ -288,7 +356,8 @@ describe("item 6: memory is bounded by documented limits", () => {
 
 describe("item 12: Retry-After edge cases", () => {
   it("parseRetryAfter accepts digits and HTTP dates only", () => {
-    const h = (v: Record<string, string>) => parseRetryAfter(new Headers(v), Date.parse("Tue, 01 Dec 2026 10:00:00 GMT"));
+    const h = (v: Record<string, string>) =>
+      parseRetryAfter(new Headers(v), Date.parse("Tue, 01 Dec 2026 10:00:00 GMT"));
     expect(h({ "retry-after": "0x10" })).toBeUndefined();
     expect(h({ "retry-after": "1e3" })).toBeUndefined();
     expect(h({ "retry-after": "-100" })).toBeUndefined();
@@ -301,7 +370,9 @@ describe("item 12: Retry-After edge cases", () => {
 
   it("Retry-After: 0x10 is ignored (was read as 16 s); a negative retry_after is ignored (was an immediate retry)", async () => {
     expect((await failure(() => setup("429-hex").client.chat.completions.create(body))).retryAfterMs).toBeUndefined();
-    expect((await failure(() => setup("503-negative").client.chat.completions.create(body))).retryAfterMs).toBeUndefined();
+    expect(
+      (await failure(() => setup("503-negative").client.chat.completions.create(body))).retryAfterMs,
+    ).toBeUndefined();
   });
 
   it("a wait of 2^31 ms or more is waited, not turned into a 1 ms retry with a TimeoutOverflowWarning", async () => {
@@ -319,7 +390,9 @@ describe("item 12: Retry-After edge cases", () => {
 describe("item 13: every failure is an OpenRouterError and none carries the key", () => {
   it("CR/LF in a per-call header: InvalidRequestError naming the header, nothing sent", async () => {
     const { client, hits } = setup("ok");
-    const e = await failure(() => client.chat.completions.create(body, { headers: { "x-trace": `a\r\nx-injected: ${CANARY}` } }));
+    const e = await failure(() =>
+      client.chat.completions.create(body, { headers: { "x-trace": `a\r\nx-injected: ${CANARY}` } }),
+    );
     expect(e).toBeInstanceOf(OpenRouterError); // was a TypeError
     expect(e).toBeInstanceOf(InvalidRequestError);
     expect(e.message).toContain('options.headers["x-trace"]');
