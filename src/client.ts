@@ -49,7 +49,10 @@ export interface ClientOptions {
   baseUrl?: string | undefined;
   /** Your app's URL, sent as `HTTP-Referer` (app attribution). */
   appUrl?: string | undefined;
-  /** Your app's name, sent as `X-OpenRouter-Title` and the legacy `X-Title`. Must be a valid header value (Latin-1); invalid values throw `InvalidRequestError` at creation. */
+  /**
+   * Your app's name, sent as `X-OpenRouter-Title` and the legacy `X-Title`. Must be a valid header value (Latin-1);
+   * invalid values throw `InvalidRequestError` at creation.
+   */
   appTitle?: string | undefined;
   /** Extra headers for every request; they override the defaults (names are case-insensitive). */
   headers?: HeadersInit | undefined;
@@ -135,16 +138,19 @@ export interface OpenRouterClient {
 const ERROR_BODY_BYTES = 1024 * 1024;
 const noop = () => {};
 
+/** Which option a default header comes from (for error messages). */
+const OPTION_OF: Record<string, string> = { authorization: "apiKey", "http-referer": "appUrl" };
+
 /** Copies `init` into `target`; an invalid header throws `InvalidRequestError` naming it (never its value). */
-function toRecord(target: Record<string, string>, init: HeadersInit | undefined, where: string): Record<string, string> {
+function toRecord(target: Record<string, string>, init: HeadersInit | undefined, where: string) {
   if (init) {
     const h = new Headers();
     for (const [k, v] of init instanceof Headers ? init : Array.isArray(init) ? init : Object.entries(init)) {
       try {
         h.append(k!, v!);
       } catch {
-        const opt = where ? `${where}["${k}"]` : k === "authorization" ? "apiKey" : k === "http-referer" ? "appUrl" : "appTitle";
-        throw new InvalidRequestError(`Invalid header in ${opt}: expected a token name and a Latin-1 value without CR, LF or NUL`);
+        const opt = where ? `${where}["${k}"]` : OPTION_OF[k!] ?? "appTitle";
+        throw new InvalidRequestError(`Invalid header in ${opt}: expected a token name, a Latin-1 value, no CR/LF/NUL`);
       }
     }
     h.forEach((v, k) => void (target[k] = v));
@@ -250,11 +256,16 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   let rawLoading: Promise<Client<paths, "application/json">> | undefined;
   const loadRaw = () =>
     (rawLoading ??= import("openapi-fetch").then((m) => {
-      rawClient = m.default<paths, "application/json">({ baseUrl, headers: common, fetch: (req: Request) => doFetch(req), redirect: "manual" });
+      rawClient = m.default<paths, "application/json">({
+        baseUrl, headers: common, fetch: (req: Request) => doFetch(req), redirect: "manual",
+      });
       // First in the list, so its onResponse runs last: the caller's middleware sees the real response, and
       // openapi-fetch then reads at most ERROR_BODY_BYTES of an error body.
       rawClient.use(
-        { onResponse: async ({ response: r }) => (r.ok || !r.body ? undefined : new Response((await readText(r, Math.min(maxBodyBytes, ERROR_BODY_BYTES))).text, r)) },
+        {
+          onResponse: async ({ response: r }) =>
+            r.ok || !r.body ? undefined : new Response((await readError(r)).text, r),
+        },
         ...mws,
       );
       return rawClient;
@@ -274,6 +285,7 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   }
   const checking = validate !== "off" && !!validator;
 
+  const readError = (r: Response) => readText(r, Math.min(maxBodyBytes, ERROR_BODY_BYTES));
   /** The bearer token a request sends (the API key, or an `authorization` header that overrides it). */
   const secret = (h: Record<string, string>) => h.authorization?.replace(/^bearer\s+/i, "").trim() ?? "";
   const defaultKey = secret(common);
@@ -322,7 +334,9 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
     }
   }
 
-  async function attempts(path: string, opId: string, body: any, o: RequestOptions | undefined, stream: boolean, setKey: (k: string) => void): Promise<any> {
+  async function attempts(
+    path: string, opId: string, body: any, o: RequestOptions | undefined, stream: boolean, setKey: (k: string) => void,
+  ): Promise<any> {
     const signal = o?.signal;
     const aborted = () => new AbortError("Request aborted", { cause: signal?.reason });
     if (signal?.aborted) throw aborted();
@@ -332,10 +346,12 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
       payload = JSON.stringify(body);
     } catch (e) {
       const why = String((e as Error)?.message).split("\n")[0];
-      throw new InvalidRequestError(`Request body is not JSON-serializable at "${unserializableAt(body)}": ${why} (expected plain JSON values)`);
+      const at = unserializableAt(body);
+      throw new InvalidRequestError(`Request body is not JSON-serializable at "${at}": ${why} (expected JSON values)`);
     }
-    const headers = o?.headers ? toRecord({ ...(stream ? sseHeaders : jsonHeaders) }, o.headers, "options.headers") : stream ? sseHeaders : jsonHeaders;
-    const key = headers === jsonHeaders || headers === sseHeaders ? defaultKey : secret(headers);
+    const defaults = stream ? sseHeaders : jsonHeaders;
+    const headers = o?.headers ? toRecord({ ...defaults }, o.headers, "options.headers") : defaults;
+    const key = headers === defaults ? defaultKey : secret(headers);
     setKey(key);
     const attemptMs = o?.timeoutMs ?? timeoutMs;
     const totalMs = o?.totalTimeoutMs ?? totalTimeoutMs ?? attemptMs;
@@ -375,9 +391,12 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
             // 3xx, or status 0 for the opaque redirect a browser returns under redirect: "manual".
             res.body?.cancel().catch(noop);
             const to = res.headers.get("location");
-            throw new RedirectError(`${res.status} Redirect${to ? ` to ${to}` : ""} not followed (the client never follows redirects)`, { status: res.status, generationId: gid() });
+            const msg = `${res.status} Redirect${to ? ` to ${to}` : ""} not followed (the client follows no redirects)`;
+            throw new RedirectError(msg, {
+              status: res.status, generationId: gid(),
+            });
           }
-          if (errBody === undefined) errBody = parseJson((await readText(res, Math.min(maxBodyBytes, ERROR_BODY_BYTES))).text);
+          if (errBody === undefined) errBody = parseJson((await readError(res)).text);
           cleanup();
           err = errorFromResponse(res.status, redactValue(errBody, key), gid(), parseRetryAfter(res.headers));
           if (!isRetryableStatus(res.status)) throw err;
@@ -395,7 +414,9 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
                 ? new AbortError("Request aborted mid-stream", { cause: signal?.reason, status: res.status, generationId: gid, partialContent })
                 : why === 4
                   ? new TimeoutError(`No stream data for ${attemptMs} ms (timeoutMs)`, { status: res.status, generationId: gid, partialContent })
-                  : new StreamTruncatedError(`Connection lost mid-stream: ${(e as Error)?.message ?? e}`, { status: res.status, generationId: gid, partialContent, cause: e }),
+                  : new StreamTruncatedError(`Connection lost mid-stream: ${(e as Error)?.message ?? e}`, {
+                      status: res.status, generationId: gid, partialContent, cause: e,
+                    }),
             redact: (v) => redact(v, key),
             idleTimeoutMs: attemptMs,
             maxLineLength,
@@ -406,24 +427,34 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
         } else {
           const { text, over } = await readText(res, maxBodyBytes);
           cleanup();
-          if (over) throw new ResponseTooLargeError(`Response body over maxBodyBytes (${maxBodyBytes} bytes); the rest was not read`, { status: res.status, generationId: gid() });
+          if (over) {
+            throw new ResponseTooLargeError(`Response body over maxBodyBytes (${maxBodyBytes} bytes); rest not read`, {
+              status: res.status, generationId: gid(),
+            });
+          }
           if (!text) throw new InvalidResponseError(`Empty response body (HTTP ${res.status})`, { status: res.status, generationId: gid() });
           let data: any;
           try {
             data = JSON.parse(text);
           } catch {
             const clean = redactText(text, key); // before cutting: a cut key would no longer match
-            throw new InvalidResponseError(`Response body is not JSON (HTTP ${res.status}): ${snippet(clean)}`, { status: res.status, generationId: gid(), body: clean.slice(0, 2048) });
+            throw new InvalidResponseError(`Response body is not JSON (HTTP ${res.status}): ${snippet(clean)}`, {
+              status: res.status, generationId: gid(), body: clean.slice(0, 2048),
+            });
           }
           if (checking) check("response", opId, validator!.validateResponse(opId, res.status, res.headers.get("content-type") ?? "", data));
           if (data === null || typeof data !== "object") {
-            throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${res.status})`, { status: res.status, generationId: gid(), body: data });
+            const init = { status: res.status, generationId: gid(), body: data };
+            throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${res.status})`, init);
           }
           if (inBand === "throw" || stream) {
             const e = inBandError(data, res.status, gid() ?? (typeof data.id === "string" ? data.id : undefined));
             if (e) throw e;
           }
-          if (stream) throw new InvalidResponseError(`Expected text/event-stream, got ${res.headers.get("content-type")}`, { status: res.status, generationId: gid(), body: data });
+          if (stream) {
+            const init = { status: res.status, generationId: gid(), body: data };
+            throw new InvalidResponseError(`Expected text/event-stream, got ${res.headers.get("content-type")}`, init);
+          }
           return data;
         }
       } catch (e) {
@@ -432,7 +463,12 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
         if (why === 3) throw aborted();
         err =
           why === 1 || why === 2
-            ? new TimeoutError(why === 1 ? `Attempt timed out after ${attemptMs} ms (timeoutMs)` : `Deadline of ${totalMs} ms exceeded (totalTimeoutMs)`, { cause: e })
+            ? new TimeoutError(
+                why === 1
+                  ? `Attempt timed out after ${attemptMs} ms (timeoutMs)`
+                  : `Deadline of ${totalMs} ms exceeded (totalTimeoutMs)`,
+                { cause: e },
+              )
             : new ConnectionError(`Connection error: ${(e as Error)?.message ?? e}`, { cause: e });
         if (why === 2) throw err;
       }

@@ -146,7 +146,7 @@ const byStatus: Record<number, typeof OpenRouterError> = {
   429: RateLimitError,
 };
 
-/** The error class used for an HTTP status (`RedirectError` for 3xx, `OpenRouterError` for unmapped 4xx such as 412). */
+/** The error class for an HTTP status (`RedirectError` for 3xx, `OpenRouterError` for unmapped 4xx such as 412). */
 export function errorClassForStatus(status: number): typeof OpenRouterError {
   return byStatus[status] ?? (status >= 500 ? ServerError : status < 400 ? RedirectError : OpenRouterError);
 }
@@ -160,7 +160,7 @@ export function snippet(text: string, max = 200): string {
 }
 
 /** A non-negative finite number, else undefined (server hints such as a negative `retry_after` are ignored). */
-const nonNegative = (n: unknown): number | undefined => (typeof n === "number" && n >= 0 && n < Infinity ? n : undefined);
+const nonNegative = (n: unknown) => (typeof n === "number" && n >= 0 && n < Infinity ? n : undefined);
 
 /** Builds the typed error for a non-2xx response body (parsed JSON or raw text). */
 export function errorFromResponse(status: number, body: unknown, generationId: string | undefined, retryAfterMs?: number): OpenRouterError {

@@ -38,7 +38,7 @@ export function backoffDelay(attempt: number, initialDelayMs: number, maxDelayMs
 /** Longest delay `setTimeout` takes (longer ones fire after 1 ms with a TimeoutOverflowWarning). */
 const MAX_TIMER = 2 ** 31 - 1;
 
-/** Resolves after `ms` (any length); rejects at once with `signal.reason` when `signal` aborts (also if already aborted). */
+/** Resolves after `ms` (any length); rejects at once with `signal.reason` when `signal` aborts (or had aborted). */
 export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);

@@ -123,7 +123,9 @@ export class Stream<T> implements AsyncIterableIterator<T> {
       throw this.#fail(
         this.#state === 1
           ? new StreamTruncatedError(TRUNCATED, this.#init())
-          : new InvalidResponseError(`Stream data is not JSON: ${this.#redact(data).slice(0, 120)}`, { status: this.response.status, generationId: this.generationId }),
+          : new InvalidResponseError(`Stream data is not JSON: ${this.#redact(data).slice(0, 120)}`, {
+              status: this.response.status, generationId: this.generationId,
+            }),
       );
     }
     if (chunk !== null && typeof chunk === "object") {
