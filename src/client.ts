@@ -294,7 +294,8 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
    * client through here, and server text is also redacted before it is cut short (a cut key would not match).
    */
   const redact = <T>(v: T, key: string): T => {
-    if (!key || !(v instanceof OpenRouterError)) return redactValue(v, key);
+    if (!(v instanceof OpenRouterError)) return v instanceof Error ? v : redactValue(v, key); // a caller's own error
+    if (!key) return v;
     const m = redactText(v.message, key);
     if (m !== v.message) {
       v.message = m;

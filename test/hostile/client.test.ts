@@ -439,6 +439,21 @@ describe("item 13: every failure is an OpenRouterError and none carries the key"
   });
 });
 
+describe("a caller's own errors", () => {
+  it("an error thrown by the caller's onViolation passes through as the same instance (not scrubbed into a copy)", async () => {
+    const mine = new Error(`mine ${CANARY}`);
+    const validator = { validateRequest: () => [], validateResponse: () => [], validateChunk: () => [] };
+    const { client } = setup("ok", {
+      validate: "warn",
+      validator: { ...validator, validateRequest: () => [{ instancePath: "", message: "m", severity: "warning", check: "c" }] },
+      onViolation: () => {
+        throw mine;
+      },
+    });
+    await expect(client.chat.completions.create(body)).rejects.toBe(mine);
+  });
+});
+
 describe("item 14: redirects are never followed", () => {
   it("a 307 to another origin: RedirectError, and the other origin receives nothing (fetch and middleware paths)", async () => {
     for (const middleware of [undefined, [{ onRequest: () => undefined }]]) {
