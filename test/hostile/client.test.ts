@@ -316,7 +316,7 @@ describe("item 6: memory is bounded by documented limits", () => {
     expect(e).toBeInstanceOf(ResponseTooLargeError);
     expect(e).toBeInstanceOf(InvalidResponseError);
     expect(e.message).toContain("maxBodyBytes (65536 bytes)");
-    await expect.poll(() => hits()[0]?.clientClosed).toBe(true);
+    await expect.poll(() => hits()[0]?.clientClosed, { timeout: 5000 }).toBe(true);
   });
 
   it("the default maxBodyBytes is 32 MiB", async () => {
@@ -337,7 +337,7 @@ describe("item 6: memory is bounded by documented limits", () => {
       expect(e).toBeInstanceOf(ServerError);
       expect(e.message).toMatch(/^500 upstream failed: a+…$/);
       expect(String(e.body).length).toBeLessThanOrEqual(2048);
-      await expect.poll(() => hits()[0]?.clientClosed).toBe(true);
+      await expect.poll(() => hits()[0]?.clientClosed, { timeout: 5000 }).toBe(true);
     }
   });
 
