@@ -48,7 +48,7 @@ const scenarios: Record<string, Scenario> = {
   ok: (_q, res) => json(res, 200, { id: "gen-1", object: "chat.completion", created: 1, model: "m", choices: [] }),
   "lt-502": (_q, res) => (res.writeHead(502, { "content-type": "text/html" }), res.end("<".repeat(100_000))),
   "lt-200": (_q, res) => (res.writeHead(200, { "content-type": "text/html" }), res.end("<".repeat(100_000))),
-  // Item 4: every place a server can put the key into a stream error.
+  // Key leaks: every place a server can put the key into an error.
   "echo-stream-error": (q, res) => {
     res.writeHead(200, { "content-type": "text/event-stream", "x-generation-id": `gen-${token(q)}` });
     res.end(
@@ -83,7 +83,7 @@ const scenarios: Record<string, Scenario> = {
         },
       ],
     }),
-  // Item 5: ordinary messages that contain a short key's letters.
+  // Short keys: ordinary messages that contain a short key's letters.
   "429-plain": (_q, res) => json(res, 429, { error: { code: 429, message: "Rate limit exceeded" } }),
   "400-meta": (_q, res) =>
     json(res, 400, {
@@ -93,7 +93,7 @@ const scenarios: Record<string, Scenario> = {
         metadata: { violations: [{ keyword: "maximum", instancePath: "/temperature" }] },
       },
     }),
-  // Item 6: bodies far over the limits.
+  // Memory: bodies far over the limits.
   "json-64mb": (_q, res) => (
     res.writeHead(200, { "content-type": "application/json" }), pump(res, '{"id":"', "a", 64 * MB, '"}')
   ),
@@ -111,15 +111,15 @@ const scenarios: Record<string, Scenario> = {
     res.writeHead(200, { "content-type": "text/event-stream" });
     res.end(Array.from({ length: 2000 }, (_, i) => sse(chunk(String(i % 10).repeat(1000)))).join(""));
   },
-  // Item 12.
+  // Retry-After edge cases.
   "429-hex": (_q, res) => json(res, 429, { error: { code: 429, message: "slow" } }, { "retry-after": "0x10" }),
   "503-negative": (_q, res) =>
     json(res, 503, { error: { message: "busy", availability: { retryable: true, retry_after: -100 } } }),
   "429-huge": (_q, res) => json(res, 429, { error: { code: 429, message: "slow" } }, { "retry-after": "2500000" }),
-  // Item 13.
+  // A body too deep for a recursive walk.
   "deep-400": (_q, res) =>
     json(res, 400, `{"error":{"code":400,"message":"deep","metadata":${"[".repeat(20_000)}${"]".repeat(20_000)}}}`),
-  // Item 14: redirects to another origin and to the same origin.
+  // Redirects to another origin and to the same origin.
   "redirect-cross": (_q, res) => (
     res.writeHead(307, { location: `${other.url}/landing/x/chat/completions` }), res.end()
   ),
@@ -200,7 +200,7 @@ function medianMs(fn: () => void, runs = 5): number {
   return t.sort((a, b) => a - b)[runs >> 1]!;
 }
 
-describe("item 2: non-JSON bodies cost linear time", () => {
+describe("non-JSON bodies cost linear time", () => {
   it("snippet(): 2x the '<' costs nowhere near 4x (was quadratic)", () => {
     const small = medianMs(() => snippet("<".repeat(10_000)));
     const big = medianMs(() => snippet("<".repeat(20_000)));
@@ -230,7 +230,7 @@ describe("item 2: non-JSON bodies cost linear time", () => {
   });
 });
 
-describe("item 4: the key never reaches an error, whatever the server echoes", () => {
+describe("the key never reaches an error, whatever the server echoes", () => {
   it("StreamError: message, metadata, body, generationId (X-Generation-Id) and partialContent are scrubbed", async () => {
     const { client } = setup("echo-stream-error");
     const stream = await client.chat.completions.create({ ...body, stream: true });
@@ -283,7 +283,7 @@ describe("item 4: the key never reaches an error, whatever the server echoes", (
   });
 });
 
-describe("item 5: short keys are redacted as whole words only; structure and metadata survive", () => {
+describe("short keys are redacted as whole words only; structure and metadata survive", () => {
   it('apiKey "x": "Rate limit exceeded" stays intact', async () => {
     const e = await failure(() => setup("429-plain", { apiKey: "x" }).client.chat.completions.create(body));
     expect(e).toBeInstanceOf(RateLimitError);
@@ -309,7 +309,7 @@ describe("item 5: short keys are redacted as whole words only; structure and met
   });
 });
 
-describe("item 6: memory is bounded by documented limits", () => {
+describe("memory is bounded by documented limits", () => {
   it("a 2xx JSON body over maxBodyBytes: ResponseTooLargeError, and the rest is not read", async () => {
     const { client, hits } = setup("json-64mb", { maxBodyBytes: 64 * 1024 });
     const e = await failure(() => client.chat.completions.create(body));
@@ -354,7 +354,7 @@ describe("item 6: memory is bounded by documented limits", () => {
   });
 });
 
-describe("item 12: Retry-After edge cases", () => {
+describe("Retry-After edge cases", () => {
   it("parseRetryAfter accepts digits and HTTP dates only", () => {
     const h = (v: Record<string, string>) =>
       parseRetryAfter(new Headers(v), Date.parse("Tue, 01 Dec 2026 10:00:00 GMT"));
@@ -387,7 +387,7 @@ describe("item 12: Retry-After edge cases", () => {
   });
 });
 
-describe("item 13: every failure is an OpenRouterError and none carries the key", () => {
+describe("every failure is an OpenRouterError and none carries the key", () => {
   it("CR/LF in a per-call header: InvalidRequestError naming the header, nothing sent", async () => {
     const { client, hits } = setup("ok");
     const e = await failure(() =>
@@ -454,7 +454,7 @@ describe("a caller's own errors", () => {
   });
 });
 
-describe("item 14: redirects are never followed", () => {
+describe("redirects are never followed", () => {
   it("a 307 to another origin: RedirectError, and the other origin receives nothing (fetch and middleware paths)", async () => {
     for (const middleware of [undefined, [{ onRequest: () => undefined }]]) {
       const { client } = setup("redirect-cross", { headers: { "x-api-key": CANARY }, middleware });
