@@ -35,7 +35,7 @@ const median = (xs) => {
 
 // ---------- client entry ----------
 // dist/ is used only when it is newer than every client source file (a stale build would measure old code).
-const clientSources = ["index", "client", "streaming", "errors", "retry", "accumulate", "validate", "types"].map((f) => join(root, `src/${f}.ts`));
+const clientSources = ["index", "client", "streaming", "errors", "retry", "redact", "accumulate", "validate", "types"].map((f) => join(root, `src/${f}.ts`));
 const newestSource = Math.max(...clientSources.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
 let entry = join(root, "dist/index.js");
 let entryNote = "dist/index.js";

@@ -11,14 +11,18 @@ import {
   AbortError,
   ConnectionError,
   InBandError,
+  InvalidRequestError,
   InvalidResponseError,
   OpenRouterError,
+  RedirectError,
+  ResponseTooLargeError,
   StreamTruncatedError,
   TimeoutError,
   ValidationError,
   errorFromResponse,
   snippet,
 } from "./errors";
+import { REDACTED, redactText, redactValue } from "./redact";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from "./retry";
 import { Stream, type StreamControl } from "./streaming";
 import type {
@@ -45,7 +49,10 @@ export interface ClientOptions {
   baseUrl?: string | undefined;
   /** Your app's URL, sent as `HTTP-Referer` (app attribution). */
   appUrl?: string | undefined;
-  /** Your app's name, sent as `X-OpenRouter-Title` and the legacy `X-Title`. Must be a valid header value (Latin-1); invalid values throw a TypeError at creation. */
+  /**
+   * Your app's name, sent as `X-OpenRouter-Title` and the legacy `X-Title`. Must be a valid header value (Latin-1);
+   * invalid values throw `InvalidRequestError` at creation.
+   */
   appTitle?: string | undefined;
   /** Extra headers for every request; they override the defaults (names are case-insensitive). */
   headers?: HeadersInit | undefined;
@@ -82,6 +89,13 @@ export interface ClientOptions {
   inBandErrors?: "throw" | "return" | undefined;
   /** Max characters of one SSE line/event (default 16 MiB). Larger -> `InvalidResponseError`. */
   maxLineLength?: number | undefined;
+  /**
+   * Max bytes of a 2xx JSON body (default 32 MiB, after decompression). Larger -> `ResponseTooLargeError`, without
+   * reading the rest. Error bodies are read up to 1 MiB (or this limit, if lower); the rest is discarded.
+   */
+  maxBodyBytes?: number | undefined;
+  /** Max characters kept in a stream's `partialContent` (default 1 MiB of text); later content is not kept. */
+  maxPartialContentLength?: number | undefined;
 }
 
 export interface RequestOptions {
@@ -120,11 +134,60 @@ export interface OpenRouterClient {
   raw: Client<paths, "application/json">;
 }
 
-const REDACTED = "[REDACTED]";
+/** Error bodies are read up to this many bytes: enough for any error envelope or HTML error page. */
+const ERROR_BODY_BYTES = 1024 * 1024;
+const noop = () => {};
 
-function toRecord(target: Record<string, string>, init: HeadersInit | undefined): Record<string, string> {
-  if (init) new Headers(init).forEach((v, k) => void (target[k] = v));
+/** Which option a default header comes from (for error messages). */
+const OPTION_OF: Record<string, string> = { authorization: "apiKey", "http-referer": "appUrl" };
+
+/** Copies `init` into `target`; an invalid header throws `InvalidRequestError` naming it (never its value). */
+function toRecord(target: Record<string, string>, init: HeadersInit | undefined, where: string) {
+  if (init) {
+    const h = new Headers();
+    for (const [k, v] of init instanceof Headers ? init : Array.isArray(init) ? init : Object.entries(init)) {
+      try {
+        h.append(k!, v!);
+      } catch {
+        const opt = where ? `${where}["${k}"]` : OPTION_OF[k!] ?? "appTitle";
+        throw new InvalidRequestError(`Invalid header in ${opt}: expected a token name, a Latin-1 value, no CR/LF/NUL`);
+      }
+    }
+    h.forEach((v, k) => void (target[k] = v));
+  }
   return target;
+}
+
+/** Reads at most `max` bytes of the body as UTF-8; `over` when the server sent more (the rest is cancelled). */
+async function readText(res: Response, max: number): Promise<{ text: string; over: boolean }> {
+  const reader = res.body?.getReader();
+  const dec = new TextDecoder();
+  let text = "";
+  for (let n = 0; reader; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.byteLength;
+    if (n > max) {
+      reader.cancel().catch(noop);
+      return { text: text + dec.decode(value.subarray(0, value.byteLength - (n - max))), over: true };
+    }
+    text += dec.decode(value, { stream: true });
+  }
+  return { text: text + dec.decode(), over: false };
+}
+
+/** JSON pointer of the value `JSON.stringify(body)` fails on (BigInt, circular reference), found on the error path. */
+function unserializableAt(body: unknown): string {
+  const paths = new Map<unknown, string>();
+  let at = "";
+  try {
+    JSON.stringify(body, function (this: unknown, k: string, v: unknown) {
+      at = paths.has(this) ? `${paths.get(this)}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}` : "";
+      if (v !== null && typeof v === "object") paths.set(v, at);
+      return v;
+    });
+  } catch {}
+  return at;
 }
 
 function parseJson(text: string): unknown {
@@ -168,6 +231,8 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
     onViolation,
     inBandErrors = "throw",
     maxLineLength = 16 * 1024 * 1024,
+    maxBodyBytes = 32 * 1024 * 1024,
+    maxPartialContentLength = 1024 * 1024,
   } = options;
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
   const userFetch = options.fetch;
@@ -177,8 +242,9 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   if (apiKey) common.authorization = `Bearer ${apiKey}`;
   if (appUrl) common["http-referer"] = appUrl;
   if (appTitle) common["x-title"] = common["x-openrouter-title"] = appTitle;
-  toRecord(common, options.headers);
-  new Headers(common); // fail fast (TypeError) on invalid header values such as a non-Latin-1 appTitle
+  // Fail fast (InvalidRequestError naming the option, never the value) on e.g. CR/LF in apiKey, non-Latin-1 appTitle.
+  toRecord({}, common, "");
+  toRecord(common, options.headers, "headers");
   const jsonHeaders = { "content-type": "application/json", accept: "application/json", ...common };
   const sseHeaders = { "content-type": "application/json", accept: "text/event-stream", ...common };
 
@@ -190,8 +256,18 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   let rawLoading: Promise<Client<paths, "application/json">> | undefined;
   const loadRaw = () =>
     (rawLoading ??= import("openapi-fetch").then((m) => {
-      rawClient = m.default<paths, "application/json">({ baseUrl, headers: common, fetch: (req: Request) => doFetch(req) });
-      rawClient.use(...mws);
+      rawClient = m.default<paths, "application/json">({
+        baseUrl, headers: common, fetch: (req: Request) => doFetch(req), redirect: "manual",
+      });
+      // First in the list, so its onResponse runs last: the caller's middleware sees the real response, and
+      // openapi-fetch then reads at most ERROR_BODY_BYTES of an error body.
+      rawClient.use(
+        {
+          onResponse: async ({ response: r }) =>
+            r.ok || !r.body ? undefined : new Response((await readError(r)).text, r),
+        },
+        ...mws,
+      );
       return rawClient;
     }));
   const raw = {
@@ -209,17 +285,34 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   }
   const checking = validate !== "off" && !!validator;
 
-  /** Scrubs the API key out of server-provided text and bodies (error path only). */
-  const redact = <T>(v: T): T => {
-    if (!apiKey || v === undefined) return v;
-    if (typeof v === "string") return (v.includes(apiKey) ? v.split(apiKey).join(REDACTED) : v) as T;
-    const s = JSON.stringify(v);
-    return s !== undefined && s.includes(apiKey) ? JSON.parse(s.split(apiKey).join(REDACTED)) : v;
-  };
-  const safeCause = (e: unknown): unknown => {
-    if (!apiKey) return e;
-    const s = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
-    return s.includes(apiKey) ? REDACTED : e;
+  const readError = (r: Response) => readText(r, Math.min(maxBodyBytes, ERROR_BODY_BYTES));
+  /** The bearer token a request sends (the API key, or an `authorization` header that overrides it). */
+  const secret = (h: Record<string, string>) => h.authorization?.replace(/^bearer\s+/i, "").trim() ?? "";
+  const defaultKey = secret(common);
+  /**
+   * Scrubs the key out of an error (message, stack, every field, cause) or a JSON value. Every error leaves the
+   * client through here, and server text is also redacted before it is cut short (a cut key would not match).
+   */
+  const redact = <T>(v: T, key: string): T => {
+    if (!(v instanceof OpenRouterError)) return v instanceof Error ? v : redactValue(v, key); // a caller's own error
+    if (!key) return v;
+    const m = redactText(v.message, key);
+    if (m !== v.message) {
+      v.message = m;
+      v.stack = redactText(String(v.stack), key);
+    }
+    for (const k of Object.keys(v)) (v as any)[k] = redactValue((v as any)[k], key);
+    const c = v.cause;
+    if (c !== undefined) {
+      let s: string;
+      try {
+        s = c instanceof Error ? `${c.message}\n${c.stack}` : String(c);
+      } catch {
+        s = "";
+      }
+      if (redactText(s, key) !== s) v.cause = REDACTED;
+    }
+    return v;
   };
 
   const check = (site: ViolationSite, opId: string, violations: ClientViolation[]) => {
@@ -234,12 +327,33 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   };
 
   async function send(path: "/completions" | "/chat/completions", opId: string, body: any, o: RequestOptions | undefined, stream: boolean): Promise<any> {
+    let key = defaultKey;
+    try {
+      return await attempts(path, opId, body, o, stream, (k) => (key = k));
+    } catch (e) {
+      throw redact(e, key);
+    }
+  }
+
+  async function attempts(
+    path: string, opId: string, body: any, o: RequestOptions | undefined, stream: boolean, setKey: (k: string) => void,
+  ): Promise<any> {
     const signal = o?.signal;
     const aborted = () => new AbortError("Request aborted", { cause: signal?.reason });
     if (signal?.aborted) throw aborted();
     if (checking) check("request", opId, validator!.validateRequest(opId, body));
-    const payload = JSON.stringify(body);
-    const headers = o?.headers ? toRecord({ ...(stream ? sseHeaders : jsonHeaders) }, o.headers) : stream ? sseHeaders : jsonHeaders;
+    let payload: string;
+    try {
+      payload = JSON.stringify(body);
+    } catch (e) {
+      const why = String((e as Error)?.message).split("\n")[0];
+      const at = unserializableAt(body);
+      throw new InvalidRequestError(`Request body is not JSON-serializable at "${at}": ${why} (expected JSON values)`);
+    }
+    const defaults = stream ? sseHeaders : jsonHeaders;
+    const headers = o?.headers ? toRecord({ ...defaults }, o.headers, "options.headers") : defaults;
+    const key = headers === defaults ? defaultKey : secret(headers);
+    setKey(key);
     const attemptMs = o?.timeoutMs ?? timeoutMs;
     const totalMs = o?.totalTimeoutMs ?? totalTimeoutMs ?? attemptMs;
     const retries = o?.maxRetries ?? maxRetries;
@@ -268,14 +382,24 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
           res = r.response;
           errBody = r.error;
         } else {
-          res = await doFetch(url, { method: "POST", headers, body: payload, signal: ac.signal });
+          // Redirects are never followed: a cross-origin hop would carry custom credential headers and the body.
+          res = await doFetch(url, { method: "POST", headers, body: payload, signal: ac.signal, redirect: "manual" });
         }
         // Looked up only on error paths (Headers#get is not free on the hot path).
         const gid = () => res.headers.get("x-generation-id") ?? undefined;
         if (!res.ok) {
-          if (errBody === undefined) errBody = parseJson(await res.text());
+          if (res.status < 400) {
+            // 3xx, or status 0 for the opaque redirect a browser returns under redirect: "manual".
+            res.body?.cancel().catch(noop);
+            const to = res.headers.get("location");
+            const msg = `${res.status} Redirect${to ? ` to ${to}` : ""} not followed (the client follows no redirects)`;
+            throw new RedirectError(msg, {
+              status: res.status, generationId: gid(),
+            });
+          }
+          if (errBody === undefined) errBody = parseJson((await readError(res)).text);
           cleanup();
-          err = errorFromResponse(res.status, redact(errBody), gid(), parseRetryAfter(res.headers));
+          err = errorFromResponse(res.status, redactValue(errBody, key), gid(), parseRetryAfter(res.headers));
           if (!isRetryableStatus(res.status)) throw err;
         } else if (stream && !res.headers.get("content-type")?.includes("json")) {
           clearTimeout(timer);
@@ -291,31 +415,47 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
                 ? new AbortError("Request aborted mid-stream", { cause: signal?.reason, status: res.status, generationId: gid, partialContent })
                 : why === 4
                   ? new TimeoutError(`No stream data for ${attemptMs} ms (timeoutMs)`, { status: res.status, generationId: gid, partialContent })
-                  : new StreamTruncatedError(`Connection lost mid-stream: ${redact(String((e as Error)?.message ?? e))}`, { status: res.status, generationId: gid, partialContent, cause: safeCause(e) }),
+                  : new StreamTruncatedError(`Connection lost mid-stream: ${(e as Error)?.message ?? e}`, {
+                      status: res.status, generationId: gid, partialContent, cause: e,
+                    }),
+            redact: (v) => redact(v, key),
             idleTimeoutMs: attemptMs,
             maxLineLength,
+            maxPartialContentLength,
             onChunk: checking ? (c) => check("chunk", opId, validator!.validateChunk(opId, c)) : undefined,
           };
           return new Stream(res, ctl);
         } else {
-          const text = await res.text();
+          const { text, over } = await readText(res, maxBodyBytes);
           cleanup();
+          if (over) {
+            throw new ResponseTooLargeError(`Response body over maxBodyBytes (${maxBodyBytes} bytes); rest not read`, {
+              status: res.status, generationId: gid(),
+            });
+          }
           if (!text) throw new InvalidResponseError(`Empty response body (HTTP ${res.status})`, { status: res.status, generationId: gid() });
           let data: any;
           try {
             data = JSON.parse(text);
           } catch {
-            throw new InvalidResponseError(`Response body is not JSON (HTTP ${res.status}): ${snippet(redact(text))}`, { status: res.status, generationId: gid(), body: redact(text.slice(0, 2048)) });
+            const clean = redactText(text, key); // before cutting: a cut key would no longer match
+            throw new InvalidResponseError(`Response body is not JSON (HTTP ${res.status}): ${snippet(clean)}`, {
+              status: res.status, generationId: gid(), body: clean.slice(0, 2048),
+            });
           }
           if (checking) check("response", opId, validator!.validateResponse(opId, res.status, res.headers.get("content-type") ?? "", data));
           if (data === null || typeof data !== "object") {
-            throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${res.status})`, { status: res.status, generationId: gid(), body: redact(data) });
+            const init = { status: res.status, generationId: gid(), body: data };
+            throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${res.status})`, init);
           }
           if (inBand === "throw" || stream) {
-            const e = inBandError(data, res.status, undefined) && inBandError(redact(data), res.status, gid() ?? (typeof data.id === "string" ? data.id : undefined));
+            const e = inBandError(data, res.status, gid() ?? (typeof data.id === "string" ? data.id : undefined));
             if (e) throw e;
           }
-          if (stream) throw new InvalidResponseError(`Expected text/event-stream, got ${res.headers.get("content-type")}`, { status: res.status, generationId: gid(), body: redact(data) });
+          if (stream) {
+            const init = { status: res.status, generationId: gid(), body: data };
+            throw new InvalidResponseError(`Expected text/event-stream, got ${res.headers.get("content-type")}`, init);
+          }
           return data;
         }
       } catch (e) {
@@ -324,8 +464,13 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
         if (why === 3) throw aborted();
         err =
           why === 1 || why === 2
-            ? new TimeoutError(why === 1 ? `Attempt timed out after ${attemptMs} ms (timeoutMs)` : `Deadline of ${totalMs} ms exceeded (totalTimeoutMs)`, { cause: safeCause(e) })
-            : new ConnectionError(`Connection error: ${redact(String((e as Error)?.message ?? e))}`, { cause: safeCause(e) });
+            ? new TimeoutError(
+                why === 1
+                  ? `Attempt timed out after ${attemptMs} ms (timeoutMs)`
+                  : `Deadline of ${totalMs} ms exceeded (totalTimeoutMs)`,
+                { cause: e },
+              )
+            : new ConnectionError(`Connection error: ${(e as Error)?.message ?? e}`, { cause: e });
         if (why === 2) throw err;
       }
       // Retryable failure: wait (server hint or backoff) unless retries or time ran out.

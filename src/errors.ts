@@ -92,6 +92,16 @@ export class TimeoutError extends OpenRouterError {}
 export class AbortError extends OpenRouterError {}
 /** A 200 response that is not a valid body: empty, not JSON, not SSE, undecodable SSE data, oversized SSE line. */
 export class InvalidResponseError extends OpenRouterError {}
+/** A 2xx JSON body larger than `maxBodyBytes`: the rest is not read and the connection is closed. */
+export class ResponseTooLargeError extends InvalidResponseError {}
+/** A 3xx response: the client never follows redirects, so credentials and bodies never go to another origin. */
+export class RedirectError extends OpenRouterError {}
+/**
+ * The request could not be built and nothing was sent: a header value with CR, LF, NUL or non-Latin-1 characters
+ * (in `apiKey`, `appTitle`, `appUrl`, `headers` or a call's `headers`), or a body `JSON.stringify` rejects
+ * (BigInt, circular reference). The message names the option or the body's JSON pointer, never the value.
+ */
+export class InvalidRequestError extends OpenRouterError {}
 /**
  * A 200 JSON response that reports a failed generation: `choices[].finish_reason: "error"` with
  * `choices[].error`, or a top-level `error` object. `body` is the full response (partial content included).
@@ -118,7 +128,8 @@ const names: Array<[{ prototype: Error }, string]> = [
   [RateLimitError, "RateLimitError"], [ServerError, "ServerError"], [ConnectionError, "ConnectionError"],
   [StreamTruncatedError, "StreamTruncatedError"], [TimeoutError, "TimeoutError"], [AbortError, "AbortError"],
   [InvalidResponseError, "InvalidResponseError"], [InBandError, "InBandError"], [StreamError, "StreamError"],
-  [ValidationError, "ValidationError"],
+  [ValidationError, "ValidationError"], [ResponseTooLargeError, "ResponseTooLargeError"],
+  [RedirectError, "RedirectError"], [InvalidRequestError, "InvalidRequestError"],
 ];
 for (const [C, n] of names) C.prototype.name = n;
 
@@ -135,16 +146,21 @@ const byStatus: Record<number, typeof OpenRouterError> = {
   429: RateLimitError,
 };
 
-/** The error class used for an HTTP status (`OpenRouterError` for unmapped 4xx such as 412). */
+/** The error class for an HTTP status (`RedirectError` for 3xx, `OpenRouterError` for unmapped 4xx such as 412). */
 export function errorClassForStatus(status: number): typeof OpenRouterError {
-  return byStatus[status] ?? (status >= 500 ? ServerError : OpenRouterError);
+  return byStatus[status] ?? (status >= 500 ? ServerError : status < 400 ? RedirectError : OpenRouterError);
 }
 
 /** Short, single-line excerpt of a non-JSON body (e.g. an HTML 502 page) for error messages. */
 export function snippet(text: string, max = 200): string {
-  const s = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  // Only the head can show up in the excerpt, and `[^<>]` stops each tag match at the next "<": linear time even
+  // on a body of many "<" (`[^>]*` rescanned to the end from every "<": 200 KB of "<" took a minute).
+  const s = text.slice(0, 16384).replace(/<[^<>]*>/g, " ").replace(/\s+/g, " ").trim();
   return s.length > max ? s.slice(0, max) + "…" : s;
 }
+
+/** A non-negative finite number, else undefined (server hints such as a negative `retry_after` are ignored). */
+const nonNegative = (n: unknown) => (typeof n === "number" && n >= 0 && n < Infinity ? n : undefined);
 
 /** Builds the typed error for a non-2xx response body (parsed JSON or raw text). */
 export function errorFromResponse(status: number, body: unknown, generationId: string | undefined, retryAfterMs?: number): OpenRouterError {
@@ -153,17 +169,18 @@ export function errorFromResponse(status: number, body: unknown, generationId: s
   const code = obj && (typeof obj.code === "number" || typeof obj.code === "string") ? obj.code : undefined;
   let msg: string;
   if (obj && typeof obj.message === "string") msg = obj.message;
-  else if (typeof body === "string" && body) msg = snippet(body);
+  else if (typeof body === "string" && snippet(body)) msg = snippet(body);
   else if (typeof e === "string") msg = e;
   else msg = "(no message)";
   const Cls = errorClassForStatus(status);
+  const ra = nonNegative(obj?.availability?.retry_after);
   return new Cls(`${status} ${msg}`, {
     status,
     code,
     metadata: obj?.metadata,
     generationId: generationId ?? (typeof (body as { id?: unknown })?.id === "string" ? (body as { id: string }).id : undefined),
     body: typeof body === "string" && body.length > 2048 ? body.slice(0, 2048) : body,
-    retryAfterMs: retryAfterMs ?? (typeof obj?.availability?.retry_after === "number" ? obj.availability.retry_after * 1000 : undefined),
+    retryAfterMs: retryAfterMs ?? (ra === undefined ? undefined : ra * 1000),
     errorType: typeof obj?.error_type === "string" ? obj.error_type : typeof obj?.metadata?.error_type === "string" ? obj.metadata.error_type : undefined,
     availability: obj?.availability,
   });

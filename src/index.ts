@@ -27,6 +27,9 @@ export {
   InBandError,
   StreamError,
   ValidationError,
+  ResponseTooLargeError,
+  RedirectError,
+  InvalidRequestError,
   errorClassForStatus,
 } from "./errors";
 export type { OpenRouterErrorInit } from "./errors";

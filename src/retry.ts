@@ -14,18 +14,18 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+/** HTTP delay-seconds: digits (a fraction tolerated); no sign, exponent, hex ("0x10") or "Infinity". */
+const DELAY = /^\s*\d+(\.\d+)?\s*$/;
+
 /** Server-requested delay in ms from `retry-after-ms` or `Retry-After` (seconds or HTTP date); undefined if absent/invalid. */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
   const ms = headers.get("retry-after-ms");
-  if (ms) {
-    const n = Number(ms);
-    if (n >= 0 && Number.isFinite(n)) return n;
-  }
+  if (ms && DELAY.test(ms)) return Number(ms);
   const ra = headers.get("retry-after");
   if (!ra) return undefined;
-  const secs = Number(ra);
-  if (ra.trim() !== "" && Number.isFinite(secs)) return secs >= 0 ? secs * 1000 : undefined;
-  const date = Date.parse(ra);
+  if (DELAY.test(ra)) return Number(ra) * 1000;
+  // An HTTP date starts with the day name; Date.parse alone takes "-100" for the year -100 (an immediate retry).
+  const date = /^\s*[a-z]/i.test(ra) ? Date.parse(ra) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
@@ -35,18 +35,26 @@ export function backoffDelay(attempt: number, initialDelayMs: number, maxDelayMs
   return d * (1 - random() * 0.25);
 }
 
-/** Resolves after `ms`; rejects at once with `signal.reason` when `signal` aborts (also if already aborted). */
+/** Longest delay `setTimeout` takes (longer ones fire after 1 ms with a TimeoutOverflowWarning). */
+const MAX_TIMER = 2 ** 31 - 1;
+
+/** Resolves after `ms` (any length); rejects at once with `signal.reason` when `signal` aborts (or had aborted). */
 export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
+    let t: ReturnType<typeof setTimeout>;
     const onAbort = () => {
       clearTimeout(t);
       reject(signal!.reason);
     };
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
+    const arm = (left: number): void => {
+      t = setTimeout(() => {
+        if (left > MAX_TIMER) return arm(left - MAX_TIMER);
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, Math.min(left, MAX_TIMER));
+    };
+    arm(ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -6,6 +6,7 @@
  * - A chunk with a top-level `error` (or a choice with `finish_reason: "error"`) throws `StreamError`
  *   carrying the partial content, the error code (integer or string) and the generation id.
  * - `data:` that is not JSON throws `InvalidResponseError`; so does a line longer than `maxLineLength`.
+ * - `partialContent` keeps at most `maxPartialContentLength` characters, so a long stream costs no memory.
  * - `break`/`return()` or `abort()` cancels the HTTP body. A Stream can be iterated once.
  */
 import { createParser, type EventSourceParser } from "eventsource-parser";
@@ -23,6 +24,10 @@ export interface StreamControl {
   idleTimeoutMs: number;
   /** Max characters buffered for one SSE line/event before giving up. */
   maxLineLength: number;
+  /** Max characters kept in `partialContent` (default: all). Later content is still yielded, just not kept. */
+  maxPartialContentLength?: number | undefined;
+  /** Scrubs the API key out of server text (before it is cut short) and out of every error the stream throws. */
+  redact?: (<T>(value: T) => T) | undefined;
   /** Called with each parsed chunk (validation hook). */
   onChunk?: ((chunk: unknown) => void) | undefined;
 }
@@ -75,7 +80,11 @@ export class Stream<T> implements AsyncIterableIterator<T> {
 
   #fold(): void {
     if (this.#pieces.length) {
-      this.#partial += this.#pieces.join("");
+      const max = this.#ctl.maxPartialContentLength ?? Infinity;
+      if (this.#partial.length < max) {
+        const s = this.#partial + this.#pieces.join("");
+        this.#partial = s.length > max ? s.slice(0, max) : s;
+      }
       this.#pieces.length = 0;
     }
   }
@@ -114,7 +123,9 @@ export class Stream<T> implements AsyncIterableIterator<T> {
       throw this.#fail(
         this.#state === 1
           ? new StreamTruncatedError(TRUNCATED, this.#init())
-          : new InvalidResponseError(`Stream data is not JSON: ${data.slice(0, 120)}`, { status: this.response.status, generationId: this.generationId }),
+          : new InvalidResponseError(`Stream data is not JSON: ${this.#redact(data).slice(0, 120)}`, {
+              status: this.response.status, generationId: this.generationId,
+            }),
       );
     }
     if (chunk !== null && typeof chunk === "object") {
@@ -217,9 +228,13 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     return new StreamError(`Stream error${code === undefined ? "" : ` (${code})`}: ${msg}`, { ...this.#init(), code, metadata: e.metadata, body: chunk });
   }
 
+  #redact<V>(v: V): V {
+    return this.#ctl.redact ? this.#ctl.redact(v) : v;
+  }
+
   #fail(err: OpenRouterError): OpenRouterError {
     this.#settle(true);
-    return err;
+    return this.#redact(err);
   }
 
   #settle(cancel: boolean): void {

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from "vitest";
 import {
   InBandError,
+  InvalidRequestError,
   ServerError,
   Stream,
   StreamError,
@@ -54,7 +55,8 @@ describe("requests", () => {
   });
 
   it("an invalid header value (non-Latin-1 appTitle) fails at creation, not as a retried network error", () => {
-    expect(() => createOpenRouterClient({ appTitle: "Démo 🚀" })).toThrow(TypeError);
+    expect(() => createOpenRouterClient({ appTitle: "Démo 🚀" })).toThrow(InvalidRequestError);
+    expect(() => createOpenRouterClient({ appTitle: "Démo 🚀" })).toThrow(/appTitle.*Latin-1/);
   });
 
   it("keeps unknown response fields and snake_case names", async () => {
@@ -192,7 +194,7 @@ describe("raw openapi-fetch client", () => {
 
 describe("import graph", () => {
   it("no node: imports and no top-level network in src/ client modules", () => {
-    for (const f of ["index", "client", "streaming", "errors", "retry", "accumulate", "validate", "types"]) {
+    for (const f of ["index", "client", "streaming", "errors", "retry", "redact", "accumulate", "validate", "types"]) {
       const src = readFileSync(new URL(`../../src/${f}.ts`, import.meta.url), "utf8");
       expect(src, f).not.toMatch(/from\s+["']node:/);
       expect(src, f).not.toMatch(/^\s*(await\s+)?fetch\(/m);
