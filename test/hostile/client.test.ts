@@ -1,6 +1,6 @@
 /**
  * The client against a hostile server (loopback only): bounded time and memory, no API key in any error, every
- * failure an `OpenRouterError` (DECISIONS.md §12). 25 of these tests fail on the client before that change; the
+ * failure an `OpenRouterError` (DECISIONS.md §15). 25 of these tests fail on the client before that change; the
  * others guard behaviour that already held (key cut by the excerpt, in-band error, whole-word short key).
  * Growth is shown with small inputs and generous margins; real timings live in bench/client-limits.mjs.
  */
