@@ -1345,7 +1345,9 @@ export interface components {
             /** @description The id of the user the API key belongs to. */
             user_id?: string | null;
         };
-        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `CompletionChunk` (`contentSchema`), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"` (or as an event with only `error`, a `StreamErrorEvent`), after which the stream ends. */
+        /** @description One SSE `data:` payload: a `CompletionChunk` (first member, the normal case), or a `StreamErrorEvent` that carries only a top-level `error`, which real streams send when a request fails after the stream has opened. */
+        CompletionStreamEvent: components["schemas"]["CompletionChunk"] | components["schemas"]["StreamErrorEvent"];
+        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `CompletionChunk` (`contentSchema` names `CompletionStreamEvent`, the chunk or an error-only event), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, or as an event with only `error` (`StreamErrorEvent`); the stream then ends. */
         CompletionStream: string;
         /** @description OpenAI-style explicit prompt-cache breakpoint placed on a text part. */
         PromptCacheBreakpoint: {
@@ -2079,7 +2081,9 @@ export interface components {
             error?: components["schemas"]["StreamError"];
             debug?: components["schemas"]["ChatCompletionChunkDebug"];
         };
-        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `ChatCompletionChunk` (`contentSchema`), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, after which the stream ends. */
+        /** @description One SSE `data:` payload: a `ChatCompletionChunk` (first member, the normal case), or a `StreamErrorEvent` that carries only a top-level `error`, which real streams send when a request fails after the stream has opened. */
+        ChatCompletionStreamEvent: components["schemas"]["ChatCompletionChunk"] | components["schemas"]["StreamErrorEvent"];
+        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `ChatCompletionChunk` (`contentSchema` names `ChatCompletionStreamEvent`, the chunk or an error-only event), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, or as an event with only `error` (`StreamErrorEvent`); the stream then ends. */
         ChatCompletionStream: string;
     };
     responses: {
@@ -2386,6 +2390,7 @@ export type SchemaCompletionOrError = components['schemas']['CompletionOrError']
 export type SchemaStreamError = components['schemas']['StreamError'];
 export type SchemaCompletionChunk = components['schemas']['CompletionChunk'];
 export type SchemaStreamErrorEvent = components['schemas']['StreamErrorEvent'];
+export type SchemaCompletionStreamEvent = components['schemas']['CompletionStreamEvent'];
 export type SchemaCompletionStream = components['schemas']['CompletionStream'];
 export type SchemaPromptCacheBreakpoint = components['schemas']['PromptCacheBreakpoint'];
 export type SchemaTextContentPart = components['schemas']['TextContentPart'];
@@ -2441,6 +2446,7 @@ export type SchemaChatCompletionDelta = components['schemas']['ChatCompletionDel
 export type SchemaChatCompletionChunkChoice = components['schemas']['ChatCompletionChunkChoice'];
 export type SchemaChatCompletionChunkDebug = components['schemas']['ChatCompletionChunkDebug'];
 export type SchemaChatCompletionChunk = components['schemas']['ChatCompletionChunk'];
+export type SchemaChatCompletionStreamEvent = components['schemas']['ChatCompletionStreamEvent'];
 export type SchemaChatCompletionStream = components['schemas']['ChatCompletionStream'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
