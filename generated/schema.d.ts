@@ -80,7 +80,8 @@ export interface paths {
          *       `finish_reason: "error"`; the stream then ends without `[DONE]`.
          *
          *     Errors before the first byte are ordinary JSON error responses with the matching HTTP status. Once generation
-         *     has started, a non-streaming failure is reported in-band as `choices[].error` with `finish_reason: "error"`.
+         *     has started, a non-streaming failure is reported in-band as `choices[].error` with `finish_reason: "error"`, or
+         *     as a 200 body that is only `{error, user_id}` (`ChatCompletionOrError`).
          */
         post: operations["createChatCompletion"];
         delete?: never;
