@@ -621,7 +621,7 @@ function isBareString(s: unknown): boolean {
  * Open enums are closed too, so that an unknown value can be reported (info, or error in strict mode): in
  * `anyOf: [{type: string, enum: [...]}, {type: string}]` the catch-all branch becomes `{not: {}}` (remembered in
  * `fallbacks` with its known-values branch), and `{type: string, not: {enum: [...]}}` ("any other string", the tag
- * of an open union's catch-all member) becomes `{type: string, enum: [...]}`. Both known-value lists are in `known`.
+ * of an open union's catch-all member) also gets the `enum`, so it matches nothing. Both lists are in `known`.
  */
 function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, string>; known: Set<string> } {
   const fallbacks = new Map<string, string>();
@@ -666,9 +666,10 @@ function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, string>; k
     }
     const not = o.not as Json | undefined;
     if (o.type === "string" && not && Array.isArray(not.enum) && Object.keys(not).length === 1) {
-      const { not: _n, ...restOfSchema } = o;
+      // Keeps `not` (a documented value must still take its own member) and adds the list: nothing matches, and an
+      // unknown value fails only the `enum`, which is what gets reported.
       known.add(ptr);
-      return { ...restOfSchema, enum: not.enum };
+      return { ...o, enum: not.enum };
     }
     const isObject = o.properties && typeof o.properties === "object";
     if (isObject && !inAllOf && !allOfMembers.has("#" + ptr) && o.additionalProperties === undefined && o.unevaluatedProperties === undefined && typeof o.$ref !== "string") {
