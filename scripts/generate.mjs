@@ -35,7 +35,8 @@ const bundle = parseYaml(readFileSync(join(out, "openapi.yaml"), "utf8"));
 writeFileSync(join(out, "openapi.json"), JSON.stringify(bundle, null, 2) + "\n");
 
 // Types from the bundle. --default-non-nullable false: a `default:` must not make a request field required.
-const { default: openapiTS, astToString, tsLiteral, tsUnion, tsIntersection, STRING, NULL } = await import("openapi-typescript");
+const ots = await import("openapi-typescript");
+const { default: openapiTS, astToString, tsLiteral, tsUnion, tsIntersection, STRING, NULL } = ots;
 const { default: ts } = await import("typescript");
 // Open enums (`anyOf: [{type: string, enum: [...]}, {type: string}]`, optionally `{type: 'null'}`): plain
 // openapi-typescript gives `"a" | "b" | string`, which TypeScript collapses to `string`; `string & {}` keeps the
@@ -47,7 +48,8 @@ function openEnum(schema) {
   const known = b.find((x) => x?.type === "string" && Array.isArray(x.enum));
   const rest = b.filter((x) => x !== known);
   if (!known || !rest.some(bare) || !rest.every((x) => bare(x) || x?.type === "null")) return undefined;
-  const members = [...known.enum.map((v) => tsLiteral(v)), tsIntersection([STRING, ts.factory.createTypeLiteralNode([])])];
+  const anyString = tsIntersection([STRING, ts.factory.createTypeLiteralNode([])]);
+  const members = [...known.enum.map((v) => tsLiteral(v)), anyString];
   if (rest.some((x) => x?.type === "null")) members.push(NULL);
   return tsUnion(members);
 }

@@ -326,7 +326,8 @@ export class Contract {
         case "enum":
           expected = p.allowedValues;
           if (closed && this.isOpenEnumError(e)) {
-            msg = `is not a documented value (open enum; documented: ${preview(p.allowedValues, 160) === p.allowedValues ? JSON.stringify(p.allowedValues) : "see the spec"})`;
+            const list = preview(p.allowedValues, 160) === p.allowedValues ? JSON.stringify(p.allowedValues) : "see the spec";
+            msg = `is not a documented value (open enum; documented: ${list})`;
             break;
           }
           msg = `must be one of ${preview(p.allowedValues, 160) === p.allowedValues ? JSON.stringify(p.allowedValues) : "the documented values"}`;
@@ -363,7 +364,8 @@ export class Contract {
       }
       const actual = actualOverride ? actualOverride.v : preview(getAt(data, ip));
       const undocumented = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
-      const check = undocumented ? "no_undocumented_fields" : closed && this.isOpenEnumError(e) ? "no_undocumented_values" : o.check;
+      const openValue = closed && this.isOpenEnumError(e);
+      const check = undocumented ? "no_undocumented_fields" : openValue ? "no_undocumented_values" : o.check;
       const severity: Severity = closed ? (o.severity ?? "info") : (o.severity ?? "error");
       out.push({
         check,
@@ -403,7 +405,11 @@ export class Contract {
       // Closed copy: the branch that matters is the one the value matches in the open schema (an open enum's
       // fallback stands for its known-values branch), not the one that got furthest.
       let taken = -1;
-      if (closed) for (let i = 0; i < branches.length && taken < 0; i++) if (this.compile("#" + base + "/" + c.keyword + "/" + i, false)(value)) taken = i;
+      if (closed) {
+        for (let i = 0; i < branches.length && taken < 0; i++) {
+          if (this.compile("#" + base + "/" + c.keyword + "/" + i, false)(value)) taken = i;
+        }
+      }
       if (taken >= 0) {
         const at = base + "/" + c.keyword + "/" + taken;
         const fn = this.compile("#" + (this.openFallbacks.get(at) ?? at), true);
@@ -610,7 +616,8 @@ const SCHEMA_CHILD = new Set(["items", "additionalProperties", "not", "if", "the
 const SCHEMA_NOTES = new Set(["type", "description", "title", "deprecated", "example", "examples"]);
 /** `{type: string}` with nothing but annotations: the catch-all branch of an open enum. */
 function isBareString(s: unknown): boolean {
-  return !!s && typeof s === "object" && (s as Json).type === "string" && Object.keys(s as Json).every((k) => SCHEMA_NOTES.has(k));
+  if (!s || typeof s !== "object") return false;
+  return (s as Json).type === "string" && Object.keys(s as Json).every((k) => SCHEMA_NOTES.has(k));
 }
 
 /**
