@@ -82,6 +82,14 @@ describe("capture corpus", () => {
     }
   });
 
+  it("the README's Faithfulness section states the current counts", () => {
+    const readme = readFileSync(join(here, "../../README.md"), "utf8").replace(/\s+/g, " ");
+    const valid = captures.filter((c) => c.expect === "valid").length;
+    expect(readme).toContain(`**${captures.length} captures**`);
+    expect(readme).toContain(`**${valid} are accepted**`);
+    expect(readme).toContain(`**${captures.length - valid} are rejected on purpose**`);
+  });
+
   it.each(captures.map((c) => [c.file, c] as const))("%s", async (_f, c) => {
     const findings = library(c).filter((v) => v.severity === "error" || v.severity === "warning");
     const hj = await Promise.all(targets(c).map(async ([ptr, v]) => ((await validate(ID + ptr, v as never)) as { valid: boolean }).valid));
