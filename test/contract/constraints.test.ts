@@ -191,6 +191,25 @@ describe("POST /chat/completions messages", () => {
         { role: "tool", tool_call_id: "call_1", content: "sunny" },
       ),
     ));
+  test("accepts an echoed assistant turn with reasoning_content, annotations and null tool arguments", () =>
+    expectValid(
+      schema,
+      msgs(
+        { role: "user", content: "who won?" },
+        {
+          role: "assistant",
+          content: "Team A.",
+          reasoning_content: "the search says Team A",
+          annotations: [{ type: "url_citation", url_citation: { url: "https://example.com/r", title: "Report" } }],
+          tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: null } }],
+        },
+        { role: "tool", tool_call_id: "call_1", content: "ok" },
+      ),
+    ));
+  test("rejects a non-string reasoning_content and a non-array annotations on an assistant turn", () => {
+    expectRejectedAt(schema, msgs({ role: "assistant", content: "a", reasoning_content: 5 }), "/messages/0");
+    expectRejectedAt(schema, msgs({ role: "assistant", content: "a", annotations: "x" }), "/messages/0");
+  });
   test("accepts every content part type", () =>
     expectValid(
       schema,
