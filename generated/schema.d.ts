@@ -34,9 +34,13 @@ export interface paths {
          *     - the stream ends with the literal `data: [DONE]` (not JSON);
          *     - an error after the first byte keeps the HTTP status 200 and arrives as a final chunk with a top-level
          *       `error` (`error.code` is an integer HTTP-like status or a string such as `"server_error"`) and a choice with
-         *       `finish_reason: "error"`; the stream then ends without `[DONE]`.
+         *       `finish_reason: "error"` (or as an event that carries only `error`); the stream then ends without `[DONE]`.
          *
-         *     Errors before the first byte are ordinary JSON error responses with the matching HTTP status.
+         *     Real responses say `object: "chat.completion"` (and presumably `chat.completion.chunk` when streaming) rather
+         *     than the documented `text_completion`; both are accepted. Errors before the first byte are ordinary JSON error
+         *     responses with the matching HTTP status; a failure after generation started is reported in-band as
+         *     `choices[].error` with `finish_reason: "error"`, or as a 200 body that is only `{error, user_id}`
+         *     (`CompletionOrError`).
          */
         post: operations["createCompletion"];
         delete?: never;
@@ -77,7 +81,7 @@ export interface paths {
          *     - the stream ends with the literal `data: [DONE]` (not JSON);
          *     - an error after the first byte keeps the HTTP status 200 and arrives as a final chunk with a top-level
          *       `error` (`error.code` is an integer HTTP-like status or a string such as `"server_error"`) and a choice with
-         *       `finish_reason: "error"`; the stream then ends without `[DONE]`.
+         *       `finish_reason: "error"` (or as an event that carries only `error`); the stream then ends without `[DONE]`.
          *
          *     Errors before the first byte are ordinary JSON error responses with the matching HTTP status. Once generation
          *     has started, a non-streaming failure is reported in-band as `choices[].error` with `finish_reason: "error"`, or
