@@ -34,9 +34,13 @@ export interface paths {
          *     - the stream ends with the literal `data: [DONE]` (not JSON);
          *     - an error after the first byte keeps the HTTP status 200 and arrives as a final chunk with a top-level
          *       `error` (`error.code` is an integer HTTP-like status or a string such as `"server_error"`) and a choice with
-         *       `finish_reason: "error"`; the stream then ends without `[DONE]`.
+         *       `finish_reason: "error"` (or as an event that carries only `error`); the stream then ends without `[DONE]`.
          *
-         *     Errors before the first byte are ordinary JSON error responses with the matching HTTP status.
+         *     Real responses say `object: "chat.completion"` (and presumably `chat.completion.chunk` when streaming) rather
+         *     than the documented `text_completion`; both are accepted. Errors before the first byte are ordinary JSON error
+         *     responses with the matching HTTP status; a failure after generation started is reported in-band as
+         *     `choices[].error` with `finish_reason: "error"`, or as a 200 body that is only `{error, user_id}`
+         *     (`CompletionOrError`).
          */
         post: operations["createCompletion"];
         delete?: never;
@@ -77,10 +81,11 @@ export interface paths {
          *     - the stream ends with the literal `data: [DONE]` (not JSON);
          *     - an error after the first byte keeps the HTTP status 200 and arrives as a final chunk with a top-level
          *       `error` (`error.code` is an integer HTTP-like status or a string such as `"server_error"`) and a choice with
-         *       `finish_reason: "error"`; the stream then ends without `[DONE]`.
+         *       `finish_reason: "error"` (or as an event that carries only `error`); the stream then ends without `[DONE]`.
          *
          *     Errors before the first byte are ordinary JSON error responses with the matching HTTP status. Once generation
-         *     has started, a non-streaming failure is reported in-band as `choices[].error` with `finish_reason: "error"`.
+         *     has started, a non-streaming failure is reported in-band as `choices[].error` with `finish_reason: "error"`, or
+         *     as a 200 body that is only `{error, user_id}` (`ChatCompletionOrError`).
          */
         post: operations["createChatCompletion"];
         delete?: never;
@@ -273,21 +278,21 @@ export interface components {
         };
         /** @description Output format constraint; combine with `provider.require_parameters: true` to avoid providers that ignore it. */
         ResponseFormat: components["schemas"]["ResponseFormatText"] | components["schemas"]["ResponseFormatJsonObject"] | components["schemas"]["ResponseFormatJsonSchema"] | components["schemas"]["ResponseFormatGrammar"] | components["schemas"]["ResponseFormatPython"];
-        /** @description Approximate location of the user, used to localise search results. */
+        /** @description Approximate location of the user, used to localise search results; every field is optional and nullable. */
         WebSearchUserLocation: {
             /**
-             * @description The location kind, always `approximate`.
+             * @description The location kind, always `approximate`; optional.
              * @constant
              */
-            type: "approximate";
+            type?: "approximate";
             /** @description City name. */
-            city?: string;
+            city?: string | null;
             /** @description Two-letter ISO country code. */
-            country?: string;
+            country?: string | null;
             /** @description Region or state. */
-            region?: string;
+            region?: string | null;
             /** @description IANA time zone such as `Europe/Berlin`. */
-            timezone?: string;
+            timezone?: string | null;
         };
         /**
          * @deprecated
@@ -465,7 +470,7 @@ export interface components {
         };
         /** @description Name, purpose and parameter schema of a function tool. */
         FunctionDefinition: {
-            /** @description Function name, at most 64 characters from `a-z`, `A-Z`, `0-9`, `_` and `-`. */
+            /** @description Function name, at most 64 characters. OpenRouter's spec sets no character pattern (OpenAI's `a-z`, `A-Z`, `0-9`, `_` and `-` rule is enforced, if at all, by the provider). */
             name: string;
             /** @description What the function does, used by the model to decide when and how to call it. */
             description?: string;
@@ -937,16 +942,13 @@ export interface components {
             /** @description Character offset of each token in the completion text. */
             text_offset?: number[];
         };
-        /**
-         * @description The provider format the reasoning block came from; needed to send it back to the same provider family.
-         * @enum {string|null}
-         */
-        ReasoningDetailFormat: "unknown" | "openai-responses-v1" | "azure-openai-responses-v1" | "bedrock-openai-responses-v1" | "bedrock-xai-responses-v1" | "xai-responses-v1" | "meta-responses-v1" | "anthropic-claude-v1" | "google-gemini-v1" | null;
+        /** @description The provider format the reasoning block came from; needed to send it back to the same provider family, or `null`. OpenRouter adds formats as it adds providers, so any other string is accepted too (open enum). */
+        ReasoningDetailFormat: "unknown" | "openai-responses-v1" | "azure-openai-responses-v1" | "bedrock-openai-responses-v1" | "bedrock-xai-responses-v1" | "xai-responses-v1" | "meta-responses-v1" | "anthropic-claude-v1" | "google-gemini-v1" | (string & {}) | null;
         /** @description A human-readable summary of the model's reasoning. */
         ReasoningSummaryDetail: {
             /**
-             * @description Discriminator. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description Discriminator.
+             * @constant
              */
             type: "reasoning.summary";
             /** @description The reasoning summary text. */
@@ -960,8 +962,8 @@ export interface components {
         /** @description Encrypted or redacted reasoning that only the provider can read; echo it back unchanged in later turns. */
         ReasoningEncryptedDetail: {
             /**
-             * @description Discriminator. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description Discriminator.
+             * @constant
              */
             type: "reasoning.encrypted";
             /** @description Opaque encrypted reasoning payload. */
@@ -975,8 +977,8 @@ export interface components {
         /** @description Raw reasoning text, optionally signed by the provider. */
         ReasoningTextDetail: {
             /**
-             * @description Discriminator. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description Discriminator.
+             * @constant
              */
             type: "reasoning.text";
             /** @description The reasoning text. */
@@ -992,8 +994,8 @@ export interface components {
         /** @description A server-side tool call (for example a web search) the model made while reasoning. */
         ReasoningServerToolCallDetail: {
             /**
-             * @description Discriminator. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description Discriminator.
+             * @constant
              */
             type: "reasoning.server_tool_call";
             /** @description Identifier of the server tool call. */
@@ -1010,13 +1012,20 @@ export interface components {
             /** @description Position of this block among the reasoning blocks; used to merge streamed fragments. */
             index?: number;
         };
-        /** @description OpenRouter extension. One structured reasoning block, discriminated by `type`. Returned in `message.reasoning_details` (and `delta.reasoning_details` when streaming); send the blocks back unmodified in the next assistant message to keep multi-turn reasoning working, especially the encrypted ones. */
-        ReasoningDetail: components["schemas"]["ReasoningSummaryDetail"] | components["schemas"]["ReasoningEncryptedDetail"] | components["schemas"]["ReasoningTextDetail"] | components["schemas"]["ReasoningServerToolCallDetail"];
-        /**
-         * @description OpenRouter extension. Machine-readable error class. The HTTP status each implies: `context_length_exceeded`, `max_tokens_exceeded`, `token_limit_exceeded`, `string_too_long`, `invalid_request`, `invalid_prompt`, `content_policy_violation`, `refusal`, `invalid_image`, `image_too_large`, `image_too_small`, `unsupported_image_format` and `image_download_failed` 400; `authentication` 401; `payment_required` 402; `permission_denied` 403; `not_found` and `image_not_found` 404; `precondition_failed` 412; `payload_too_large` 413; `unprocessable` 422; `rate_limit_exceeded` 429; `server` and `unmapped` 500 (message masked); `provider_unavailable` 502; `provider_overloaded` 503; `timeout` 504.
-         * @enum {string}
-         */
-        ApiErrorType: "context_length_exceeded" | "max_tokens_exceeded" | "token_limit_exceeded" | "string_too_long" | "authentication" | "permission_denied" | "payment_required" | "rate_limit_exceeded" | "provider_overloaded" | "provider_unavailable" | "invalid_request" | "invalid_prompt" | "not_found" | "precondition_failed" | "payload_too_large" | "unprocessable" | "content_policy_violation" | "refusal" | "invalid_image" | "image_too_large" | "image_too_small" | "unsupported_image_format" | "image_not_found" | "image_download_failed" | "server" | "timeout" | "unmapped";
+        /** @description A reasoning block of a type added after this contract was written. Its `type` is none of the documented ones (those must match their own shape); keep it and send it back unmodified like the others. */
+        UnknownReasoningDetail: {
+            /** @description The block type; any string other than the documented types. */
+            type: string;
+            /** @description Identifier of the reasoning block, when the provider gives one. */
+            id?: string | null;
+            format?: components["schemas"]["ReasoningDetailFormat"];
+            /** @description Position of this block among the reasoning blocks; used to merge streamed fragments. */
+            index?: number;
+        };
+        /** @description OpenRouter extension. One structured reasoning block, selected by `type`. Returned in `message.reasoning_details` (and `delta.reasoning_details` when streaming); send the blocks back unmodified in the next assistant message to keep multi-turn reasoning working, especially the encrypted ones. OpenRouter documents the block types as growing, so a block of any other `type` is accepted as `UnknownReasoningDetail` (an `anyOf`, not a discriminated `oneOf`, for that reason). */
+        ReasoningDetail: components["schemas"]["ReasoningSummaryDetail"] | components["schemas"]["ReasoningEncryptedDetail"] | components["schemas"]["ReasoningTextDetail"] | components["schemas"]["ReasoningServerToolCallDetail"] | components["schemas"]["UnknownReasoningDetail"];
+        /** @description OpenRouter extension. Machine-readable error class. The HTTP status each implies: `context_length_exceeded`, `max_tokens_exceeded`, `token_limit_exceeded`, `string_too_long`, `invalid_request`, `invalid_prompt`, `content_policy_violation`, `refusal`, `invalid_image`, `image_too_large`, `image_too_small`, `unsupported_image_format` and `image_download_failed` 400; `authentication` 401; `payment_required` 402; `permission_denied` 403; `not_found` and `image_not_found` 404; `precondition_failed` 412; `payload_too_large` 413; `unprocessable` 422; `rate_limit_exceeded` 429; `server` and `unmapped` 500 (message masked); `provider_unavailable` 502; `provider_overloaded` 503; `timeout` 504. New values appear without notice, so any other string is accepted too (open enum). */
+        ApiErrorType: "context_length_exceeded" | "max_tokens_exceeded" | "token_limit_exceeded" | "string_too_long" | "authentication" | "permission_denied" | "payment_required" | "rate_limit_exceeded" | "provider_overloaded" | "provider_unavailable" | "invalid_request" | "invalid_prompt" | "not_found" | "precondition_failed" | "payload_too_large" | "unprocessable" | "content_policy_violation" | "refusal" | "invalid_image" | "image_too_large" | "image_too_small" | "unsupported_image_format" | "image_not_found" | "image_download_failed" | "server" | "timeout" | "unmapped" | (string & {});
         /** @description Error classification and upstream provider details. The current docs define `error_type` and `provider_code` (omitted on 500-class errors); real bodies also carry `provider_name`, `raw`, `is_byok` and sometimes `limit_source` and `remedy_hint`. All fields are optional. */
         ProviderErrorMetadata: {
             error_type?: components["schemas"]["ApiErrorType"];
@@ -1128,8 +1137,10 @@ export interface components {
             };
             /** @description OpenRouter extension. Credits saved (positive) or added (negative) by prompt caching, per the prompt-caching guide. */
             cache_discount?: number | null;
+            /** @description OpenRouter extension seen in real `/completions` responses: provider-specific usage extras, free-form, or `null`. */
+            extra_properties?: Record<string, never> | null;
         };
-        /** @description OpenRouter extension. How OpenRouter routed the request. Only sent when the request carries the header `X-OpenRouter-Metadata: enabled`, and never on cache hits; delivered on the final chunk when streaming. */
+        /** @description OpenRouter extension. How OpenRouter routed the request. Only sent when the request carries the header `X-OpenRouter-Metadata: enabled`, and never on cache hits; delivered on the final chunk when streaming. Error bodies carry it without `region`, `summary` and `is_byok`, so only the other fields are required. */
         OpenRouterMetadata: {
             /** @description The model (or router) that was requested. */
             requested: string;
@@ -1139,13 +1150,13 @@ export interface components {
              */
             strategy: "direct" | "auto" | "free" | "latest" | "alias" | "fallback" | "pareto" | "bodybuilder" | "fusion";
             /** @description The region the request was served from, if known. */
-            region: string | null;
+            region?: string | null;
             /** @description One-line human-readable summary of the routing decision. */
-            summary: string;
-            /** @description Which attempt (1-based) produced the response. */
+            summary?: string;
+            /** @description Which attempt produced the response; `0` when no provider attempt was made (for example a request rejected before routing). */
             attempt: number;
             /** @description Whether the request used your own provider key. */
-            is_byok: boolean;
+            is_byok?: boolean;
             /** @description The endpoints that were considered. */
             endpoints: {
                 /** @description Number of endpoints serving the requested model. */
@@ -1173,11 +1184,8 @@ export interface components {
             }[];
             /** @description Processing stages (guardrails, plugins, server tools and so on) the request went through. */
             pipeline?: {
-                /**
-                 * @description Kind of stage.
-                 * @enum {string}
-                 */
-                type: "guardrail" | "plugin" | "server_tools" | "response_healing" | "context_compression";
+                /** @description Kind of stage. Open enum (documented as growing): any other string is accepted too. */
+                type: "guardrail" | "plugin" | "server_tools" | "response_healing" | "context_compression" | (string & {});
                 /** @description Name of the stage. */
                 name: string;
                 /** @description What the stage did. */
@@ -1188,8 +1196,8 @@ export interface components {
                 guardrail_id?: string;
                 /** @description Scope of the guardrail (for example key, user or organization). */
                 guardrail_scope?: string;
-                /** @description Cost of the stage in USD. */
-                cost_usd?: number;
+                /** @description Cost of the stage in USD, or `null` when the stage has no cost. */
+                cost_usd?: number | null;
             }[];
         };
         /** @description A text completion (`stream` false). The seed guarantees only `id` and `choices`, both nullable; every other field is documented and optional, and unknown fields are allowed (read tolerantly). */
@@ -1197,10 +1205,10 @@ export interface components {
             /** @description The generation id (`gen-<unix>-<random>`). */
             id: string | null;
             /**
-             * @description Always `text_completion`.
-             * @constant
+             * @description `text_completion` as documented; real `/completions` responses send `chat.completion`, so both are accepted.
+             * @enum {string}
              */
-            object?: "text_completion";
+            object?: "text_completion" | "chat.completion";
             /** @description Unix time (seconds) when the completion was created. */
             created?: number;
             /** @description The model that actually served the request. */
@@ -1216,41 +1224,6 @@ export interface components {
             usage?: components["schemas"]["Usage"];
             openrouter_metadata?: components["schemas"]["OpenRouterMetadata"];
         };
-        /** @description OpenRouter extension. An error that ended a stream after it had started (HTTP status stays 200). It is sent on a final chunk whose choice has `finish_reason: "error"`; the stream then ends. */
-        StreamError: {
-            /** @description Error code. The errors page and the official spec use the integer HTTP-like status (for example `502`); the streaming page's example uses a string (`server_error`), so both are accepted. */
-            code: number | string;
-            /** @description Human-readable error message; masked for 500-class errors. */
-            message: string;
-            /** @description Error classification (`error_type`) and the provider's code, or `null`. */
-            metadata?: components["schemas"]["ProviderErrorMetadata"] | null;
-        };
-        /** @description One `data:` payload of a text completion stream. Choices carry text fragments; the last chunk before `[DONE]` carries `usage` with `choices` empty or a single empty choice; a mid-stream error chunk carries `error` and a choice with `finish_reason: "error"`. Only `choices` is required because no capture of the exact chunk is known and OpenRouter's own client treats the other fields as optional. Unknown fields are allowed. */
-        CompletionChunk: {
-            /** @description The generation id; the same on every chunk. */
-            id?: string;
-            /**
-             * @description The object type; `text_completion.chunk` in the 2025 official spec, `text_completion` as OpenAI sends it. Both are accepted.
-             * @enum {string}
-             */
-            object?: "text_completion" | "text_completion.chunk";
-            /** @description Unix time (seconds) when the completion was created. */
-            created?: number;
-            /** @description The model that served the request. */
-            model?: string;
-            /** @description OpenRouter extension. Display name of the provider. */
-            provider?: string;
-            /** @description Text fragments per choice; empty on the usage chunk. */
-            choices: components["schemas"]["CompletionChoice"][];
-            /** @description Backend configuration fingerprint; often absent. */
-            system_fingerprint?: string | null;
-            /** @description Usage of the whole request, on the last chunk before `[DONE]`. */
-            usage?: components["schemas"]["Usage"] | null;
-            openrouter_metadata?: components["schemas"]["OpenRouterMetadata"];
-            error?: components["schemas"]["StreamError"];
-        };
-        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `CompletionChunk` (`contentSchema`), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, after which the stream ends. */
-        CompletionStream: string;
         /** @description Metadata of a 403 error raised because the moderation of the input flagged it. */
         ModerationErrorMetadata: {
             /** @description Why the input was flagged. */
@@ -1281,11 +1254,8 @@ export interface components {
         };
         /** @description OpenRouter extension (since 2026-08-19). Why no endpoint could serve the request, sent as `error.availability` together with `error.error_type` and `error.http_status`. */
         AvailabilityError: {
-            /**
-             * @description Availability reason: `model_not_found` and `wrong_endpoint` (400), `no_endpoints`, `model_deprecated`, `model_unavailable_upstream`, `privacy_restricted`, `constraint_filtered` and `free_variant_ended` (404), `region_restricted` (403), `capacity_exhausted` (429) and `temporarily_unavailable` (503).
-             * @enum {string}
-             */
-            code: "model_not_found" | "wrong_endpoint" | "no_endpoints" | "model_deprecated" | "model_unavailable_upstream" | "capacity_exhausted" | "temporarily_unavailable" | "region_restricted" | "privacy_restricted" | "constraint_filtered" | "free_variant_ended";
+            /** @description Availability reason: `model_not_found` and `wrong_endpoint` (400), `no_endpoints`, `model_deprecated`, `model_unavailable_upstream`, `privacy_restricted`, `constraint_filtered` and `free_variant_ended` (404), `region_restricted` (403), `capacity_exhausted` (429) and `temporarily_unavailable` (503). Open enum: new reasons appear without notice, so any other string is accepted too. */
+            code: "model_not_found" | "wrong_endpoint" | "no_endpoints" | "model_deprecated" | "model_unavailable_upstream" | "capacity_exhausted" | "temporarily_unavailable" | "region_restricted" | "privacy_restricted" | "constraint_filtered" | "free_variant_ended" | (string & {});
             /** @description Whether retrying later can succeed (`capacity_exhausted`, `temporarily_unavailable`). */
             retryable?: boolean;
             /** @description Suggested wait in seconds before retrying. */
@@ -1294,7 +1264,7 @@ export interface components {
             requested_models?: string[];
             /** @description Providers affected by the problem. */
             affected_providers?: string[] | null;
-            /** @description Request constraints that excluded endpoints: `geo`, `data_region`, `data_policy:zdr`, `data_policy:training`, `max_price`, `context_length`, `require_parameters`, `quantization`, `allowed_providers`. */
+            /** @description Request constraints that excluded endpoints: `geo`, `data_region`, `data_policy:zdr`, `data_policy:training`, `max_price`, `context_length`, `require_parameters`, `quantization`, `allowed_providers` (other strings may appear). */
             excluded_by?: string[];
             /** @description Models that could serve the request instead. */
             fallback_models?: string[];
@@ -1333,6 +1303,57 @@ export interface components {
             /** @description OpenRouter extension. Routing metadata (header `X-OpenRouter-Metadata` set to `enabled`), or `null`. */
             openrouter_metadata?: components["schemas"]["OpenRouterMetadata"] | null;
         };
+        /** @description The JSON 200 body: a `Completion`, or, when generation failed after OpenRouter accepted the request, an `ErrorResponse` (`{"error": {…}, "user_id": …}`) sent with status 200. The first member is the normal body; clients should check for a top-level `error` before reading `choices`. */
+        CompletionOrError: components["schemas"]["Completion"] | components["schemas"]["ErrorResponse"];
+        /** @description OpenRouter extension. An error that ended a stream after it had started (HTTP status stays 200). It is sent on a final chunk whose choice has `finish_reason: "error"`; the stream then ends. Availability errors carry `error_type`, `http_status` and `availability` and may omit `code`. */
+        StreamError: {
+            /** @description Error code. The errors page and the official spec use the integer HTTP-like status (for example `502`); the streaming page's example uses a string (`server_error`), so both are accepted. */
+            code?: number | string;
+            /** @description Human-readable error message; masked for 500-class errors. */
+            message: string;
+            /** @description Error classification (`error_type`) and the provider's code, or `null`. */
+            metadata?: components["schemas"]["ProviderErrorMetadata"] | null;
+            error_type?: components["schemas"]["ApiErrorType"];
+            /** @description HTTP-like status of the error, on availability errors. */
+            http_status?: number;
+            availability?: components["schemas"]["AvailabilityError"];
+        };
+        /** @description One `data:` payload of a text completion stream. Choices carry text fragments; the last chunk before `[DONE]` carries `usage` with `choices` empty or a single empty choice; a mid-stream error chunk carries `error` and a choice with `finish_reason: "error"`. Only `choices` is required because no capture of the exact chunk is known and OpenRouter's own client treats the other fields as optional. Unknown fields are allowed. */
+        CompletionChunk: {
+            /** @description The generation id; the same on every chunk. */
+            id?: string;
+            /**
+             * @description The object type: `text_completion.chunk` in the 2025 official spec, `text_completion` as OpenAI sends it, and `chat.completion.chunk`, the value that matches the `chat.completion` real non-streaming `/completions` responses carry (OpenRouter builds both from its chat pipeline). All three are accepted.
+             * @enum {string}
+             */
+            object?: "text_completion" | "text_completion.chunk" | "chat.completion.chunk";
+            /** @description Unix time (seconds) when the completion was created. */
+            created?: number;
+            /** @description The model that served the request. */
+            model?: string;
+            /** @description OpenRouter extension. Display name of the provider. */
+            provider?: string;
+            /** @description Text fragments per choice; empty on the usage chunk. */
+            choices: components["schemas"]["CompletionChoice"][];
+            /** @description Backend configuration fingerprint; often absent. */
+            system_fingerprint?: string | null;
+            /** @description Usage of the whole request, on the last chunk before `[DONE]`. */
+            usage?: components["schemas"]["Usage"] | null;
+            openrouter_metadata?: components["schemas"]["OpenRouterMetadata"];
+            error?: components["schemas"]["StreamError"];
+        };
+        /** @description OpenRouter extension. A stream event that only reports an error: a top-level `error`, and at most an empty `choices` array or the usual chunk fields. Real streams send it instead of a full `ChatCompletionChunk` when a request fails after the stream has opened; the stream then ends. */
+        StreamErrorEvent: {
+            error: components["schemas"]["StreamError"];
+            /** @description Empty when present. */
+            choices?: unknown[];
+            /** @description The id of the user the API key belongs to. */
+            user_id?: string | null;
+        };
+        /** @description One SSE `data:` payload: a `CompletionChunk` (first member, the normal case), or a `StreamErrorEvent` that carries only a top-level `error`, which real streams send when a request fails after the stream has opened. */
+        CompletionStreamEvent: components["schemas"]["CompletionChunk"] | components["schemas"]["StreamErrorEvent"];
+        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `CompletionChunk` (`contentSchema` names `CompletionStreamEvent`, the chunk or an error-only event), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, or as an event with only `error` (`StreamErrorEvent`); the stream then ends. */
+        CompletionStream: string;
         /** @description OpenAI-style explicit prompt-cache breakpoint placed on a text part. */
         PromptCacheBreakpoint: {
             /**
@@ -1486,8 +1507,8 @@ export interface components {
             function: {
                 /** @description Name of the function to call. */
                 name: string;
-                /** @description The arguments as a JSON-encoded string, which the caller must parse and validate. */
-                arguments: string;
+                /** @description The arguments as a JSON-encoded string, which the caller must parse and validate; `null` when the tool's parameters are all optional and the model passed none. */
+                arguments: string | null;
             };
         };
         /** @description OpenRouter extension. An image the model generated (request `modalities` with `image`). */
@@ -1505,6 +1526,61 @@ export interface components {
             /** @description Position of the image when a streamed message carries several. */
             index?: number;
         };
+        /** @description A web source the answer cites (web search plugin or server tool). */
+        UrlCitationAnnotation: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "url_citation";
+            /** @description The cited source. */
+            url_citation: {
+                /** @description URL of the source. */
+                url: string;
+                /** @description Title of the source page. */
+                title?: string;
+                /** @description Excerpt of the source that was used. */
+                content?: string;
+                /** @description Start offset of the citing span in the message content. */
+                start_index?: number;
+                /** @description End offset of the citing span in the message content. */
+                end_index?: number;
+            };
+        };
+        /** @description A parsed file the file-parser plugin produced; send it back to skip parsing the file again. */
+        FileAnnotation: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "file";
+            /** @description The parsed file. */
+            file: {
+                /** @description Content hash of the file. */
+                hash: string;
+                /** @description File name. */
+                name?: string;
+                /** @description Parsed content parts of the file. */
+                content?: Record<string, never>[];
+            };
+        };
+        /** @description Older file citation form. */
+        LegacyFileAnnotation: {
+            /**
+             * @description Discriminator. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "file_annotation";
+            /** @description The cited file. */
+            file_annotation: {
+                /** @description Identifier of the cited file. */
+                file_id: string;
+                /** @description Quoted passage of the file. */
+                quote?: string;
+            };
+        };
+        /** @description OpenRouter extension. An annotation on the assistant message, discriminated by `type`. */
+        Annotation: components["schemas"]["UrlCitationAnnotation"] | components["schemas"]["FileAnnotation"] | components["schemas"]["LegacyFileAnnotation"];
         /** @description A previous model turn sent back as context (including its tool calls and reasoning), or a final assistant message used as a prefill that the model continues. */
         AssistantMessage: {
             /**
@@ -1537,6 +1613,10 @@ export interface components {
                 /** @description Transcript of the audio. */
                 transcript?: string;
             } | null;
+            /** @description Plain-text reasoning under the name some clients echo back (DeepSeek-style); accepted like `reasoning`. */
+            reasoning_content?: string | null;
+            /** @description OpenRouter extension: the annotations (citations, parsed files) of this turn, echoed back. */
+            annotations?: components["schemas"]["Annotation"][] | null;
             /** @description OpenRouter extension: the model that produced this turn, read by the auto-router's `pin_model` option. */
             model?: string;
         };
@@ -1811,61 +1891,6 @@ export interface components {
             web_search_options?: components["schemas"]["WebSearchOptions"];
             audio?: components["schemas"]["AudioOutputConfig"];
         };
-        /** @description A web source the answer cites (web search plugin or server tool). */
-        UrlCitationAnnotation: {
-            /**
-             * @description Discriminator. (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            type: "url_citation";
-            /** @description The cited source. */
-            url_citation: {
-                /** @description URL of the source. */
-                url: string;
-                /** @description Title of the source page. */
-                title?: string;
-                /** @description Excerpt of the source that was used. */
-                content?: string;
-                /** @description Start offset of the citing span in the message content. */
-                start_index?: number;
-                /** @description End offset of the citing span in the message content. */
-                end_index?: number;
-            };
-        };
-        /** @description A parsed file the file-parser plugin produced; send it back to skip parsing the file again. */
-        FileAnnotation: {
-            /**
-             * @description Discriminator. (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            type: "file";
-            /** @description The parsed file. */
-            file: {
-                /** @description Content hash of the file. */
-                hash: string;
-                /** @description File name. */
-                name?: string;
-                /** @description Parsed content parts of the file. */
-                content?: Record<string, never>[];
-            };
-        };
-        /** @description Older file citation form. */
-        LegacyFileAnnotation: {
-            /**
-             * @description Discriminator. (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            type: "file_annotation";
-            /** @description The cited file. */
-            file_annotation: {
-                /** @description Identifier of the cited file. */
-                file_id: string;
-                /** @description Quoted passage of the file. */
-                quote?: string;
-            };
-        };
-        /** @description OpenRouter extension. An annotation on the assistant message, discriminated by `type`. */
-        Annotation: components["schemas"]["UrlCitationAnnotation"] | components["schemas"]["FileAnnotation"] | components["schemas"]["LegacyFileAnnotation"];
         /** @description Audio output of the assistant (request `modalities` with `audio`); delivered in streaming responses. */
         ChatCompletionAudio: {
             /** @description Identifier of the audio response. */
@@ -1896,10 +1921,20 @@ export interface components {
             tool_calls?: components["schemas"]["ToolCall"][] | null;
             /** @description OpenRouter extension. Images the model generated. */
             images?: components["schemas"]["GeneratedImage"][];
-            /** @description OpenRouter extension. Citations and parsed files attached to the message. */
-            annotations?: components["schemas"]["Annotation"][];
+            /** @description OpenRouter extension. Citations and parsed files attached to the message, or `null`. */
+            annotations?: components["schemas"]["Annotation"][] | null;
             /** @description Audio output, or `null`. */
             audio?: components["schemas"]["ChatCompletionAudio"] | null;
+            /**
+             * @deprecated
+             * @description OpenAI's legacy single function call; OpenRouter sends it as `null` (use `tool_calls`).
+             */
+            function_call?: {
+                /** @description Name of the function. */
+                name?: string;
+                /** @description The arguments as a JSON-encoded string. */
+                arguments?: string | null;
+            } | null;
         };
         /** @description One of the most likely tokens at a position, with its log probability. */
         ChatCompletionTopLogprob: {
@@ -1964,6 +1999,8 @@ export interface components {
             usage?: components["schemas"]["Usage"];
             openrouter_metadata?: components["schemas"]["OpenRouterMetadata"];
         };
+        /** @description The JSON 200 body: a `ChatCompletion`, or, when generation failed after OpenRouter accepted the request, an `ErrorResponse` (`{"error": {…}, "user_id": …}`) sent with status 200. The first member is the normal body; clients should check for a top-level `error` before reading `choices`. */
+        ChatCompletionOrError: components["schemas"]["ChatCompletion"] | components["schemas"]["ErrorResponse"];
         /** @description A fragment of a tool call in a stream. The first fragment for an `index` carries `id`, `type` and `function.name`; later fragments append to `function.arguments`. */
         ToolCallDelta: {
             /** @description Which tool call of the message this fragment belongs to. */
@@ -2049,7 +2086,9 @@ export interface components {
             error?: components["schemas"]["StreamError"];
             debug?: components["schemas"]["ChatCompletionChunkDebug"];
         };
-        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `ChatCompletionChunk` (`contentSchema`), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, after which the stream ends. */
+        /** @description One SSE `data:` payload: a `ChatCompletionChunk` (first member, the normal case), or a `StreamErrorEvent` that carries only a top-level `error`, which real streams send when a request fails after the stream has opened. */
+        ChatCompletionStreamEvent: components["schemas"]["ChatCompletionChunk"] | components["schemas"]["StreamErrorEvent"];
+        /** @description Server-sent events (`stream: true`). Zero or more `: OPENROUTER PROCESSING` comment lines (keep-alive; ignore them), then events of the form `data: <json>` followed by a blank line, where each JSON payload is a `ChatCompletionChunk` (`contentSchema` names `ChatCompletionStreamEvent`, the chunk or an error-only event), then the literal `data: [DONE]`. The last chunk before `[DONE]` carries `usage`. A mid-stream error arrives as a final chunk with a top-level `error` and `finish_reason: "error"`, or as an event with only `error` (`StreamErrorEvent`); the stream then ends. */
         ChatCompletionStream: string;
     };
     responses: {
@@ -2203,7 +2242,7 @@ export interface components {
         XSessionId: string;
         /** @description OpenRouter extension: `true` turns on response caching for this request and `false` turns it off (chat completions only; the response then carries `X-OpenRouter-Cache-Status`). */
         XOpenRouterCache: "true" | "false";
-        /** @description OpenRouter extension: lifetime in seconds of a cached response, clamped to [1, 86400] (default 300). */
+        /** @description OpenRouter extension: lifetime in seconds of a cached response (default 300). OpenRouter parses it leniently and clamps it to [1, 86400] instead of rejecting the request, so no range is enforced here. */
         XOpenRouterCacheTtl: number;
         /** @description OpenRouter extension: `true` ignores and replaces any cached response for this request. */
         XOpenRouterCacheClear: "true" | "false";
@@ -2333,6 +2372,7 @@ export type SchemaReasoningSummaryDetail = components['schemas']['ReasoningSumma
 export type SchemaReasoningEncryptedDetail = components['schemas']['ReasoningEncryptedDetail'];
 export type SchemaReasoningTextDetail = components['schemas']['ReasoningTextDetail'];
 export type SchemaReasoningServerToolCallDetail = components['schemas']['ReasoningServerToolCallDetail'];
+export type SchemaUnknownReasoningDetail = components['schemas']['UnknownReasoningDetail'];
 export type SchemaReasoningDetail = components['schemas']['ReasoningDetail'];
 export type SchemaApiErrorType = components['schemas']['ApiErrorType'];
 export type SchemaProviderErrorMetadata = components['schemas']['ProviderErrorMetadata'];
@@ -2345,15 +2385,18 @@ export type SchemaServerToolUseDetails = components['schemas']['ServerToolUseDet
 export type SchemaUsage = components['schemas']['Usage'];
 export type SchemaOpenRouterMetadata = components['schemas']['OpenRouterMetadata'];
 export type SchemaCompletion = components['schemas']['Completion'];
-export type SchemaStreamError = components['schemas']['StreamError'];
-export type SchemaCompletionChunk = components['schemas']['CompletionChunk'];
-export type SchemaCompletionStream = components['schemas']['CompletionStream'];
 export type SchemaModerationErrorMetadata = components['schemas']['ModerationErrorMetadata'];
 export type SchemaGuardrailErrorMetadata = components['schemas']['GuardrailErrorMetadata'];
 export type SchemaAvailabilityErrorMetadata = components['schemas']['AvailabilityErrorMetadata'];
 export type SchemaAvailabilityError = components['schemas']['AvailabilityError'];
 export type SchemaErrorObject = components['schemas']['ErrorObject'];
 export type SchemaErrorResponse = components['schemas']['ErrorResponse'];
+export type SchemaCompletionOrError = components['schemas']['CompletionOrError'];
+export type SchemaStreamError = components['schemas']['StreamError'];
+export type SchemaCompletionChunk = components['schemas']['CompletionChunk'];
+export type SchemaStreamErrorEvent = components['schemas']['StreamErrorEvent'];
+export type SchemaCompletionStreamEvent = components['schemas']['CompletionStreamEvent'];
+export type SchemaCompletionStream = components['schemas']['CompletionStream'];
 export type SchemaPromptCacheBreakpoint = components['schemas']['PromptCacheBreakpoint'];
 export type SchemaTextContentPart = components['schemas']['TextContentPart'];
 export type SchemaSystemMessage = components['schemas']['SystemMessage'];
@@ -2368,6 +2411,10 @@ export type SchemaChatContentPart = components['schemas']['ChatContentPart'];
 export type SchemaUserMessage = components['schemas']['UserMessage'];
 export type SchemaToolCall = components['schemas']['ToolCall'];
 export type SchemaGeneratedImage = components['schemas']['GeneratedImage'];
+export type SchemaUrlCitationAnnotation = components['schemas']['UrlCitationAnnotation'];
+export type SchemaFileAnnotation = components['schemas']['FileAnnotation'];
+export type SchemaLegacyFileAnnotation = components['schemas']['LegacyFileAnnotation'];
+export type SchemaAnnotation = components['schemas']['Annotation'];
 export type SchemaAssistantMessage = components['schemas']['AssistantMessage'];
 export type SchemaToolMessage = components['schemas']['ToolMessage'];
 export type SchemaChatMessage = components['schemas']['ChatMessage'];
@@ -2391,10 +2438,6 @@ export type SchemaVerbosity = components['schemas']['Verbosity'];
 export type SchemaWebSearchOptions = components['schemas']['WebSearchOptions'];
 export type SchemaAudioOutputConfig = components['schemas']['AudioOutputConfig'];
 export type SchemaCreateChatCompletionRequest = components['schemas']['CreateChatCompletionRequest'];
-export type SchemaUrlCitationAnnotation = components['schemas']['UrlCitationAnnotation'];
-export type SchemaFileAnnotation = components['schemas']['FileAnnotation'];
-export type SchemaLegacyFileAnnotation = components['schemas']['LegacyFileAnnotation'];
-export type SchemaAnnotation = components['schemas']['Annotation'];
 export type SchemaChatCompletionAudio = components['schemas']['ChatCompletionAudio'];
 export type SchemaChatCompletionMessage = components['schemas']['ChatCompletionMessage'];
 export type SchemaChatCompletionTopLogprob = components['schemas']['ChatCompletionTopLogprob'];
@@ -2402,11 +2445,13 @@ export type SchemaChatCompletionTokenLogprob = components['schemas']['ChatComple
 export type SchemaChatCompletionLogprobs = components['schemas']['ChatCompletionLogprobs'];
 export type SchemaChatCompletionChoice = components['schemas']['ChatCompletionChoice'];
 export type SchemaChatCompletion = components['schemas']['ChatCompletion'];
+export type SchemaChatCompletionOrError = components['schemas']['ChatCompletionOrError'];
 export type SchemaToolCallDelta = components['schemas']['ToolCallDelta'];
 export type SchemaChatCompletionDelta = components['schemas']['ChatCompletionDelta'];
 export type SchemaChatCompletionChunkChoice = components['schemas']['ChatCompletionChunkChoice'];
 export type SchemaChatCompletionChunkDebug = components['schemas']['ChatCompletionChunkDebug'];
 export type SchemaChatCompletionChunk = components['schemas']['ChatCompletionChunk'];
+export type SchemaChatCompletionStreamEvent = components['schemas']['ChatCompletionStreamEvent'];
 export type SchemaChatCompletionStream = components['schemas']['ChatCompletionStream'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
@@ -2480,7 +2525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Completion"];
+                    "application/json": components["schemas"]["CompletionOrError"];
                     "text/event-stream": components["schemas"]["CompletionStream"];
                 };
             };
@@ -2521,7 +2566,7 @@ export interface operations {
                 "x-session-id"?: components["parameters"]["XSessionId"];
                 /** @description OpenRouter extension: `true` turns on response caching for this request and `false` turns it off (chat completions only; the response then carries `X-OpenRouter-Cache-Status`). */
                 "X-OpenRouter-Cache"?: components["parameters"]["XOpenRouterCache"];
-                /** @description OpenRouter extension: lifetime in seconds of a cached response, clamped to [1, 86400] (default 300). */
+                /** @description OpenRouter extension: lifetime in seconds of a cached response (default 300). OpenRouter parses it leniently and clamps it to [1, 86400] instead of rejecting the request, so no range is enforced here. */
                 "X-OpenRouter-Cache-TTL"?: components["parameters"]["XOpenRouterCacheTtl"];
                 /** @description OpenRouter extension: `true` ignores and replaces any cached response for this request. */
                 "X-OpenRouter-Cache-Clear"?: components["parameters"]["XOpenRouterCacheClear"];
@@ -2549,7 +2594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChatCompletion"];
+                    "application/json": components["schemas"]["ChatCompletionOrError"];
                     "text/event-stream": components["schemas"]["ChatCompletionStream"];
                 };
             };

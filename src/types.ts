@@ -32,6 +32,10 @@ export type Usage = Schemas["Usage"];
 export type FinishReason = Schemas["FinishReason"];
 export type ErrorResponse = Schemas["ErrorResponse"];
 export type ErrorObject = Schemas["ErrorObject"];
+/** Every JSON 200 body of `POST /chat/completions`: the `ChatCompletion`, or the error-only `{error, user_id}` body. */
+export type ChatCompletionOrError = Schemas["ChatCompletionOrError"];
+/** Every SSE `data:` payload of `POST /chat/completions`: a chunk, or an event that carries only `error`. */
+export type ChatCompletionStreamEvent = Schemas["ChatCompletionStreamEvent"];
 /** In-band `choices[].error` of a 200 response. */
 export type ChoiceError = Schemas["ChoiceError"];
 /** Top-level `error` of a mid-stream error chunk. */

@@ -81,6 +81,10 @@ export class Contract {
   private readonly cache = new Map<string, ValidateFunction>();
   private readonly closedCache = new Map<string, ValidateFunction>();
   private pointers: WeakMap<object, string> | undefined;
+  /** Closed copy only: open-enum fallback branch pointer -> its known-values branch pointer. */
+  private openFallbacks = new Map<string, string>();
+  /** Closed copy only: pointers of schemas that list an open enum's known values. */
+  private openKnown = new Set<string>();
   private noDiscriminator = false;
   private validationCopy: Json | undefined;
 
@@ -171,8 +175,23 @@ export class Contract {
   undocumentedFields(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
     const fn = this.compile(pointer, true);
     if (fn(data)) return [];
-    const errs = (fn.errors ?? []).filter((e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties");
-    return onePerField(this.toViolations(errs, data, o, true));
+    return onePerField(this.toViolations(this.undocumentedOnly(fn.errors ?? [], data), data, o, true));
+  }
+
+  /**
+   * Closed-copy errors reduced to undocumented fields and unknown values of open enums, taken only from the union
+   * branches the value really matches (so a field of one branch is not reported as unknown to another).
+   */
+  private undocumentedOnly(errors: ErrorObject[], data: unknown): ErrorObject[] {
+    return this.bestMatch(errors, data, true, 0).filter(
+      (e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties" || this.isOpenEnumError(e),
+    );
+  }
+
+  private isOpenEnumError(e: ErrorObject): boolean {
+    const ps = e.parentSchema;
+    const at = ps && typeof ps === "object" ? this.pointers?.get(ps) : undefined;
+    return e.keyword === "enum" && at !== undefined && this.openKnown.has(at);
   }
 
   /**
@@ -186,7 +205,7 @@ export class Contract {
     const closedErrors = closed.errors ?? [];
     const schemaErrors = this.validate(pointer, data, o);
     if (schemaErrors.length) return schemaErrors;
-    const errs = closedErrors.filter((e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties");
+    const errs = this.undocumentedOnly(closedErrors, data);
     return onePerField(this.toViolations(errs, data, { ...o, check: "no_undocumented_fields", severity: undocumentedSeverity }, true));
   }
 
@@ -213,7 +232,9 @@ export class Contract {
       for (const f of ["int64", "float", "double", "password", "byte", "binary"]) ajv.addFormat(f, true);
     }
     if (closed) {
-      const copy = closeObjects(this.validationCopy!);
+      const { doc: copy, fallbacks, known } = closeObjects(this.validationCopy!);
+      this.openFallbacks = fallbacks;
+      this.openKnown = known;
       pointerIndex(copy, this.pointers);
       ajv.addSchema({ ...copy, $id: CLOSED_ID });
       this.closedAjv = ajv;
@@ -304,6 +325,11 @@ export class Contract {
           break;
         case "enum":
           expected = p.allowedValues;
+          if (closed && this.isOpenEnumError(e)) {
+            const list = preview(p.allowedValues, 160) === p.allowedValues ? JSON.stringify(p.allowedValues) : "see the spec";
+            msg = `is not a documented value (open enum; documented: ${list})`;
+            break;
+          }
           msg = `must be one of ${preview(p.allowedValues, 160) === p.allowedValues ? JSON.stringify(p.allowedValues) : "the documented values"}`;
           break;
         case "const":
@@ -338,7 +364,8 @@ export class Contract {
       }
       const actual = actualOverride ? actualOverride.v : preview(getAt(data, ip));
       const undocumented = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
-      const check = undocumented ? "no_undocumented_fields" : o.check;
+      const openValue = closed && this.isOpenEnumError(e);
+      const check = undocumented ? "no_undocumented_fields" : openValue ? "no_undocumented_values" : o.check;
       const severity: Severity = closed ? (o.severity ?? "info") : (o.severity ?? "error");
       out.push({
         check,
@@ -375,7 +402,20 @@ export class Contract {
       let best: ErrorObject[] | undefined;
       let bestScore = [-1, 0];
       if (c.keyword === "oneOf" && (c.params as Json).passingSchemas) continue; // matched several: keep as is
-      for (let i = 0; i < branches.length; i++) {
+      // Closed copy: the branch that matters is the one the value matches in the open schema (an open enum's
+      // fallback stands for its known-values branch), not the one that got furthest.
+      let taken = -1;
+      if (closed) {
+        for (let i = 0; i < branches.length && taken < 0; i++) {
+          if (this.compile("#" + base + "/" + c.keyword + "/" + i, false)(value)) taken = i;
+        }
+      }
+      if (taken >= 0) {
+        const at = base + "/" + c.keyword + "/" + taken;
+        const fn = this.compile("#" + (this.openFallbacks.get(at) ?? at), true);
+        best = fn(value) ? [] : (fn.errors ?? []).map((e) => ({ ...e, instancePath: c.instancePath + e.instancePath }));
+      }
+      for (let i = 0; taken < 0 && i < branches.length; i++) {
         const fn = this.compile("#" + base + "/" + c.keyword + "/" + i, closed);
         if (fn(value)) { best = undefined; bestScore = [-1, 0]; break; }
         const errs = fn.errors ?? [];
@@ -573,12 +613,26 @@ const SCHEMA_CHILD_MAPS = new Set(["properties", "patternProperties", "$defs", "
 const SCHEMA_CHILD_ARRAYS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 const SCHEMA_CHILD = new Set(["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "contentSchema"]);
 
+const SCHEMA_NOTES = new Set(["type", "description", "title", "deprecated", "example", "examples"]);
+/** `{type: string}` with nothing but annotations: the catch-all branch of an open enum. */
+function isBareString(s: unknown): boolean {
+  if (!s || typeof s !== "object") return false;
+  return (s as Json).type === "string" && Object.keys(s as Json).every((k) => SCHEMA_NOTES.has(k));
+}
+
 /**
  * Copy where object schemas with `properties` and no `additionalProperties` get `unevaluatedProperties: false`.
  * Schemas used as allOf members are left open (their siblings evaluate the other properties). Pointers are kept
  * identical to the open copy, so schemaPath stays meaningful.
+ *
+ * Open enums are closed too, so that an unknown value can be reported (info, or error in strict mode): in
+ * `anyOf: [{type: string, enum: [...]}, {type: string}]` the catch-all branch becomes `{not: {}}` (remembered in
+ * `fallbacks` with its known-values branch), and `{type: string, not: {enum: [...]}}` ("any other string", the tag
+ * of an open union's catch-all member) also gets the `enum`, so it matches nothing. Both lists are in `known`.
  */
-function closeObjects(doc: Json): Json {
+function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, string>; known: Set<string> } {
+  const fallbacks = new Map<string, string>();
+  const known = new Set<string>();
   const allOfMembers = new Set<string>();
   const findAllOf = (v: unknown) => {
     if (!v || typeof v !== "object") return;
@@ -602,6 +656,27 @@ function closeObjects(doc: Json): Json {
       } else if (SCHEMA_CHILD.has(k)) {
         o[k] = closeSchema(x, ptr + "/" + k, false);
       }
+    }
+    if (Array.isArray(o.anyOf)) {
+      const branches = o.anyOf as Json[];
+      const k = branches.findIndex((b) => b && b.type === "string" && Array.isArray(b.enum));
+      const rest = branches.filter((_b, i) => i !== k);
+      if (k >= 0 && rest.some(isBareString) && rest.every((b) => isBareString(b) || b?.type === "null")) {
+        known.add(ptr + "/anyOf/" + k);
+        o.anyOf = branches.map((b, i) => {
+          if (i === k || !isBareString(b)) return b;
+          fallbacks.set(ptr + "/anyOf/" + i, ptr + "/anyOf/" + k);
+          const { type: _t, ...notes } = b;
+          return { ...notes, not: {} };
+        });
+      }
+    }
+    const not = o.not as Json | undefined;
+    if (o.type === "string" && not && Array.isArray(not.enum) && Object.keys(not).length === 1) {
+      // Keeps `not` (a documented value must still take its own member) and adds the list: nothing matches, and an
+      // unknown value fails only the `enum`, which is what gets reported.
+      known.add(ptr);
+      return { ...o, enum: not.enum };
     }
     const isObject = o.properties && typeof o.properties === "object";
     if (isObject && !inAllOf && !allOfMembers.has("#" + ptr) && o.additionalProperties === undefined && o.unevaluatedProperties === undefined && typeof o.$ref !== "string") {
@@ -634,7 +709,7 @@ function closeObjects(doc: Json): Json {
     return o;
   };
   out.paths = closePaths(doc.paths, "/paths");
-  return out;
+  return { doc: out, fallbacks, known };
 }
 
 function comparePointers(a: string, b: string): number {

@@ -50,7 +50,7 @@ describe("accumulate", () => {
       { id: "call_a", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
       { id: "call_b", type: "function", function: { name: "get_time", arguments: '{"tz":"CET"}' } },
     ]);
-    expect(JSON.parse(m.tool_calls![0]!.function.arguments)).toEqual({ city: "Paris" });
+    expect(JSON.parse(m.tool_calls![0]!.function.arguments ?? "")).toEqual({ city: "Paris" });
     expect(r.choices![0]!.finish_reason).toBe("tool_calls");
   });
 

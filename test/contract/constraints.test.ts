@@ -191,6 +191,25 @@ describe("POST /chat/completions messages", () => {
         { role: "tool", tool_call_id: "call_1", content: "sunny" },
       ),
     ));
+  test("accepts an echoed assistant turn with reasoning_content, annotations and null tool arguments", () =>
+    expectValid(
+      schema,
+      msgs(
+        { role: "user", content: "who won?" },
+        {
+          role: "assistant",
+          content: "Team A.",
+          reasoning_content: "the search says Team A",
+          annotations: [{ type: "url_citation", url_citation: { url: "https://example.com/r", title: "Report" } }],
+          tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: null } }],
+        },
+        { role: "tool", tool_call_id: "call_1", content: "ok" },
+      ),
+    ));
+  test("rejects a non-string reasoning_content and a non-array annotations on an assistant turn", () => {
+    expectRejectedAt(schema, msgs({ role: "assistant", content: "a", reasoning_content: 5 }), "/messages/0");
+    expectRejectedAt(schema, msgs({ role: "assistant", content: "a", annotations: "x" }), "/messages/0");
+  });
   test("accepts every content part type", () =>
     expectValid(
       schema,
@@ -220,8 +239,9 @@ describe("POST /chat/completions tools, formats and plugins", () => {
     for (const tool_choice of ["auto", "none", "required", { type: "function", function: { name: "get_weather" } }, { type: "openrouter:web_search" }])
       expectValid(schema, withPatch(base, { tools, tool_choice }));
   });
-  test("rejects a function name with spaces", () =>
-    expectRejectedAt(schema, withPatch(base, { tools: [{ type: "function", function: { name: "get weather" } }] }), "/tools/0"));
+  // OpenRouter's spec sets only a length limit on function names (no character pattern).
+  test("rejects a function name over 64 characters", () =>
+    expectRejectedAt(schema, withPatch(base, { tools: [{ type: "function", function: { name: "f".repeat(65) } }] }), "/tools/0"));
   test("rejects an unknown tool_choice string", () => expectRejectedAt(schema, withPatch(base, { tool_choice: "sometimes" }), "/tool_choice"));
   test.each([
     [{ type: "text" }],

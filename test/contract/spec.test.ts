@@ -55,7 +55,12 @@ describe("bundled spec", () => {
     expect(stream["x-sse-terminator"]).toBe("[DONE]");
     const ref = refOf(stream.contentSchema);
     expect(ref).toMatch(/^#\/components\/schemas\/[A-Za-z0-9]+$/);
-    const chunk = deref(stream.contentSchema);
+    // The named event union: the chunk first, then the error-only event real streams also send.
+    const event = deref(stream.contentSchema);
+    expect(event.type).toBe("object");
+    const members = (event.anyOf as JsonObject[]).map((m) => refOf(m));
+    expect(members[1]).toBe("#/components/schemas/StreamErrorEvent");
+    const chunk = deref((event.anyOf as JsonObject[])[0]);
     expect(chunk.type).toBe("object");
     expect(Object.keys(chunk.properties as JsonObject)).toEqual(expect.arrayContaining(["choices", "usage", "error"]));
   });

@@ -151,3 +151,25 @@ describe("POST /chat/completions request type", () => {
     assertType<ChatRequest>({ model: "m", messages: [], provider: { fastest: true } });
   });
 });
+
+describe("open enums keep their known values", () => {
+  type ApiErrorType = Schemas["ApiErrorType"];
+  type Format = Schemas["ReasoningDetailFormat"];
+  type AvailabilityCode = Schemas["AvailabilityError"]["code"];
+  test("known values stay literal members (autocompletion), any other string is accepted", () => {
+    // A plain `"a" | string` would collapse to `string` and Extract would give never.
+    expectTypeOf<Extract<ApiErrorType, "rate_limit_exceeded">>().toEqualTypeOf<"rate_limit_exceeded">();
+    expectTypeOf<Extract<Format, "anthropic-claude-v1">>().toEqualTypeOf<"anthropic-claude-v1">();
+    expectTypeOf<Extract<AvailabilityCode, "no_endpoints">>().toEqualTypeOf<"no_endpoints">();
+    assertType<ApiErrorType>("a_value_added_later");
+    assertType<Format>(null);
+    // @ts-expect-error an open enum is still a string
+    assertType<ApiErrorType>(5);
+  });
+  test("the 200 body type is the convenient ChatCompletion first, or the error-only body", () => {
+    type Json200 = operations["createChatCompletion"]["responses"][200]["content"]["application/json"];
+    expectTypeOf<Json200>().toEqualTypeOf<Schemas["ChatCompletionOrError"]>();
+    expectTypeOf<Schemas["ChatCompletion"]>().toMatchTypeOf<Json200>();
+    expectTypeOf<Schemas["ErrorResponse"]>().toMatchTypeOf<Json200>();
+  });
+});

@@ -69,6 +69,16 @@ describe.skipIf(!hasServer)("streaming (stream: true)", () => {
         });
       }
 
+      it("every event ends with exactly one blank line; a finished stream ends `data: [DONE]\\n\\n` as real streams do", async () => {
+        for (const [key, transcript] of examples) {
+          const res = await post(op.path, { ...op.validBody, stream: true }, { prefer: `example=${key}`, "x-mock-stream-delay-ms": "0" });
+          const text = await res.text();
+          expect(text, key).not.toMatch(/\n\n\n/);
+          expect(text.endsWith("\n\n") && !text.endsWith("\n\n\n"), key).toBe(true);
+          if (transcript.includes("[DONE]")) expect(text.endsWith("data: [DONE]\n\n"), key).toBe(true);
+        }
+      });
+
       it("a non-200 Prefer code on a stream request answers the JSON error example", async () => {
         const res = await post(op.path, { ...op.validBody, stream: true }, { prefer: "code=429" });
         expect(res.status).toBe(429);
