@@ -58,6 +58,8 @@ export interface OperationSpec {
 
 export interface ValidateOptions {
   check: string;
+  /** Report at most this many violations for the payload (default: the contract's `maxViolations`). */
+  maxViolations?: number;
   location: string;
   /** Prefix added to every instancePath (e.g. `/events/3/data`). */
   instancePrefix?: string;
@@ -67,7 +69,17 @@ export interface ValidateOptions {
 export interface LoadOptions {
   /** Assert `format` keywords (default true). */
   formats?: boolean;
+  /**
+   * Violations reported per validated payload (default 100). Past the cap the payload is not explained further: one
+   * `violations_capped` finding says how many more schema errors were found.
+   */
+  maxViolations?: number;
 }
+
+/** Default of `LoadOptions.maxViolations`. */
+export const MAX_VIOLATIONS = 100;
+/** Longest chain of schemas that are only a `$ref` to another (longer chains, and cycles, are refused). */
+export const MAX_REF_CHAIN = 64;
 
 /** A loaded contract: operation index plus lazily compiled validators. */
 export class Contract {
@@ -76,6 +88,8 @@ export class Contract {
   /** Path prefixes of the declared servers, e.g. `/api/v1`. */
   readonly basePaths: string[];
   private readonly formats: boolean;
+  readonly maxViolations: number;
+  private refsChecked = false;
   private ajv: InstanceType<typeof Ajv2020> | undefined;
   private closedAjv: InstanceType<typeof Ajv2020> | undefined;
   private readonly cache = new Map<string, ValidateFunction>();
@@ -92,6 +106,8 @@ export class Contract {
     }
     this.spec = s;
     this.formats = opts.formats ?? true;
+    this.maxViolations = opts.maxViolations ?? MAX_VIOLATIONS;
+    if (!Number.isInteger(this.maxViolations) || this.maxViolations < 1) throw new Error("maxViolations must be a positive integer");
     this.basePaths = serverBasePaths(s);
     this.operations = indexOperations(s);
   }
@@ -160,7 +176,7 @@ export class Contract {
    */
   validate(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
     const fn = this.compile(pointer, false);
-    if (fn(data)) return [];
+    if (run(fn, data, pointer)) return [];
     return this.toViolations(fn.errors ?? [], data, o, false);
   }
 
@@ -170,7 +186,7 @@ export class Contract {
    */
   undocumentedFields(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
     const fn = this.compile(pointer, true);
-    if (fn(data)) return [];
+    if (run(fn, data, pointer)) return [];
     const errs = (fn.errors ?? []).filter((e) => e.keyword === "unevaluatedProperties" || e.keyword === "additionalProperties");
     return onePerField(this.toViolations(errs, data, o, true));
   }
@@ -182,7 +198,7 @@ export class Contract {
    */
   validateWithUndocumented(pointer: string, data: unknown, o: ValidateOptions, undocumentedSeverity: Severity): Violation[] {
     const closed = this.compile(pointer, true);
-    if (closed(data)) return [];
+    if (run(closed, data, pointer)) return [];
     const closedErrors = closed.errors ?? [];
     const schemaErrors = this.validate(pointer, data, o);
     if (schemaErrors.length) return schemaErrors;
@@ -193,6 +209,10 @@ export class Contract {
   private setup(closed: boolean): InstanceType<typeof Ajv2020> {
     const existing = closed ? this.closedAjv : this.ajv;
     if (existing) return existing;
+    if (!this.refsChecked) {
+      checkRefChains(this.spec);
+      this.refsChecked = true;
+    }
     if (!this.validationCopy) {
       this.validationCopy = prepareForValidation(this.spec, this.noDiscriminator);
       this.pointers = pointerIndex(this.validationCopy);
@@ -204,7 +224,7 @@ export class Contract {
       discriminator: !this.noDiscriminator,
       validateFormats: this.formats,
       validateSchema: false,
-      code: { optimize: true },
+      code: { optimize: true, process: linearErrors },
     });
     ajv.removeKeyword("nullable");
     if (this.formats) {
@@ -241,6 +261,7 @@ export class Contract {
         this.closedCache.clear();
         return this.compile(pointer, closed);
       }
+      if (err instanceof RangeError) throw new Error(`cannot compile the schema at ${ptr}: it nests or recurses too deeply (${err.message})`);
       throw err;
     }
     cache.set(pointer, fn);
@@ -249,6 +270,20 @@ export class Contract {
 
   /** The `const`/`enum` values each branch of a discriminated union gives its tag property, in branch order. */
   private tagValues(union: unknown, tag: string): unknown[] {
+    const cached = union && typeof union === "object" ? this.tagCache.get(union)?.get(tag) : undefined;
+    if (cached) return cached;
+    const values = this.tagValuesUncached(union, tag);
+    if (union && typeof union === "object") {
+      const m = this.tagCache.get(union) ?? new Map<string, unknown[]>();
+      m.set(tag, values);
+      this.tagCache.set(union, m);
+    }
+    return values;
+  }
+
+  private readonly tagCache = new WeakMap<object, Map<string, unknown[]>>();
+
+  private tagValuesUncached(union: unknown, tag: string): unknown[] {
     const base = union && typeof union === "object" ? this.pointers?.get(union) : undefined;
     const branches = base === undefined ? undefined : (getAt(this.spec, "#" + base) as Json | undefined)?.oneOf;
     if (!Array.isArray(branches)) return [];
@@ -275,9 +310,24 @@ export class Contract {
     const pruned = this.bestMatch(errors, data, closed, 0);
     const prefix = o.instancePrefix ?? "";
     const out: Violation[] = [];
+    const cap = o.maxViolations ?? this.maxViolations;
+    const seen = new Set<string>();
+    let more = 0;
     for (const e of pruned) {
-      let ip = e.instancePath;
+      // Past the cap, errors are only counted, not explained.
+      if (out.length >= cap) {
+        more++;
+        continue;
+      }
       const p = e.params as Record<string, unknown>;
+      const extra = e.keyword === "required" ? p.missingProperty : e.keyword === "additionalProperties" ? p.additionalProperty
+        : e.keyword === "unevaluatedProperties" ? p.unevaluatedProperty : e.keyword === "discriminator" ? p.tag : undefined;
+      const idPath = extra === undefined ? e.instancePath : e.instancePath + "/" + escapeToken(String(extra));
+      const undocumented0 = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
+      const id = (undocumented0 ? "u" : "s") + "\u0000" + this.schemaPointerOf(e) + "\u0000" + idPath;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      let ip = e.instancePath;
       let expected: unknown;
       let actualOverride: { v: unknown } | undefined;
       let msg = e.message ?? "is invalid";
@@ -347,23 +397,49 @@ export class Contract {
         schemaPath: this.schemaPointerOf(e),
         expected,
         actual,
-        message: `${ip || "(root)"} ${msg}`,
+        message: msg,
         location: o.location,
       });
     }
-    return dedupe(out);
+    const result = dedupe(out);
+    if (more > 0) {
+      result.push({
+        check: "violations_capped",
+        severity: closed ? (o.severity ?? "info") : (o.severity ?? "error"),
+        instancePath: "",
+        schemaPath: "",
+        expected: `at most ${cap} violations per payload`,
+        actual: `${more} more`,
+        message: `${more} more schema error${more === 1 ? "" : "s"} not listed (at most ${cap} violations are reported per payload)`,
+        location: o.location,
+      });
+    }
+    return result;
   }
 
-  /** For each failing oneOf/anyOf, keep only the errors of the branch that got furthest into the data. */
+  /**
+   * For each failing oneOf/anyOf, keep only the errors of the branch that got furthest into the data. Linear in the
+   * number of errors: errors are indexed by instance path, and the regions of the unions narrowed are disjoint.
+   */
   private bestMatch(errors: ErrorObject[], data: unknown, closed: boolean, depth: number): ErrorObject[] {
     const composite = errors.filter((e) => (e.keyword === "oneOf" || e.keyword === "anyOf") && e.parentSchema);
     if (!composite.length || depth > 8) return errors;
-    let result = errors;
     // Outermost first (shortest instancePath), so inner ones are re-derived by the recursion.
-    composite.sort((a, b) => a.instancePath.length - b.instancePath.length);
+    // Ties: Ajv reports a union after the errors inside it, so the later one is the outer one.
+    const order = new Map(errors.map((e, i) => [e, i]));
+    composite.sort((a, b) => a.instancePath.length - b.instancePath.length || order.get(b)! - order.get(a)!);
+    const byPath = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      const list = byPath.get(e.instancePath);
+      if (list) list.push(e);
+      else byPath.set(e.instancePath, [e]);
+    }
+    const paths = [...byPath.keys()].sort();
+    const removed = new Set<ErrorObject>();
+    const added: ErrorObject[] = [];
     const done = new Set<string>();
     for (const c of composite) {
-      if (!result.includes(c)) continue;
+      if (removed.has(c)) continue;
       const ps = c.parentSchema as Json;
       const base = this.pointers?.get(ps);
       const branches = ps[c.keyword];
@@ -371,15 +447,16 @@ export class Contract {
       const key = c.instancePath + "|" + base;
       if (done.has(key)) continue;
       done.add(key);
+      if (c.keyword === "oneOf" && (c.params as Json).passingSchemas) continue; // matched several: keep as is
       const value = getAt(data, c.instancePath);
       let best: ErrorObject[] | undefined;
       let bestScore = [-1, 0];
-      if (c.keyword === "oneOf" && (c.params as Json).passingSchemas) continue; // matched several: keep as is
       for (let i = 0; i < branches.length; i++) {
         const fn = this.compile("#" + base + "/" + c.keyword + "/" + i, closed);
-        if (fn(value)) { best = undefined; bestScore = [-1, 0]; break; }
+        if (run(fn, value, "#" + base)) { best = undefined; bestScore = [-1, 0]; break; }
         const errs = fn.errors ?? [];
-        const deepest = Math.max(0, ...errs.map((e) => e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0)));
+        let deepest = 0;
+        for (const e of errs) deepest = Math.max(deepest, e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0));
         const nonType = errs.some((e) => e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") ? 1 : 0;
         const score = [deepest * 2 + nonType, -errs.length];
         if (score[0]! > bestScore[0]! || (score[0] === bestScore[0] && score[1]! > bestScore[1]!)) {
@@ -388,10 +465,89 @@ export class Contract {
         }
       }
       if (!best) continue;
-      const under = (e: ErrorObject) => e === c || ((e.instancePath === c.instancePath || e.instancePath.startsWith(c.instancePath + "/")) && e.parentSchema !== ps);
-      result = [...result.filter((e) => !under(e)), ...this.bestMatch(best, data, closed, depth + 1)];
+      // Drop c and the errors at or under its instance path that come from other schemas than the union itself.
+      const drop = (list: ErrorObject[] | undefined) => {
+        for (const e of list ?? []) if (e === c || e.parentSchema !== ps) removed.add(e);
+      };
+      drop(byPath.get(c.instancePath));
+      const under = c.instancePath + "/";
+      for (let i = lowerBound(paths, under); i < paths.length && paths[i]!.startsWith(under); i++) drop(byPath.get(paths[i]!));
+      added.push(...this.bestMatch(best, data, closed, depth + 1));
     }
-    return result;
+    return removed.size ? [...errors.filter((e) => !removed.has(e)), ...added] : [...errors, ...added];
+  }
+}
+
+/** First index in sorted `list` whose value is >= `x`. */
+function lowerBound(list: string[], x: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Run a compiled validator; a stack overflow (a spec that recurses without end) becomes a clear error. */
+function run(fn: ValidateFunction, data: unknown, pointer: string): boolean {
+  try {
+    return fn(data) as boolean;
+  } catch (e) {
+    if (e instanceof RangeError) throw new Error(`validation against ${pointer} recursed too deeply (a $ref cycle in the spec, or data nested beyond the stack): ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Ajv appends the errors of a `$ref`'d validator with `vErrors = vErrors.concat(callee.errors)`, which copies every
+ * error found so far on each failing call: quadratic in the number of errors (50k bad array items took seconds).
+ * Append in place instead. Pinned Ajv version; a test measures the growth, so a changed pattern would show.
+ */
+export function linearErrors(code: string): string {
+  return code.replace(/(\w+) = \1 === null \? ([\w$.]+) : \1\.concat\(\2\);/g, "if ($1 === null) $1 = []; for (const e$$ of $2) $1.push(e$$);");
+}
+
+/**
+ * Refuse `$ref` chains Ajv cannot resolve with a bounded stack: a schema that is only a `$ref` to another, to
+ * another, ... (cycles, or chains longer than MAX_REF_CHAIN). A clear message instead of a stack overflow.
+ */
+export function checkRefChains(spec: Json): void {
+  const target = (node: unknown): string | undefined =>
+    node && typeof node === "object" && !Array.isArray(node) && typeof (node as Json).$ref === "string" && ((node as Json).$ref as string).startsWith("#")
+      ? ((node as Json).$ref as string)
+      : undefined;
+  const ok = new Set<string>();
+  const visit = (start: string) => {
+    const chain: string[] = [];
+    const onChain = new Set<string>();
+    let ref: string | undefined = start;
+    while (ref !== undefined && !ok.has(ref)) {
+      if (onChain.has(ref)) throw new Error(`$ref cycle: ${[...chain.slice(chain.indexOf(ref)), ref].join(" -> ")}`);
+      if (chain.length >= MAX_REF_CHAIN) throw new Error(`$ref chain longer than ${MAX_REF_CHAIN} links from ${start} (${chain.slice(0, 3).join(" -> ")} -> ...)`);
+      chain.push(ref);
+      onChain.add(ref);
+      let node: unknown;
+      try {
+        node = getAt(spec, ref);
+      } catch {
+        node = undefined;
+      }
+      ref = target(node);
+    }
+    for (const r of chain) ok.add(r);
+  };
+  const stack: unknown[] = [spec];
+  let seen = 0;
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== "object") continue;
+    if (++seen > 5_000_000) throw new Error("spec has more than 5 million JSON nodes");
+    const t = target(v);
+    if (t !== undefined) visit(t);
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else for (const x of Object.values(v as Json)) stack.push(x);
   }
 }
 
@@ -680,5 +836,6 @@ export function dedupe(vs: Violation[]): Violation[] {
     seen.add(k);
     out.push(v);
   }
-  return out.sort((a, b) => locRank(a.location) - locRank(b.location) || comparePointers(a.instancePath, b.instancePath) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || (a.schemaPath < b.schemaPath ? -1 : a.schemaPath > b.schemaPath ? 1 : 0));
+  const capped = (v: Violation) => (v.check === "violations_capped" ? 1 : 0);
+  return out.sort((a, b) => capped(a) - capped(b) || locRank(a.location) - locRank(b.location) || comparePointers(a.instancePath, b.instancePath) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || (a.schemaPath < b.schemaPath ? -1 : a.schemaPath > b.schemaPath ? 1 : 0));
 }

@@ -88,7 +88,8 @@ async function main() {
   if (!process.env.MOCK_SKIP_GENERATE) regenerateIfStale();
   const port = process.env.PORT ? Number(process.env.PORT) : 4010;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid PORT: ${process.env.PORT}`);
-  const host = process.env.HOST ?? "127.0.0.1";
+  // Project-specific on purpose: a generic HOST (set by many shells and containers) must not expose the mock.
+  const host = process.env.MOCK_HOST || "127.0.0.1";
   const mock = await startMock({
     port,
     host,
@@ -105,6 +106,7 @@ async function main() {
       `  Docs:     ${mock.docsUrl}`,
       `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json`,
       `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams (Prefer: example=stream_error for a mid-stream error).`,
+      `  Retry-After on 429/503: ${process.env.MOCK_RETRY_AFTER ? process.env.MOCK_RETRY_AFTER + " s (MOCK_RETRY_AFTER)" : "the spec's example (env MOCK_RETRY_AFTER, or Prefer: retry-after=0)"}.`,
       `  Stream pacing: ${pacing} ms between events (env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,
       mock.engine === "child"
         ? `  Prism runs as a child process (MOCK_PRISM=child, pid ${mock.prismPid}); Ctrl-C stops both.`
