@@ -518,14 +518,14 @@ export function checkRefChains(spec: Json): void {
     node && typeof node === "object" && !Array.isArray(node) && typeof (node as Json).$ref === "string" && ((node as Json).$ref as string).startsWith("#")
       ? ((node as Json).$ref as string)
       : undefined;
-  const ok = new Set<string>();
+  // Links from a ref to the end of its chain (memoised, so each ref is followed once).
+  const links = new Map<string, number>();
   const visit = (start: string) => {
     const chain: string[] = [];
     const onChain = new Set<string>();
     let ref: string | undefined = start;
-    while (ref !== undefined && !ok.has(ref)) {
+    while (ref !== undefined && !links.has(ref)) {
       if (onChain.has(ref)) throw new Error(`$ref cycle: ${[...chain.slice(chain.indexOf(ref)), ref].join(" -> ")}`);
-      if (chain.length >= MAX_REF_CHAIN) throw new Error(`$ref chain longer than ${MAX_REF_CHAIN} links from ${start} (${chain.slice(0, 3).join(" -> ")} -> ...)`);
       chain.push(ref);
       onChain.add(ref);
       let node: unknown;
@@ -536,7 +536,12 @@ export function checkRefChains(spec: Json): void {
       }
       ref = target(node);
     }
-    for (const r of chain) ok.add(r);
+    let n = ref === undefined ? 0 : links.get(ref)!;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      n++;
+      if (n > MAX_REF_CHAIN) throw new Error(`$ref chain longer than ${MAX_REF_CHAIN} links from ${chain[i]} (${chain.slice(i, i + 3).join(" -> ")} -> ...)`);
+      links.set(chain[i]!, n);
+    }
   };
   const stack: unknown[] = [spec];
   let seen = 0;
