@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import { join, relative } from "node:path";
-import { repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
+import { hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -89,7 +89,7 @@ async function main() {
   const port = process.env.PORT ? Number(process.env.PORT) : 4010;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid PORT: ${process.env.PORT}`);
   // Project-specific on purpose: a generic HOST (set by many shells and containers) must not expose the mock.
-  const host = process.env.MOCK_HOST || "127.0.0.1";
+  const host = hostFromEnv();
   const mock = await startMock({
     port,
     host,

@@ -133,6 +133,11 @@ function hostName(h: string): string {
   return (i >= 0 && h.indexOf(":") === i ? h.slice(0, i) : h).replace(/\.$/, "");
 }
 
+/** Listen address for `npm start`: MOCK_HOST, else loopback. The generic HOST is ignored on purpose. */
+export function hostFromEnv(env: Record<string, string | undefined> = process.env): string {
+  return env.MOCK_HOST || "127.0.0.1";
+}
+
 /** The mock holds no credentials: any origin may call it, without cookies (no allow-credentials). */
 export function corsHeaders(): OutgoingHttpHeaders {
   return { "access-control-allow-origin": "*", "access-control-expose-headers": "*" };
@@ -366,7 +371,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     return { activeStreams: streams.size, pendingTimers, openSockets: sockets.size, ...counters };
   }
 
-  const server = createServer({ keepAliveTimeout: 5000, requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000) }, (req, res) => {
+  // Node checks the request timeout every connectionsCheckingInterval (default 30 s): check often enough to matter.
+  const serverOpts = { keepAliveTimeout: 5000, requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeout / 4)) };
+  const server = createServer(serverOpts, (req, res) => {
     req.on("error", () => res.destroy());
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) sendEnvelope(res, envelope(500, `Mock internal error: ${(e as Error)?.message ?? String(e)}`, { mock_error: "INTERNAL" }));
