@@ -108,6 +108,22 @@ describe("hostile --spec", () => {
   });
 });
 
+describe("catastrophic patterns in a user's spec", () => {
+  it("are named in a warning when the spec is loaded (validation uses backtracking regular expressions)", async () => {
+    const file = join(dir, "redos.json");
+    writeFileSync(file, JSON.stringify({
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: { "/x": { post: { operationId: "x", requestBody: { content: { "application/json": { schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" }, ok: { type: "string", pattern: "^[a-z]+$" } } } } } }, responses: { "200": { description: "ok" } } } } },
+    }));
+    writeFileSync(join(dir, "short.json"), JSON.stringify({ s: "aaab" }));
+    const r = await run("validate", "x", "request", join(dir, "short.json"), "--spec", file);
+    expect(r.err).toContain('pattern "^(a+)+$" at #/paths/~1x/post/requestBody/content/application~1json/schema/properties/s/pattern');
+    expect(r.err).not.toContain("^[a-z]+$");
+    expect(r.code).toBe(1);
+  });
+});
+
 describe("messages name the field once", () => {
   it("validate prints `/temperature: must be <= 2`, not the pointer twice", async () => {
     const r = await run("validate", "createCompletion", "request", join(dir, "hot.json"));

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { checkExchange } from "../check";
 import { diffSpecs, formatDiffText, parseAllowList, type Level } from "../diff";
 import { harToExchanges, parseExchangeLine } from "../exchange";
-import { checkRefChains, Contract } from "../load";
+import { checkRefChains, Contract, riskyPatterns } from "../load";
 import { MAX_GROUPS, PATHS_PER_GROUP, Report } from "../report";
 import { MAX_VIOLATIONS } from "../load";
 import type { Severity, Violation } from "../types";
@@ -137,12 +137,13 @@ function readSpecArg(arg: string): unknown {
   }
 }
 
-function contractFrom(spec: string | undefined, formats: boolean): Contract {
+function contractFrom(spec: string | undefined, formats: boolean, warn: (s: string) => void = () => {}): Contract {
   if (!spec) return formats ? loadContract() : loadContract(undefined, { formats });
   try {
     const contract = new Contract(readSpecArg(spec), { formats });
     // A hostile or broken spec: refuse $ref cycles and endless chains now, with a message, not a stack overflow later.
     checkRefChains(contract.spec);
+    for (const r of riskyPatterns(contract.spec)) warn(`warning: ${spec}: pattern ${JSON.stringify(r.pattern)} at ${r.pointer} has a nested quantifier and can take exponential time on hostile strings\n`);
     return contract;
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -198,7 +199,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   const failOn = severityArg(values["fail-on"], "error");
   const mode = values.strict ? "strict" : "tolerant";
   const maxLine = intArg(values["max-line-bytes"], 64 << 20, "--max-line-bytes");
-  const contract = contractFrom(values.spec, !values["no-formats"]);
+  const contract = contractFrom(values.spec, !values["no-formats"], io.stderr);
   const report = new Report(intArg(values["max-violations"], 10_000, "--max-violations"));
   if (file !== "-") {
     try {
@@ -304,7 +305,7 @@ async function cmdValidate(args: string[], io: Io): Promise<number> {
   if (side !== "request" && side !== "response") throw new UsageError(`second argument must be request or response (got ${side})`);
   const format = formatArg(values.format, ["text", "json"]);
   const failOn = severityArg(values["fail-on"], "error");
-  const contract = contractFrom(values.spec, true);
+  const contract = contractFrom(values.spec, true, io.stderr);
   if (!contract.operation(operation)) throw new UsageError(`unknown operation ${operation} (known: ${contract.operations.map((o) => o.operationId ?? o.path).join(", ")})`);
   let text: string;
   try {
