@@ -75,10 +75,11 @@ describe("check keeps bounded detail for distinct findings", () => {
 describe("diff reads git refs safely", () => {
   it("a ref that looks like an option is refused and writes nothing", async () => {
     const target = join(dir, "pwned.txt");
-    const r = await run("diff", `git:--output=${target}:generated/openapi.json`, "generated/openapi.json");
+    // git show "--output=<target>:y" would write the file "<target>:y".
+    const r = await run("diff", `git:--output=${target}:y`, "generated/openapi.json");
     expect(r.code).toBe(2);
     expect(r.err).toContain("bad git ref");
-    expect(existsSync(target)).toBe(false);
+    expect(existsSync(`${target}:y`)).toBe(false);
   });
   it("ordinary refs still work", async () => {
     const r = await run("diff", "git:HEAD:generated/openapi.json", "generated/openapi.json");
