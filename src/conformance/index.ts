@@ -12,7 +12,7 @@ import type { CheckOptions, ExchangeRecord, Violation } from "./types";
 export type { CheckOptions, ExchangeRecord, Mode, Severity, Violation } from "./types";
 export type { ExchangeResult } from "./check";
 export type { HeaderSpec, LoadOptions, MediaSpec, OperationSpec, ResponseSpec } from "./load";
-export { MAX_VIOLATIONS, MAX_REF_CHAIN } from "./load";
+export { ERROR_LIMIT, MAX_VIOLATIONS, MAX_REF_CHAIN } from "./load";
 export type { StreamCheckOptions } from "./sse";
 export { Contract, StreamChecker };
 export { SSE_CHECKS } from "./sse";

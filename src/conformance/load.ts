@@ -78,6 +78,8 @@ export interface LoadOptions {
 
 /** Default of `LoadOptions.maxViolations`. */
 export const MAX_VIOLATIONS = 100;
+/** Raw validation errors after which a payload is no longer walked (at least 10x maxViolations). */
+export const ERROR_LIMIT = 10_000;
 /** Longest chain of schemas that are only a `$ref` to another (longer chains, and cycles, are refused). */
 export const MAX_REF_CHAIN = 64;
 
@@ -92,6 +94,11 @@ export class Contract {
   private refsChecked = false;
   private ajv: InstanceType<typeof Ajv2020> | undefined;
   private closedAjv: InstanceType<typeof Ajv2020> | undefined;
+  /** Stops at the first error: the verdict when the open validator stopped counting (see errorLimit). */
+  private fastAjv: InstanceType<typeof Ajv2020> | undefined;
+  private readonly fastCache = new Map<string, ValidateFunction>();
+  /** Raw errors after which the open validator stops walking arrays and objects (see limitLoops). */
+  readonly errorLimit: number;
   private readonly cache = new Map<string, ValidateFunction>();
   private readonly closedCache = new Map<string, ValidateFunction>();
   private pointers: WeakMap<object, string> | undefined;
@@ -107,6 +114,7 @@ export class Contract {
     this.spec = s;
     this.formats = opts.formats ?? true;
     this.maxViolations = opts.maxViolations ?? MAX_VIOLATIONS;
+    this.errorLimit = Math.max(ERROR_LIMIT, 10 * this.maxViolations);
     if (!Number.isInteger(this.maxViolations) || this.maxViolations < 1) throw new Error("maxViolations must be a positive integer");
     this.basePaths = serverBasePaths(s);
     this.operations = indexOperations(s);
@@ -176,8 +184,17 @@ export class Contract {
    */
   validate(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
     const fn = this.compile(pointer, false);
-    if (run(fn, data, pointer)) return [];
-    return this.toViolations(fn.errors ?? [], data, o, false);
+    const ajv = this.ajv as unknown as { __limitHit?: boolean };
+    ajv.__limitHit = false;
+    const ok = run(fn, data, pointer);
+    if (!ajv.__limitHit) return ok ? [] : this.toViolations(fn.errors ?? [], data, o, false);
+    // The open validator stopped walking after errorLimit errors: its errors explain the payload, but its verdict can
+    // be wrong (a union branch that fails with thousands of errors, e.g. a long valid token array tried as string[]).
+    // The fail-fast validator gives the exact verdict.
+    const errors = fn.errors ?? [];
+    const fast = this.compileFast(pointer);
+    if (run(fast, data, pointer)) return [];
+    return this.toViolations(!ok && errors.length ? errors : fast.errors ?? [], data, o, false, true);
   }
 
   /**
@@ -206,8 +223,8 @@ export class Contract {
     return onePerField(this.toViolations(errs, data, { ...o, check: "no_undocumented_fields", severity: undocumentedSeverity }, true));
   }
 
-  private setup(closed: boolean): InstanceType<typeof Ajv2020> {
-    const existing = closed ? this.closedAjv : this.ajv;
+  private setup(closed: boolean, fast = false): InstanceType<typeof Ajv2020> {
+    const existing = fast ? this.fastAjv : closed ? this.closedAjv : this.ajv;
     if (existing) return existing;
     if (!this.refsChecked) {
       checkRefChains(this.spec);
@@ -217,14 +234,15 @@ export class Contract {
       this.validationCopy = prepareForValidation(this.spec, this.noDiscriminator);
       this.pointers = pointerIndex(this.validationCopy);
     }
+    const limit = this.errorLimit;
     const ajv = new Ajv2020({
-      allErrors: true,
+      allErrors: !fast,
       strict: false,
       verbose: true,
       discriminator: !this.noDiscriminator,
       validateFormats: this.formats,
       validateSchema: false,
-      code: { optimize: true, process: linearErrors },
+      code: { optimize: true, process: fast || closed ? linearErrors : (code: string) => limitLoops(linearErrors(code), limit) },
     });
     ajv.removeKeyword("nullable");
     if (this.formats) {
@@ -232,7 +250,10 @@ export class Contract {
       ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
       for (const f of ["int64", "float", "double", "password", "byte", "binary"]) ajv.addFormat(f, true);
     }
-    if (closed) {
+    if (fast) {
+      ajv.addSchema({ ...this.validationCopy!, $id: ID });
+      this.fastAjv = ajv;
+    } else if (closed) {
       const copy = closeObjects(this.validationCopy!);
       pointerIndex(copy, this.pointers);
       ajv.addSchema({ ...copy, $id: CLOSED_ID });
@@ -242,6 +263,15 @@ export class Contract {
       this.ajv = ajv;
     }
     return ajv;
+  }
+
+  private compileFast(pointer: string): ValidateFunction {
+    const hit = this.fastCache.get(pointer);
+    if (hit) return hit;
+    const ptr = pointer.startsWith("#") ? pointer : "#" + pointer;
+    const fn = this.setup(false, true).compile({ $ref: ID + encodeFragment(ptr) });
+    this.fastCache.set(pointer, fn);
+    return fn;
   }
 
   private compile(pointer: string, closed: boolean): ValidateFunction {
@@ -256,9 +286,10 @@ export class Contract {
       if (!this.noDiscriminator && /discriminator/i.test(String(err))) {
         // The spec's discriminators don't meet Ajv's requirements: validate through plain oneOf instead.
         this.noDiscriminator = true;
-        this.ajv = this.closedAjv = this.validationCopy = this.pointers = undefined;
+        this.ajv = this.closedAjv = this.fastAjv = this.validationCopy = this.pointers = undefined;
         this.cache.clear();
         this.closedCache.clear();
+        this.fastCache.clear();
         return this.compile(pointer, closed);
       }
       if (err instanceof RangeError) throw new Error(`cannot compile the schema at ${ptr}: it nests or recurses too deeply (${err.message})`);
@@ -306,7 +337,7 @@ export class Contract {
     return e.schemaPath;
   }
 
-  private toViolations(errors: ErrorObject[], data: unknown, o: ValidateOptions, closed: boolean): Violation[] {
+  private toViolations(errors: ErrorObject[], data: unknown, o: ValidateOptions, closed: boolean, partial = false): Violation[] {
     const pruned = this.bestMatch(errors, data, closed, 0);
     const prefix = o.instancePrefix ?? "";
     const out: Violation[] = [];
@@ -409,8 +440,10 @@ export class Contract {
         instancePath: "",
         schemaPath: "",
         expected: `at most ${cap} violations per payload`,
-        actual: `${more} more`,
-        message: `${more} more schema error${more === 1 ? "" : "s"} not listed (at most ${cap} violations are reported per payload)`,
+        actual: partial ? `at least ${more} more` : `${more} more`,
+        message: partial
+          ? `at least ${more} more schema errors not listed (at most ${cap} violations are reported per payload; validation stopped counting after ${this.errorLimit} errors)`
+          : `${more} more schema error${more === 1 ? "" : "s"} not listed (at most ${cap} violations are reported per payload)`,
         location: o.location,
       });
     }
@@ -530,6 +563,18 @@ export function riskyPatterns(spec: unknown): { pointer: string; pattern: string
       }
   }
   return out;
+}
+
+/**
+ * Bound the work on a hostile payload: once a validator has errorLimit errors, its loops over array items and object
+ * keys stop (and flag the Ajv instance, `self` in Ajv's generated code). The errors found so far explain the payload;
+ * Contract.validate takes the verdict from a fail-fast validator whenever the flag is set.
+ */
+export function limitLoops(code: string, limit: number): string {
+  const stop = `if(errors>=${limit}){self.__limitHit=true;break;}`;
+  return code
+    .replace(/for\(let (i\d+)=0; \1<(len\d+); \1\+\+\)\{/g, (m) => m + stop)
+    .replace(/for\(const (key\d+) in (data\d*)\)\{/g, (m) => m + stop);
 }
 
 /**

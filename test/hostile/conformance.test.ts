@@ -1,6 +1,6 @@
 // Hostile input for the conformance library: many violations in one payload, hostile specs, message shape.
 import { describe, expect, it } from "vitest";
-import { Contract, createClientValidator, loadContract, MAX_VIOLATIONS, validateRequest } from "../../src/conformance/index";
+import { Contract, createClientValidator, ERROR_LIMIT, loadContract, MAX_VIOLATIONS, validateRequest } from "../../src/conformance/index";
 
 const manyBad = (n: number) => ({ model: "openai/gpt-4o", messages: Array.from({ length: n }, () => ({})) });
 
@@ -34,7 +34,19 @@ describe("many violations in one payload", () => {
     expect(() => loadContract(undefined, { maxViolations: 0 })).toThrow(/maxViolations/);
   });
 
-  it("time grows linearly with the number of bad items (4x items must not cost 16x)", () => {
+  it("past the error limit the walk stops: the count is a lower bound, the verdict stays exact", () => {
+    const vs = validateRequest("createChatCompletion", manyBad(50_000));
+    expect(vs).toHaveLength(MAX_VIOLATIONS + 1);
+    expect(vs.at(-1)).toMatchObject({ check: "violations_capped", actual: `at least ${ERROR_LIMIT - MAX_VIOLATIONS} more` });
+    // A long valid token array fails the string[] branch of `prompt` thousands of times before matching integer[]:
+    // the stopped walk must not turn that into a rejection.
+    const prompt = Array.from({ length: 3 * ERROR_LIMIT }, (_, i) => i);
+    expect(validateRequest("createCompletion", { model: "m", prompt })).toEqual([]);
+    const bad = validateRequest("createCompletion", { model: "m", prompt: [...prompt, "x"] });
+    expect(bad[0]).toMatchObject({ instancePath: `/prompt/${3 * ERROR_LIMIT}` });
+  });
+
+  it("time grows at most linearly with the number of bad items (4x items must not cost 16x)", () => {
     validateRequest("createChatCompletion", manyBad(100)); // compile
     const small = fastest(() => validateRequest("createChatCompletion", manyBad(8000)));
     const large = fastest(() => validateRequest("createChatCompletion", manyBad(32000)));
