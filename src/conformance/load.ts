@@ -115,7 +115,9 @@ export class Contract {
     this.formats = opts.formats ?? true;
     this.maxViolations = opts.maxViolations ?? MAX_VIOLATIONS;
     this.errorLimit = Math.max(ERROR_LIMIT, 10 * this.maxViolations);
-    if (!Number.isInteger(this.maxViolations) || this.maxViolations < 1) throw new Error("maxViolations must be a positive integer");
+    if (!Number.isInteger(this.maxViolations) || this.maxViolations < 1) {
+      throw new Error("maxViolations must be a positive integer");
+    }
     this.basePaths = serverBasePaths(s);
     this.operations = indexOperations(s);
   }
@@ -242,7 +244,10 @@ export class Contract {
       discriminator: !this.noDiscriminator,
       validateFormats: this.formats,
       validateSchema: false,
-      code: { optimize: true, process: fast || closed ? linearErrors : (code: string) => limitLoops(linearErrors(code), limit) },
+      code: {
+        optimize: true,
+        process: fast || closed ? linearErrors : (code: string) => limitLoops(linearErrors(code), limit),
+      },
     });
     ajv.removeKeyword("nullable");
     if (this.formats) {
@@ -292,7 +297,9 @@ export class Contract {
         this.fastCache.clear();
         return this.compile(pointer, closed);
       }
-      if (err instanceof RangeError) throw new Error(`cannot compile the schema at ${ptr}: it nests or recurses too deeply (${err.message})`);
+      if (err instanceof RangeError) {
+        throw new Error(`cannot compile the schema at ${ptr}: it nests or recurses too deeply (${err.message})`);
+      }
       throw err;
     }
     cache.set(pointer, fn);
@@ -337,7 +344,13 @@ export class Contract {
     return e.schemaPath;
   }
 
-  private toViolations(errors: ErrorObject[], data: unknown, o: ValidateOptions, closed: boolean, partial = false): Violation[] {
+  private toViolations(
+    errors: ErrorObject[],
+    data: unknown,
+    o: ValidateOptions,
+    closed: boolean,
+    partial = false,
+  ): Violation[] {
     const pruned = this.bestMatch(errors, data, closed, 0);
     const prefix = o.instancePrefix ?? "";
     const out: Violation[] = [];
@@ -351,8 +364,12 @@ export class Contract {
         continue;
       }
       const p = e.params as Record<string, unknown>;
-      const extra = e.keyword === "required" ? p.missingProperty : e.keyword === "additionalProperties" ? p.additionalProperty
-        : e.keyword === "unevaluatedProperties" ? p.unevaluatedProperty : e.keyword === "discriminator" ? p.tag : undefined;
+      const extra =
+        e.keyword === "required" ? p.missingProperty
+        : e.keyword === "additionalProperties" ? p.additionalProperty
+        : e.keyword === "unevaluatedProperties" ? p.unevaluatedProperty
+        : e.keyword === "discriminator" ? p.tag
+        : undefined;
       const idPath = extra === undefined ? e.instancePath : e.instancePath + "/" + escapeToken(String(extra));
       const undocumented0 = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
       const id = (undocumented0 ? "u" : "s") + "\u0000" + this.schemaPointerOf(e) + "\u0000" + idPath;
@@ -442,8 +459,10 @@ export class Contract {
         expected: `at most ${cap} violations per payload`,
         actual: partial ? `at least ${more} more` : `${more} more`,
         message: partial
-          ? `at least ${more} more schema errors not listed (at most ${cap} violations are reported per payload; validation stopped counting after ${this.errorLimit} errors)`
-          : `${more} more schema error${more === 1 ? "" : "s"} not listed (at most ${cap} violations are reported per payload)`,
+          ? `at least ${more} more schema errors not listed (at most ${cap} violations are reported per payload; ` +
+            `validation stopped counting after ${this.errorLimit} errors)`
+          : `${more} more schema error${more === 1 ? "" : "s"} not listed ` +
+            `(at most ${cap} violations are reported per payload)`,
         location: o.location,
       });
     }
@@ -489,7 +508,9 @@ export class Contract {
         if (run(fn, value, "#" + base)) { best = undefined; bestScore = [-1, 0]; break; }
         const errs = fn.errors ?? [];
         let deepest = 0;
-        for (const e of errs) deepest = Math.max(deepest, e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0));
+        for (const e of errs) {
+          deepest = Math.max(deepest, e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0));
+        }
         const nonType = errs.some((e) => e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") ? 1 : 0;
         const score = [deepest * 2 + nonType, -errs.length];
         if (score[0]! > bestScore[0]! || (score[0] === bestScore[0] && score[1]! > bestScore[1]!)) {
@@ -504,7 +525,9 @@ export class Contract {
       };
       drop(byPath.get(c.instancePath));
       const under = c.instancePath + "/";
-      for (let i = lowerBound(paths, under); i < paths.length && paths[i]!.startsWith(under); i++) drop(byPath.get(paths[i]!));
+      for (let i = lowerBound(paths, under); i < paths.length && paths[i]!.startsWith(under); i++) {
+        drop(byPath.get(paths[i]!));
+      }
       added.push(...this.bestMatch(best, data, closed, depth + 1));
     }
     return removed.size ? [...errors.filter((e) => !removed.has(e)), ...added] : [...errors, ...added];
@@ -528,7 +551,10 @@ function run(fn: ValidateFunction, data: unknown, pointer: string): boolean {
   try {
     return fn(data) as boolean;
   } catch (e) {
-    if (e instanceof RangeError) throw new Error(`validation against ${pointer} recursed too deeply (a $ref cycle in the spec, or data nested beyond the stack): ${e.message}`);
+    if (e instanceof RangeError) {
+      const why = "a $ref cycle in the spec, or data nested beyond the stack";
+      throw new Error(`validation against ${pointer} recursed too deeply (${why}): ${e.message}`);
+    }
     throw e;
   }
 }
@@ -539,7 +565,8 @@ function run(fn: ValidateFunction, data: unknown, pointer: string): boolean {
  * Append in place instead. Pinned Ajv version; a test measures the growth, so a changed pattern would show.
  */
 export function linearErrors(code: string): string {
-  return code.replace(/(\w+) = \1 === null \? ([\w$.]+) : \1\.concat\(\2\);/g, "if ($1 === null) $1 = []; for (const e$$ of $2) $1.push(e$$);");
+  const append = "if ($1 === null) $1 = []; for (const e$$ of $2) $1.push(e$$);";
+  return code.replace(/(\w+) = \1 === null \? ([\w$.]+) : \1\.concat\(\2\);/g, append);
 }
 
 /** A group that contains a quantifier and is itself repeated, e.g. `(a+)+` or `(\\w*,)*`: exponential backtracking. */
@@ -558,7 +585,9 @@ export function riskyPatterns(spec: unknown): { pointer: string; pattern: string
     if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${p}/${i}`]));
     else
       for (const [k, x] of Object.entries(v as Json)) {
-        if (k === "pattern" && typeof x === "string" && NESTED_QUANTIFIER.test(x)) out.push({ pointer: `#${p}/pattern`, pattern: x });
+        if (k === "pattern" && typeof x === "string" && NESTED_QUANTIFIER.test(x)) {
+          out.push({ pointer: `#${p}/pattern`, pattern: x });
+        }
         else if (k !== "example" && k !== "examples") stack.push([x, `${p}/${escapeToken(k)}`]);
       }
   }
@@ -582,10 +611,10 @@ export function limitLoops(code: string, limit: number): string {
  * another, ... (cycles, or chains longer than MAX_REF_CHAIN). A clear message instead of a stack overflow.
  */
 export function checkRefChains(spec: Json): void {
-  const target = (node: unknown): string | undefined =>
-    node && typeof node === "object" && !Array.isArray(node) && typeof (node as Json).$ref === "string" && ((node as Json).$ref as string).startsWith("#")
-      ? ((node as Json).$ref as string)
-      : undefined;
+  const target = (node: unknown): string | undefined => {
+    const ref = node && typeof node === "object" && !Array.isArray(node) ? (node as Json).$ref : undefined;
+    return typeof ref === "string" && ref.startsWith("#") ? ref : undefined;
+  };
   // Links from a ref to the end of its chain (memoised, so each ref is followed once).
   const links = new Map<string, number>();
   const visit = (start: string) => {
@@ -607,7 +636,10 @@ export function checkRefChains(spec: Json): void {
     let n = ref === undefined ? 0 : links.get(ref)!;
     for (let i = chain.length - 1; i >= 0; i--) {
       n++;
-      if (n > MAX_REF_CHAIN) throw new Error(`$ref chain longer than ${MAX_REF_CHAIN} links from ${chain[i]} (${chain.slice(i, i + 3).join(" -> ")} -> ...)`);
+      if (n > MAX_REF_CHAIN) {
+        const head = chain.slice(i, i + 3).join(" -> ");
+        throw new Error(`$ref chain longer than ${MAX_REF_CHAIN} links from ${chain[i]} (${head} -> ...)`);
+      }
       links.set(chain[i]!, n);
     }
   };

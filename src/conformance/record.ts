@@ -69,7 +69,17 @@ export function redactText(text: string, values?: Iterable<string>): string {
 }
 
 /** Header names lowercased; secret ones (by name, or whose value is a known secret) become REDACTED. */
-export function redactHeaders(headers: Headers | Record<string, string | string[] | undefined>, opts: RedactOptions = {}): Record<string, string> {
+type HeaderInput = Headers | Record<string, string | string[] | undefined>;
+
+function eachHeader(headers: HeaderInput, f: (key: string, value: string) => void): void {
+  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
+    (headers as Headers).forEach((v, k) => f(k, v));
+  } else {
+    for (const [k, v] of Object.entries(headers)) if (v !== undefined) f(k, Array.isArray(v) ? v.join(", ") : v);
+  }
+}
+
+export function redactHeaders(headers: HeaderInput, opts: RedactOptions = {}): Record<string, string> {
   const out: Record<string, string> = {};
   const values = [...(opts.values ?? [])];
   const exact = new Set(values.map((v) => v.trim()));
@@ -77,8 +87,7 @@ export function redactHeaders(headers: Headers | Record<string, string | string[
     const k = key.toLowerCase();
     out[k] = isSecretName(k, opts.names) || exact.has(value.trim()) ? REDACTED : redactText(value, values);
   };
-  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") (headers as Headers).forEach((v, k) => put(k, v));
-  else for (const [k, v] of Object.entries(headers)) if (v !== undefined) put(k, Array.isArray(v) ? v.join(", ") : v);
+  eachHeader(headers, put);
   return out;
 }
 
@@ -107,17 +116,21 @@ export function redactUrl(url: string, opts: RedactOptions = {}): string {
 }
 
 /** Values of the secret headers of a request, to remove from everything else recorded with it. */
-export function secretHeaderValues(headers: Headers | Record<string, string | string[] | undefined>, names?: Iterable<string>): string[] {
+export function secretHeaderValues(headers: HeaderInput, names?: Iterable<string>): string[] {
   const out: string[] = [];
   const add = (k: string, v: string) => {
     if (isSecretName(k, names) && v.trim()) out.push(...secretParts(v));
   };
-  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") (headers as Headers).forEach((v, k) => add(k, v));
-  else for (const [k, v] of Object.entries(headers)) if (v !== undefined) add(k, Array.isArray(v) ? v.join(", ") : v);
+  eachHeader(headers, add);
   return out;
 }
 
-function bodyFields(text: string | undefined, contentType: string, secretKeys: Set<string>, values: string[]): { body?: unknown; bodyText?: string } {
+function bodyFields(
+  text: string | undefined,
+  contentType: string,
+  secretKeys: Set<string>,
+  values: string[],
+): { body?: unknown; bodyText?: string } {
   if (text === undefined || text === "") return {};
   const clean = redactText(text, values);
   if (/json/i.test(contentType) || /^\s*[{[]/.test(clean)) {
@@ -175,7 +188,12 @@ export function createRecorder(opts: RecorderOptions): Middleware {
         pending.set(id, {
           ts: new Date().toISOString(),
           values,
-          request: { method: request.method, url: redactUrl(request.url, { names: extra, values }), headers, ...bodyFields(text, headers["content-type"] ?? "", secretKeys, values) },
+          request: {
+            method: request.method,
+            url: redactUrl(request.url, { names: extra, values }),
+            headers,
+            ...bodyFields(text, headers["content-type"] ?? "", secretKeys, values),
+          },
         });
       } catch (e) {
         fail(e);
@@ -252,7 +270,9 @@ export function createRecorder(opts: RecorderOptions): Middleware {
     onError({ error, id }) {
       const p = pending.get(id);
       pending.delete(id);
-      if (p) emit({ v: 1, id, ts: p.ts, request: p.request, error: redactText(error instanceof Error ? error.message : String(error), p.values) });
+      if (!p) return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      emit({ v: 1, id, ts: p.ts, request: p.request, error: redactText(message, p.values) });
       return undefined;
     },
   };

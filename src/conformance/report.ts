@@ -68,8 +68,9 @@ export class Report {
       this.total++;
       this.sev[v.severity]++;
       const folded = v.instancePath.replace(/\/\d+(?=\/|$)/g, "/*");
-      let key = `${op}\u0000${v.check}\u0000${v.severity}\u0000${v.schemaPath}\u0000${v.schemaPath ? "" : v.message.slice(0, 200).replace(/\d+/g, "N")}`;
-      if (!this.groups.has(key) && this.groups.size >= MAX_GROUPS) key = `${op}\u0000${v.check}\u0000${v.severity}\u0000*`;
+      const base = `${op}\u0000${v.check}\u0000${v.severity}\u0000`;
+      let key = base + `${v.schemaPath}\u0000${v.schemaPath ? "" : v.message.slice(0, 200).replace(/\d+/g, "N")}`;
+      if (!this.groups.has(key) && this.groups.size >= MAX_GROUPS) key = base + "*";
       const g = this.groups.get(key);
       if (g) {
         g.count++;
@@ -123,7 +124,8 @@ export class Report {
         lastCheck = g.check;
       }
       const shown = g.paths.filter(Boolean);
-      const where = shown.length ? ` ${shown.join(", ")}${g.otherPaths ? ` (+${g.otherPaths} at other paths)` : ""}:` : "";
+      const others = g.otherPaths ? ` (+${g.otherPaths} at other paths)` : "";
+      const where = shown.length ? ` ${shown.join(", ")}${others}:` : "";
       const seen = g.exchanges > 1 || g.count > 1 ? ` (seen ${g.count}× in ${g.exchanges} exchange${g.exchanges === 1 ? "" : "s"}; first at line ${g.firstLine})` : ` (line ${g.firstLine}, ${g.firstExchange})`;
       out.push(`    ${g.severity.toUpperCase().padEnd(7)}${where} ${g.sample.message}${seen}`);
       const detail: string[] = [];

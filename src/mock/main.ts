@@ -99,6 +99,9 @@ async function main() {
     },
   });
   const pacing = process.env.MOCK_STREAM_DELAY_MS ?? "20";
+  const retryAfter = process.env.MOCK_RETRY_AFTER
+    ? `${process.env.MOCK_RETRY_AFTER} s (MOCK_RETRY_AFTER)`
+    : "the spec's example (env MOCK_RETRY_AFTER, or per request Prefer: retry-after=0)";
   console.log(
     [
       `OpenRouter mock (Prism 5.14.2 + streaming/error-envelope layer), serving ${relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"))}`,
@@ -106,7 +109,7 @@ async function main() {
       `  Docs:     ${mock.docsUrl}`,
       `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json`,
       `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams (Prefer: example=stream_error for a mid-stream error).`,
-      `  Retry-After on 429/503: ${process.env.MOCK_RETRY_AFTER ? process.env.MOCK_RETRY_AFTER + " s (MOCK_RETRY_AFTER)" : "the spec's example (env MOCK_RETRY_AFTER, or Prefer: retry-after=0)"}.`,
+      `  Retry-After on 429/503: ${retryAfter}.`,
       `  Stream pacing: ${pacing} ms between events (env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,
       mock.engine === "child"
         ? `  Prism runs as a child process (MOCK_PRISM=child, pid ${mock.prismPid}); Ctrl-C stops both.`

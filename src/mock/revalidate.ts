@@ -25,12 +25,18 @@ export function createExplainer(doc: Record<string, unknown>, maxViolations = 10
       return validateRequest(`${method.toUpperCase()} ${path}`, body, { contract })
         .filter((v) => v.severity === "error")
         .map((v): PrismLikeViolation => {
-          if (v.check === "violations_capped") return { location: ["request", "body"], severity: "Error", code: "violations_capped", message: v.message };
+          if (v.check === "violations_capped") {
+            return { location: ["request", "body"], severity: "Error", code: "violations_capped", message: v.message };
+          }
           const keyword = unescapeToken(v.schemaPath.slice(v.schemaPath.lastIndexOf("/") + 1));
           // The library points at a missing or unknown property itself and says "<pointer> <what is wrong>".
           const required = v.expected === "present";
           const unknown = keyword === "additionalProperties" || keyword === "unevaluatedProperties";
-          const message = unknown ? "is not allowed (unknown property)" : required && v.message === "is required but missing" ? "is required" : v.message;
+          const message = unknown
+            ? "is not allowed (unknown property)"
+            : required && v.message === "is required but missing"
+              ? "is required"
+              : v.message;
           return { location: ["request", "body", ...v.instancePath.split("/").slice(1)], severity: "Error", code: required ? "required" : unknown ? "additionalProperties" : keyword, message };
         });
     } catch {

@@ -200,9 +200,15 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     createReadStream(file).on("error", () => res.destroy()).pipe(res);
   }
 
-  function convertError(up: EngineResponse, op: OperationInfo, explained: () => ReturnType<typeof explain>, authorization: string | undefined): { env: ErrorEnvelope } | undefined {
+  function convertError(
+    up: EngineResponse,
+    op: OperationInfo,
+    explained: () => ReturnType<typeof explain>,
+    authorization: string | undefined,
+  ): { env: ErrorEnvelope } | undefined {
     const { status, headers: h, body } = up;
-    const violations = parseSlViolations(up.violations, (ptr) => allowedValues(spec.doc, op.requestSchema, ptr), explained);
+    const allowed = (ptr: string) => allowedValues(spec.doc, op.requestSchema, ptr);
+    const violations = parseSlViolations(up.violations, allowed, explained);
     const declares400 = op.statuses.includes("400");
     if (violations.length) {
       const env = fromViolations(status, violations, authorization);
@@ -244,7 +250,10 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     if (checkHost && !LOOPBACK.test(hostName(String(req.headers.host ?? "")))) {
       // A page on another site that rebinds its DNS name to 127.0.0.1 would send its own name here.
       req.resume();
-      return sendEnvelope(res, envelope(403, `Host ${JSON.stringify(req.headers.host ?? "")} is not allowed: this mock listens on ${host} and answers loopback host names only (set MOCK_HOST to listen elsewhere)`, { mock_error: "HOST_NOT_ALLOWED" }), { connection: "close" });
+      const message =
+        `Host ${JSON.stringify(req.headers.host ?? "")} is not allowed: this mock listens on ${host} and answers ` +
+        "loopback host names only (set MOCK_HOST to listen elsewhere)";
+      return sendEnvelope(res, envelope(403, message, { mock_error: "HOST_NOT_ALLOWED" }), { connection: "close" });
     }
 
     if (method === "get" || method === "head") {
@@ -281,7 +290,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const declared = Number(req.headers["content-length"]);
     if (req.headers["content-length"] !== undefined && declared > maxBody) {
       // Refuse before reading: the body is never received (the connection closes after the answer).
-      return sendEnvelope(res, envelope(413, `Request body of ${declared} bytes (Content-Length) exceeds the mock's limit of ${maxBody} bytes`, { mock_error: "PAYLOAD_TOO_LARGE" }), { connection: "close" });
+      const message = `Request body of ${declared} bytes (Content-Length) exceeds the mock's limit of ${maxBody} bytes`;
+      return sendEnvelope(res, envelope(413, message, { mock_error: "PAYLOAD_TOO_LARGE" }), { connection: "close" });
     }
     const body = await readAll(req, maxBody);
     if (body === "too_large") {
@@ -306,7 +316,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const explained = () => (explainedOnce ??= parsed === undefined ? undefined : explain(path, op.method, parsed));
     if (parsed !== undefined && explained()?.some((v) => v.code === "violations_capped")) {
       const auth = req.headers.authorization;
-      const vs = parseSlViolations([...(auth && /^bearer\s+\S/i.test(auth) ? [] : [{ location: ["request"], severity: "Error", code: 401, message: "Invalid security scheme used" }]), ...explained()!]);
+      const unauthorized = { location: ["request"], severity: "Error", code: 401, message: "Invalid security scheme used" };
+      const vs = parseSlViolations([...(auth && /^bearer\s+\S/i.test(auth) ? [] : [unauthorized]), ...explained()!]);
       const env = fromViolations(400, vs, auth);
       return sendEnvelope(res, env, corsHeaders());
     }
@@ -361,7 +372,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     for (const k of Object.keys(out)) if (k.startsWith("access-control-")) delete out[k];
     Object.assign(out, corsHeaders());
     const ra = prefer.retryAfter ?? (retryAfter === undefined ? undefined : String(retryAfter));
-    if (ra !== undefined && (out["retry-after"] !== undefined || up.status === 429 || up.status === 503)) out["retry-after"] = ra;
+    const retryable = out["retry-after"] !== undefined || up.status === 429 || up.status === 503;
+    if (ra !== undefined && retryable) out["retry-after"] = ra;
     return out;
   }
 
@@ -372,7 +384,12 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   }
 
   // Node checks the request timeout every connectionsCheckingInterval (default 30 s): check often enough to matter.
-  const serverOpts = { keepAliveTimeout: 5000, requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeout / 4)) };
+  const serverOpts = {
+    keepAliveTimeout: 5000,
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 60_000),
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeout / 4)),
+  };
   const server = createServer(serverOpts, (req, res) => {
     req.on("error", () => res.destroy());
     handle(req, res).catch((e: unknown) => {
@@ -388,7 +405,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
     const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
     const env = timeout
-      ? envelope(408, `Request not received within ${requestTimeout} ms (headers and body)`, { mock_error: "REQUEST_TIMEOUT" })
+      ? envelope(408, `Request not received within ${requestTimeout} ms (headers and body)`, {
+          mock_error: "REQUEST_TIMEOUT",
+        })
       : envelope(400, `Malformed HTTP request: ${err.message}`, { mock_error: "CLIENT_ERROR" });
     const text = JSON.stringify(env);
     const reason = timeout ? "Request Timeout" : "Bad Request";

@@ -116,10 +116,14 @@ function readSpecArg(arg: string): unknown {
     const ref = rest.slice(0, i);
     const path = rest.slice(i + 1);
     // The ref reaches git's command line: never an option (git:--output=/tmp/x:y), only revision characters.
-    if (!GIT_REF.test(ref)) throw new UsageError(`bad git ref ${JSON.stringify(ref)} in ${arg}: expected a branch, tag, commit or HEAD~N (letters, digits and ._/~^@{}-, not starting with -)`);
+    if (!GIT_REF.test(ref)) {
+      const expected = "a branch, tag, commit or HEAD~N (letters, digits and ._/~^@{}-, not starting with -)";
+      throw new UsageError(`bad git ref ${JSON.stringify(ref)} in ${arg}: expected ${expected}`);
+    }
     if (path === "" || path.startsWith("-")) throw new UsageError(`bad path ${JSON.stringify(path)} in ${arg}`);
     try {
-      text = execFileSync("git", ["show", "--end-of-options", `${ref}:${path}`], { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
+      const args = ["show", "--end-of-options", `${ref}:${path}`];
+      text = execFileSync("git", args, { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
     } catch (e) {
       throw new UsageError(`cannot read ${arg} from git: ${String((e as { stderr?: unknown }).stderr ?? e).trim()}`);
     }
@@ -143,7 +147,10 @@ function contractFrom(spec: string | undefined, formats: boolean, warn: (s: stri
     const contract = new Contract(readSpecArg(spec), { formats });
     // A hostile or broken spec: refuse $ref cycles and endless chains now, with a message, not a stack overflow later.
     checkRefChains(contract.spec);
-    for (const r of riskyPatterns(contract.spec)) warn(`warning: ${spec}: pattern ${JSON.stringify(r.pattern)} at ${r.pointer} has a nested quantifier and can take exponential time on hostile strings\n`);
+    for (const r of riskyPatterns(contract.spec)) {
+      const what = `pattern ${JSON.stringify(r.pattern)} at ${r.pointer}`;
+      warn(`warning: ${spec}: ${what} has a nested quantifier and can take exponential time on hostile strings\n`);
+    }
     return contract;
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -326,7 +333,10 @@ async function cmdValidate(args: string[], io: Io): Promise<number> {
   }
   let vs: Violation[];
   try {
-    vs = side === "request" ? validateRequest(operation, body, { contract }) : validateResponse(operation, status, ct, body, { contract, mode: values.strict ? "strict" : "tolerant" });
+    vs =
+      side === "request"
+        ? validateRequest(operation, body, { contract })
+        : validateResponse(operation, status, ct, body, { contract, mode: values.strict ? "strict" : "tolerant" });
   } catch (e) {
     throw new UsageError(`cannot validate ${file}: ${(e as Error).message}`);
   }
