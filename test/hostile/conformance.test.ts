@@ -1,6 +1,7 @@
 // Hostile input for the conformance library: many violations in one payload, hostile specs, message shape.
 import { describe, expect, it } from "vitest";
 import { Contract, createClientValidator, ERROR_LIMIT, loadContract, MAX_VIOLATIONS, validateRequest } from "../../src/conformance/index";
+import { riskyPatterns } from "../../src/conformance/load";
 
 const manyBad = (n: number) => ({ model: "openai/gpt-4o", messages: Array.from({ length: n }, () => ({})) });
 
@@ -104,6 +105,11 @@ describe("hostile specs", () => {
     schemas["S10000"] = { type: "object" };
     const c = new Contract(specWith(schemas));
     expect(() => validateRequest("x", {}, { contract: c })).toThrow(/\$ref chain longer than 64 links/);
+  });
+
+  it("the bundled spec has no nested-quantifier pattern (the CLI warns about those in a user's --spec)", () => {
+    expect(riskyPatterns(loadContract().spec)).toEqual([]);
+    expect(riskyPatterns({ a: { pattern: "^(a+)+$" } })).toEqual([{ pointer: "#/a/pattern", pattern: "^(a+)+$" }]);
   });
 
   it("a legitimately recursive schema still validates", () => {
