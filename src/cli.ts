@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // bin `openrouter-contract`: thin entry over src/conformance/node/cli-main.ts.
-import { main } from "./conformance/node/cli-main";
+import { main, quietOnClosedStdout } from "./conformance/node/cli-main";
 
+quietOnClosedStdout();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

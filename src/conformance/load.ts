@@ -58,6 +58,8 @@ export interface OperationSpec {
 
 export interface ValidateOptions {
   check: string;
+  /** Report at most this many violations for the payload (default: the contract's `maxViolations`). */
+  maxViolations?: number;
   location: string;
   /** Prefix added to every instancePath (e.g. `/events/3/data`). */
   instancePrefix?: string;
@@ -67,7 +69,19 @@ export interface ValidateOptions {
 export interface LoadOptions {
   /** Assert `format` keywords (default true). */
   formats?: boolean;
+  /**
+   * Violations reported per validated payload (default 100). Past the cap the payload is not explained further: one
+   * `violations_capped` finding says how many more schema errors were found.
+   */
+  maxViolations?: number;
 }
+
+/** Default of `LoadOptions.maxViolations`. */
+export const MAX_VIOLATIONS = 100;
+/** Raw validation errors after which a payload is no longer walked (at least 10x maxViolations). */
+export const ERROR_LIMIT = 10_000;
+/** Longest chain of schemas that are only a `$ref` to another (longer chains, and cycles, are refused). */
+export const MAX_REF_CHAIN = 64;
 
 /** A loaded contract: operation index plus lazily compiled validators. */
 export class Contract {
@@ -76,8 +90,15 @@ export class Contract {
   /** Path prefixes of the declared servers, e.g. `/api/v1`. */
   readonly basePaths: string[];
   private readonly formats: boolean;
+  readonly maxViolations: number;
+  private refsChecked = false;
   private ajv: InstanceType<typeof Ajv2020> | undefined;
   private closedAjv: InstanceType<typeof Ajv2020> | undefined;
+  /** Stops at the first error: the verdict when the open validator stopped counting (see errorLimit). */
+  private fastAjv: InstanceType<typeof Ajv2020> | undefined;
+  private readonly fastCache = new Map<string, ValidateFunction>();
+  /** Raw errors after which the open validator stops walking arrays and objects (see limitLoops). */
+  readonly errorLimit: number;
   private readonly cache = new Map<string, ValidateFunction>();
   private readonly closedCache = new Map<string, ValidateFunction>();
   private pointers: WeakMap<object, string> | undefined;
@@ -96,6 +117,11 @@ export class Contract {
     }
     this.spec = s;
     this.formats = opts.formats ?? true;
+    this.maxViolations = opts.maxViolations ?? MAX_VIOLATIONS;
+    this.errorLimit = Math.max(ERROR_LIMIT, 10 * this.maxViolations);
+    if (!Number.isInteger(this.maxViolations) || this.maxViolations < 1) {
+      throw new Error("maxViolations must be a positive integer");
+    }
     this.basePaths = serverBasePaths(s);
     this.operations = indexOperations(s);
   }
@@ -164,8 +190,17 @@ export class Contract {
    */
   validate(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
     const fn = this.compile(pointer, false);
-    if (fn(data)) return [];
-    return this.toViolations(fn.errors ?? [], data, o, false);
+    const ajv = this.ajv as unknown as { __limitHit?: boolean };
+    ajv.__limitHit = false;
+    const ok = run(fn, data, pointer);
+    if (!ajv.__limitHit) return ok ? [] : this.toViolations(fn.errors ?? [], data, o, false);
+    // The open validator stopped walking after errorLimit errors: its errors explain the payload, but its verdict can
+    // be wrong (a union branch that fails with thousands of errors, e.g. a long valid token array tried as string[]).
+    // The fail-fast validator gives the exact verdict.
+    const errors = fn.errors ?? [];
+    const fast = this.compileFast(pointer);
+    if (run(fast, data, pointer)) return [];
+    return this.toViolations(!ok && errors.length ? errors : fast.errors ?? [], data, o, false, true);
   }
 
   /**
@@ -174,7 +209,7 @@ export class Contract {
    */
   undocumentedFields(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
     const fn = this.compile(pointer, true);
-    if (fn(data)) return [];
+    if (run(fn, data, pointer)) return [];
     return onePerField(this.toViolations(this.undocumentedOnly(fn.errors ?? [], data), data, o, true));
   }
 
@@ -201,7 +236,7 @@ export class Contract {
    */
   validateWithUndocumented(pointer: string, data: unknown, o: ValidateOptions, undocumentedSeverity: Severity): Violation[] {
     const closed = this.compile(pointer, true);
-    if (closed(data)) return [];
+    if (run(closed, data, pointer)) return [];
     const closedErrors = closed.errors ?? [];
     const schemaErrors = this.validate(pointer, data, o);
     if (schemaErrors.length) return schemaErrors;
@@ -209,21 +244,29 @@ export class Contract {
     return onePerField(this.toViolations(errs, data, { ...o, check: "no_undocumented_fields", severity: undocumentedSeverity }, true));
   }
 
-  private setup(closed: boolean): InstanceType<typeof Ajv2020> {
-    const existing = closed ? this.closedAjv : this.ajv;
+  private setup(closed: boolean, fast = false): InstanceType<typeof Ajv2020> {
+    const existing = fast ? this.fastAjv : closed ? this.closedAjv : this.ajv;
     if (existing) return existing;
+    if (!this.refsChecked) {
+      checkRefChains(this.spec);
+      this.refsChecked = true;
+    }
     if (!this.validationCopy) {
       this.validationCopy = prepareForValidation(this.spec, this.noDiscriminator);
       this.pointers = pointerIndex(this.validationCopy);
     }
+    const limit = this.errorLimit;
     const ajv = new Ajv2020({
-      allErrors: true,
+      allErrors: !fast,
       strict: false,
       verbose: true,
       discriminator: !this.noDiscriminator,
       validateFormats: this.formats,
       validateSchema: false,
-      code: { optimize: true },
+      code: {
+        optimize: true,
+        process: fast || closed ? linearErrors : (code: string) => limitLoops(linearErrors(code), limit),
+      },
     });
     ajv.removeKeyword("nullable");
     if (this.formats) {
@@ -231,7 +274,10 @@ export class Contract {
       ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
       for (const f of ["int64", "float", "double", "password", "byte", "binary"]) ajv.addFormat(f, true);
     }
-    if (closed) {
+    if (fast) {
+      ajv.addSchema({ ...this.validationCopy!, $id: ID });
+      this.fastAjv = ajv;
+    } else if (closed) {
       const { doc: copy, fallbacks, known } = closeObjects(this.validationCopy!);
       this.openFallbacks = fallbacks;
       this.openKnown = known;
@@ -243,6 +289,15 @@ export class Contract {
       this.ajv = ajv;
     }
     return ajv;
+  }
+
+  private compileFast(pointer: string): ValidateFunction {
+    const hit = this.fastCache.get(pointer);
+    if (hit) return hit;
+    const ptr = pointer.startsWith("#") ? pointer : "#" + pointer;
+    const fn = this.setup(false, true).compile({ $ref: ID + encodeFragment(ptr) });
+    this.fastCache.set(pointer, fn);
+    return fn;
   }
 
   private compile(pointer: string, closed: boolean): ValidateFunction {
@@ -257,10 +312,14 @@ export class Contract {
       if (!this.noDiscriminator && /discriminator/i.test(String(err))) {
         // The spec's discriminators don't meet Ajv's requirements: validate through plain oneOf instead.
         this.noDiscriminator = true;
-        this.ajv = this.closedAjv = this.validationCopy = this.pointers = undefined;
+        this.ajv = this.closedAjv = this.fastAjv = this.validationCopy = this.pointers = undefined;
         this.cache.clear();
         this.closedCache.clear();
+        this.fastCache.clear();
         return this.compile(pointer, closed);
+      }
+      if (err instanceof RangeError) {
+        throw new Error(`cannot compile the schema at ${ptr}: it nests or recurses too deeply (${err.message})`);
       }
       throw err;
     }
@@ -270,6 +329,20 @@ export class Contract {
 
   /** The `const`/`enum` values each branch of a discriminated union gives its tag property, in branch order. */
   private tagValues(union: unknown, tag: string): unknown[] {
+    const cached = union && typeof union === "object" ? this.tagCache.get(union)?.get(tag) : undefined;
+    if (cached) return cached;
+    const values = this.tagValuesUncached(union, tag);
+    if (union && typeof union === "object") {
+      const m = this.tagCache.get(union) ?? new Map<string, unknown[]>();
+      m.set(tag, values);
+      this.tagCache.set(union, m);
+    }
+    return values;
+  }
+
+  private readonly tagCache = new WeakMap<object, Map<string, unknown[]>>();
+
+  private tagValuesUncached(union: unknown, tag: string): unknown[] {
     const base = union && typeof union === "object" ? this.pointers?.get(union) : undefined;
     const branches = base === undefined ? undefined : (getAt(this.spec, "#" + base) as Json | undefined)?.oneOf;
     if (!Array.isArray(branches)) return [];
@@ -292,13 +365,38 @@ export class Contract {
     return e.schemaPath;
   }
 
-  private toViolations(errors: ErrorObject[], data: unknown, o: ValidateOptions, closed: boolean): Violation[] {
+  private toViolations(
+    errors: ErrorObject[],
+    data: unknown,
+    o: ValidateOptions,
+    closed: boolean,
+    partial = false,
+  ): Violation[] {
     const pruned = this.bestMatch(errors, data, closed, 0);
     const prefix = o.instancePrefix ?? "";
     const out: Violation[] = [];
+    const cap = o.maxViolations ?? this.maxViolations;
+    const seen = new Set<string>();
+    let more = 0;
     for (const e of pruned) {
-      let ip = e.instancePath;
+      // Past the cap, errors are only counted, not explained.
+      if (out.length >= cap) {
+        more++;
+        continue;
+      }
       const p = e.params as Record<string, unknown>;
+      const extra =
+        e.keyword === "required" ? p.missingProperty
+        : e.keyword === "additionalProperties" ? p.additionalProperty
+        : e.keyword === "unevaluatedProperties" ? p.unevaluatedProperty
+        : e.keyword === "discriminator" ? p.tag
+        : undefined;
+      const idPath = extra === undefined ? e.instancePath : e.instancePath + "/" + escapeToken(String(extra));
+      const undocumented0 = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
+      const id = (undocumented0 ? "u" : "s") + "\u0000" + this.schemaPointerOf(e) + "\u0000" + idPath;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      let ip = e.instancePath;
       let expected: unknown;
       let actualOverride: { v: unknown } | undefined;
       let msg = e.message ?? "is invalid";
@@ -374,23 +472,53 @@ export class Contract {
         schemaPath: this.schemaPointerOf(e),
         expected,
         actual,
-        message: `${ip || "(root)"} ${msg}`,
+        message: msg,
         location: o.location,
       });
     }
-    return dedupe(out);
+    const result = dedupe(out);
+    if (more > 0) {
+      result.push({
+        check: "violations_capped",
+        severity: closed ? (o.severity ?? "info") : (o.severity ?? "error"),
+        instancePath: "",
+        schemaPath: "",
+        expected: `at most ${cap} violations per payload`,
+        actual: partial ? `at least ${more} more` : `${more} more`,
+        message: partial
+          ? `at least ${more} more schema errors not listed (at most ${cap} violations are reported per payload; ` +
+            `validation stopped counting after ${this.errorLimit} errors)`
+          : `${more} more schema error${more === 1 ? "" : "s"} not listed ` +
+            `(at most ${cap} violations are reported per payload)`,
+        location: o.location,
+      });
+    }
+    return result;
   }
 
-  /** For each failing oneOf/anyOf, keep only the errors of the branch that got furthest into the data. */
+  /**
+   * For each failing oneOf/anyOf, keep only the errors of the branch that got furthest into the data. Linear in the
+   * number of errors: errors are indexed by instance path, and the regions of the unions narrowed are disjoint.
+   */
   private bestMatch(errors: ErrorObject[], data: unknown, closed: boolean, depth: number): ErrorObject[] {
     const composite = errors.filter((e) => (e.keyword === "oneOf" || e.keyword === "anyOf") && e.parentSchema);
     if (!composite.length || depth > 8) return errors;
-    let result = errors;
     // Outermost first (shortest instancePath), so inner ones are re-derived by the recursion.
-    composite.sort((a, b) => a.instancePath.length - b.instancePath.length);
+    // Ties: Ajv reports a union after the errors inside it, so the later one is the outer one.
+    const order = new Map(errors.map((e, i) => [e, i]));
+    composite.sort((a, b) => a.instancePath.length - b.instancePath.length || order.get(b)! - order.get(a)!);
+    const byPath = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      const list = byPath.get(e.instancePath);
+      if (list) list.push(e);
+      else byPath.set(e.instancePath, [e]);
+    }
+    const paths = [...byPath.keys()].sort();
+    const removed = new Set<ErrorObject>();
+    const added: ErrorObject[] = [];
     const done = new Set<string>();
     for (const c of composite) {
-      if (!result.includes(c)) continue;
+      if (removed.has(c)) continue;
       const ps = c.parentSchema as Json;
       const base = this.pointers?.get(ps);
       const branches = ps[c.keyword];
@@ -398,6 +526,7 @@ export class Contract {
       const key = c.instancePath + "|" + base;
       if (done.has(key)) continue;
       done.add(key);
+      if (c.keyword === "oneOf" && (c.params as Json).passingSchemas) continue; // matched several: keep as is
       const value = getAt(data, c.instancePath);
       let best: ErrorObject[] | undefined;
       let bestScore = [-1, 0];
@@ -407,19 +536,22 @@ export class Contract {
       let taken = -1;
       if (closed) {
         for (let i = 0; i < branches.length && taken < 0; i++) {
-          if (this.compile("#" + base + "/" + c.keyword + "/" + i, false)(value)) taken = i;
+          if (run(this.compile("#" + base + "/" + c.keyword + "/" + i, false), value, "#" + base)) taken = i;
         }
       }
       if (taken >= 0) {
         const at = base + "/" + c.keyword + "/" + taken;
         const fn = this.compile("#" + (this.openFallbacks.get(at) ?? at), true);
-        best = fn(value) ? [] : (fn.errors ?? []).map((e) => ({ ...e, instancePath: c.instancePath + e.instancePath }));
+        best = run(fn, value, "#" + at) ? [] : (fn.errors ?? []).map((e) => ({ ...e, instancePath: c.instancePath + e.instancePath }));
       }
       for (let i = 0; taken < 0 && i < branches.length; i++) {
         const fn = this.compile("#" + base + "/" + c.keyword + "/" + i, closed);
-        if (fn(value)) { best = undefined; bestScore = [-1, 0]; break; }
+        if (run(fn, value, "#" + base)) { best = undefined; bestScore = [-1, 0]; break; }
         const errs = fn.errors ?? [];
-        const deepest = Math.max(0, ...errs.map((e) => e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0)));
+        let deepest = 0;
+        for (const e of errs) {
+          deepest = Math.max(deepest, e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0));
+        }
         const nonType = errs.some((e) => e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") ? 1 : 0;
         const score = [deepest * 2 + nonType, -errs.length];
         if (score[0]! > bestScore[0]! || (score[0] === bestScore[0] && score[1]! > bestScore[1]!)) {
@@ -428,10 +560,140 @@ export class Contract {
         }
       }
       if (!best) continue;
-      const under = (e: ErrorObject) => e === c || ((e.instancePath === c.instancePath || e.instancePath.startsWith(c.instancePath + "/")) && e.parentSchema !== ps);
-      result = [...result.filter((e) => !under(e)), ...this.bestMatch(best, data, closed, depth + 1)];
+      // Drop c and the errors at or under its instance path that come from other schemas than the union itself.
+      const drop = (list: ErrorObject[] | undefined) => {
+        for (const e of list ?? []) if (e === c || e.parentSchema !== ps) removed.add(e);
+      };
+      drop(byPath.get(c.instancePath));
+      const under = c.instancePath + "/";
+      for (let i = lowerBound(paths, under); i < paths.length && paths[i]!.startsWith(under); i++) {
+        drop(byPath.get(paths[i]!));
+      }
+      added.push(...this.bestMatch(best, data, closed, depth + 1));
     }
-    return result;
+    return removed.size ? [...errors.filter((e) => !removed.has(e)), ...added] : [...errors, ...added];
+  }
+}
+
+/** First index in sorted `list` whose value is >= `x`. */
+function lowerBound(list: string[], x: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Run a compiled validator; a stack overflow (a spec that recurses without end) becomes a clear error. */
+function run(fn: ValidateFunction, data: unknown, pointer: string): boolean {
+  try {
+    return fn(data) as boolean;
+  } catch (e) {
+    if (e instanceof RangeError) {
+      const why = "a $ref cycle in the spec, or data nested beyond the stack";
+      throw new Error(`validation against ${pointer} recursed too deeply (${why}): ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Ajv appends the errors of a `$ref`'d validator with `vErrors = vErrors.concat(callee.errors)`, which copies every
+ * error found so far on each failing call: quadratic in the number of errors (50k bad array items took seconds).
+ * Append in place instead. Pinned Ajv version; a test measures the growth, so a changed pattern would show.
+ */
+export function linearErrors(code: string): string {
+  const append = "if ($1 === null) $1 = []; for (const e$$ of $2) $1.push(e$$);";
+  return code.replace(/(\w+) = \1 === null \? ([\w$.]+) : \1\.concat\(\2\);/g, append);
+}
+
+/** A group that contains a quantifier and is itself repeated, e.g. `(a+)+` or `(\\w*,)*`: exponential backtracking. */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,)/;
+
+/**
+ * `pattern` keywords that may backtrack exponentially on hostile strings (Ajv runs them with JavaScript's
+ * backtracking RegExp). A heuristic (nested quantifiers only), to warn about untrusted specs; returns spec pointers.
+ */
+export function riskyPatterns(spec: unknown): { pointer: string; pattern: string }[] {
+  const out: { pointer: string; pattern: string }[] = [];
+  const stack: [unknown, string][] = [[spec, ""]];
+  while (stack.length) {
+    const [v, p] = stack.pop()!;
+    if (!v || typeof v !== "object") continue;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${p}/${i}`]));
+    else
+      for (const [k, x] of Object.entries(v as Json)) {
+        if (k === "pattern" && typeof x === "string" && NESTED_QUANTIFIER.test(x)) {
+          out.push({ pointer: `#${p}/pattern`, pattern: x });
+        }
+        else if (k !== "example" && k !== "examples") stack.push([x, `${p}/${escapeToken(k)}`]);
+      }
+  }
+  return out;
+}
+
+/**
+ * Bound the work on a hostile payload: once a validator has errorLimit errors, its loops over array items and object
+ * keys stop (and flag the Ajv instance, `self` in Ajv's generated code). The errors found so far explain the payload;
+ * Contract.validate takes the verdict from a fail-fast validator whenever the flag is set.
+ */
+export function limitLoops(code: string, limit: number): string {
+  const stop = `if(errors>=${limit}){self.__limitHit=true;break;}`;
+  return code
+    .replace(/for\(let (i\d+)=0; \1<(len\d+); \1\+\+\)\{/g, (m) => m + stop)
+    .replace(/for\(const (key\d+) in (data\d*)\)\{/g, (m) => m + stop);
+}
+
+/**
+ * Refuse `$ref` chains Ajv cannot resolve with a bounded stack: a schema that is only a `$ref` to another, to
+ * another, ... (cycles, or chains longer than MAX_REF_CHAIN). A clear message instead of a stack overflow.
+ */
+export function checkRefChains(spec: Json): void {
+  const target = (node: unknown): string | undefined => {
+    const ref = node && typeof node === "object" && !Array.isArray(node) ? (node as Json).$ref : undefined;
+    return typeof ref === "string" && ref.startsWith("#") ? ref : undefined;
+  };
+  // Links from a ref to the end of its chain (memoised, so each ref is followed once).
+  const links = new Map<string, number>();
+  const visit = (start: string) => {
+    const chain: string[] = [];
+    const onChain = new Set<string>();
+    let ref: string | undefined = start;
+    while (ref !== undefined && !links.has(ref)) {
+      if (onChain.has(ref)) throw new Error(`$ref cycle: ${[...chain.slice(chain.indexOf(ref)), ref].join(" -> ")}`);
+      chain.push(ref);
+      onChain.add(ref);
+      let node: unknown;
+      try {
+        node = getAt(spec, ref);
+      } catch {
+        node = undefined;
+      }
+      ref = target(node);
+    }
+    let n = ref === undefined ? 0 : links.get(ref)!;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      n++;
+      if (n > MAX_REF_CHAIN) {
+        const head = chain.slice(i, i + 3).join(" -> ");
+        throw new Error(`$ref chain longer than ${MAX_REF_CHAIN} links from ${chain[i]} (${head} -> ...)`);
+      }
+      links.set(chain[i]!, n);
+    }
+  };
+  const stack: unknown[] = [spec];
+  let seen = 0;
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== "object") continue;
+    if (++seen > 5_000_000) throw new Error("spec has more than 5 million JSON nodes");
+    const t = target(v);
+    if (t !== undefined) visit(t);
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else for (const x of Object.values(v as Json)) stack.push(x);
   }
 }
 
@@ -755,5 +1017,6 @@ export function dedupe(vs: Violation[]): Violation[] {
     seen.add(k);
     out.push(v);
   }
-  return out.sort((a, b) => locRank(a.location) - locRank(b.location) || comparePointers(a.instancePath, b.instancePath) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || (a.schemaPath < b.schemaPath ? -1 : a.schemaPath > b.schemaPath ? 1 : 0));
+  const capped = (v: Violation) => (v.check === "violations_capped" ? 1 : 0);
+  return out.sort((a, b) => capped(a) - capped(b) || locRank(a.location) - locRank(b.location) || comparePointers(a.instancePath, b.instancePath) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || (a.schemaPath < b.schemaPath ? -1 : a.schemaPath > b.schemaPath ? 1 : 0));
 }

@@ -2,34 +2,105 @@ import type { Middleware } from "openapi-fetch";
 import type { ExchangeRecord } from "./types";
 
 export interface RecorderOptions {
-  /** Receives one JSONL line (no trailing newline) per finished exchange. Must not throw (errors are swallowed). */
+  /**
+   * Receives one complete JSONL line per finished exchange, trailing newline included, so appending it as-is to a
+   * file or stream gives valid JSONL (`write: (line) => stream.write(line)`). Must not throw (errors are swallowed).
+   */
   write(line: string): void;
-  /** Extra header names (case-insensitive) and top-level JSON body keys to redact. */
+  /** Extra header and query parameter names (case-insensitive) and top-level JSON body keys to redact. */
   redact?: string[];
+  /**
+   * Secret values to remove wherever they appear (URL, headers, bodies), e.g. the API key. The values of secret
+   * request headers (`Authorization: Bearer <key>`, `x-api-key`, ...) are added per exchange automatically.
+   */
+  secrets?: string[];
   /** Stop keeping a response body after this many characters (default 64 Mi); the record then has complete: false. */
   maxBodyChars?: number;
   /** Called when recording fails (never affects the caller). */
   onError?(error: unknown): void;
 }
 
-const DEFAULT_SECRET_HEADERS = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "openai-api-key"];
+/** What redaction writes instead of a secret. */
+export const REDACTED = "[REDACTED]";
 
-function redactHeaders(h: Headers, secret: Set<string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  h.forEach((value, key) => {
-    const k = key.toLowerCase();
-    out[k] = secret.has(k) || /(^|-)(api-?key|token|secret)$/.test(k) ? "[REDACTED]" : value;
-  });
+/**
+ * A header or query parameter whose name contains one of these words carries a secret (a pattern, not a list of
+ * names: `x-openrouter-key`, `client_secret`, `refresh_token`, `x-auth`, `sig`, ... all match).
+ */
+export const SECRET_NAME = /key|secret|token|passw|auth|sig|cookie|credential|session/i;
+
+/**
+ * Secret values shorter than this are redacted only where they are a whole header or query value: replacing a short
+ * value inside text ("x", "e") would corrupt unrelated words.
+ */
+export const MIN_SECRET_CHARS = 8;
+
+export interface RedactOptions {
+  /** Extra secret names (case-insensitive exact match), on top of SECRET_NAME. */
+  names?: Iterable<string>;
+  /** Secret values to remove wherever they appear. */
+  values?: Iterable<string>;
+}
+
+export function isSecretName(name: string, extra?: Iterable<string>): boolean {
+  if (SECRET_NAME.test(name)) return true;
+  const n = name.toLowerCase();
+  for (const x of extra ?? []) if (x.toLowerCase() === n) return true;
+  return false;
+}
+
+/** The secret values of a header: the whole value and, for `Bearer <token>`-style values, the token. */
+function secretParts(value: string): string[] {
+  const v = value.trim();
+  const m = /^[A-Za-z][\w-]*\s+(\S+)$/.exec(v);
+  return m ? [v, m[1]!] : [v];
+}
+
+/** Longest first, so a value containing another is removed whole. */
+function usableValues(values: Iterable<string> | undefined): string[] {
+  return [...new Set(values ?? [])].filter((v) => v.length >= MIN_SECRET_CHARS).sort((a, b) => b.length - a.length);
+}
+
+/** Replace every occurrence of a secret value (at least MIN_SECRET_CHARS long) in `text`. */
+export function redactText(text: string, values?: Iterable<string>): string {
+  let out = text;
+  for (const v of usableValues(values)) if (out.includes(v)) out = out.split(v).join(REDACTED);
   return out;
 }
 
-function redactUrl(url: string): string {
+/** Header names lowercased; secret ones (by name, or whose value is a known secret) become REDACTED. */
+type HeaderInput = Headers | Record<string, string | string[] | undefined>;
+
+function eachHeader(headers: HeaderInput, f: (key: string, value: string) => void): void {
+  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
+    (headers as Headers).forEach((v, k) => f(k, v));
+  } else {
+    for (const [k, v] of Object.entries(headers)) if (v !== undefined) f(k, Array.isArray(v) ? v.join(", ") : v);
+  }
+}
+
+export function redactHeaders(headers: HeaderInput, opts: RedactOptions = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  const values = [...(opts.values ?? [])];
+  const exact = new Set(values.map((v) => v.trim()));
+  const put = (key: string, value: string) => {
+    const k = key.toLowerCase();
+    out[k] = isSecretName(k, opts.names) || exact.has(value.trim()) ? REDACTED : redactText(value, values);
+  };
+  eachHeader(headers, put);
+  return out;
+}
+
+/** Query parameters with secret names or values, and user:password in the URL, become REDACTED. */
+export function redactUrl(url: string, opts: RedactOptions = {}): string {
+  const values = [...(opts.values ?? [])];
+  const exact = new Set(values);
   try {
     const u = new URL(url);
     let changed = false;
-    for (const k of [...u.searchParams.keys()]) {
-      if (/^(key|api_key|apikey|token|access_token)$/i.test(k)) {
-        u.searchParams.set(k, "[REDACTED]");
+    for (const [k, v] of [...u.searchParams]) {
+      if (isSecretName(k, opts.names) || exact.has(v)) {
+        u.searchParams.set(k, REDACTED);
         changed = true;
       }
     }
@@ -38,26 +109,42 @@ function redactUrl(url: string): string {
       u.password = "";
       changed = true;
     }
-    return changed ? u.toString() : url;
+    return redactText(changed ? u.toString() : url, values);
   } catch {
-    return url;
+    return redactText(url, values);
   }
 }
 
-function bodyFields(text: string | undefined, contentType: string, secretKeys: Set<string>): { body?: unknown; bodyText?: string } {
+/** Values of the secret headers of a request, to remove from everything else recorded with it. */
+export function secretHeaderValues(headers: HeaderInput, names?: Iterable<string>): string[] {
+  const out: string[] = [];
+  const add = (k: string, v: string) => {
+    if (isSecretName(k, names) && v.trim()) out.push(...secretParts(v));
+  };
+  eachHeader(headers, add);
+  return out;
+}
+
+function bodyFields(
+  text: string | undefined,
+  contentType: string,
+  secretKeys: Set<string>,
+  values: string[],
+): { body?: unknown; bodyText?: string } {
   if (text === undefined || text === "") return {};
-  if (/json/i.test(contentType) || /^\s*[{[]/.test(text)) {
+  const clean = redactText(text, values);
+  if (/json/i.test(contentType) || /^\s*[{[]/.test(clean)) {
     try {
-      const body = JSON.parse(text) as unknown;
+      const body = JSON.parse(clean) as unknown;
       if (secretKeys.size && body && typeof body === "object" && !Array.isArray(body)) {
-        for (const k of Object.keys(body)) if (secretKeys.has(k.toLowerCase())) (body as Record<string, unknown>)[k] = "[REDACTED]";
+        for (const k of Object.keys(body)) if (secretKeys.has(k.toLowerCase())) (body as Record<string, unknown>)[k] = REDACTED;
       }
       return { body };
     } catch {
       /* fall through: keep raw */
     }
   }
-  return { bodyText: text };
+  return { bodyText: clean };
 }
 
 const ABORTED = Symbol("aborted");
@@ -73,10 +160,9 @@ const delay = (ms: number) => new Promise<typeof TIMED_OUT>((res) => setTimeout(
  */
 export function createRecorder(opts: RecorderOptions): Middleware {
   const extra = (opts.redact ?? []).map((s) => s.toLowerCase());
-  const secretHeaders = new Set([...DEFAULT_SECRET_HEADERS, ...extra]);
   const secretKeys = new Set(extra);
   const max = opts.maxBodyChars ?? 64 * 1024 * 1024;
-  const pending = new Map<string, { ts: string; request: ExchangeRecord["request"] }>();
+  const pending = new Map<string, { ts: string; request: ExchangeRecord["request"]; values: string[] }>();
   const fail = (e: unknown) => {
     try {
       opts.onError?.(e);
@@ -86,7 +172,7 @@ export function createRecorder(opts: RecorderOptions): Middleware {
   };
   const emit = (rec: ExchangeRecord & { error?: string }) => {
     try {
-      opts.write(JSON.stringify(rec));
+      opts.write(JSON.stringify(rec) + "\n");
     } catch (e) {
       fail(e);
     }
@@ -95,12 +181,19 @@ export function createRecorder(opts: RecorderOptions): Middleware {
   return {
     async onRequest({ request, id }) {
       try {
-        const headers = redactHeaders(request.headers, secretHeaders);
+        const values = [...(opts.secrets ?? []), ...secretHeaderValues(request.headers, extra)];
+        const headers = redactHeaders(request.headers, { names: extra, values });
         let text: string | undefined;
         if (request.body) text = await request.clone().text();
         pending.set(id, {
           ts: new Date().toISOString(),
-          request: { method: request.method, url: redactUrl(request.url), headers, ...bodyFields(text, headers["content-type"] ?? "", secretKeys) },
+          values,
+          request: {
+            method: request.method,
+            url: redactUrl(request.url, { names: extra, values }),
+            headers,
+            ...bodyFields(text, headers["content-type"] ?? "", secretKeys, values),
+          },
         });
       } catch (e) {
         fail(e);
@@ -118,7 +211,7 @@ export function createRecorder(opts: RecorderOptions): Middleware {
         fail(e);
         return undefined;
       }
-      const headers = redactHeaders(response.headers, secretHeaders);
+      const headers = redactHeaders(response.headers, { names: extra, values: p.values });
       const ct = headers["content-type"] ?? "";
       void (async () => {
         let text = "";
@@ -165,9 +258,9 @@ export function createRecorder(opts: RecorderOptions): Middleware {
         const isSse = /text\/event-stream/i.test(ct);
         const res: NonNullable<ExchangeRecord["response"]> = { status: response.status, headers, complete };
         if (isSse) {
-          if (text !== "") res.bodyText = text;
+          if (text !== "") res.bodyText = redactText(text, p.values);
         } else {
-          const b = complete ? bodyFields(text, ct, new Set()) : text ? { bodyText: text } : {};
+          const b = complete ? bodyFields(text, ct, new Set(), p.values) : text ? { bodyText: redactText(text, p.values) } : {};
           Object.assign(res, b);
         }
         emit({ v: 1, id, ts: p.ts, request: p.request, response: res });
@@ -177,7 +270,9 @@ export function createRecorder(opts: RecorderOptions): Middleware {
     onError({ error, id }) {
       const p = pending.get(id);
       pending.delete(id);
-      if (p) emit({ v: 1, id, ts: p.ts, request: p.request, error: error instanceof Error ? error.message : String(error) });
+      if (!p) return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      emit({ v: 1, id, ts: p.ts, request: p.request, error: redactText(message, p.values) });
       return undefined;
     },
   };

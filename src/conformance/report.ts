@@ -10,7 +10,11 @@ interface Group {
   operation: string;
   check: string;
   severity: Severity;
+  /** The first instance path seen (array indices folded to `*`). */
   key: string;
+  /** Up to PATHS_PER_GROUP distinct folded instance paths; `otherPaths` counts findings at any other path. */
+  paths: string[];
+  otherPaths: number;
   count: number;
   exchanges: number;
   firstLine: number;
@@ -31,8 +35,16 @@ export interface ReportSummary {
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+/** Distinct instance paths kept per group. */
+export const PATHS_PER_GROUP = 5;
+/** Groups kept; past it, findings fold into one group per operation, check and severity. */
+export const MAX_GROUPS = 2_000;
 
-/** Streaming aggregation: groups by operation → check → (schemaPath, instancePath with indices folded). */
+/**
+ * Streaming aggregation with bounded memory: groups by operation → check → severity → schemaPath (for checks that are
+ * not schema-driven: the message with numbers folded). A group keeps counts, its first finding and a few instance
+ * paths, so a million distinct undocumented fields cost one group, not a million.
+ */
 export class Report {
   private readonly groups = new Map<string, Group>();
   readonly violations: ReportViolation[] = [];
@@ -56,16 +68,22 @@ export class Report {
       this.total++;
       this.sev[v.severity]++;
       const folded = v.instancePath.replace(/\/\d+(?=\/|$)/g, "/*");
-      const key = `${op}\u0000${v.check}\u0000${v.severity}\u0000${v.schemaPath}\u0000${folded}\u0000${v.schemaPath ? "" : v.message.replace(/\d+/g, "N")}`;
+      const base = `${op}\u0000${v.check}\u0000${v.severity}\u0000`;
+      let key = base + `${v.schemaPath}\u0000${v.schemaPath ? "" : v.message.slice(0, 200).replace(/\d+/g, "N")}`;
+      if (!this.groups.has(key) && this.groups.size >= MAX_GROUPS) key = base + "*";
       const g = this.groups.get(key);
       if (g) {
         g.count++;
+        if (!g.paths.includes(folded)) {
+          if (g.paths.length < PATHS_PER_GROUP) g.paths.push(folded);
+          else g.otherPaths++;
+        }
         if (g.lastExchange !== exchange) {
           g.exchanges++;
           g.lastExchange = exchange;
         }
       } else {
-        this.groups.set(key, { operation: op, check: v.check, severity: v.severity, key: folded, count: 1, exchanges: 1, firstLine: line, firstExchange: exchange, sample: v, lastExchange: exchange });
+        this.groups.set(key, { operation: op, check: v.check, severity: v.severity, key: folded, paths: [folded], otherPaths: 0, count: 1, exchanges: 1, firstLine: line, firstExchange: exchange, sample: v, lastExchange: exchange });
       }
       if (this.violations.length < this.maxListed) this.violations.push({ exchange, line, operation: op, ...v });
       else this.truncated = true;
@@ -105,7 +123,9 @@ export class Report {
         out.push(`  ${g.check}`);
         lastCheck = g.check;
       }
-      const where = g.sample.instancePath ? ` ${g.key}:` : "";
+      const shown = g.paths.filter(Boolean);
+      const others = g.otherPaths ? ` (+${g.otherPaths} at other paths)` : "";
+      const where = shown.length ? ` ${shown.join(", ")}${others}:` : "";
       const seen = g.exchanges > 1 || g.count > 1 ? ` (seen ${g.count}× in ${g.exchanges} exchange${g.exchanges === 1 ? "" : "s"}; first at line ${g.firstLine})` : ` (line ${g.firstLine}, ${g.firstExchange})`;
       out.push(`    ${g.severity.toUpperCase().padEnd(7)}${where} ${g.sample.message}${seen}`);
       const detail: string[] = [];
@@ -122,7 +142,7 @@ export class Report {
   }
 
   json(): string {
-    const groups = this.sortedGroups().map((g) => ({ operation: g.operation, check: g.check, severity: g.severity, instancePath: g.key, schemaPath: g.sample.schemaPath, message: g.sample.message, count: g.count, exchanges: g.exchanges, firstLine: g.firstLine, firstExchange: g.firstExchange }));
+    const groups = this.sortedGroups().map((g) => ({ operation: g.operation, check: g.check, severity: g.severity, instancePath: g.key, instancePaths: g.paths, otherPaths: g.otherPaths, schemaPath: g.sample.schemaPath, message: g.sample.message, count: g.count, exchanges: g.exchanges, firstLine: g.firstLine, firstExchange: g.firstExchange }));
     return JSON.stringify({ summary: this.summary(), groups, violations: this.violations }) + "\n";
   }
 

@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import { join, relative } from "node:path";
-import { repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
+import { hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -88,7 +88,8 @@ async function main() {
   if (!process.env.MOCK_SKIP_GENERATE) regenerateIfStale();
   const port = process.env.PORT ? Number(process.env.PORT) : 4010;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid PORT: ${process.env.PORT}`);
-  const host = process.env.HOST ?? "127.0.0.1";
+  // Project-specific on purpose: a generic HOST (set by many shells and containers) must not expose the mock.
+  const host = hostFromEnv();
   const mock = await startMock({
     port,
     host,
@@ -98,6 +99,9 @@ async function main() {
     },
   });
   const pacing = process.env.MOCK_STREAM_DELAY_MS ?? "20";
+  const retryAfter = process.env.MOCK_RETRY_AFTER
+    ? `${process.env.MOCK_RETRY_AFTER} s (MOCK_RETRY_AFTER)`
+    : "the spec's example (env MOCK_RETRY_AFTER, or per request Prefer: retry-after=0)";
   console.log(
     [
       `OpenRouter mock (Prism 5.14.2 + streaming/error-envelope layer), serving ${relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"))}`,
@@ -105,6 +109,7 @@ async function main() {
       `  Docs:     ${mock.docsUrl}`,
       `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json`,
       `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams (Prefer: example=stream_error for a mid-stream error).`,
+      `  Retry-After on 429/503: ${retryAfter}.`,
       `  Stream pacing: ${pacing} ms between events (env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,
       mock.engine === "child"
         ? `  Prism runs as a child process (MOCK_PRISM=child, pid ${mock.prismPid}); Ctrl-C stops both.`

@@ -16,21 +16,27 @@ export interface PrismLikeViolation {
   message: string;
 }
 
-export function createExplainer(doc: Record<string, unknown>) {
-  const contract = loadContract(doc);
+/** `maxViolations`: violations explained per body; past it one `violations_capped` entry counts the rest. */
+export function createExplainer(doc: Record<string, unknown>, maxViolations = 100) {
+  const contract = loadContract(doc, { maxViolations });
   /** Violations of `body` against the operation's request schema, in Prism's shape; undefined when unavailable. */
   return function explain(path: string, method: string, body: unknown): PrismLikeViolation[] | undefined {
     try {
       return validateRequest(`${method.toUpperCase()} ${path}`, body, { contract })
         .filter((v) => v.severity === "error")
-        .map((v) => {
+        .map((v): PrismLikeViolation => {
+          if (v.check === "violations_capped") {
+            return { location: ["request", "body"], severity: "Error", code: "violations_capped", message: v.message };
+          }
           const keyword = unescapeToken(v.schemaPath.slice(v.schemaPath.lastIndexOf("/") + 1));
           // The library points at a missing or unknown property itself and says "<pointer> <what is wrong>".
           const required = v.expected === "present";
           const unknown = keyword === "additionalProperties" || keyword === "unevaluatedProperties";
-          const lead = (v.instancePath || "(root)") + " ";
-          const said = v.message.startsWith(lead) ? v.message.slice(lead.length) : v.message;
-          const message = unknown ? "is not allowed (unknown property)" : required && said === "is required but missing" ? "is required" : said;
+          const message = unknown
+            ? "is not allowed (unknown property)"
+            : required && v.message === "is required but missing"
+              ? "is required"
+              : v.message;
           return { location: ["request", "body", ...v.instancePath.split("/").slice(1)], severity: "Error", code: required ? "required" : unknown ? "additionalProperties" : keyword, message };
         });
     } catch {

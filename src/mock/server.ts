@@ -23,6 +23,10 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../.."
 export interface MockOptions {
   /** Listen port; 0 or undefined = a free port. (`npm start` passes PORT or 4010.) */
   port?: number;
+  /**
+   * Listen address (default 127.0.0.1). `npm start` reads MOCK_HOST, never the generic HOST. On a loopback address
+   * the Host header must name a loopback host too (DNS-rebinding guard).
+   */
   host?: string;
   /** Delay between SSE events in ms. Default: env MOCK_STREAM_DELAY_MS, else 20. Per request: header X-Mock-Stream-Delay-Ms. */
   pacingMs?: number;
@@ -34,6 +38,15 @@ export interface MockOptions {
   maxBodyBytes?: number;
   /** Per-request timeout towards Prism in ms (default 30 s) -> 502 envelope. */
   upstreamTimeoutMs?: number;
+  /** Time allowed to receive a whole request, headers and body, in ms (default 30 s) -> 408 envelope. */
+  requestTimeoutMs?: number;
+  /**
+   * `Retry-After` (seconds) sent with 429 and 503 answers. Default: env MOCK_RETRY_AFTER, else the spec's example.
+   * Per request: `Prefer: retry-after=<seconds>`.
+   */
+  retryAfterSeconds?: number;
+  /** Violations named in one 400 answer (default 100); past it, one entry counts the rest. */
+  maxViolations?: number;
   /** "inproc" (default, env MOCK_PRISM) runs Prism's request pipeline in this process; "child" spawns the Prism CLI. */
   prism?: "inproc" | "child";
   /** Child mode: called when Prism exits while the mock is not closing (requests then get 502 envelopes). */
@@ -94,11 +107,40 @@ function sendEnvelope(res: ServerResponse, env: ErrorEnvelope, extra: OutgoingHt
   sendJson(res, env.error.code, env, extra);
 }
 
-function parsePrefer(h: string | string[] | undefined): { code?: string; example?: string } {
+function parsePrefer(h: string | string[] | undefined): { code?: string; example?: string; retryAfter?: string } {
   const s = Array.isArray(h) ? h.join(",") : h ?? "";
   const code = /(?:^|[\s,;])code=("?)(\d{3})\1/i.exec(s)?.[2];
   const example = /(?:^|[\s,;])example=("?)([^",;\s]+)\1/i.exec(s)?.[2];
-  return { ...(code ? { code } : {}), ...(example ? { example } : {}) };
+  const retryAfter = /(?:^|[\s,;])retry-after=("?)(\d{1,9})\1/i.exec(s)?.[2];
+  return { ...(code ? { code } : {}), ...(example ? { example } : {}), ...(retryAfter ? { retryAfter } : {}) };
+}
+
+function defaultRetryAfter(): number | undefined {
+  const raw = process.env.MOCK_RETRY_AFTER;
+  if (raw === undefined || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`MOCK_RETRY_AFTER must be a whole number of seconds (got ${raw})`);
+  return n;
+}
+
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|localhost)$/i;
+
+/** Host header's host part without the port ("[::1]:80" -> "::1"). */
+function hostName(h: string): string {
+  const m = /^\[([^\]]*)\](?::\d*)?$/.exec(h);
+  if (m) return m[1]!;
+  const i = h.lastIndexOf(":");
+  return (i >= 0 && h.indexOf(":") === i ? h.slice(0, i) : h).replace(/\.$/, "");
+}
+
+/** Listen address for `npm start`: MOCK_HOST, else loopback. The generic HOST is ignored on purpose. */
+export function hostFromEnv(env: Record<string, string | undefined> = process.env): string {
+  return env.MOCK_HOST || "127.0.0.1";
+}
+
+/** The mock holds no credentials: any origin may call it, without cookies (no allow-credentials). */
+export function corsHeaders(): OutgoingHttpHeaders {
+  return { "access-control-allow-origin": "*", "access-control-expose-headers": "*" };
 }
 
 function readAll(stream: IncomingMessage, limit: number): Promise<Buffer | "too_large"> {
@@ -123,13 +165,17 @@ function readAll(stream: IncomingMessage, limit: number): Promise<Buffer | "too_
 
 export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const host = opts.host ?? "127.0.0.1";
+  const checkHost = LOOPBACK.test(host);
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  const retryAfter = opts.retryAfterSeconds ?? defaultRetryAfter();
+  const maxViolations = opts.maxViolations ?? 100;
   const specFile = resolve(opts.spec ?? resolve(repoRoot, "generated/openapi.yaml"));
   const docsFile = resolve(opts.docs ?? resolve(repoRoot, "generated/docs/index.html"));
   const pacing = opts.pacingMs ?? defaultPacing();
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const upstreamTimeout = opts.upstreamTimeoutMs ?? 30_000;
   const spec: SpecInfo = loadSpec(specFile);
-  const explain = createExplainer(spec.doc);
+  const explain = createExplainer(spec.doc, maxViolations);
   const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
   const engineKind = opts.prism ?? (process.env.MOCK_PRISM === "child" ? "child" : "inproc");
   const engine: Engine = engineKind === "child" ? await createChildEngine(specFile, upstreamTimeout) : await createInprocEngine(specFile);
@@ -154,13 +200,15 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     createReadStream(file).on("error", () => res.destroy()).pipe(res);
   }
 
-  function convertError(up: EngineResponse, op: OperationInfo, path: string, request: unknown, authorization: string | undefined): { env: ErrorEnvelope } | undefined {
+  function convertError(
+    up: EngineResponse,
+    op: OperationInfo,
+    explained: () => ReturnType<typeof explain>,
+    authorization: string | undefined,
+  ): { env: ErrorEnvelope } | undefined {
     const { status, headers: h, body } = up;
-    const violations = parseSlViolations(
-      up.violations,
-      (ptr) => allowedValues(spec.doc, op.requestSchema, ptr),
-      () => (request === undefined ? undefined : explain(path, op.method, request)),
-    );
+    const allowed = (ptr: string) => allowedValues(spec.doc, op.requestSchema, ptr);
+    const violations = parseSlViolations(up.violations, allowed, explained);
     const declares400 = op.statuses.includes("400");
     if (violations.length) {
       const env = fromViolations(status, violations, authorization);
@@ -199,6 +247,14 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const query = qi < 0 ? "" : rawUrl.slice(qi);
     const method = (req.method ?? "GET").toLowerCase();
     const path = stripBase(pathname);
+    if (checkHost && !LOOPBACK.test(hostName(String(req.headers.host ?? "")))) {
+      // A page on another site that rebinds its DNS name to 127.0.0.1 would send its own name here.
+      req.resume();
+      const message =
+        `Host ${JSON.stringify(req.headers.host ?? "")} is not allowed: this mock listens on ${host} and answers ` +
+        "loopback host names only (set MOCK_HOST to listen elsewhere)";
+      return sendEnvelope(res, envelope(403, message, { mock_error: "HOST_NOT_ALLOWED" }), { connection: "close" });
+    }
 
     if (method === "get" || method === "head") {
       const head = method === "head";
@@ -220,11 +276,10 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       if (method === "options" && req.headers.origin && req.headers["access-control-request-method"]) {
         // CORS preflight, as Prism answers it.
         res.writeHead(204, {
-          "access-control-allow-origin": String(req.headers.origin),
+          ...corsHeaders(),
           "access-control-allow-headers": String(req.headers["access-control-request-headers"] ?? "*"),
-          "access-control-allow-credentials": "true",
           "access-control-allow-methods": String(req.headers["access-control-request-method"]),
-          vary: "origin",
+          "access-control-max-age": "600",
           "content-length": 0,
         });
         return res.end();
@@ -232,6 +287,12 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       return sendEnvelope(res, envelope(405, `Method ${req.method} not allowed on ${pathname}; allowed: ${allow}`, { mock_error: "NO_METHOD_MATCHED", allow }), { allow });
     }
 
+    const declared = Number(req.headers["content-length"]);
+    if (req.headers["content-length"] !== undefined && declared > maxBody) {
+      // Refuse before reading: the body is never received (the connection closes after the answer).
+      const message = `Request body of ${declared} bytes (Content-Length) exceeds the mock's limit of ${maxBody} bytes`;
+      return sendEnvelope(res, envelope(413, message, { mock_error: "PAYLOAD_TOO_LARGE" }), { connection: "close" });
+    }
     const body = await readAll(req, maxBody);
     if (body === "too_large") {
       return sendEnvelope(res, envelope(413, `Request body exceeds the mock's limit of ${maxBody} bytes`, { mock_error: "PAYLOAD_TOO_LARGE" }), { connection: "close" });
@@ -248,6 +309,18 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       }
     }
     const prefer = parsePrefer(req.headers.prefer);
+    // The library explains a rejected body (see revalidate.ts). It runs before Prism when the body is JSON: a body with
+    // more violations than the cap is answered here, because Prism's own validator slows down quadratically with the
+    // number of violations (100k bad array items took minutes and gigabytes).
+    let explainedOnce: ReturnType<typeof explain> | null = null;
+    const explained = () => (explainedOnce ??= parsed === undefined ? undefined : explain(path, op.method, parsed));
+    if (parsed !== undefined && explained()?.some((v) => v.code === "violations_capped")) {
+      const auth = req.headers.authorization;
+      const unauthorized = { location: ["request"], severity: "Error", code: 401, message: "Invalid security scheme used" };
+      const vs = parseSlViolations([...(auth && /^bearer\s+\S/i.test(auth) ? [] : [unauthorized]), ...explained()!]);
+      const env = fromViolations(400, vs, auth);
+      return sendEnvelope(res, env, corsHeaders());
+    }
     const streaming = isObj(parsed) && parsed.stream === true && op.sseExamples.length > 0 && (prefer.code === undefined || prefer.code === "200");
 
     const headers = copyHeaders(req.headers);
@@ -267,17 +340,17 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     if (res.destroyed) return;
     const status = up.status;
     if (status >= 400) {
-      const conv = convertError(up, op, path, parsed, req.headers.authorization);
-      // Keep Prism's headers for that status (CORS, Retry-After, ...); the body is the envelope.
-      if (conv) return sendEnvelope(res, conv.env, copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY));
+      const conv = convertError(up, op, explained, req.headers.authorization);
+      // Keep Prism's headers for that status (Retry-After, ...); the body is the envelope.
+      if (conv) return sendEnvelope(res, conv.env, upstreamHeaders(up, prefer));
     }
     const isSse = String(up.headers["content-type"] ?? "").startsWith("text/event-stream");
     if (!(streaming && isSse && status < 300)) {
-      res.writeHead(status, { ...copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY), "content-type": up.headers["content-type"] ?? "application/json", "content-length": up.body.length });
+      res.writeHead(status, { ...upstreamHeaders(up, prefer), "content-type": up.headers["content-type"] ?? "application/json", "content-length": up.body.length });
       return res.end(up.body);
     }
     const events = splitEvents(up.body.toString("utf8"));
-    const out = copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY);
+    const out = upstreamHeaders(up, prefer);
     out["content-type"] = "text/event-stream";
     out["cache-control"] = "no-cache";
     out["x-generation-id"] = firstDataId(events) ?? up.headers["x-generation-id"] ?? `gen-mock-${Date.now()}`;
@@ -293,13 +366,31 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     });
   }
 
+  /** Prism's headers minus hop-by-hop ones, with the mock's CORS policy and the chosen Retry-After. */
+  function upstreamHeaders(up: EngineResponse, prefer: { retryAfter?: string }): OutgoingHttpHeaders {
+    const out = copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY);
+    for (const k of Object.keys(out)) if (k.startsWith("access-control-")) delete out[k];
+    Object.assign(out, corsHeaders());
+    const ra = prefer.retryAfter ?? (retryAfter === undefined ? undefined : String(retryAfter));
+    const retryable = out["retry-after"] !== undefined || up.status === 429 || up.status === 503;
+    if (ra !== undefined && retryable) out["retry-after"] = ra;
+    return out;
+  }
+
   function stats(): MockStats {
     let pendingTimers = 0;
     for (const s of streams) if (s.pending) pendingTimers++;
     return { activeStreams: streams.size, pendingTimers, openSockets: sockets.size, ...counters };
   }
 
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+  // Node checks the request timeout every connectionsCheckingInterval (default 30 s): check often enough to matter.
+  const serverOpts = {
+    keepAliveTimeout: 5000,
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 60_000),
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeout / 4)),
+  };
+  const server = createServer(serverOpts, (req, res) => {
     req.on("error", () => res.destroy());
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) sendEnvelope(res, envelope(500, `Mock internal error: ${(e as Error)?.message ?? String(e)}`, { mock_error: "INTERNAL" }));
@@ -312,8 +403,15 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   });
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
-    const text = JSON.stringify(envelope(400, `Malformed HTTP request: ${err.message}`, { mock_error: "CLIENT_ERROR" }));
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+    const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    const env = timeout
+      ? envelope(408, `Request not received within ${requestTimeout} ms (headers and body)`, {
+          mock_error: "REQUEST_TIMEOUT",
+        })
+      : envelope(400, `Malformed HTTP request: ${err.message}`, { mock_error: "CLIENT_ERROR" });
+    const text = JSON.stringify(env);
+    const reason = timeout ? "Request Timeout" : "Bad Request";
+    socket.end(`HTTP/1.1 ${env.error.code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
   });
 
   try {

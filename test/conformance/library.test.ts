@@ -28,7 +28,7 @@ describe("library entry", () => {
   it("range violations say what was expected and what was sent", () => {
     const base = { model: "m", messages: [{ role: "user", content: "hi" }] };
     const [topP] = validateRequest("createChatCompletion", { ...base, top_p: 0 });
-    expect(topP).toMatchObject({ instancePath: "/top_p", expected: "> 0", actual: 0, message: "/top_p must be > 0" });
+    expect(topP).toMatchObject({ instancePath: "/top_p", expected: "> 0", actual: 0, message: "must be > 0" });
     expect(topP!.schemaPath).toBe("#/components/schemas/CreateChatCompletionRequest/properties/top_p/exclusiveMinimum");
     const [temp] = validateRequest("createCompletion", { model: "m", prompt: "p", temperature: 2.5 });
     expect(temp).toMatchObject({ instancePath: "/temperature", expected: "<= 2", actual: 2.5 });
@@ -38,10 +38,10 @@ describe("library entry", () => {
     const roles = ["system", "developer", "user", "assistant", "tool"];
     const [unknown] = validateRequest("createChatCompletion", { model: "m", messages: [{ role: "wizard", content: "hi" }] });
     expect(unknown).toMatchObject({ instancePath: "/messages/0/role", expected: roles, actual: "wizard" });
-    expect(unknown!.message).toBe(`/messages/0/role must be one of ${roles.map((r) => JSON.stringify(r)).join(", ")}`);
+    expect(unknown!.message).toBe(`must be one of ${roles.map((r) => JSON.stringify(r)).join(", ")}`);
     const [missing] = validateRequest("createChatCompletion", { model: "m", messages: [{ content: "hi" }] });
     expect(missing).toMatchObject({ instancePath: "/messages/0/role", expected: "present", actual: "absent" });
-    expect(missing!.message).toMatch(/^\/messages\/0\/role is required \(one of "system"/);
+    expect(missing!.message).toMatch(/^is required \(one of "system"/);
   });
 
   it("finds operations by operationId, path and METHOD path; unknown ones throw", async () => {

@@ -6,8 +6,9 @@ import { parseArgs } from "node:util";
 import { checkExchange } from "../check";
 import { diffSpecs, formatDiffText, parseAllowList, type Level } from "../diff";
 import { harToExchanges, parseExchangeLine } from "../exchange";
-import { Contract } from "../load";
-import { Report } from "../report";
+import { checkRefChains, Contract, riskyPatterns } from "../load";
+import { MAX_GROUPS, PATHS_PER_GROUP, Report } from "../report";
+import { MAX_VIOLATIONS } from "../load";
 import type { Severity, Violation } from "../types";
 import { loadContract, validateRequest, validateResponse } from "../index";
 import { readLines } from "./lines";
@@ -18,7 +19,26 @@ export interface Io {
   stdin?: NodeJS.ReadableStream;
 }
 
-const defaultIo: Io = { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) };
+// A reader that stops early (`check … | head`) closes the pipe: stop writing and exit with the command's own code,
+// without an EPIPE stack trace.
+let stdoutClosed = false;
+const defaultIo: Io = {
+  stdout: (s) => {
+    if (!stdoutClosed) process.stdout.write(s);
+  },
+  stderr: (s) => void process.stderr.write(s),
+};
+
+/** Install once (the bin does): EPIPE on stdout means the reader is gone, which is not an error of ours. */
+export function quietOnClosedStdout(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") {
+      stdoutClosed = true;
+      return;
+    }
+    throw e;
+  });
+}
 
 class UsageError extends Error {}
 
@@ -37,7 +57,9 @@ const CHECK_HELP = `Usage: openrouter-contract check <traffic.jsonl | session.ha
 
 Validates every exchange record (JSONL, one {"v":1,"request":…,"response":…} per line; or a HAR 1.2 file) against
 the contract: operation, request body, status, content type, headers, JSON body, and SSE streams chunk by chunk.
-Input is streamed line by line (bounded memory).
+Input is streamed line by line. Memory is bounded: findings are grouped by operation, check and schema path (a
+group keeps counts, its first finding and up to ${PATHS_PER_GROUP} instance paths; at most ${MAX_GROUPS} groups), the
+JSON output lists at most --max-violations findings, and each payload reports at most ${MAX_VIOLATIONS} violations.
 
 Options:
   --spec <file.json>        OpenAPI 3.1 bundle to check against (default: the bundled contract)
@@ -83,14 +105,25 @@ Options:
   -h, --help
 `;
 
+const GIT_REF = /^(?!-)[A-Za-z0-9._/~^@{}-]{1,200}$/;
+
 function readSpecArg(arg: string): unknown {
   let text: string;
   if (arg.startsWith("git:")) {
     const rest = arg.slice(4);
     const i = rest.indexOf(":");
     if (i < 0) throw new UsageError(`bad git spec ${arg} (expected git:<ref>:<path>)`);
+    const ref = rest.slice(0, i);
+    const path = rest.slice(i + 1);
+    // The ref reaches git's command line: never an option (git:--output=/tmp/x:y), only revision characters.
+    if (!GIT_REF.test(ref)) {
+      const expected = "a branch, tag, commit or HEAD~N (letters, digits and ._/~^@{}-, not starting with -)";
+      throw new UsageError(`bad git ref ${JSON.stringify(ref)} in ${arg}: expected ${expected}`);
+    }
+    if (path === "" || path.startsWith("-")) throw new UsageError(`bad path ${JSON.stringify(path)} in ${arg}`);
     try {
-      text = execFileSync("git", ["show", `${rest.slice(0, i)}:${rest.slice(i + 1)}`], { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
+      const args = ["show", "--end-of-options", `${ref}:${path}`];
+      text = execFileSync("git", args, { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
     } catch (e) {
       throw new UsageError(`cannot read ${arg} from git: ${String((e as { stderr?: unknown }).stderr ?? e).trim()}`);
     }
@@ -108,10 +141,17 @@ function readSpecArg(arg: string): unknown {
   }
 }
 
-function contractFrom(spec: string | undefined, formats: boolean): Contract {
+function contractFrom(spec: string | undefined, formats: boolean, warn: (s: string) => void = () => {}): Contract {
   if (!spec) return formats ? loadContract() : loadContract(undefined, { formats });
   try {
-    return new Contract(readSpecArg(spec), { formats });
+    const contract = new Contract(readSpecArg(spec), { formats });
+    // A hostile or broken spec: refuse $ref cycles and endless chains now, with a message, not a stack overflow later.
+    checkRefChains(contract.spec);
+    for (const r of riskyPatterns(contract.spec)) {
+      const what = `pattern ${JSON.stringify(r.pattern)} at ${r.pointer}`;
+      warn(`warning: ${spec}: ${what} has a nested quantifier and can take exponential time on hostile strings\n`);
+    }
+    return contract;
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`invalid spec ${spec}: ${(e as Error).message}`);
@@ -166,7 +206,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   const failOn = severityArg(values["fail-on"], "error");
   const mode = values.strict ? "strict" : "tolerant";
   const maxLine = intArg(values["max-line-bytes"], 64 << 20, "--max-line-bytes");
-  const contract = contractFrom(values.spec, !values["no-formats"]);
+  const contract = contractFrom(values.spec, !values["no-formats"], io.stderr);
   const report = new Report(intArg(values["max-violations"], 10_000, "--max-violations"));
   if (file !== "-") {
     try {
@@ -198,7 +238,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
       return;
     }
     valid++;
-    report.add(String(rec.id ?? fallbackId), line, res.operation, only || skip.size ? res.violations.filter(keep) : res.violations);
+    report.add(String(rec.id ?? fallbackId).slice(0, 200), line, res.operation, only || skip.size ? res.violations.filter(keep) : res.violations);
   };
   const isHar = values.har || /\.har$/i.test(file);
   if (isHar) {
@@ -272,7 +312,7 @@ async function cmdValidate(args: string[], io: Io): Promise<number> {
   if (side !== "request" && side !== "response") throw new UsageError(`second argument must be request or response (got ${side})`);
   const format = formatArg(values.format, ["text", "json"]);
   const failOn = severityArg(values["fail-on"], "error");
-  const contract = contractFrom(values.spec, true);
+  const contract = contractFrom(values.spec, true, io.stderr);
   if (!contract.operation(operation)) throw new UsageError(`unknown operation ${operation} (known: ${contract.operations.map((o) => o.operationId ?? o.path).join(", ")})`);
   let text: string;
   try {
@@ -291,7 +331,15 @@ async function cmdValidate(args: string[], io: Io): Promise<number> {
       throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
     }
   }
-  const vs = side === "request" ? validateRequest(operation, body, { contract }) : validateResponse(operation, status, ct, body, { contract, mode: values.strict ? "strict" : "tolerant" });
+  let vs: Violation[];
+  try {
+    vs =
+      side === "request"
+        ? validateRequest(operation, body, { contract })
+        : validateResponse(operation, status, ct, body, { contract, mode: values.strict ? "strict" : "tolerant" });
+  } catch (e) {
+    throw new UsageError(`cannot validate ${file}: ${(e as Error).message}`);
+  }
   if (format === "json") io.stdout(JSON.stringify({ operation, side, valid: !vs.some((v) => v.severity === "error"), violations: vs }) + "\n");
   else if (!vs.length) io.stdout(`${file}: valid ${side} for ${operation}\n`);
   else for (const v of vs) io.stdout(`${v.severity.toUpperCase().padEnd(7)} ${v.check} ${v.instancePath || "(root)"}: ${v.message}${v.schemaPath ? `\n        schema ${v.schemaPath}` : ""}\n`);
