@@ -45,7 +45,7 @@ describe("unions of objects reject non-objects", () => {
 
   it.each(BAD)("%s: the library names the member, hyperjump agrees", async (_name, body, pointer) => {
     const vs = validateRequest("createChatCompletion", body);
-    expect(vs.map((v) => [v.instancePath, v.message])).toContainEqual([pointer, `${pointer} must be object`]);
+    expect(vs.map((v) => [v.instancePath, v.message])).toContainEqual([pointer, "must be object"]);
     const ptr = contract.operation("createChatCompletion")!.request!.content[0]!.schemaPointer!;
     expect(((await validate(ID + ptr, body as never)) as { valid: boolean }).valid).toBe(false);
   });
