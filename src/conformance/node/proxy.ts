@@ -1,0 +1,540 @@
+// Node-only: the validating, recording reverse proxy behind `openrouter-contract proxy`.
+// Any client (Python, Go, curl, ...) points its base URL at it. Each exchange is forwarded to the upstream unchanged:
+// the request body is read (up to maxBodyBytes) so it can be checked, and the response is piped chunk by chunk as it
+// arrives. A copy of every response chunk goes to the conformance library (SSE: an incremental StreamChecker, so
+// findings appear while the stream runs) and to the recorder (createRecorder, the same middleware TypeScript apps
+// use), whose redacted record is also what the response checks run on.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import https from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { randomBytes } from "node:crypto";
+import zlib from "node:zlib";
+import { checkExchange, findMedia, findResponse, opName } from "../check";
+import { Contract } from "../load";
+import { createRecorder } from "../record";
+import { Report } from "../report";
+import { StreamChecker, type StreamCheckOptions } from "../sse";
+import type { ExchangeRecord, Mode, Violation } from "../types";
+import { createExplainer } from "../../mock/revalidate";
+import { envelope, parseSlViolations, violationsMessage, type ErrorEnvelope, type MockViolation } from "../../mock/envelope";
+
+export interface ProxyOptions {
+  /** Base URL requests are forwarded to, e.g. https://openrouter.ai/api/v1 (its path replaces the client's). */
+  upstream: string;
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  contract: Contract;
+  mode?: Mode;
+  /** Answer a request whose body breaks the contract with a 400 envelope instead of forwarding it. */
+  enforce?: boolean;
+  /** Receives each exchange record (one redacted JSON line, no newline) once the exchange has finished. */
+  record?(line: string): void;
+  /** Receives one line per finding as it is found (and notes about unchecked exchanges). */
+  log?(line: string): void;
+  /** Print info findings live (they are always counted in the report). */
+  showInfo?: boolean;
+  /** Keep a finding (for --checks / --exclude-checks); default: all. */
+  keep?(v: Violation): boolean;
+  /** Bytes of a request body read for checking, and characters of a response body recorded (default 16 MiB). */
+  maxBodyBytes?: number;
+  /** Extra header names and top-level request JSON keys to redact in records (the recorder's `redact`). */
+  redact?: string[];
+}
+
+export interface ProxyStats {
+  exchanges: number;
+  finished: number;
+  clientAborts: number;
+  upstreamErrors: number;
+  enforced: number;
+  /** Exchanges forwarded without checks or record (request body over maxBodyBytes). */
+  unchecked: number;
+}
+
+export interface ProxyHandle {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** url + the upstream's base path: what clients use as their base URL. */
+  baseUrl: string;
+  report: Report;
+  stats(): ProxyStats;
+  /** Stop listening, cut in-flight exchanges (they are recorded as incomplete), wait for their records. */
+  close(): Promise<void>;
+}
+
+/** Findings printed live per exchange; the rest are only counted (the summary groups them). */
+const LIVE_PER_EXCHANGE = 20;
+// `expect` too: the proxy has already answered 100-continue itself.
+const HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect"]);
+const NULL_BODY = new Set([204, 205, 304]);
+
+interface Exchange {
+  id: string;
+  seq: number;
+  operation?: string;
+  findings: Violation[];
+  live: number;
+  sse?: { checker: StreamChecker; opts: StreamCheckOptions; final?: Violation[] };
+  finished: Promise<void>;
+  finish(): void;
+}
+
+/** Read up to `max` bytes; past that, stop (paused) and let the caller stream the rest. */
+function readBody(req: IncomingMessage, max: number): Promise<{ chunks: Buffer[]; size: number; overflow: boolean; ok: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (overflow: boolean, ok: boolean) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onFail);
+      req.off("aborted", onFail);
+      resolve({ chunks, size, overflow, ok });
+    };
+    const onData = (c: Buffer) => {
+      chunks.push(c);
+      size += c.length;
+      if (size > max) {
+        req.pause();
+        done(true, true);
+      }
+    };
+    const onEnd = () => done(false, true);
+    const onFail = () => done(false, false);
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onFail);
+    req.on("aborted", onFail);
+  });
+}
+
+/** Strip user:password from a URL for display. */
+export function displayUrl(u: URL): string {
+  const c = new URL(u.href);
+  c.username = "";
+  c.password = "";
+  return c.href.replace(/\/$/, "");
+}
+
+/** Hop-by-hop headers (and any named in Connection) are not forwarded; everything else is, in order and case. */
+function forwardable(raw: string[]): string[] {
+  const named = new Set<string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() === "connection") for (const t of raw[i + 1]!.split(",")) named.add(t.trim().toLowerCase());
+  }
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i]!.toLowerCase();
+    if (!HOP.has(k) && !named.has(k)) out.push(raw[i]!, raw[i + 1]!);
+  }
+  return out;
+}
+
+function toHeaders(flat: string[]): Headers {
+  const h = new Headers();
+  for (let i = 0; i < flat.length; i += 2) {
+    try {
+      h.append(flat[i]!, flat[i + 1]!);
+    } catch {
+      /* a header value fetch's Headers refuses is left out of the record only */
+    }
+  }
+  return h;
+}
+
+/** The bearer token is never looked at beyond its scheme: checks see a placeholder. */
+function headersForCheck(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i]!.toLowerCase();
+    let v = flat[i + 1]!;
+    if (k === "authorization") v = v === "" ? "" : /^bearer\s+\S/i.test(v) ? "Bearer [REDACTED]" : "(non-bearer value)";
+    out[k] = out[k] !== undefined ? `${out[k]}, ${v}` : v;
+  }
+  return out;
+}
+
+function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined | null {
+  const e = (encoding ?? "").trim().toLowerCase();
+  if (e === "" || e === "identity") return undefined;
+  if (e === "gzip" || e === "x-gzip") return zlib.createGunzip();
+  if (e === "deflate") return zlib.createInflate();
+  if (e === "br") return zlib.createBrotliDecompress();
+  return null; // unknown: forwarded, not checked
+}
+
+export function formatFinding(id: string, v: Violation): string {
+  const msg = v.message.replace(/\s*\n\s*/g, " ");
+  return `${id} ${v.severity.toUpperCase().padEnd(7)} ${v.check} ${v.location ?? ""} ${v.instancePath || "(root)"}: ${msg}`;
+}
+
+/** A contract violation of a request body, as the mock names it (OpenRouter's envelope, status 400). */
+function rejectionEnvelope(explain: ReturnType<typeof createExplainer>, method: string, path: string, body: unknown, parseError: string | undefined, vs: Violation[]): ErrorEnvelope {
+  if (parseError !== undefined) {
+    return envelope(400, `Malformed JSON body: ${parseError}`, { violations: [{ pointer: "", message: parseError, code: "invalid_json", location: "body" }] });
+  }
+  let list: MockViolation[] = body === undefined ? [] : parseSlViolations(explain(path, method, body) ?? []);
+  if (!list.length) {
+    list = vs.map((v) => ({ pointer: v.instancePath, message: v.message, code: v.check === "request_content_type_documented" ? "content_type" : v.check, location: v.location === "request.body" ? "body" : "request" }));
+  }
+  return envelope(400, violationsMessage(list), { violations: list });
+}
+
+const blocksRequest = (v: Violation) => v.severity === "error" && (v.location === "request.body" || v.check === "request_content_type_documented");
+
+export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
+  const upstream = new URL(opts.upstream);
+  if (upstream.protocol !== "http:" && upstream.protocol !== "https:") throw new Error(`upstream must be an http or https URL (got ${opts.upstream})`);
+  const basePath = upstream.pathname.replace(/\/+$/, "");
+  const mod = upstream.protocol === "https:" ? https : http;
+  const agent = new mod.Agent({ keepAlive: true });
+  const contract = opts.contract;
+  const mode = opts.mode ?? "tolerant";
+  const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+  const keep = opts.keep ?? (() => true);
+  const log = opts.log ?? (() => undefined);
+  const report = new Report();
+  const runId = randomBytes(3).toString("hex");
+  const exchanges = new Map<string, Exchange>();
+  const sockets = new Set<Socket>();
+  const counters: ProxyStats = { exchanges: 0, finished: 0, clientAborts: 0, upstreamErrors: 0, enforced: 0, unchecked: 0 };
+  let explain: ReturnType<typeof createExplainer> | undefined;
+
+  const emitFinding = (ex: Exchange, v: Violation) => {
+    if (v.severity === "info" && !opts.showInfo) return;
+    if (ex.live++ < LIVE_PER_EXCHANGE) log(formatFinding(ex.id, v));
+    else if (ex.live === LIVE_PER_EXCHANGE + 1) log(`${ex.id} (more findings in this exchange are counted in the summary, not printed)`);
+  };
+
+  const finalize = (ex: Exchange, rec: ExchangeRecord & { error?: string }) => {
+    const vs = ex.findings;
+    if (rec.response) {
+      // The request side was checked before forwarding (with the token unseen); the SSE body live.
+      const copy: ExchangeRecord = ex.sse ? { ...rec, response: { ...rec.response, bodyText: undefined } } : rec;
+      const more = checkExchange(contract, copy, { mode }).violations.filter(
+        (v) => (v.location ?? "").startsWith("response") && !(ex.sse && (v.location ?? "").startsWith("response.sse")) && keep(v),
+      );
+      for (const v of more) emitFinding(ex, v);
+      vs.push(...more, ...(ex.sse?.final ?? []));
+    }
+    if (rec.error) log(`${ex.id} upstream error: ${rec.error}`);
+    report.add(ex.id, ex.seq, ex.operation, vs);
+    report.lines = counters.exchanges;
+    ex.finish();
+  };
+
+  const recorder = createRecorder({
+    maxBodyChars: maxBody,
+    redact: opts.redact,
+    write(line) {
+      let rec: ExchangeRecord & { error?: string };
+      try {
+        rec = JSON.parse(line) as typeof rec;
+      } catch {
+        return;
+      }
+      const ex = rec.id === undefined ? undefined : exchanges.get(rec.id);
+      if (!ex) return;
+      exchanges.delete(ex.id);
+      try {
+        finalize(ex, rec);
+      } finally {
+        ex.finish();
+      }
+      if (opts.record) {
+        try {
+          opts.record(line);
+        } catch {
+          /* a failing sink never affects traffic */
+        }
+      }
+    },
+  });
+  // The recorder is openapi-fetch middleware; its callbacks only read request, response and id.
+  type Hook = (p: Record<string, unknown>) => unknown;
+  const onRequest = recorder.onRequest as unknown as Hook;
+  const onResponse = recorder.onResponse as unknown as Hook;
+  const onError = recorder.onError as unknown as Hook;
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const seq = ++counters.exchanges;
+    const id = `${runId}-${seq}`;
+    const rawUrl = req.url ?? "/";
+    const qi = rawUrl.indexOf("?");
+    const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
+    const rest = basePath && (pathname === basePath || pathname.startsWith(basePath + "/")) ? pathname.slice(basePath.length) : pathname;
+    const target = new URL(upstream.href);
+    target.pathname = basePath + rest;
+    target.search = qi < 0 ? "" : rawUrl.slice(qi);
+    const method = req.method ?? "GET";
+    const headers = forwardable(req.rawHeaders);
+
+    // Read the request body for checking, up to maxBody; a larger body is streamed through unchecked.
+    const { chunks, size, overflow, ok } = await readBody(req, maxBody);
+    if (!ok || res.destroyed) return;
+
+    let finish!: () => void;
+    const ex: Exchange = { id, seq, findings: [], live: 0, finished: new Promise<void>((r) => (finish = r)), finish: () => finish() };
+    const upHeaders = [...headers, "Host", target.host];
+    let body: Buffer | undefined;
+    if (overflow) {
+      counters.unchecked++;
+      log(`${id} request body over ${maxBody} bytes: forwarded unchecked and not recorded (--max-body-bytes)`);
+    } else {
+      body = Buffer.concat(chunks, size);
+      if (!headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-length") && (size > 0 || !/^(GET|HEAD|DELETE|OPTIONS)$/i.test(method))) {
+        upHeaders.push("Content-Length", String(size));
+      }
+    }
+
+    // Request checks, before anything is forwarded.
+    let recordReq: Request | undefined;
+    let requestRecorded: Promise<unknown> = Promise.resolve();
+    const ac = new AbortController();
+    if (!overflow) {
+      exchanges.set(id, ex);
+      const checkHeaders = headersForCheck(headers);
+      let parsed: unknown;
+      let parseError: string | undefined;
+      if (size > 0) {
+        try {
+          parsed = JSON.parse(body!.toString("utf8"));
+        } catch (e) {
+          parseError = (e as Error).message;
+        }
+      }
+      const reqRec: ExchangeRecord = { v: 1, id, request: { method, url: target.href, headers: checkHeaders, ...(parseError !== undefined ? { bodyText: body!.toString("utf8") } : parsed !== undefined ? { body: parsed } : {}) } };
+      const checked = checkExchange(contract, reqRec, { mode });
+      ex.operation = checked.operation;
+      ex.findings = checked.violations.filter(keep);
+      for (const v of ex.findings) emitFinding(ex, v);
+      try {
+        const noBody = /^(GET|HEAD)$/i.test(method) || size === 0;
+        recordReq = new Request(target.href, { method, headers: toHeaders(headers), body: noBody ? undefined : (body as unknown as BodyInit), signal: ac.signal });
+        requestRecorded = Promise.resolve(onRequest({ request: recordReq, id })).catch(() => undefined);
+      } catch {
+        recordReq = undefined;
+      }
+      const blocking = ex.findings.filter(blocksRequest);
+      if (opts.enforce && blocking.length && checked.operation) {
+        counters.enforced++;
+        explain ??= createExplainer(contract.spec);
+        const op = contract.match(method, target.href).op!;
+        const env = rejectionEnvelope(explain, op.method, op.path, parsed, parseError, blocking);
+        const text = JSON.stringify(env);
+        const out = { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "x-contract-proxy": "rejected" };
+        res.writeHead(400, out);
+        res.end(text);
+        if (recordReq) {
+          await requestRecorded;
+          onResponse({ request: recordReq, id, response: new Response(text, { status: 400, headers: out }) });
+        } else finalize(ex, { v: 1, id, request: reqRec.request, response: { status: 400, headers: out, body: env } });
+        return;
+      }
+    }
+
+    const upReq = mod.request(target, { method, headers: upHeaders, agent });
+    upReq.setNoDelay(true);
+    let settled = false;
+    const clientGone = () => {
+      if (settled) return;
+      settled = true;
+      counters.clientAborts++;
+      ac.abort();
+      upReq.destroy(); // the upstream sees the abort (its socket closes)
+    };
+    let responded = false;
+    res.on("close", () => {
+      if (res.writableFinished) return;
+      clientGone();
+      // No response yet: nothing will end the record but this.
+      if (!responded && recordReq) void requestRecorded.then(() => onError({ request: recordReq, id, error: new Error("client closed the connection before the response") }));
+    });
+
+    upReq.on("error", (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      counters.upstreamErrors++;
+      const reason = err.code ? `${err.code}` : err.message;
+      if (!res.headersSent) {
+        // Nothing came back: the client gets a 502 naming the cause (a reset before any response byte).
+        const text = JSON.stringify(envelope(502, `openrouter-contract proxy: upstream ${upstream.host} failed: ${reason}`));
+        res.writeHead(502, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "x-contract-proxy": "upstream-error" });
+        res.end(text);
+      } else res.destroy();
+      if (recordReq) void requestRecorded.then(() => onError({ request: recordReq, id, error: new Error(`upstream ${reason}`) }));
+      else if (!overflow) finalize(ex, { v: 1, id, request: { method, url: target.href }, error: `upstream ${reason}` });
+    });
+
+    upReq.on("response", (up: IncomingMessage) => {
+      responded = true;
+      const status = up.statusCode ?? 502;
+      res.sendDate = false; // the upstream's Date passes through
+      res.writeHead(status, up.statusMessage, forwardable(up.rawHeaders));
+      res.flushHeaders();
+
+      // Tee for checks and record (skipped for an unchecked exchange).
+      let feed: ((b: Buffer) => void) | undefined;
+      let endTee: ((ok: boolean) => void) | undefined;
+      if (!overflow && recordReq) {
+        const ct = String(up.headers["content-type"] ?? "");
+        const m = contract.match(method, target.href);
+        const media = m.op ? findMedia(findResponse(m.op, status)?.content ?? [], ct) : undefined;
+        if (media?.kind === "sse" && status < 300) {
+          const sopts: StreamCheckOptions = { mode };
+          ex.sse = { checker: new StreamChecker(contract, media, sopts), opts: sopts };
+          ex.operation = opName(m.op!);
+        }
+        let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
+        let open = true;
+        const stream = NULL_BODY.has(status) ? null : new ReadableStream<Uint8Array>({ start: (c) => void (ctrl = c), cancel: () => void (open = false) });
+        const text = new TextDecoder();
+        const onText = (b: Buffer) => {
+          if (open && ctrl) {
+            try {
+              ctrl.enqueue(new Uint8Array(b.buffer, b.byteOffset, b.length));
+            } catch {
+              open = false;
+            }
+          }
+          const s = ex.sse;
+          if (s) {
+            s.checker.feed(text.decode(b, { stream: true }));
+            for (const v of s.checker.takeNew()) if (keep(v)) emitFinding(ex, v);
+          }
+        };
+        const decoder = decoderFor(up.headers["content-encoding"] as string | undefined);
+        if (decoder === null) {
+          ex.sse = undefined;
+          log(`${id} content-encoding ${String(up.headers["content-encoding"])} cannot be decoded: body forwarded, not checked`);
+        }
+        if (decoder) {
+          decoder.on("data", onText);
+          decoder.on("error", () => decoder.removeListener("data", onText));
+        }
+        feed = decoder === null ? undefined : decoder ? (b) => decoder.write(b) : onText;
+        let teeEnded = false;
+        endTee = (ok) => {
+          if (teeEnded) return;
+          teeEnded = true;
+          let once = false;
+          const done = () => {
+            if (once) return;
+            once = true;
+            const s = ex.sse;
+            if (s) {
+              s.checker.feed(text.decode());
+              s.opts.complete = ok;
+              const all = s.checker.end().filter(keep);
+              const printed = new Set<Violation>();
+              for (const v of s.checker.takeNew()) if (keep(v)) printed.add(v);
+              // end() dedupes and adds the end-of-stream checks: print what has not been printed yet.
+              for (const v of printed) emitFinding(ex, v);
+              s.final = all;
+            }
+            if (open && ctrl) {
+              try {
+                if (ok) ctrl.close();
+                else ctrl.error(new Error("stream cut short"));
+              } catch {
+                /* already cancelled by the recorder */
+              }
+            }
+          };
+          if (decoder && ok) {
+            decoder.once("end", done).once("error", done);
+            decoder.end();
+          } else {
+            decoder?.destroy();
+            done();
+          }
+        };
+        let response: Response;
+        try {
+          response = new Response(stream, { status, headers: toHeaders(forwardable(up.rawHeaders)) });
+        } catch {
+          // A status fetch's Response refuses (outside 200-599): forwarded, recorded as an error.
+          void requestRecorded.then(() => onError({ request: recordReq, id, error: new Error(`upstream status ${status} cannot be recorded`) }));
+          feed = undefined;
+          endTee = undefined;
+          response = undefined as unknown as Response;
+        }
+        if (response) {
+          void requestRecorded.then(() => {
+            onResponse({ request: recordReq, id, response });
+            void response.body?.cancel().catch(() => undefined); // the recorder reads its clone; ours is not read
+          });
+        }
+      }
+
+      up.on("data", (chunk: Buffer) => {
+        if (!res.write(chunk)) up.pause();
+        feed?.(chunk);
+      });
+      res.on("drain", () => up.resume());
+      up.on("end", () => {
+        if (settled) return;
+        settled = true;
+        res.end();
+        endTee?.(true);
+      });
+      up.on("close", () => {
+        if (up.complete && !res.destroyed) return;
+        // Upstream reset mid-body (or the client left): the client sees a reset, the record is incomplete.
+        if (!settled) {
+          settled = true;
+          res.destroy();
+        }
+        endTee?.(false);
+      });
+    });
+
+    if (overflow) {
+      for (const c of chunks) upReq.write(c);
+      req.pipe(upReq);
+    } else upReq.end(body);
+  }
+
+  const server = http.createServer({ keepAliveTimeout: 5000, noDelay: true }, (req, res) => {
+    req.on("error", () => res.destroy());
+    handle(req, res).catch((e: unknown) => {
+      log(`proxy internal error: ${(e as Error)?.message ?? String(e)}`);
+      if (!res.headersSent) {
+        const text = JSON.stringify(envelope(500, "openrouter-contract proxy internal error"));
+        res.writeHead(500, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+        res.end(text);
+      } else res.destroy();
+    });
+  });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    baseUrl: url + basePath,
+    report,
+    stats: () => ({ ...counters, finished: report.summary().exchanges }),
+    close() {
+      return (closing ??= (async () => {
+        server.close();
+        server.closeIdleConnections();
+        for (const s of sockets) s.destroy();
+        const pending = [...exchanges.values()].map((e) => e.finished);
+        // Records of cut exchanges arrive after the recorder's short drain; do not wait forever for a stuck one.
+        await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2000).unref())]);
+        agent.destroy();
+      })());
+    },
+  };
+}
