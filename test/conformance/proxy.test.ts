@@ -1,5 +1,7 @@
 // The validating, recording proxy (src/conformance/node/proxy.ts) against a fake upstream on loopback, and the
 // `openai` SDK through the proxy in front of the mock. Responses come from the spec's own examples.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -373,6 +375,34 @@ describe("proxy CLI", () => {
     expect(await main(["check", file], { stdout: (s) => void (out2 += s), stderr: () => undefined })).toBe(1);
     expect(out2).toMatch(/\/top_p/);
   });
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`the bin stops cleanly on ${signal}: in-flight stream cut and recorded as incomplete, summary printed, exit 0`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "orc-proxy-sig-"));
+      const file = join(dir, "t.jsonl");
+      const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+      const root = join(import.meta.dirname, "../..");
+      const child = spawn(process.execPath, [tsx, "src/cli.ts", "proxy", "--upstream", upUrl, "--record", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      child.stderr!.on("data", (d) => (out += d));
+      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      await until(() => /listening on (\S+)/.test(out), 30_000);
+      const base = /listening on (\S+)/.exec(out)![1]!;
+      const res = await fetch(base + "/chat/completions", { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "x-scenario": "stream-hang" }, body: JSON.stringify({ ...chatReq, stream: true }) });
+      const reader = res.body!.getReader();
+      await reader.read();
+      const closed = upstreamClosed;
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      expect(await closed).toBe(true);
+      await expect(reader.read()).rejects.toThrow();
+      expect(out).toMatch(/1 exchange checked/);
+      expect(out).toMatch(/0 client aborts, 1 cut at stop/);
+      const rec = JSON.parse(readFileSync(file, "utf8").trim()) as ExchangeRecord;
+      expect(rec.response!.complete).toBe(false);
+    }, 60_000);
+  }
 
   it("usage errors exit 2 with a message naming the flag", async () => {
     let err = "";

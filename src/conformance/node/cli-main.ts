@@ -497,7 +497,7 @@ async function cmdProxy(args: string[], io: Io): Promise<number> {
   if (sink) await new Promise<void>((resolve) => sink.end(resolve));
   const st = proxy.stats();
   io.stdout("\n" + proxy.report.text({ showInfo: !!values["show-info"] }));
-  io.stdout(`proxy: ${st.exchanges} exchanges forwarded or answered; ${st.enforced} rejected by --enforce, ${st.upstreamErrors} upstream errors, ${st.clientAborts} client aborts, ${st.unchecked} unchecked (body over --max-body-bytes)\n`);
+  io.stdout(`proxy: ${st.exchanges} exchanges forwarded or answered; ${st.enforced} rejected by --enforce, ${st.upstreamErrors} upstream errors, ${st.clientAborts} client aborts, ${st.cutAtStop} cut at stop, ${st.unchecked} unchecked (body over --max-body-bytes)\n`);
   return proxy.report.failsOn(failOn) ? 1 : 0;
 }
 

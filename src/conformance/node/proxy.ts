@@ -45,6 +45,8 @@ export interface ProxyStats {
   exchanges: number;
   finished: number;
   clientAborts: number;
+  /** In-flight exchanges cut by close(). */
+  cutAtStop: number;
   upstreamErrors: number;
   enforced: number;
   /** Exchanges forwarded without checks or record (request body over maxBodyBytes). */
@@ -197,8 +199,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const runId = randomBytes(3).toString("hex");
   const exchanges = new Map<string, Exchange>();
   const sockets = new Set<Socket>();
-  const counters: ProxyStats = { exchanges: 0, finished: 0, clientAborts: 0, upstreamErrors: 0, enforced: 0, unchecked: 0 };
+  const counters: ProxyStats = { exchanges: 0, finished: 0, clientAborts: 0, cutAtStop: 0, upstreamErrors: 0, enforced: 0, unchecked: 0 };
   let explain: ReturnType<typeof createExplainer> | undefined;
+  let closing: Promise<void> | undefined;
 
   const emitFinding = (ex: Exchange, v: Violation) => {
     if (v.severity === "info" && !opts.showInfo) return;
@@ -339,7 +342,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     const clientGone = () => {
       if (settled) return;
       settled = true;
-      counters.clientAborts++;
+      if (closing) counters.cutAtStop++;
+      else counters.clientAborts++;
       ac.abort();
       upReq.destroy(); // the upstream sees the abort (its socket closes)
     };
@@ -519,7 +523,6 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  let closing: Promise<void> | undefined;
   return {
     url,
     baseUrl: url + basePath,
