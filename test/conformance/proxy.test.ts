@@ -1,7 +1,6 @@
 // The validating, recording proxy (src/conformance/node/proxy.ts) against a fake upstream on loopback, and the
 // `openai` SDK through the proxy in front of the mock. Responses come from the spec's own examples.
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -380,9 +379,9 @@ describe("proxy CLI", () => {
     it(`the bin stops cleanly on ${signal}: in-flight stream cut and recorded as incomplete, summary printed, exit 0`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "orc-proxy-sig-"));
       const file = join(dir, "t.jsonl");
-      const tsx = createRequire(import.meta.url).resolve("tsx/cli");
       const root = join(import.meta.dirname, "../..");
-      const child = spawn(process.execPath, [tsx, "src/cli.ts", "proxy", "--upstream", upUrl, "--record", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      // One process, as the published bin runs (tsx's own CLI would stand between the signal and the proxy).
+      const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "proxy", "--upstream", upUrl, "--record", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       child.stdout!.on("data", (d) => (out += d));
       child.stderr!.on("data", (d) => (out += d));
@@ -394,7 +393,8 @@ describe("proxy CLI", () => {
       await reader.read();
       const closed = upstreamClosed;
       child.kill(signal);
-      expect(await exited).toBe(0);
+      const code = await exited;
+      expect(code).toBe(0);
       expect(await closed).toBe(true);
       await expect(reader.read()).rejects.toThrow();
       expect(out).toMatch(/1 exchange checked/);

@@ -1,9 +1,9 @@
 // Node-only: the validating, recording reverse proxy behind `openrouter-contract proxy`.
 // Any client (Python, Go, curl, ...) points its base URL at it. Each exchange is forwarded to the upstream unchanged:
-// the request body is read (up to maxBodyBytes) so it can be checked, and the response is piped chunk by chunk as it
-// arrives. A copy of every response chunk goes to the conformance library (SSE: an incremental StreamChecker, so
-// findings appear while the stream runs) and to the recorder (createRecorder, the same middleware TypeScript apps
-// use), whose redacted record is also what the response checks run on.
+// the request body is read (up to maxBodyBytes) so it can be checked, and the response is written to the client
+// chunk by chunk as it arrives. A copy of each chunk is checked afterwards, between I/O callbacks, with the
+// conformance library (SSE: an incremental StreamChecker, so findings appear while the stream runs) and, with
+// `record`, handed to the recorder (createRecorder, the middleware TypeScript apps use: same records, same redaction).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
@@ -69,16 +69,20 @@ const LIVE_PER_EXCHANGE = 20;
 // `expect` too: the proxy has already answered 100-continue itself.
 const HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect"]);
 const NULL_BODY = new Set([204, 205, 304]);
+/** Checks and record may fall this far behind forwarding before the upstream is paused. */
+const LAG_BYTES = 8 * 1024 * 1024;
+/** Longest stretch of checking between two turns of the event loop. */
+const SLICE_MS = 2;
 
 interface Exchange {
   id: string;
   seq: number;
+  request: ExchangeRecord["request"];
   operation?: string;
   findings: Violation[];
   live: number;
-  sse?: { checker: StreamChecker; opts: StreamCheckOptions; final?: Violation[] };
-  finished: Promise<void>;
-  finish(): void;
+  sse?: { checker: StreamChecker; opts: StreamCheckOptions };
+  done: boolean;
 }
 
 /** Read up to `max` bytes; past that, stop (paused) and let the caller stream the rest. */
@@ -156,6 +160,12 @@ function headersForCheck(flat: string[]): Record<string, string> {
   return out;
 }
 
+function lowerHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
 function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined | null {
   const e = (encoding ?? "").trim().toLowerCase();
   if (e === "" || e === "identity") return undefined;
@@ -198,6 +208,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const report = new Report();
   const runId = randomBytes(3).toString("hex");
   const exchanges = new Map<string, Exchange>();
+  const recordsDue = new Set<string>();
+  let recordsSettled: (() => void) | undefined;
   const sockets = new Set<Socket>();
   const counters: ProxyStats = { exchanges: 0, finished: 0, clientAborts: 0, cutAtStop: 0, upstreamErrors: 0, enforced: 0, unchecked: 0 };
   let explain: ReturnType<typeof createExplainer> | undefined;
@@ -209,55 +221,44 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     else if (ex.live === LIVE_PER_EXCHANGE + 1) log(`${ex.id} (more findings in this exchange are counted in the summary, not printed)`);
   };
 
-  const finalize = (ex: Exchange, rec: ExchangeRecord & { error?: string }) => {
-    const vs = ex.findings;
-    if (rec.response) {
-      // The request side was checked before forwarding (with the token unseen); the SSE body live.
-      const copy: ExchangeRecord = ex.sse ? { ...rec, response: { ...rec.response, bodyText: undefined } } : rec;
-      const more = checkExchange(contract, copy, { mode }).violations.filter(
+  /** Response checks (the request side was checked before forwarding, an SSE body while it streamed), then report. */
+  const finalize = (ex: Exchange, response: ExchangeRecord["response"], note?: string) => {
+    if (ex.done) return;
+    ex.done = true;
+    exchanges.delete(ex.id);
+    if (response) {
+      const more = checkExchange(contract, { v: 1, id: ex.id, request: ex.request, response }, { mode }).violations.filter(
         (v) => (v.location ?? "").startsWith("response") && !(ex.sse && (v.location ?? "").startsWith("response.sse")) && keep(v),
       );
       for (const v of more) emitFinding(ex, v);
-      vs.push(...more, ...(ex.sse?.final ?? []));
+      ex.findings.push(...more);
     }
-    if (rec.error) log(`${ex.id} upstream error: ${rec.error}`);
-    report.add(ex.id, ex.seq, ex.operation, vs);
-    report.lines = counters.exchanges;
-    ex.finish();
+    if (note) log(`${ex.id} ${note}`);
+    report.add(ex.id, ex.seq, ex.operation, ex.findings);
+    report.lines = report.summary().exchanges;
   };
 
-  const recorder = createRecorder({
-    maxBodyChars: maxBody,
-    redact: opts.redact,
-    write(line) {
-      let rec: ExchangeRecord & { error?: string };
-      try {
-        rec = JSON.parse(line) as typeof rec;
-      } catch {
-        return;
-      }
-      const ex = rec.id === undefined ? undefined : exchanges.get(rec.id);
-      if (!ex) return;
-      exchanges.delete(ex.id);
-      try {
-        finalize(ex, rec);
-      } finally {
-        ex.finish();
-      }
-      if (opts.record) {
-        try {
-          opts.record(line);
-        } catch {
-          /* a failing sink never affects traffic */
-        }
-      }
-    },
-  });
+  const recorder = opts.record
+    ? createRecorder({
+        maxBodyChars: maxBody,
+        redact: opts.redact,
+        write(line) {
+          const id = /^\{"v":1,"id":"([^"\\]*)"/.exec(line)?.[1];
+          if (id !== undefined) recordsDue.delete(id);
+          try {
+            opts.record!(line);
+          } catch {
+            /* a failing sink never affects traffic */
+          }
+          if (!recordsDue.size) recordsSettled?.();
+        },
+      })
+    : undefined;
   // The recorder is openapi-fetch middleware; its callbacks only read request, response and id.
   type Hook = (p: Record<string, unknown>) => unknown;
-  const onRequest = recorder.onRequest as unknown as Hook;
-  const onResponse = recorder.onResponse as unknown as Hook;
-  const onError = recorder.onError as unknown as Hook;
+  const onRequest = recorder?.onRequest as unknown as Hook;
+  const onResponse = recorder?.onResponse as unknown as Hook;
+  const onError = recorder?.onError as unknown as Hook;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const seq = ++counters.exchanges;
@@ -276,8 +277,6 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     const { chunks, size, overflow, ok } = await readBody(req, maxBody);
     if (!ok || res.destroyed) return;
 
-    let finish!: () => void;
-    const ex: Exchange = { id, seq, findings: [], live: 0, finished: new Promise<void>((r) => (finish = r)), finish: () => finish() };
     const upHeaders = [...headers, "Host", target.host];
     let body: Buffer | undefined;
     if (overflow) {
@@ -291,32 +290,37 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     }
 
     // Request checks, before anything is forwarded.
+    let ex: Exchange | undefined;
     let recordReq: Request | undefined;
     let requestRecorded: Promise<unknown> = Promise.resolve();
     const ac = new AbortController();
-    if (!overflow) {
-      exchanges.set(id, ex);
-      const checkHeaders = headersForCheck(headers);
+    const recordError = (msg: string) => {
+      if (recordReq) void requestRecorded.then(() => onError({ request: recordReq, id, error: new Error(msg) }));
+    };
+    if (body) {
       let parsed: unknown;
       let parseError: string | undefined;
       if (size > 0) {
         try {
-          parsed = JSON.parse(body!.toString("utf8"));
+          parsed = JSON.parse(body.toString("utf8"));
         } catch (e) {
           parseError = (e as Error).message;
         }
       }
-      const reqRec: ExchangeRecord = { v: 1, id, request: { method, url: target.href, headers: checkHeaders, ...(parseError !== undefined ? { bodyText: body!.toString("utf8") } : parsed !== undefined ? { body: parsed } : {}) } };
-      const checked = checkExchange(contract, reqRec, { mode });
-      ex.operation = checked.operation;
-      ex.findings = checked.violations.filter(keep);
+      const request: ExchangeRecord["request"] = { method, url: target.href, headers: headersForCheck(headers), ...(parseError !== undefined ? { bodyText: body.toString("utf8") } : parsed !== undefined ? { body: parsed } : {}) };
+      const checked = checkExchange(contract, { v: 1, id, request }, { mode });
+      ex = { id, seq, request, operation: checked.operation, findings: checked.violations.filter(keep), live: 0, done: false };
+      exchanges.set(id, ex);
       for (const v of ex.findings) emitFinding(ex, v);
-      try {
-        const noBody = /^(GET|HEAD)$/i.test(method) || size === 0;
-        recordReq = new Request(target.href, { method, headers: toHeaders(headers), body: noBody ? undefined : (body as unknown as BodyInit), signal: ac.signal });
-        requestRecorded = Promise.resolve(onRequest({ request: recordReq, id })).catch(() => undefined);
-      } catch {
-        recordReq = undefined;
+      if (recorder) {
+        try {
+          const noBody = /^(GET|HEAD)$/i.test(method) || size === 0;
+          recordReq = new Request(target.href, { method, headers: toHeaders(headers), body: noBody ? undefined : (body as unknown as BodyInit), signal: ac.signal });
+          recordsDue.add(id);
+          requestRecorded = Promise.resolve(onRequest({ request: recordReq, id })).catch(() => undefined);
+        } catch {
+          recordReq = undefined;
+        }
       }
       const blocking = ex.findings.filter(blocksRequest);
       if (opts.enforce && blocking.length && checked.operation) {
@@ -328,10 +332,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         const out = { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "x-contract-proxy": "rejected" };
         res.writeHead(400, out);
         res.end(text);
-        if (recordReq) {
-          await requestRecorded;
-          onResponse({ request: recordReq, id, response: new Response(text, { status: 400, headers: out }) });
-        } else finalize(ex, { v: 1, id, request: reqRec.request, response: { status: 400, headers: out, body: env } });
+        finalize(ex, { status: 400, headers: out, body: env, complete: true });
+        if (recordReq) void requestRecorded.then(() => onResponse({ request: recordReq, id, response: new Response(text, { status: 400, headers: out }) }));
         return;
       }
     }
@@ -339,20 +341,19 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     const upReq = mod.request(target, { method, headers: upHeaders, agent });
     upReq.setNoDelay(true);
     let settled = false;
-    const clientGone = () => {
-      if (settled) return;
+    let responded = false;
+    res.on("close", () => {
+      if (res.writableFinished || settled) return;
       settled = true;
       if (closing) counters.cutAtStop++;
       else counters.clientAborts++;
       ac.abort();
       upReq.destroy(); // the upstream sees the abort (its socket closes)
-    };
-    let responded = false;
-    res.on("close", () => {
-      if (res.writableFinished) return;
-      clientGone();
-      // No response yet: nothing will end the record but this.
-      if (!responded && recordReq) void requestRecorded.then(() => onError({ request: recordReq, id, error: new Error("client closed the connection before the response") }));
+      if (!responded && ex) {
+        // No response yet: nothing else will end this exchange.
+        finalize(ex, undefined, "client closed the connection before the response");
+        recordError("client closed the connection before the response");
+      }
     });
 
     upReq.on("error", (err: NodeJS.ErrnoException) => {
@@ -361,13 +362,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       counters.upstreamErrors++;
       const reason = err.code ? `${err.code}` : err.message;
       if (!res.headersSent) {
-        // Nothing came back: the client gets a 502 naming the cause (a reset before any response byte).
+        // Nothing came back: the client gets a 502 naming the cause.
         const text = JSON.stringify(envelope(502, `openrouter-contract proxy: upstream ${upstream.host} failed: ${reason}`));
         res.writeHead(502, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "x-contract-proxy": "upstream-error" });
         res.end(text);
       } else res.destroy();
-      if (recordReq) void requestRecorded.then(() => onError({ request: recordReq, id, error: new Error(`upstream ${reason}`) }));
-      else if (!overflow) finalize(ex, { v: 1, id, request: { method, url: target.href }, error: `upstream ${reason}` });
+      if (ex) finalize(ex, undefined, `upstream error: ${reason}`);
+      recordError(`upstream ${reason}`);
     });
 
     upReq.on("response", (up: IncomingMessage) => {
@@ -377,22 +378,41 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       res.writeHead(status, up.statusMessage, forwardable(up.rawHeaders));
       res.flushHeaders();
 
-      // Tee for checks and record (skipped for an unchecked exchange).
+      // The copy: checks (and the recorder's stream) are fed from here, behind the forwarding.
       let feed: ((b: Buffer) => void) | undefined;
       let endTee: ((ok: boolean) => void) | undefined;
-      if (!overflow && recordReq) {
+      if (ex) {
+        const x = ex;
         const ct = String(up.headers["content-type"] ?? "");
         const m = contract.match(method, target.href);
         const media = m.op ? findMedia(findResponse(m.op, status)?.content ?? [], ct) : undefined;
         if (media?.kind === "sse" && status < 300) {
           const sopts: StreamCheckOptions = { mode };
-          ex.sse = { checker: new StreamChecker(contract, media, sopts), opts: sopts };
-          ex.operation = opName(m.op!);
+          x.sse = { checker: new StreamChecker(contract, media, sopts), opts: sopts };
+          x.operation = opName(m.op!);
         }
         let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
-        let open = true;
-        const stream = NULL_BODY.has(status) ? null : new ReadableStream<Uint8Array>({ start: (c) => void (ctrl = c), cancel: () => void (open = false) });
-        const text = new TextDecoder();
+        let open = !!recordReq;
+        if (recordReq) {
+          const stream = NULL_BODY.has(status) ? null : new ReadableStream<Uint8Array>({ start: (c) => void (ctrl = c), cancel: () => void (open = false) });
+          let response: Response | undefined;
+          try {
+            response = new Response(stream, { status, headers: toHeaders(forwardable(up.rawHeaders)) });
+          } catch {
+            recordError(`upstream status ${status} cannot be recorded`); // outside 200-599
+            open = false;
+          }
+          if (response) {
+            const r = response;
+            void requestRecorded.then(() => {
+              onResponse({ request: recordReq, id, response: r });
+              void r.body?.cancel().catch(() => undefined); // the recorder reads its clone; ours is not read
+            });
+          }
+        }
+        const td = new TextDecoder();
+        let text = "";
+        let whole = true;
         const onText = (b: Buffer) => {
           if (open && ctrl) {
             try {
@@ -401,20 +421,25 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
               open = false;
             }
           }
-          const s = ex.sse;
+          const s = x.sse;
           if (s) {
-            s.checker.feed(text.decode(b, { stream: true }));
-            for (const v of s.checker.takeNew()) if (keep(v)) emitFinding(ex, v);
-          }
+            s.checker.feed(td.decode(b, { stream: true }));
+            for (const v of s.checker.takeNew()) if (keep(v)) emitFinding(x, v);
+          } else if (text.length < maxBody) text += td.decode(b, { stream: true });
+          else whole = false;
         };
         const decoder = decoderFor(up.headers["content-encoding"] as string | undefined);
         if (decoder === null) {
-          ex.sse = undefined;
+          x.sse = undefined;
+          whole = false;
           log(`${id} content-encoding ${String(up.headers["content-encoding"])} cannot be decoded: body forwarded, not checked`);
         }
         if (decoder) {
           decoder.on("data", onText);
-          decoder.on("error", () => decoder.removeListener("data", onText));
+          decoder.on("error", () => {
+            whole = false;
+            decoder.removeListener("data", onText);
+          });
         }
         feed = decoder === null ? undefined : decoder ? (b) => decoder.write(b) : onText;
         let teeEnded = false;
@@ -425,17 +450,30 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
           const done = () => {
             if (once) return;
             once = true;
-            const s = ex.sse;
+            const complete = ok && whole;
+            const s = x.sse;
             if (s) {
-              s.checker.feed(text.decode());
-              s.opts.complete = ok;
+              s.checker.feed(td.decode());
+              s.opts.complete = complete;
               const all = s.checker.end().filter(keep);
-              const printed = new Set<Violation>();
-              for (const v of s.checker.takeNew()) if (keep(v)) printed.add(v);
-              // end() dedupes and adds the end-of-stream checks: print what has not been printed yet.
-              for (const v of printed) emitFinding(ex, v);
-              s.final = all;
+              // end() adds the end-of-stream checks (and dedupes): print the ones not printed live.
+              for (const v of s.checker.takeNew()) if (keep(v)) emitFinding(x, v);
+              x.findings.push(...all);
+            } else text += td.decode();
+            const response: NonNullable<ExchangeRecord["response"]> = { status, headers: lowerHeaders(up.headers), complete };
+            if (!s && text !== "") {
+              let parsedBody: unknown;
+              if (complete && /json/i.test(ct)) {
+                try {
+                  parsedBody = JSON.parse(text);
+                } catch {
+                  /* checked as text: body_is_json */
+                }
+              }
+              if (parsedBody !== undefined) response.body = parsedBody;
+              else response.bodyText = text;
             }
+            finalize(x, response, ok ? undefined : "response cut short (recorded as incomplete)");
             if (open && ctrl) {
               try {
                 if (ok) ctrl.close();
@@ -453,34 +491,72 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
             done();
           }
         };
-        let response: Response;
-        try {
-          response = new Response(stream, { status, headers: toHeaders(forwardable(up.rawHeaders)) });
-        } catch {
-          // A status fetch's Response refuses (outside 200-599): forwarded, recorded as an error.
-          void requestRecorded.then(() => onError({ request: recordReq, id, error: new Error(`upstream status ${status} cannot be recorded`) }));
-          feed = undefined;
-          endTee = undefined;
-          response = undefined as unknown as Response;
-        }
-        if (response) {
-          void requestRecorded.then(() => {
-            onResponse({ request: recordReq, id, response });
-            void response.body?.cancel().catch(() => undefined); // the recorder reads its clone; ours is not read
-          });
-        }
       }
 
+      // Forwarding comes first: a chunk is written to the client at once, and the checks and the record catch up in
+      // slices between I/O callbacks. When they fall LAG_BYTES behind, the upstream is paused (bounded memory).
+      const queue: Buffer[] = [];
+      let head = 0;
+      let queued = 0;
+      let scheduled = false;
+      let ending: boolean | undefined;
+      let pausedByClient = false;
+      let pausedByLag = false;
+      const pump = () => {
+        scheduled = false;
+        const t0 = performance.now();
+        while (head < queue.length) {
+          const b = queue[head]!;
+          queue[head++] = undefined as unknown as Buffer;
+          queued -= b.length;
+          feed?.(b);
+          if (performance.now() - t0 > SLICE_MS) break;
+        }
+        if (head === queue.length) {
+          queue.length = 0;
+          head = 0;
+        }
+        if (pausedByLag && queued < LAG_BYTES / 2) {
+          pausedByLag = false;
+          if (!pausedByClient) up.resume();
+        }
+        if (queued > 0) schedule();
+        else if (ending !== undefined) endTee?.(ending);
+      };
+      const schedule = () => {
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(pump);
+        }
+      };
+      const finishTee = (ok: boolean) => {
+        if (ending !== undefined) return;
+        ending = ok;
+        schedule();
+      };
       up.on("data", (chunk: Buffer) => {
-        if (!res.write(chunk)) up.pause();
-        feed?.(chunk);
+        if (!res.write(chunk)) {
+          pausedByClient = true;
+          up.pause();
+        }
+        if (!feed) return;
+        queue.push(chunk);
+        queued += chunk.length;
+        if (queued > LAG_BYTES && !pausedByLag) {
+          pausedByLag = true;
+          up.pause();
+        }
+        schedule();
       });
-      res.on("drain", () => up.resume());
+      res.on("drain", () => {
+        pausedByClient = false;
+        if (!pausedByLag) up.resume();
+      });
       up.on("end", () => {
         if (settled) return;
         settled = true;
         res.end();
-        endTee?.(true);
+        finishTee(true);
       });
       up.on("close", () => {
         if (up.complete && !res.destroyed) return;
@@ -489,12 +565,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
           settled = true;
           res.destroy();
         }
-        endTee?.(false);
+        finishTee(false);
       });
     });
 
     if (overflow) {
       for (const c of chunks) upReq.write(c);
+      req.resume();
       req.pipe(upReq);
     } else upReq.end(body);
   }
@@ -533,9 +610,14 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         server.close();
         server.closeIdleConnections();
         for (const s of sockets) s.destroy();
-        const pending = [...exchanges.values()].map((e) => e.finished);
-        // Records of cut exchanges arrive after the recorder's short drain; do not wait forever for a stuck one.
-        await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2000).unref())]);
+        // Cut exchanges finish on the next turns of the event loop; their records after the recorder's short drain.
+        const deadline = Date.now() + 2000;
+        while ((exchanges.size || recordsDue.size) && Date.now() < deadline) {
+          await new Promise<void>((r) => {
+            recordsSettled = r;
+            setTimeout(r, 20); // not unref: this wait must keep the process alive
+          });
+        }
         agent.destroy();
       })());
     },
