@@ -5,13 +5,15 @@
 //      Added latency = median(through proxy) - median(direct); the clock offset between the two processes cancels.
 //   2. throughput on a 20,000-chunk stream (comments, usage chunk, [DONE]) sent as fast as the socket takes it:
 //      time for a client to read and parse it (eventsource-parser + JSON.parse), through the proxy vs direct.
+//      A plain node:http pipe proxy (no checks) runs as a second reference: the cost of any extra hop on this machine.
+//      The proxy's own CPU time per stream is read from /proc (Linux).
 // The proxy runs as the real CLI (dist/cli.js when newer than src/, otherwise an esbuild bundle of src/cli.ts in
 // .tmp/bench-proxy/) with its default checks on: every event is validated against the contract. Upstream, proxy and
 // client are three processes. Baselines are measured in the same run, rounds alternate the order.
-// Last line (machine-readable): proxy: latency +0.12 ms/event, stream 1.03x
+// Last line (machine-readable): proxy: latency +0.12 ms/event, stream 1.03x (pipe 1.01x)
 import { build } from "esbuild";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createParser } from "eventsource-parser";
@@ -95,6 +97,22 @@ const upstream = spawn(process.execPath, ["-e", upstreamCode], { stdio: ["pipe",
 const [upLine] = await firstLine(upstream, /^\{.*\}\n/);
 const { port, bytes } = JSON.parse(upLine);
 const direct = `http://127.0.0.1:${port}/api/v1`;
+const pipeCode = `
+const http = require("node:http");
+const up = new URL(${JSON.stringify(direct)});
+const agent = new http.Agent({ keepAlive: true });
+const s = http.createServer((req, res) => {
+  const r = http.request({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers: req.headers, agent }, (u) => {
+    res.writeHead(u.statusCode, u.headers);
+    u.pipe(res);
+  });
+  req.pipe(r);
+}).listen(0, "127.0.0.1", () => console.log("listening on http://127.0.0.1:" + s.address().port + "/api/v1"));
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();
+`;
+const pipeProc = spawn(process.execPath, ["-e", pipeCode], { stdio: ["pipe", "pipe", "inherit"] });
+const viaPipe = (await firstLine(pipeProc, /listening on (\S+)/))[1];
 const proxyProc = spawn(process.execPath, [cli, "proxy", "--upstream", direct, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
 const viaProxy = (await firstLine(proxyProc, /listening on (\S+)/))[1];
 let proxyOut = "";
@@ -146,23 +164,39 @@ function pct(xs, p) {
 }
 
 // ---------- 2. throughput ----------
-const SROUNDS = quick ? 5 : 11;
-const st = { direct: [], proxy: [] };
-for (let i = 0; i < 2; i++) {
-  await read(direct + "/chat/completions", undefined, true);
-  await read(viaProxy + "/chat/completions", undefined, true);
-}
+const SROUNDS = quick ? 6 : 15;
+const st = { direct: [], pipe: [], proxy: [] };
+const urls = { direct, pipe: viaPipe, proxy: viaProxy };
+const cpuMs = (pid) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+};
+const cpu = { pipe: [], proxy: [] };
+const procs = { pipe: pipeProc, proxy: proxyProc };
+for (let i = 0; i < 2; i++) for (const u of Object.values(urls)) await read(u + "/chat/completions", undefined, true);
+const names = Object.keys(urls);
 for (let r = 0; r < SROUNDS; r++) {
-  for (const name of r % 2 ? ["proxy", "direct"] : ["direct", "proxy"]) {
+  for (const name of names.slice(r % 3).concat(names.slice(0, r % 3))) {
+    const c0 = procs[name] ? cpuMs(procs[name].pid) : 0;
     const t = performance.now();
-    const n = await read((name === "proxy" ? viaProxy : direct) + "/chat/completions", undefined, true);
+    const n = await read(urls[name] + "/chat/completions", undefined, true);
     st[name].push(performance.now() - t);
     if (n !== STREAM_CHUNKS + 1) throw new Error(`${name}: got ${n} events`);
+    if (procs[name]) {
+      await new Promise((res) => setTimeout(res, 300)); // let the proxy's checks finish before reading its CPU time
+      cpu[name].push(cpuMs(procs[name].pid) - c0);
+    }
   }
 }
 const ratio = median(st.proxy) / median(st.direct);
 console.log(`stream of ${STREAM_CHUNKS} chunks + usage + [DONE] (${(bytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`);
 console.log(`  direct ${median(st.direct).toFixed(1)} ms, through the proxy ${median(st.proxy).toFixed(1)} ms -> ${ratio.toFixed(3)}x (${((ratio - 1) * 100).toFixed(1)}% ${ratio >= 1 ? "slower" : "faster"}; median of per-round ratios ${median(st.proxy.map((x, i) => x / st.direct[i])).toFixed(3)}x)`);
+console.log(`  reference: plain pipe proxy without checks ${median(st.pipe).toFixed(1)} ms -> ${(median(st.pipe) / median(st.direct)).toFixed(3)}x direct; proxy/pipe ${(median(st.proxy) / median(st.pipe)).toFixed(3)}x`);
+console.log(`  CPU time per stream (/proc, median): proxy ${median(cpu.proxy).toFixed(0)} ms (checks included), pipe ${median(cpu.pipe).toFixed(0)} ms`);
 
 // The proxy checked every event: it must have found nothing (a finding would mean the bench measured an error path).
 proxyProc.kill("SIGINT");
@@ -171,4 +205,5 @@ const summary = /(\d+) exchanges? checked[^\n]*/.exec(proxyOut)?.[0] ?? "(no sum
 console.log(`  proxy summary: ${summary}`);
 if (!/: 0 error, 0 warning/.test(summary)) throw new Error(`the proxy reported findings:\n${proxyOut}`);
 upstream.stdin.end();
-console.log(`proxy: latency +${added.toFixed(2)} ms/event, stream ${ratio.toFixed(2)}x`);
+pipeProc.stdin.end();
+console.log(`proxy: latency +${added.toFixed(2)} ms/event, stream ${ratio.toFixed(2)}x (pipe ${(median(st.pipe) / median(st.direct)).toFixed(2)}x)`);
