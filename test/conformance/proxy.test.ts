@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/conformance/node/cli-main";
@@ -50,11 +50,25 @@ function scenario(req: IncomingMessage, res: ServerResponse, body: string) {
       res.writeHead(200, { "content-type": "application/json" });
       return res.end(JSON.stringify(b));
     }
-    case "gzip-bad": {
+    case "gzip-bad":
+    case "deflate-bad":
+    case "br-bad": {
       const b = JSON.parse(chatJson);
       b.choices[0].index = "zero";
-      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
-      return res.end(gzipSync(JSON.stringify(b)));
+      const enc = s.slice(0, -4);
+      const zip = enc === "gzip" ? gzipSync : enc === "deflate" ? deflateSync : brotliCompressSync;
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": enc });
+      return res.end(zip(JSON.stringify(b)));
+    }
+    case "big-stream": {
+      // Many events in few large writes: the checks fall behind the forwarding.
+      const [first, rest] = head(streamOk);
+      const data = rest.filter((b) => b.startsWith("data: {"));
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      let out = first;
+      for (let i = 0; i < 2000; i++) out += data[0]!;
+      res.end(out + rest.slice(rest.indexOf(data[0]!) + 1).join(""));
+      return;
     }
     case "stream":
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
@@ -272,15 +286,41 @@ describe("proxy: validation", () => {
     expect(logs[0]).toMatch(/^[0-9a-f]{6}-1 ERROR +request_body_schema request\.body \/temperature: .*<= 2/);
   });
 
-  it("reports a bad response field (JSON, and gzip-encoded while the client gets the gzip bytes)", async () => {
+  it("reports a bad response field (JSON, and gzip/deflate/br-encoded while the client gets the encoded bytes)", async () => {
     await start();
     await (await post("json-bad")).text();
-    const gz = await post("gzip-bad");
-    expect(gz.headers.get("content-encoding")).toBe("gzip");
-    expect(JSON.parse(await gz.text()).choices[0].index).toBe("zero"); // fetch decoded what the proxy forwarded as is
-    await until(() => records.length === 2);
+    for (const enc of ["gzip", "deflate", "br"]) {
+      const r = await post(`${enc}-bad`);
+      expect(r.headers.get("content-encoding")).toBe(enc);
+      expect(JSON.parse(await r.text()).choices[0].index).toBe("zero"); // fetch decoded what the proxy forwarded as is
+    }
+    await until(() => records.length === 4);
     const errs = logs.filter((l) => / ERROR +response_body_schema response\.body \/choices\/0\/index: /.test(l));
-    expect(errs).toHaveLength(2);
+    expect(errs).toHaveLength(4);
+    expect(recs()[3]!.response!.body).toMatchObject({ choices: [{ index: "zero" }] }); // recorded decoded
+  });
+
+  it("checks that fall behind pause the upstream and catch up: the stream arrives whole and checks complete", async () => {
+    await start({ maxLagBytes: 1024 });
+    const text = await (await post("big-stream", { ...chatReq, stream: true })).text();
+    expect((text.match(/\ndata: \{/g) ?? []).length).toBeGreaterThan(2000);
+    await until(() => records.length === 1);
+    expect(recs()[0]!.response).toMatchObject({ complete: true, bodyText: text });
+    // All 2000 repeated events were checked: finish_reason/consistency checks see every one of them.
+    expect(proxy!.report.summary().bySeverity.error).toBe(0);
+    expect(proxy!.report.summary().exchanges).toBe(1);
+  });
+
+  it("a response over --max-body-bytes reaches the client whole, is still checked whole, and is recorded as incomplete", async () => {
+    await start({ maxBodyBytes: 4096 });
+    const text = await (await post("big-stream", { ...chatReq, stream: true })).text();
+    expect(text.length).toBeGreaterThan(100_000);
+    expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
+    await until(() => records.length === 1);
+    const r = recs()[0]!.response!;
+    expect(r.complete).toBe(false);
+    expect(r.bodyText!.length).toBeLessThan(text.length);
+    expect(proxy!.report.summary().bySeverity.error).toBe(0); // the live check saw [DONE]
   });
 
   it("reports stream findings while the stream runs, with the event pointer", async () => {

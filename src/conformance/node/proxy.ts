@@ -39,6 +39,8 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   /** Extra header names and top-level request JSON keys to redact in records (the recorder's `redact`). */
   redact?: string[];
+  /** How far (bytes) checks and record may fall behind forwarding before the upstream is paused (default 8 MiB). */
+  maxLagBytes?: number;
 }
 
 export interface ProxyStats {
@@ -69,8 +71,6 @@ const LIVE_PER_EXCHANGE = 20;
 // `expect` too: the proxy has already answered 100-continue itself.
 const HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect"]);
 const NULL_BODY = new Set([204, 205, 304]);
-/** Checks and record may fall this far behind forwarding before the upstream is paused. */
-const LAG_BYTES = 8 * 1024 * 1024;
 /** Longest stretch of checking between two turns of the event loop. */
 const SLICE_MS = 2;
 
@@ -203,6 +203,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const contract = opts.contract;
   const mode = opts.mode ?? "tolerant";
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+  const maxLag = opts.maxLagBytes ?? 8 * 1024 * 1024;
   const keep = opts.keep ?? (() => true);
   const log = opts.log ?? (() => undefined);
   const report = new Report();
@@ -494,7 +495,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       }
 
       // Forwarding comes first: a chunk is written to the client at once, and the checks and the record catch up in
-      // slices between I/O callbacks. When they fall LAG_BYTES behind, the upstream is paused (bounded memory).
+      // slices between I/O callbacks. When they fall maxLag bytes behind, the upstream is paused (bounded memory).
       const queue: Buffer[] = [];
       let head = 0;
       let queued = 0;
@@ -516,7 +517,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
           queue.length = 0;
           head = 0;
         }
-        if (pausedByLag && queued < LAG_BYTES / 2) {
+        if (pausedByLag && queued <= maxLag / 2) {
           pausedByLag = false;
           if (!pausedByClient) up.resume();
         }
@@ -542,7 +543,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         if (!feed) return;
         queue.push(chunk);
         queued += chunk.length;
-        if (queued > LAG_BYTES && !pausedByLag) {
+        if (queued > maxLag && !pausedByLag) {
           pausedByLag = true;
           up.pause();
         }
