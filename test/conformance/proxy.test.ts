@@ -356,6 +356,7 @@ describe("proxy: validation", () => {
     seen.length = 0;
     const res = await post("json", { ...chatReq, temperature: 5, messages: [] });
     expect(res.status).toBe(400);
+    expect(res.headers.get("x-contract-proxy")).toBe("rejected");
     const body = (await res.json()) as { error: { code: number; message: string; metadata: { violations: { pointer: string; code: string }[] } } };
     expect(body.error.code).toBe(400);
     expect(body.error.message).toMatch(/^Invalid request: /);
