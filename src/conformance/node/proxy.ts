@@ -69,7 +69,10 @@ export interface ProxyHandle {
 /** Findings printed live per exchange; the rest are only counted (the summary groups them). */
 const LIVE_PER_EXCHANGE = 20;
 // `expect` too: the proxy has already answered 100-continue itself.
-const HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect"]);
+const HOP = new Set([
+  "connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+  "host", "expect",
+]);
 const NULL_BODY = new Set([204, 205, 304]);
 /** Longest stretch of checking between two turns of the event loop. */
 const SLICE_MS = 2;
@@ -181,22 +184,38 @@ export function formatFinding(id: string, v: Violation): string {
 }
 
 /** A contract violation of a request body, as the mock names it (OpenRouter's envelope, status 400). */
-function rejectionEnvelope(explain: ReturnType<typeof createExplainer>, method: string, path: string, body: unknown, parseError: string | undefined, vs: Violation[]): ErrorEnvelope {
+function rejectionEnvelope(
+  explain: ReturnType<typeof createExplainer>,
+  method: string,
+  path: string,
+  body: unknown,
+  parseError: string | undefined,
+  vs: Violation[],
+): ErrorEnvelope {
   if (parseError !== undefined) {
-    return envelope(400, `Malformed JSON body: ${parseError}`, { violations: [{ pointer: "", message: parseError, code: "invalid_json", location: "body" }] });
+    const violations = [{ pointer: "", message: parseError, code: "invalid_json", location: "body" }];
+    return envelope(400, `Malformed JSON body: ${parseError}`, { violations });
   }
   let list: MockViolation[] = body === undefined ? [] : parseSlViolations(explain(path, method, body) ?? []);
   if (!list.length) {
-    list = vs.map((v) => ({ pointer: v.instancePath, message: v.message, code: v.check === "request_content_type_documented" ? "content_type" : v.check, location: v.location === "request.body" ? "body" : "request" }));
+    list = vs.map((v) => ({
+      pointer: v.instancePath,
+      message: v.message,
+      code: v.check === "request_content_type_documented" ? "content_type" : v.check,
+      location: v.location === "request.body" ? "body" : "request",
+    }));
   }
   return envelope(400, violationsMessage(list), { violations: list });
 }
 
-const blocksRequest = (v: Violation) => v.severity === "error" && (v.location === "request.body" || v.check === "request_content_type_documented");
+const blocksRequest = (v: Violation) =>
+  v.severity === "error" && (v.location === "request.body" || v.check === "request_content_type_documented");
 
 export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const upstream = new URL(opts.upstream);
-  if (upstream.protocol !== "http:" && upstream.protocol !== "https:") throw new Error(`upstream must be an http or https URL (got ${opts.upstream})`);
+  if (upstream.protocol !== "http:" && upstream.protocol !== "https:") {
+    throw new Error(`upstream must be an http or https URL (got ${displayUrl(upstream)})`);
+  }
   const basePath = upstream.pathname.replace(/\/+$/, "");
   const mod = upstream.protocol === "https:" ? https : http;
   const agent = new mod.Agent({ keepAlive: true });
@@ -212,14 +231,16 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const recordsDue = new Set<string>();
   let recordsSettled: (() => void) | undefined;
   const sockets = new Set<Socket>();
-  const counters: ProxyStats = { exchanges: 0, finished: 0, clientAborts: 0, cutAtStop: 0, upstreamErrors: 0, enforced: 0, unchecked: 0 };
+  const counters: ProxyStats = {
+    exchanges: 0, finished: 0, clientAborts: 0, cutAtStop: 0, upstreamErrors: 0, enforced: 0, unchecked: 0,
+  };
   let explain: ReturnType<typeof createExplainer> | undefined;
   let closing: Promise<void> | undefined;
 
   const emitFinding = (ex: Exchange, v: Violation) => {
     if (v.severity === "info" && !opts.showInfo) return;
     if (ex.live++ < LIVE_PER_EXCHANGE) log(formatFinding(ex.id, v));
-    else if (ex.live === LIVE_PER_EXCHANGE + 1) log(`${ex.id} (more findings in this exchange are counted in the summary, not printed)`);
+    else if (ex.live === LIVE_PER_EXCHANGE + 1) log(`${ex.id} (further findings of this exchange: summary only)`);
   };
 
   /** Response checks (the request side was checked before forwarding, an SSE body while it streamed), then report. */
@@ -267,7 +288,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     const rawUrl = req.url ?? "/";
     const qi = rawUrl.indexOf("?");
     const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
-    const rest = basePath && (pathname === basePath || pathname.startsWith(basePath + "/")) ? pathname.slice(basePath.length) : pathname;
+    const underBase = basePath && (pathname === basePath || pathname.startsWith(basePath + "/"));
+    const rest = underBase ? pathname.slice(basePath.length) : pathname;
     const target = new URL(upstream.href);
     target.pathname = basePath + rest;
     target.search = qi < 0 ? "" : rawUrl.slice(qi);
@@ -285,7 +307,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       log(`${id} request body over ${maxBody} bytes: forwarded unchecked and not recorded (--max-body-bytes)`);
     } else {
       body = Buffer.concat(chunks, size);
-      if (!headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-length") && (size > 0 || !/^(GET|HEAD|DELETE|OPTIONS)$/i.test(method))) {
+      const hasLength = headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-length");
+      if (!hasLength && (size > 0 || !/^(GET|HEAD|DELETE|OPTIONS)$/i.test(method))) {
         upHeaders.push("Content-Length", String(size));
       }
     }
@@ -308,7 +331,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
           parseError = (e as Error).message;
         }
       }
-      const request: ExchangeRecord["request"] = { method, url: target.href, headers: headersForCheck(headers), ...(parseError !== undefined ? { bodyText: body.toString("utf8") } : parsed !== undefined ? { body: parsed } : {}) };
+      const request: ExchangeRecord["request"] = { method, url: target.href, headers: headersForCheck(headers) };
+      if (parseError !== undefined) request.bodyText = body.toString("utf8");
+      else if (parsed !== undefined) request.body = parsed;
       const checked = checkExchange(contract, { v: 1, id, request }, { mode });
       ex = { id, seq, request, operation: checked.operation, findings: checked.violations.filter(keep), live: 0, done: false };
       exchanges.set(id, ex);
@@ -316,7 +341,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       if (recorder) {
         try {
           const noBody = /^(GET|HEAD)$/i.test(method) || size === 0;
-          recordReq = new Request(target.href, { method, headers: toHeaders(headers), body: noBody ? undefined : (body as unknown as BodyInit), signal: ac.signal });
+          const init = { method, headers: toHeaders(headers), signal: ac.signal };
+          recordReq = new Request(target.href, noBody ? init : { ...init, body: body as unknown as BodyInit });
           recordsDue.add(id);
           requestRecorded = Promise.resolve(onRequest({ request: recordReq, id })).catch(() => undefined);
         } catch {
@@ -330,11 +356,18 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         const op = contract.match(method, target.href).op!;
         const env = rejectionEnvelope(explain, op.method, op.path, parsed, parseError, blocking);
         const text = JSON.stringify(env);
-        const out = { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "x-contract-proxy": "rejected" };
+        const out = {
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(text)),
+          "x-contract-proxy": "rejected",
+        };
         res.writeHead(400, out);
         res.end(text);
         finalize(ex, { status: 400, headers: out, body: env, complete: true });
-        if (recordReq) void requestRecorded.then(() => onResponse({ request: recordReq, id, response: new Response(text, { status: 400, headers: out }) }));
+        if (recordReq) {
+          const response = new Response(text, { status: 400, headers: out });
+          void requestRecorded.then(() => onResponse({ request: recordReq, id, response }));
+        }
         return;
       }
     }
@@ -365,7 +398,11 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       if (!res.headersSent) {
         // Nothing came back: the client gets a 502 naming the cause.
         const text = JSON.stringify(envelope(502, `openrouter-contract proxy: upstream ${upstream.host} failed: ${reason}`));
-        res.writeHead(502, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "x-contract-proxy": "upstream-error" });
+        res.writeHead(502, {
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(text)),
+          "x-contract-proxy": "upstream-error",
+        });
         res.end(text);
       } else res.destroy();
       if (ex) finalize(ex, undefined, `upstream error: ${reason}`);
@@ -395,7 +432,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
         let open = !!recordReq;
         if (recordReq) {
-          const stream = NULL_BODY.has(status) ? null : new ReadableStream<Uint8Array>({ start: (c) => void (ctrl = c), cancel: () => void (open = false) });
+          const source = { start: (c: typeof ctrl) => void (ctrl = c), cancel: () => void (open = false) };
+          const stream = NULL_BODY.has(status) ? null : new ReadableStream<Uint8Array>(source);
           let response: Response | undefined;
           try {
             response = new Response(stream, { status, headers: toHeaders(forwardable(up.rawHeaders)) });
