@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // bin `openrouter-contract`: thin entry over src/conformance/node/cli-main.ts.
+import { isMainThread } from "node:worker_threads";
 import { main } from "./conformance/node/cli-main";
 
-main(process.argv.slice(2)).then(
+// The proxy loads this file again in its check worker (see proxy.ts): only the main thread runs the CLI.
+if (isMainThread) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -150,6 +150,8 @@ async function until(cond: () => boolean, ms = 5000) {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+/** Records written and exchanges reported (stream checks finish in a worker, after the record may be written). */
+const settled = (n: number) => until(() => records.length >= n && proxy!.report.summary().exchanges >= n);
 function post(scenarioName: string, body: unknown = chatReq, extra: Record<string, string> = {}, init: RequestInit = {}) {
   return fetch(proxy!.baseUrl + "/chat/completions", {
     method: "POST",
@@ -172,7 +174,7 @@ describe("proxy: transparent forwarding", () => {
     expect(seen[0]!.headers["x-custom"]).toBe("kept");
     expect(seen[0]!.headers.host).toBe(new URL(upUrl).host);
     expect(seen[0]!.body).toBe(JSON.stringify(chatReq));
-    await until(() => records.length === 1);
+    await settled(1);
     expect(recs()[0]!.response).toMatchObject({ status: 200, complete: true, body: JSON.parse(chatJson) });
     expect(logs).toEqual([]);
     expect(proxy!.report.summary()).toMatchObject({ exchanges: 1, violations: 0 });
@@ -187,7 +189,7 @@ describe("proxy: transparent forwarding", () => {
     expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
     expect(res.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
     expect(await res.text()).toBe(tooMany);
-    await until(() => records.length === 1);
+    await settled(1);
     expect(recs()[0]!.response!.status).toBe(429);
     expect(recs()[0]!.response!.headers!["set-cookie"]).toBe("[REDACTED]");
     expect(proxy!.report.summary().bySeverity.error).toBe(0); // the example is a documented 429
@@ -207,7 +209,7 @@ describe("proxy: transparent forwarding", () => {
       got += new TextDecoder().decode(value);
     }
     expect(got).toBe(streamOk); // comments included, byte for byte
-    await until(() => records.length === 1);
+    await settled(1);
     expect(recs()[0]!.response).toMatchObject({ complete: true, bodyText: streamOk });
     expect(proxy!.report.summary().bySeverity.error).toBe(0);
   });
@@ -216,7 +218,7 @@ describe("proxy: transparent forwarding", () => {
     await start();
     const res = await post("stream-error", { ...chatReq, stream: true });
     expect(await res.text()).toBe(streamErr);
-    await until(() => records.length === 1);
+    await settled(1);
     expect(proxy!.report.summary().bySeverity.error).toBe(0);
     expect(logs).toEqual([]);
   });
@@ -230,7 +232,7 @@ describe("proxy: transparent forwarding", () => {
     const closed = upstreamClosed;
     ac.abort();
     expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r("upstream never saw the abort"), 5000))])).toBe(true);
-    await until(() => records.length === 1);
+    await settled(1);
     const r = recs()[0]!;
     expect(r.response!.complete).toBe(false);
     expect(r.response!.bodyText).toContain("data: {");
@@ -244,7 +246,7 @@ describe("proxy: transparent forwarding", () => {
     const res = await post("reset", { ...chatReq, stream: true });
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
-    await until(() => records.length === 1);
+    await settled(1);
     expect(recs()[0]!.response!.complete).toBe(false);
   });
 
@@ -259,7 +261,7 @@ describe("proxy: transparent forwarding", () => {
     const body = (await res.json()) as { error: { code: number; message: string } };
     expect(body.error.code).toBe(502);
     expect(body.error.message).toContain("ECONNREFUSED");
-    await until(() => records.length === 1);
+    await settled(1);
     expect(recs()[0]!.error).toContain("ECONNREFUSED");
   });
 
@@ -294,17 +296,17 @@ describe("proxy: validation", () => {
       expect(r.headers.get("content-encoding")).toBe(enc);
       expect(JSON.parse(await r.text()).choices[0].index).toBe("zero"); // fetch decoded what the proxy forwarded as is
     }
-    await until(() => records.length === 4);
+    await settled(4);
     const errs = logs.filter((l) => / ERROR +response_body_schema response\.body \/choices\/0\/index: /.test(l));
     expect(errs).toHaveLength(4);
     expect(recs()[3]!.response!.body).toMatchObject({ choices: [{ index: "zero" }] }); // recorded decoded
   });
 
-  it("checks that fall behind pause the upstream and catch up: the stream arrives whole and checks complete", async () => {
-    await start({ maxLagBytes: 1024 });
+  for (const checkThread of ["worker", "main"] as const) it(`checks that fall behind pause the upstream and catch up (${checkThread} thread)`, async () => {
+    await start({ maxLagBytes: 1024, checkThread });
     const text = await (await post("big-stream", { ...chatReq, stream: true })).text();
     expect((text.match(/\ndata: \{/g) ?? []).length).toBeGreaterThan(2000);
-    await until(() => records.length === 1);
+    await settled(1);
     expect(recs()[0]!.response).toMatchObject({ complete: true, bodyText: text });
     // All 2000 repeated events were checked: finish_reason/consistency checks see every one of them.
     expect(proxy!.report.summary().bySeverity.error).toBe(0);
@@ -316,15 +318,15 @@ describe("proxy: validation", () => {
     const text = await (await post("big-stream", { ...chatReq, stream: true })).text();
     expect(text.length).toBeGreaterThan(100_000);
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
-    await until(() => records.length === 1);
+    await settled(1);
     const r = recs()[0]!.response!;
     expect(r.complete).toBe(false);
     expect(r.bodyText!.length).toBeLessThan(text.length);
     expect(proxy!.report.summary().bySeverity.error).toBe(0); // the live check saw [DONE]
   });
 
-  it("reports stream findings while the stream runs, with the event pointer", async () => {
-    await start();
+  for (const checkThread of ["worker", "main"] as const) it(`reports stream findings while the stream runs, with the event pointer (checks in the ${checkThread} thread)`, async () => {
+    await start({ checkThread });
     const broken = streamOk.replace(/"index":0/, '"index":"zero"');
     expect(broken).not.toBe(streamOk);
     const srv = http.createServer((req, res) => {
@@ -344,7 +346,7 @@ describe("proxy: validation", () => {
     });
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
     await proxy!.close();
-    await start({ upstream: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/v1` });
+    await start({ checkThread, upstream: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/v1` });
     const text = await (await post("x", { ...chatReq, stream: true })).text();
     expect(text).toBe(broken);
     expect(logs[0]).toMatch(/ ERROR +sse_chunk_schema response\.sse\[\d+\]\.data \/events\/\d+\/data\/choices\/0\/index: /);
@@ -368,7 +370,7 @@ describe("proxy: validation", () => {
     const ok = await post("json");
     expect(ok.status).toBe(200);
     expect(seen).toHaveLength(1);
-    await until(() => records.length === 3);
+    await settled(3);
     expect(recs()[0]!.response!.status).toBe(400);
     expect(proxy!.stats().enforced).toBe(2);
   });

@@ -465,6 +465,7 @@ async function cmdProxy(args: string[], io: Io): Promise<number> {
       port,
       contract,
       mode: values.strict ? "strict" : "tolerant",
+      formats: !values["no-formats"],
       enforce: !!values.enforce,
       showInfo: !!values["show-info"],
       keep: (v) => (!only || only.has(v.check)) && !skip.has(v.check),

@@ -8,9 +8,12 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import zlib from "node:zlib";
 import { checkExchange, findMedia, findResponse, opName } from "../check";
-import { Contract } from "../load";
+import { Contract, type MediaSpec } from "../load";
 import { createRecorder } from "../record";
 import { Report } from "../report";
 import { StreamChecker, type StreamCheckOptions } from "../sse";
@@ -41,6 +44,10 @@ export interface ProxyOptions {
   redact?: string[];
   /** How far (bytes) checks and record may fall behind forwarding before the upstream is paused (default 8 MiB). */
   maxLagBytes?: number;
+  /** Where SSE bodies are checked: a worker thread (default), or this thread (also the fallback if the worker fails). */
+  checkThread?: "worker" | "main";
+  /** Assert `format` keywords in the worker's copy of the contract (default true; the CLI's --no-formats). */
+  formats?: boolean;
 }
 
 export interface ProxyStats {
@@ -84,7 +91,7 @@ interface Exchange {
   operation?: string;
   findings: Violation[];
   live: number;
-  sse?: { checker: StreamChecker; opts: StreamCheckOptions };
+  sse?: SseChecks;
   done: boolean;
 }
 
@@ -211,6 +218,165 @@ function rejectionEnvelope(
 const blocksRequest = (v: Violation) =>
   v.severity === "error" && (v.location === "request.body" || v.check === "request_content_type_documented");
 
+/** Stream checks of one exchange: fed decoded bytes in order, then ended once. */
+interface SseChecks {
+  feed(b: Buffer): void;
+  /** True while the checks are too far behind to take more (the caller waits for `wake`). */
+  busy(): boolean;
+  end(complete: boolean, done: (all: Violation[], fresh: Violation[]) => void): void;
+}
+
+const WORKER_MARK = "openrouterContractProxyChecks";
+const WORKER_BOOT = `
+const { workerData } = require("node:worker_threads");
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  await import(workerData.url);
+})().catch((e) => { throw e; });
+`;
+
+interface WorkerMsg { t: "ready" | "live" | "done"; id: string; n?: number; vs: Violation[]; all?: Violation[] }
+
+/** Worker side: one Contract, one StreamChecker per open exchange; replies with acks carrying new findings. */
+function serveChecks(): void {
+  const conf = (workerData as Record<string, { spec: unknown; formats: boolean; mode: Mode }>)[WORKER_MARK]!;
+  const contract = new Contract(conf.spec, { formats: conf.formats });
+  const open = new Map<string, { c: StreamChecker; o: StreamCheckOptions; td: TextDecoder }>();
+  parentPort!.on("message", (m: { t: string; id: string; method: string; url: string; status: number; ct: string; b: Uint8Array; complete: boolean }) => {
+    if (m.t === "open") {
+      const op = contract.match(m.method, m.url).op;
+      const media = op ? findMedia(findResponse(op, m.status)?.content ?? [], m.ct) : undefined;
+      const o: StreamCheckOptions = { mode: conf.mode };
+      if (media) open.set(m.id, { c: new StreamChecker(contract, media, o), o, td: new TextDecoder() });
+    } else if (m.t === "data") {
+      const s = open.get(m.id);
+      if (s) s.c.feed(s.td.decode(m.b, { stream: true }));
+      parentPort!.postMessage({ t: "live", id: m.id, n: m.b.byteLength, vs: s ? s.c.takeNew() : [] } satisfies WorkerMsg);
+    } else if (m.t === "end") {
+      const s = open.get(m.id);
+      open.delete(m.id);
+      if (!s) return void parentPort!.postMessage({ t: "done", id: m.id, vs: [], all: [] } satisfies WorkerMsg);
+      s.c.feed(s.td.decode());
+      s.o.complete = m.complete;
+      const all = s.c.end();
+      parentPort!.postMessage({ t: "done", id: m.id, vs: s.c.takeNew(), all } satisfies WorkerMsg);
+    }
+  });
+  // Compile the chunk validators now, so the first stream's findings are not held up by it.
+  for (const op of contract.operations) {
+    for (const r of op.responses) {
+      for (const media of r.content) {
+        if (media.kind !== "sse" || !media.chunkPointer) continue;
+        contract.validateWithUndocumented(media.chunkPointer, {}, { check: "warmup", location: "" }, "info");
+      }
+    }
+  }
+  parentPort!.postMessage({ t: "ready", id: "", vs: [] } satisfies WorkerMsg);
+}
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MARK]) serveChecks();
+
+/** Stream checks in this thread (between I/O callbacks, see the pump below). */
+function localChecks(contract: Contract, media: MediaSpec, mode: Mode, live: (vs: Violation[]) => void): SseChecks {
+  const o: StreamCheckOptions = { mode };
+  const c = new StreamChecker(contract, media, o);
+  const td = new TextDecoder();
+  return {
+    feed(b) {
+      c.feed(td.decode(b, { stream: true }));
+      live(c.takeNew());
+    },
+    busy: () => false,
+    end(complete, done) {
+      c.feed(td.decode());
+      o.complete = complete;
+      const all = c.end();
+      done(all, c.takeNew());
+    },
+  };
+}
+
+/** One worker thread for every exchange's stream checks: forwarding never waits for them. */
+class CheckWorker {
+  private readonly worker: Worker;
+  private readonly live = new Map<string, { onLive(vs: Violation[], n: number): void; onDone(all: Violation[], fresh: Violation[]): void }>();
+  failed: Error | undefined;
+  private closing = false;
+
+  constructor(spec: unknown, formats: boolean, mode: Mode) {
+    const url = import.meta.url;
+    // From source (tests, tsx) the worker needs tsx to load TypeScript; the built bin is plain JavaScript.
+    const tsx = url.endsWith(".ts") ? pathToFileURL(createRequire(url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href : undefined;
+    this.worker = new Worker(WORKER_BOOT, { eval: true, workerData: { url, tsx, [WORKER_MARK]: { spec, formats, mode } } });
+    this.worker.unref();
+    this.worker.on("message", (m: WorkerMsg) => {
+      if (m.t === "ready") return;
+      const h = this.live.get(m.id);
+      if (!h) return;
+      if (m.t === "live") h.onLive(m.vs, m.n ?? 0);
+      else {
+        this.live.delete(m.id);
+        h.onDone(m.all ?? [], m.vs);
+      }
+    });
+    this.worker.on("error", (e) => this.fail(e));
+    this.worker.on("exit", () => this.fail(new Error("check worker exited")));
+  }
+
+  /** Exchanges still open lose their remaining stream checks; `onFail` says so once. */
+  onFail: (e: Error, open: number) => void = () => undefined;
+
+  private fail(e: Error) {
+    if (this.failed || this.closing) return;
+    this.failed = e;
+    this.onFail(e, this.live.size);
+    for (const h of this.live.values()) h.onDone([], []);
+    this.live.clear();
+  }
+
+  checks(id: string, method: string, url: string, status: number, ct: string, maxLag: number, live: (vs: Violation[]) => void, wake: () => void): SseChecks {
+    let inflight = 0;
+    let onDone: ((all: Violation[], fresh: Violation[]) => void) | undefined;
+    let result: [Violation[], Violation[]] | undefined;
+    this.live.set(id, {
+      onLive: (vs, n) => {
+        const was = inflight > maxLag;
+        inflight -= n;
+        live(vs);
+        if (was && inflight <= maxLag / 2) wake();
+      },
+      onDone: (all, fresh) => {
+        if (onDone) onDone(all, fresh);
+        else result = [all, fresh];
+      },
+    });
+    this.worker.postMessage({ t: "open", id, method, url, status, ct });
+    return {
+      feed: (b) => {
+        inflight += b.length;
+        this.worker.postMessage({ t: "data", id, b });
+      },
+      busy: () => inflight > maxLag,
+      end: (complete, done) => {
+        onDone = done;
+        if (result) return void done(...result);
+        if (this.failed) return void done([], []);
+        this.worker.postMessage({ t: "end", id, complete });
+      },
+    };
+  }
+
+  onStop: (open: number) => void = () => undefined;
+
+  /** Streams still being checked are ended without their remaining checks (onStop says how many). */
+  close(): Promise<number> {
+    this.closing = true;
+    if (this.live.size) this.onStop(this.live.size);
+    for (const h of this.live.values()) h.onDone([], []);
+    this.live.clear();
+    return this.worker.terminate();
+  }
+}
+
 export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const upstream = new URL(opts.upstream);
   if (upstream.protocol !== "http:" && upstream.protocol !== "https:") {
@@ -236,6 +402,25 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   };
   let explain: ReturnType<typeof createExplainer> | undefined;
   let closing: Promise<void> | undefined;
+  // Started with the first stream (messages wait in its port while it loads); JSON-only traffic never needs it.
+  let checkWorker: CheckWorker | undefined;
+  let workerBroken = opts.checkThread === "main";
+  const remote = (): CheckWorker | undefined => {
+    if (workerBroken) return undefined;
+    if (!checkWorker) {
+      try {
+        checkWorker = new CheckWorker(contract.spec, opts.formats ?? true, mode);
+      } catch (e) {
+        workerBroken = true;
+        log(`stream checks run in the main thread (check worker unavailable: ${(e as Error).message})`);
+        return undefined;
+      }
+      checkWorker.onStop = (n) => log(`stopped before the stream checks of ${n} exchange(s) finished: reported without them`);
+      checkWorker.onFail = (e, n) =>
+        log(`check worker failed (${e.message}): ${n} open stream(s) lose their remaining checks; later streams are checked in the main thread`);
+    }
+    return checkWorker.failed ? undefined : checkWorker;
+  };
 
   const emitFinding = (ex: Exchange, v: Violation) => {
     if (v.severity === "info" && !opts.showInfo) return;
@@ -417,6 +602,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       res.flushHeaders();
 
       // The copy: checks (and the recorder's stream) are fed from here, behind the forwarding.
+      let wake: () => void = () => undefined;
       let feed: ((b: Buffer) => void) | undefined;
       let endTee: ((ok: boolean) => void) | undefined;
       if (ex) {
@@ -424,9 +610,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         const ct = String(up.headers["content-type"] ?? "");
         const m = contract.match(method, target.href);
         const media = m.op ? findMedia(findResponse(m.op, status)?.content ?? [], ct) : undefined;
-        if (media?.kind === "sse" && status < 300) {
-          const sopts: StreamCheckOptions = { mode };
-          x.sse = { checker: new StreamChecker(contract, media, sopts), opts: sopts };
+        const decoder = decoderFor(up.headers["content-encoding"] as string | undefined);
+        if (media?.kind === "sse" && status < 300 && decoder !== null) {
+          const live = (vs: Violation[]) => {
+            for (const v of vs) if (keep(v)) emitFinding(x, v);
+          };
+          const w = remote();
+          x.sse = w ? w.checks(id, method, target.href, status, ct, maxLag, live, () => wake()) : localChecks(contract, media, mode, live);
           x.operation = opName(m.op!);
         }
         let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -460,16 +650,11 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
               open = false;
             }
           }
-          const s = x.sse;
-          if (s) {
-            s.checker.feed(td.decode(b, { stream: true }));
-            for (const v of s.checker.takeNew()) if (keep(v)) emitFinding(x, v);
-          } else if (text.length < maxBody) text += td.decode(b, { stream: true });
+          if (x.sse) x.sse.feed(b);
+          else if (text.length < maxBody) text += td.decode(b, { stream: true });
           else whole = false;
         };
-        const decoder = decoderFor(up.headers["content-encoding"] as string | undefined);
         if (decoder === null) {
-          x.sse = undefined;
           whole = false;
           log(`${id} content-encoding ${String(up.headers["content-encoding"])} cannot be decoded: body forwarded, not checked`);
         }
@@ -491,14 +676,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
             once = true;
             const complete = ok && whole;
             const s = x.sse;
-            if (s) {
-              s.checker.feed(td.decode());
-              s.opts.complete = complete;
-              const all = s.checker.end().filter(keep);
-              // end() adds the end-of-stream checks (and dedupes): print the ones not printed live.
-              for (const v of s.checker.takeNew()) if (keep(v)) emitFinding(x, v);
-              x.findings.push(...all);
-            } else text += td.decode();
+            if (!s) text += td.decode();
             const response: NonNullable<ExchangeRecord["response"]> = { status, headers: lowerHeaders(up.headers), complete };
             if (!s && text !== "") {
               let parsedBody: unknown;
@@ -512,7 +690,15 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
               if (parsedBody !== undefined) response.body = parsedBody;
               else response.bodyText = text;
             }
-            finalize(x, response, ok ? undefined : "response cut short (recorded as incomplete)");
+            const note = ok ? undefined : "response cut short (recorded as incomplete)";
+            if (s) {
+              s.end(complete, (all, fresh) => {
+                // end() adds the end-of-stream checks (and dedupes): print the ones not printed live.
+                for (const v of fresh) if (keep(v)) emitFinding(x, v);
+                x.findings.push(...all.filter(keep));
+                finalize(x, response, note);
+              });
+            } else finalize(x, response, note);
             if (open && ctrl) {
               try {
                 if (ok) ctrl.close();
@@ -544,7 +730,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       const pump = () => {
         scheduled = false;
         const t0 = performance.now();
-        while (head < queue.length) {
+        while (head < queue.length && !ex?.sse?.busy()) {
           const b = queue[head]!;
           queue[head++] = undefined as unknown as Buffer;
           queued -= b.length;
@@ -559,8 +745,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
           pausedByLag = false;
           if (!pausedByClient) up.resume();
         }
-        if (queued > 0) schedule();
-        else if (ending !== undefined) endTee?.(ending);
+        if (queued > 0) {
+          if (!ex?.sse?.busy()) schedule(); // busy: the worker's acks call wake()
+        } else if (ending !== undefined) endTee?.(ending);
       };
       const schedule = () => {
         if (!scheduled) {
@@ -568,6 +755,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
           setImmediate(pump);
         }
       };
+      wake = schedule;
       const finishTee = (ok: boolean) => {
         if (ending !== undefined) return;
         ending = ok;
@@ -658,6 +846,10 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
           });
         }
         agent.destroy();
+        await checkWorker?.close();
+        // The recorder may still be writing the records of exchanges the worker was holding.
+        const recordsBy = Date.now() + 500;
+        while (recordsDue.size && Date.now() < recordsBy) await new Promise<void>((r) => setTimeout(r, 20));
       })());
     },
   };
