@@ -5,7 +5,8 @@
 //      Added latency = median(through proxy) - median(direct); the clock offset between the two processes cancels.
 //   2. throughput on a 20,000-chunk stream (comments, usage chunk, [DONE]) sent as fast as the socket takes it:
 //      time for a client to read and parse it (eventsource-parser + JSON.parse), through the proxy vs direct.
-//      A plain node:http pipe proxy (no checks) runs as a second reference: the cost of any extra hop on this machine.
+//      A plain node:http pipe proxy (no checks) runs as a second reference: the cost of any extra hop on this machine;
+//      the proxy also runs with --check-thread main (checks between I/O callbacks instead of in a worker thread).
 //      The proxy's own CPU time per stream is read from /proc (Linux).
 // The proxy runs as the real CLI (dist/cli.js when newer than src/, otherwise an esbuild bundle of src/cli.ts in
 // .tmp/bench-proxy/) with its default checks on: every event is validated against the contract. Upstream, proxy and
@@ -117,6 +118,11 @@ const proxyProc = spawn(process.execPath, [cli, "proxy", "--upstream", direct, "
 const viaProxy = (await firstLine(proxyProc, /listening on (\S+)/))[1];
 let proxyOut = "";
 proxyProc.stdout.on("data", (d) => (proxyOut += d));
+// The same proxy with its stream checks in the main thread (--check-thread main), for comparison.
+const mainProc = spawn(process.execPath, [cli, "proxy", "--upstream", direct, "--port", "0", "--check-thread", "main"], { stdio: ["ignore", "pipe", "inherit"] });
+const viaMain = (await firstLine(mainProc, /listening on (\S+)/))[1];
+let mainOut = "";
+mainProc.stdout.on("data", (d) => (mainOut += d));
 
 const now = () => performance.timeOrigin + performance.now();
 const body = JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello!" }], stream: true });
@@ -165,8 +171,8 @@ function pct(xs, p) {
 
 // ---------- 2. throughput ----------
 const SROUNDS = quick ? 6 : 15;
-const st = { direct: [], pipe: [], proxy: [] };
-const urls = { direct, pipe: viaPipe, proxy: viaProxy };
+const st = { direct: [], pipe: [], proxy: [], "proxy-main": [] };
+const urls = { direct, pipe: viaPipe, proxy: viaProxy, "proxy-main": viaMain };
 const cpuMs = (pid) => {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -175,12 +181,12 @@ const cpuMs = (pid) => {
     return NaN;
   }
 };
-const cpu = { pipe: [], proxy: [] };
-const procs = { pipe: pipeProc, proxy: proxyProc };
+const cpu = { pipe: [], proxy: [], "proxy-main": [] };
+const procs = { pipe: pipeProc, proxy: proxyProc, "proxy-main": mainProc };
 for (let i = 0; i < 2; i++) for (const u of Object.values(urls)) await read(u + "/chat/completions", undefined, true);
 const names = Object.keys(urls);
 for (let r = 0; r < SROUNDS; r++) {
-  for (const name of names.slice(r % 3).concat(names.slice(0, r % 3))) {
+  for (const name of names.slice(r % names.length).concat(names.slice(0, r % names.length))) {
     const c0 = procs[name] ? cpuMs(procs[name].pid) : 0;
     const t = performance.now();
     const n = await read(urls[name] + "/chat/completions", undefined, true);
@@ -196,11 +202,15 @@ const ratio = median(st.proxy) / median(st.direct);
 console.log(`stream of ${STREAM_CHUNKS} chunks + usage + [DONE] (${(bytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`);
 console.log(`  direct ${median(st.direct).toFixed(1)} ms, through the proxy ${median(st.proxy).toFixed(1)} ms -> ${ratio.toFixed(3)}x (${((ratio - 1) * 100).toFixed(1)}% ${ratio >= 1 ? "slower" : "faster"}; median of per-round ratios ${median(st.proxy.map((x, i) => x / st.direct[i])).toFixed(3)}x)`);
 console.log(`  reference: plain pipe proxy without checks ${median(st.pipe).toFixed(1)} ms -> ${(median(st.pipe) / median(st.direct)).toFixed(3)}x direct; proxy/pipe ${(median(st.proxy) / median(st.pipe)).toFixed(3)}x`);
-console.log(`  CPU time per stream (/proc, median): proxy ${median(cpu.proxy).toFixed(0)} ms (checks included), pipe ${median(cpu.pipe).toFixed(0)} ms`);
+console.log(`  checks in the proxy's main thread (--check-thread main): ${median(st["proxy-main"]).toFixed(1)} ms -> ${(median(st["proxy-main"]) / median(st.direct)).toFixed(3)}x direct`);
+console.log(`  CPU time per stream (/proc, median): proxy ${median(cpu.proxy).toFixed(0)} ms (checks included; main-thread checks ${median(cpu["proxy-main"]).toFixed(0)} ms), pipe ${median(cpu.pipe).toFixed(0)} ms`);
 
 // The proxy checked every event: it must have found nothing (a finding would mean the bench measured an error path).
 proxyProc.kill("SIGINT");
+mainProc.kill("SIGINT");
 await new Promise((r) => proxyProc.once("exit", r));
+if (mainProc.exitCode === null) await new Promise((r) => mainProc.once("exit", r));
+if (!/: 0 error, 0 warning/.test(mainOut)) throw new Error(`the main-thread proxy reported findings:\n${mainOut}`);
 const summary = /(\d+) exchanges? checked[^\n]*/.exec(proxyOut)?.[0] ?? "(no summary)";
 console.log(`  proxy summary: ${summary}`);
 if (!/: 0 error, 0 warning/.test(summary)) throw new Error(`the proxy reported findings:\n${proxyOut}`);

@@ -110,6 +110,7 @@ Options:
                             (default 16777216); a larger request is forwarded unchecked, a larger response is
                             recorded as incomplete
   --redact <name,name>      more header names / top-level request JSON keys to redact in records
+  --check-thread worker|main   where stream events are checked (default worker: forwarding never waits for them)
   --spec <file.json>        OpenAPI 3.1 bundle to check against (default: the bundled contract)
   --no-formats              do not assert "format" keywords
   -h, --help
@@ -425,6 +426,7 @@ async function cmdProxy(args: string[], io: Io): Promise<number> {
       checks: { type: "string" },
       "exclude-checks": { type: "string" },
       "max-body-bytes": { type: "string" },
+      "check-thread": { type: "string" },
       redact: { type: "string" },
       spec: { type: "string" },
       "no-formats": { type: "boolean" },
@@ -444,6 +446,8 @@ async function cmdProxy(args: string[], io: Io): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got ${values.port})`);
   const failOn = severityArg(values["fail-on"], "error");
+  const checkThread = values["check-thread"] ?? "worker";
+  if (checkThread !== "worker" && checkThread !== "main") throw new UsageError(`--check-thread must be worker or main (got ${checkThread})`);
   const list = (v: string | undefined) => (v ?? "").split(",").map((x) => x.trim()).filter(Boolean);
   const only = values.checks ? new Set(list(values.checks)) : undefined;
   const skip = new Set(list(values["exclude-checks"]));
@@ -466,6 +470,7 @@ async function cmdProxy(args: string[], io: Io): Promise<number> {
       contract,
       mode: values.strict ? "strict" : "tolerant",
       formats: !values["no-formats"],
+      checkThread,
       enforce: !!values.enforce,
       showInfo: !!values["show-info"],
       keep: (v) => (!only || only.has(v.check)) && !skip.has(v.check),
