@@ -456,6 +456,8 @@ describe("proxy CLI", () => {
     expect(err).toMatch(/--port must be an integer/);
     expect(await main(["proxy", "--record", "/nonexistent-dir/x.jsonl"], io)).toBe(2);
     expect(err).toMatch(/cannot open \/nonexistent-dir\/x\.jsonl/);
+    expect(await main(["proxy", "--check-thread", "both"], io)).toBe(2);
+    expect(err).toMatch(/--check-thread must be worker or main/);
   });
 });
 
