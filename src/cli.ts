@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // bin `openrouter-contract`: thin entry over src/conformance/node/cli-main.ts.
+import { isMainThread } from "node:worker_threads";
 import { main, quietOnClosedStdout } from "./conformance/node/cli-main";
 
-quietOnClosedStdout();
-main(process.argv.slice(2)).then(
+// The proxy loads this file again in its check worker (see proxy.ts): only the main thread runs the CLI.
+if (isMainThread) quietOnClosedStdout();
+if (isMainThread) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

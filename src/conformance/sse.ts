@@ -47,6 +47,7 @@ export class StreamChecker {
   private totalBytes = 0;
   private ended = false;
   private overflowed = false;
+  private taken = 0;
 
   constructor(
     private readonly contract: Contract,
@@ -69,6 +70,13 @@ export class StreamChecker {
     this.tail = (this.tail + text).slice(-4);
     if (this.overflowed) return; // the parser stopped after exceeding its buffer limit (already reported)
     this.parser.feed(text);
+  }
+
+  /** Findings recorded since the previous call (for live reporting; end() still returns every finding). */
+  takeNew(): Violation[] {
+    const vs = this.out.slice(this.taken);
+    this.taken = this.out.length;
+    return vs;
   }
 
   end(): Violation[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkExchange, checkStream } from "../../src/conformance/index";
+import { checkExchange, checkStream, StreamChecker } from "../../src/conformance/index";
 import { contract, exchange, sseBlocks, streamExamples } from "./helpers";
 
 // Derive good/bad streams from the spec's own streaming examples (no payloads hard-coded here).
@@ -138,5 +138,25 @@ describe("hostile streams never throw", () => {
     let s = "";
     for (let i = 0; i < 5000; i++) s += String.fromCharCode((i * 7919) % 65536);
     expect(() => checkStream(op, s)).not.toThrow();
+  });
+});
+
+describe("StreamChecker.takeNew (live reporting)", () => {
+  it("hands out each finding once, as soon as the event that causes it is fed; end() still returns all", () => {
+    const g = good.find((s) => s.operationId === "createChatCompletion")!;
+    const op = contract.operation(g.operationId)!;
+    const media = op.responses.find((r) => r.status === "200")!.content.find((m) => m.kind === "sse")!;
+    const blocks = sseBlocks((g.value as string).replace(/"index":0/, '"index":"zero"'));
+    const c = new StreamChecker(contract, media);
+    const firstData = blocks.findIndex((b) => b.startsWith("data: {"));
+    for (const b of blocks.slice(0, firstData)) c.feed(b);
+    expect(c.takeNew()).toEqual([]);
+    c.feed(blocks[firstData]!);
+    const live = c.takeNew();
+    expect(live.map((v) => v.instancePath)).toEqual([`/events/0/data/choices/0/index`]);
+    expect(c.takeNew()).toEqual([]);
+    const all = c.end(); // no [DONE] fed: the end-of-stream check is new
+    expect(c.takeNew().map((v) => v.check)).toEqual(["sse_done_terminator"]);
+    expect(all.map((v) => v.check).sort()).toEqual(["sse_chunk_schema", "sse_done_terminator"]);
   });
 });

@@ -1,7 +1,7 @@
 // Consumer smoke test: install the packed tarball into a fresh project, then use it the way a user would —
 // ESM and CJS imports of the client and the conformance entry, a JSON and a streaming call against the mock,
-// `tsc` under moduleResolution node16 and bundler, and the CLI through `npx`.
-import { execFileSync, spawnSync } from "node:child_process";
+// `tsc` under moduleResolution node16 and bundler, and the CLI through `npx` (the proxy in front of the mock too).
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -103,5 +103,27 @@ describe("installed from the tarball", () => {
     const good = run("npx", ["openrouter-contract", "validate", "createChatCompletion", "request", "-"],
       JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }));
     expect(good.status).toBe(0);
+  });
+
+  test("the installed bin's proxy forwards a streamed call to the mock, then stops on SIGINT with its summary", async () => {
+    const bin = join(dir, "node_modules/.bin/openrouter-contract");
+    const child = spawn(bin, ["proxy", "--upstream", baseUrl, "--port", "0"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    for (let i = 0; i < 600 && !/listening on (\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (\S+)/.exec(out)![1]!;
+    const res = await fetch(url + "/chat/completions", {
+      method: "POST",
+      headers: { authorization: "Bearer sk-or-v1-consumer", "content-type": "application/json" },
+      body: JSON.stringify({ model: "openai/gpt-4o", messages: [{ role: "user", content: "Hello" }], stream: true }),
+    });
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    expect(await res.text()).toMatch(/data: \[DONE\]/);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/1 exchange checked .*0 error/);
+    expect(out).not.toMatch(/check worker|main thread|stopped before/); // the bin checked the stream in its own worker
   });
 });

@@ -1,6 +1,6 @@
 // Node-only CLI implementation (bin `openrouter-contract`, entry src/cli.ts). File I/O lives here, not in the library.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, createWriteStream, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { checkExchange } from "../check";
@@ -12,11 +12,14 @@ import { MAX_VIOLATIONS } from "../load";
 import type { Severity, Violation } from "../types";
 import { loadContract, validateRequest, validateResponse } from "../index";
 import { readLines } from "./lines";
+import { displayUrl, startProxy } from "./proxy";
 
 export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
   stdin?: NodeJS.ReadableStream;
+  /** proxy: stop when this aborts (default: on SIGINT or SIGTERM). */
+  stop?: AbortSignal;
 }
 
 // A reader that stops early (`check … | head`) closes the pipe: stop writing and exit with the command's own code,
@@ -48,6 +51,7 @@ Usage:
   openrouter-contract check <traffic.jsonl | session.har | -> [options]   validate recorded exchanges
   openrouter-contract validate <operationId> request|response [--status N] <file.json | ->
   openrouter-contract diff <base-spec> <head-spec> [--fail-on ERR|WARN] [--allow file]
+  openrouter-contract proxy [--upstream URL] [--port N] [--record traffic.jsonl] [--enforce]   validating proxy
 
 Run \`openrouter-contract <command> --help\` for the options of each command.
 Exit codes: 0 clean, 1 violations at or above --fail-on, 2 bad input or usage.
@@ -106,6 +110,37 @@ Options:
 `;
 
 const GIT_REF = /^(?!-)[A-Za-z0-9._/~^@{}-]{1,200}$/;
+
+const PROXY_HELP = `Usage: openrouter-contract proxy [options]
+
+A local reverse proxy for any client (Python, Go, curl, ...): set the client's base URL to the printed URL. Every
+exchange is forwarded to the upstream unchanged (streams event by event as they arrive) and checked against the
+contract; findings are printed as they are found, one line each (exchange id, severity, check, location, JSON
+pointer, message), and summarised when the proxy stops (Ctrl-C / SIGTERM). Listens on 127.0.0.1 only.
+
+Options:
+  --upstream <url>          where requests go (default https://openrouter.ai/api/v1); its path replaces the
+                            client's base path, so http://127.0.0.1:PORT/api/v1/chat/completions -> <url>/chat/completions
+  --port <n>                port on 127.0.0.1 (default 0: a free port; the URL is printed)
+  --record <file.jsonl>     append each exchange as an exchange record (secrets redacted); \`check\` re-runs them
+  --enforce                 answer a request whose body breaks the contract with 400 in OpenRouter's error
+                            envelope naming the violations, without forwarding it (default: findings only)
+  --strict                  undocumented response fields are errors (default: tolerant, they are info)
+  --fail-on error|warning|info   exit 1 when a finding at or above this severity was seen (default error)
+  --show-info               print info findings live too (always counted in the summary)
+  --checks <id,id>          report only these check ids
+  --exclude-checks <id,id>  drop these check ids (e.g. operation_documented for calls outside the contract)
+  --max-body-bytes <n>      request bytes read for checking and response characters recorded per exchange
+                            (default 16777216); a larger request is forwarded unchecked, a larger response is
+                            recorded as incomplete
+  --redact <name,name>      more header names / top-level request JSON keys to redact in records
+  --check-thread worker|main   where stream events are checked (default worker: forwarding never waits for them)
+  --spec <file.json>        OpenAPI 3.1 bundle to check against (default: the bundled contract)
+  --no-formats              do not assert "format" keywords
+  -h, --help
+
+Exit codes (after it stops): 0 no finding at or above --fail-on, 1 findings, 2 usage error or cannot listen/record.
+`;
 
 function readSpecArg(arg: string): unknown {
   let text: string;
@@ -424,6 +459,102 @@ async function cmdDiff(args: string[], io: Io): Promise<number> {
   return failing.length ? 1 : 0;
 }
 
+async function cmdProxy(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      upstream: { type: "string" },
+      port: { type: "string" },
+      record: { type: "string" },
+      enforce: { type: "boolean" },
+      strict: { type: "boolean" },
+      "fail-on": { type: "string" },
+      "show-info": { type: "boolean" },
+      checks: { type: "string" },
+      "exclude-checks": { type: "string" },
+      "max-body-bytes": { type: "string" },
+      "check-thread": { type: "string" },
+      redact: { type: "string" },
+      spec: { type: "string" },
+      "no-formats": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return io.stdout(PROXY_HELP), 0;
+  if (positionals.length) throw new UsageError(`proxy takes no positional arguments (got ${positionals.join(" ")})\n\n${PROXY_HELP}`);
+  const upstreamArg = values.upstream ?? "https://openrouter.ai/api/v1";
+  let upstream: URL;
+  try {
+    upstream = new URL(upstreamArg);
+  } catch {
+    throw new UsageError(`--upstream must be an absolute http(s) URL (got ${upstreamArg})`);
+  }
+  if (upstream.protocol !== "http:" && upstream.protocol !== "https:") throw new UsageError(`--upstream must be an http or https URL (got ${displayUrl(upstream)})`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got ${values.port})`);
+  const failOn = severityArg(values["fail-on"], "error");
+  const checkThread = values["check-thread"] ?? "worker";
+  if (checkThread !== "worker" && checkThread !== "main") throw new UsageError(`--check-thread must be worker or main (got ${checkThread})`);
+  const list = (v: string | undefined) => (v ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+  const only = values.checks ? new Set(list(values.checks)) : undefined;
+  const skip = new Set(list(values["exclude-checks"]));
+  const contract = contractFrom(values.spec, !values["no-formats"]);
+  let sink: import("node:fs").WriteStream | undefined;
+  if (values.record) {
+    let fd: number;
+    try {
+      fd = openSync(values.record, "a");
+    } catch (e) {
+      throw new UsageError(`cannot open ${values.record} for recording: ${(e as Error).message}`);
+    }
+    sink = createWriteStream("", { fd });
+  }
+  let proxy;
+  try {
+    proxy = await startProxy({
+      upstream: upstream.href,
+      port,
+      contract,
+      mode: values.strict ? "strict" : "tolerant",
+      formats: !values["no-formats"],
+      checkThread,
+      enforce: !!values.enforce,
+      showInfo: !!values["show-info"],
+      keep: (v) => (!only || only.has(v.check)) && !skip.has(v.check),
+      maxBodyBytes: intArg(values["max-body-bytes"], 16 << 20, "--max-body-bytes"),
+      redact: list(values.redact),
+      log: (line) => io.stdout(line + "\n"),
+      ...(sink ? { record: (line: string) => void sink.write(line + "\n") } : {}),
+    });
+  } catch (e) {
+    if (sink) closeSync((sink as unknown as { fd: number }).fd);
+    throw new UsageError(`cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
+  }
+  io.stdout(`proxy listening on ${proxy.baseUrl} -> ${displayUrl(upstream)}${values.enforce ? " (enforcing)" : ""}${values.record ? `; recording to ${values.record}` : ""}\n`);
+  io.stdout(`set your client's base URL to ${proxy.baseUrl}; Ctrl-C stops and prints the summary\n`);
+  await new Promise<void>((resolve) => {
+    if (io.stop) {
+      if (io.stop.aborted) resolve();
+      else io.stop.addEventListener("abort", () => resolve(), { once: true });
+      return;
+    }
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await proxy.close();
+  if (sink) await new Promise<void>((resolve) => sink.end(resolve));
+  const st = proxy.stats();
+  io.stdout("\n" + proxy.report.text({ showInfo: !!values["show-info"] }));
+  io.stdout(`proxy: ${st.exchanges} exchanges forwarded or answered; ${st.enforced} rejected by --enforce, ${st.upstreamErrors} upstream errors, ${st.clientAborts} client aborts, ${st.cutAtStop} cut at stop, ${st.unchecked} unchecked (body over --max-body-bytes)\n`);
+  return proxy.report.failsOn(failOn) ? 1 : 0;
+}
+
 /** Run the CLI; returns the exit code (never throws). */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -435,6 +566,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await cmdValidate(rest, io);
       case "diff":
         return await cmdDiff(rest, io);
+      case "proxy":
+        return await cmdProxy(rest, io);
       case undefined:
       case "-h":
       case "--help":

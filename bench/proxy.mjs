@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+// Proxy benchmark, one run, loopback only. Usage: node bench/proxy.mjs [--quick]
+//   1. added latency per SSE event: an upstream sends events 2 ms apart, each stamped (SSE `id:` field) with its send
+//      time; the client notes the arrival time of each event, directly and through `openrouter-contract proxy`.
+//      Added latency = median(through proxy) - median(direct); the clock offset between the two processes cancels.
+//   2. throughput on a 20,000-chunk stream (comments, usage chunk, [DONE]) sent as fast as the socket takes it:
+//      time for a client to read and parse it (eventsource-parser + JSON.parse), through the proxy vs direct.
+//      A plain node:http pipe proxy (no checks) runs as a second reference: the cost of any extra hop on this machine;
+//      the proxy also runs with --check-thread main (checks between I/O callbacks instead of in a worker thread).
+//      The proxy's own CPU time per stream is read from /proc (Linux).
+// The proxy runs as the real CLI (dist/cli.js when newer than src/, otherwise an esbuild bundle of src/cli.ts in
+// .tmp/bench-proxy/) with its default checks on: every event is validated against the contract. Upstream, proxy and
+// client are three processes. Baselines are measured in the same run, rounds alternate the order.
+// Last line (machine-readable): proxy: latency +0.12 ms/event, stream 1.03x (pipe 1.01x)
+import { build } from "esbuild";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createParser } from "eventsource-parser";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const quick = process.argv.includes("--quick");
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// ---------- the CLI ----------
+const newest = (dir) => Math.max(...readdirSync(dir, { recursive: true }).filter((f) => /\.ts$/.test(f)).map((f) => statSync(join(dir, f)).mtimeMs));
+let cli = join(root, "dist/cli.js");
+let cliNote = "dist/cli.js";
+if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, "src"))) {
+  const out = join(root, ".tmp/bench-proxy");
+  mkdirSync(out, { recursive: true });
+  cli = join(out, "cli.mjs");
+  await build({
+    entryPoints: [join(root, "src/cli.ts")], bundle: true, format: "esm", platform: "node", target: "node20",
+    outfile: cli, external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"], logLevel: "error",
+    nodePaths: [join(root, "node_modules")],
+  });
+  cliNote = ".tmp/bench-proxy/cli.mjs (esbuild of src/cli.ts; dist/ missing or older than src/)";
+}
+
+// ---------- upstream (own process) ----------
+const STREAM_CHUNKS = 20_000;
+const LAT_EVENTS = quick ? 150 : 300;
+const upstreamCode = `
+const http = require("node:http");
+const chunk = (i) => JSON.stringify({ id: "gen-1700000000-abcdefghijklmnop", object: "chat.completion.chunk", created: 1700000000,
+  model: "openai/gpt-4o-mini", provider: "OpenAI", choices: [{ index: 0, delta: { role: "assistant", content: "tok" + i + " " },
+  finish_reason: null, native_finish_reason: null, logprobs: null }] });
+const usage = "data: " + JSON.stringify({ id: "gen-1700000000-abcdefghijklmnop", object: "chat.completion.chunk", created: 1700000000,
+  model: "openai/gpt-4o-mini", choices: [], usage: { prompt_tokens: 14, completion_tokens: ${STREAM_CHUNKS}, total_tokens: ${STREAM_CHUNKS + 14} } }) + "\\n\\n";
+const parts = [];
+for (let i = 0; i < ${STREAM_CHUNKS}; i++) {
+  if (i % 100 === 0) parts.push(": OPENROUTER PROCESSING\\n\\n");
+  parts.push("data: " + chunk(i) + "\\n\\n");
+}
+parts.push(usage, "data: [DONE]\\n\\n");
+const sse = Buffer.from(parts.join(""));
+const now = () => performance.timeOrigin + performance.now();
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    if (req.headers["x-bench"] === "bulk") {
+      for (let o = 0; o < sse.length; o += 16384) res.write(sse.subarray(o, o + 16384));
+      return res.end();
+    }
+    let i = 0;
+    const t = setInterval(() => {
+      if (res.destroyed) return clearInterval(t);
+      if (i < ${LAT_EVENTS}) res.write("id: " + now().toFixed(3) + "\\ndata: " + chunk(i++) + "\\n\\n");
+      else { clearInterval(t); res.end(usage + "data: [DONE]\\n\\n"); }
+    }, 2);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, "127.0.0.1", () => process.stdout.write(JSON.stringify({ port: server.address().port, bytes: sse.length }) + "\\n"));
+process.stdin.on("end", () => { server.closeAllConnections(); server.close(() => process.exit(0)); });
+process.stdin.resume();
+`;
+function firstLine(proc, re) {
+  return new Promise((res, rej) => {
+    let buf = "";
+    proc.once("error", rej);
+    proc.once("exit", (c) => rej(new Error(`exited early (${c}): ${buf}`)));
+    proc.stdout.on("data", (d) => {
+      buf += d;
+      const m = re.exec(buf);
+      if (m) res(m);
+    });
+  });
+}
+const upstream = spawn(process.execPath, ["-e", upstreamCode], { stdio: ["pipe", "pipe", "inherit"] });
+const [upLine] = await firstLine(upstream, /^\{.*\}\n/);
+const { port, bytes } = JSON.parse(upLine);
+const direct = `http://127.0.0.1:${port}/api/v1`;
+const pipeCode = `
+const http = require("node:http");
+const up = new URL(${JSON.stringify(direct)});
+const agent = new http.Agent({ keepAlive: true });
+const s = http.createServer((req, res) => {
+  const r = http.request({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers: req.headers, agent }, (u) => {
+    res.writeHead(u.statusCode, u.headers);
+    u.pipe(res);
+  });
+  req.pipe(r);
+}).listen(0, "127.0.0.1", () => console.log("listening on http://127.0.0.1:" + s.address().port + "/api/v1"));
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();
+`;
+const pipeProc = spawn(process.execPath, ["-e", pipeCode], { stdio: ["pipe", "pipe", "inherit"] });
+const viaPipe = (await firstLine(pipeProc, /listening on (\S+)/))[1];
+const proxyProc = spawn(process.execPath, [cli, "proxy", "--upstream", direct, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const viaProxy = (await firstLine(proxyProc, /listening on (\S+)/))[1];
+let proxyOut = "";
+proxyProc.stdout.on("data", (d) => (proxyOut += d));
+// The same proxy with its stream checks in the main thread (--check-thread main), for comparison.
+const mainProc = spawn(process.execPath, [cli, "proxy", "--upstream", direct, "--port", "0", "--check-thread", "main"], { stdio: ["ignore", "pipe", "inherit"] });
+const viaMain = (await firstLine(mainProc, /listening on (\S+)/))[1];
+let mainOut = "";
+mainProc.stdout.on("data", (d) => (mainOut += d));
+
+const now = () => performance.timeOrigin + performance.now();
+const body = JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello!" }], stream: true });
+async function read(url, onEvent, bulk = false) {
+  const headers = { "content-type": "application/json", authorization: "Bearer sk-or-v1-bench", ...(bulk ? { "x-bench": "bulk" } : {}) };
+  const res = await fetch(url, { method: "POST", headers, body });
+  const reader = res.body.getReader();
+  const dec = new TextDecoder();
+  let n = 0;
+  const parser = createParser({
+    onEvent(ev) {
+      if (ev.data === "[DONE]") return;
+      JSON.parse(ev.data);
+      n++;
+      onEvent?.(ev);
+    },
+  });
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parser.feed(dec.decode(value, { stream: true }));
+  }
+  return n;
+}
+
+// ---------- 1. latency per event ----------
+const ROUNDS = quick ? 3 : 7;
+const lat = { direct: [], proxy: [] };
+await read(direct + "/chat/completions");
+await read(viaProxy + "/chat/completions");
+for (let r = 0; r < ROUNDS; r++) {
+  for (const name of r % 2 ? ["proxy", "direct"] : ["direct", "proxy"]) {
+    const base = name === "proxy" ? viaProxy : direct;
+    await read(base + "/chat/completions", (ev) => {
+      if (ev.id) lat[name].push(now() - Number(ev.id));
+    });
+  }
+}
+const added = median(lat.proxy) - median(lat.direct);
+console.log(`latency per event (${ROUNDS} rounds x ${LAT_EVENTS} events 2 ms apart; CLI ${cliNote}):`);
+console.log(`  direct ${(median(lat.direct) * 1000).toFixed(0)} µs, through the proxy ${(median(lat.proxy) * 1000).toFixed(0)} µs median -> added ${(added * 1000).toFixed(0)} µs (p90 direct ${(pct(lat.direct, 0.9) * 1000).toFixed(0)} µs, proxy ${(pct(lat.proxy, 0.9) * 1000).toFixed(0)} µs)`);
+function pct(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+// ---------- 2. throughput ----------
+const SROUNDS = quick ? 6 : 15;
+const st = { direct: [], pipe: [], proxy: [], "proxy-main": [] };
+const urls = { direct, pipe: viaPipe, proxy: viaProxy, "proxy-main": viaMain };
+const cpuMs = (pid) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+};
+const cpu = { pipe: [], proxy: [], "proxy-main": [] };
+const procs = { pipe: pipeProc, proxy: proxyProc, "proxy-main": mainProc };
+for (let i = 0; i < 2; i++) for (const u of Object.values(urls)) await read(u + "/chat/completions", undefined, true);
+const names = Object.keys(urls);
+for (let r = 0; r < SROUNDS; r++) {
+  for (const name of names.slice(r % names.length).concat(names.slice(0, r % names.length))) {
+    const c0 = procs[name] ? cpuMs(procs[name].pid) : 0;
+    const t = performance.now();
+    const n = await read(urls[name] + "/chat/completions", undefined, true);
+    st[name].push(performance.now() - t);
+    if (n !== STREAM_CHUNKS + 1) throw new Error(`${name}: got ${n} events`);
+    if (procs[name]) {
+      await new Promise((res) => setTimeout(res, 300)); // let the proxy's checks finish before reading its CPU time
+      cpu[name].push(cpuMs(procs[name].pid) - c0);
+    }
+  }
+}
+const ratio = median(st.proxy) / median(st.direct);
+console.log(`stream of ${STREAM_CHUNKS} chunks + usage + [DONE] (${(bytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`);
+console.log(`  direct ${median(st.direct).toFixed(1)} ms, through the proxy ${median(st.proxy).toFixed(1)} ms -> ${ratio.toFixed(3)}x (${((ratio - 1) * 100).toFixed(1)}% ${ratio >= 1 ? "slower" : "faster"}; median of per-round ratios ${median(st.proxy.map((x, i) => x / st.direct[i])).toFixed(3)}x)`);
+console.log(`  reference: plain pipe proxy without checks ${median(st.pipe).toFixed(1)} ms -> ${(median(st.pipe) / median(st.direct)).toFixed(3)}x direct; proxy/pipe ${(median(st.proxy) / median(st.pipe)).toFixed(3)}x`);
+console.log(`  checks in the proxy's main thread (--check-thread main): ${median(st["proxy-main"]).toFixed(1)} ms -> ${(median(st["proxy-main"]) / median(st.direct)).toFixed(3)}x direct`);
+console.log(`  CPU time per stream (/proc, median): proxy ${median(cpu.proxy).toFixed(0)} ms (checks included; main-thread checks ${median(cpu["proxy-main"]).toFixed(0)} ms), pipe ${median(cpu.pipe).toFixed(0)} ms`);
+
+// The proxy checked every event: it must have found nothing (a finding would mean the bench measured an error path).
+proxyProc.kill("SIGINT");
+mainProc.kill("SIGINT");
+await new Promise((r) => proxyProc.once("exit", r));
+if (mainProc.exitCode === null) await new Promise((r) => mainProc.once("exit", r));
+if (!/: 0 error, 0 warning/.test(mainOut)) throw new Error(`the main-thread proxy reported findings:\n${mainOut}`);
+const summary = /(\d+) exchanges? checked[^\n]*/.exec(proxyOut)?.[0] ?? "(no summary)";
+console.log(`  proxy summary: ${summary}`);
+if (!/: 0 error, 0 warning/.test(summary)) throw new Error(`the proxy reported findings:\n${proxyOut}`);
+upstream.stdin.end();
+pipeProc.stdin.end();
+console.log(`proxy: latency +${added.toFixed(2)} ms/event, stream ${ratio.toFixed(2)}x (pipe ${(median(st.pipe) / median(st.direct)).toFixed(2)}x)`);
