@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median } from "./stats.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const arg = (name) => {
@@ -136,7 +137,6 @@ const runChild = (scenario) =>
       p.on("close", () => resolveRun(JSON.parse(out.trim().split("\n").pop())));
     });
   });
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 console.log(`entry: ${entry}`);
 const results = {};

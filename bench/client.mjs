@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import createClient from "openapi-fetch";
 import { createParser } from "eventsource-parser";
+import { median } from "./stats.mjs";
 
 // Re-run under --expose-gc: a full GC before each timed stream run removes the order effect where the second
 // variant of a round pays for the first one's garbage.
@@ -27,11 +28,6 @@ if (typeof globalThis.gc !== "function") {
 }
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // ---------- client entry ----------
 // dist/ is used only when it is newer than every client source file (a stale build would measure old code).

@@ -7,9 +7,9 @@
 import { request } from "node:http";
 import { checkExchange, validateRequest } from "../src/conformance/index.ts";
 import { startMock } from "../src/mock/server.ts";
+import { median } from "./stats.mjs";
 
 const quick = !!process.env.BENCH_QUICK;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = (f, rounds = 5) => median(Array.from({ length: rounds }, () => { const t = performance.now(); f(); return performance.now() - t; }));
 const bad = (n) => ({ model: "openai/gpt-4o", messages: Array.from({ length: n }, () => ({})) });
 const ms = (x) => `${x.toFixed(1)} ms`;

@@ -18,15 +18,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createParser } from "eventsource-parser";
+import { median } from "./stats.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 // ---------- the CLI ----------
 const newest = (dir) => Math.max(...readdirSync(dir, { recursive: true }).filter((f) => /\.ts$/.test(f)).map((f) => statSync(join(dir, f)).mtimeMs));
 let cli = join(root, "dist/cli.js");

@@ -4,19 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { latestReleased, main } from "../../src/conformance/node/cli-main";
-import { allExamples, sampleRecords } from "./helpers";
+import { latestReleased } from "../../src/conformance/node/cli-main";
+import { allExamples, runCli as run, sampleRecords } from "./helpers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const specs = fileURLToPath(new URL("./fixtures/specs/", import.meta.url));
 let dir: string;
-
-async function run(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 function har(records: ReturnType<typeof sampleRecords>) {
   return {

@@ -1,6 +1,7 @@
 // Shared helpers for the conformance suites. Everything is derived from the bundled spec: no schema names.
 import { generateSync } from "json-schema-faker";
 import { loadContract, type Contract, type ExchangeRecord, type OperationSpec } from "../../src/conformance/index";
+import { main } from "../../src/conformance/node/cli-main";
 
 export const contract: Contract = loadContract();
 export const spec = contract.spec as Record<string, any>;
@@ -131,4 +132,12 @@ export function sampleRecords(): ExchangeRecord[] {
   (r.response!.body as any).brand_new_field = true;
   out.push(r);
   return out;
+}
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function runCli(...argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s) });
+  return { code, out, err };
 }

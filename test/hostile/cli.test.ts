@@ -6,18 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/conformance/node/cli-main";
-import { exampleExchanges } from "../conformance/helpers";
+import { exampleExchanges, runCli as run } from "../conformance/helpers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
-
-async function run(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 const chatJson = () => exampleExchanges().find((e) => e.request.url.endsWith("/chat/completions") && e.response!.status === 200 && e.response!.body !== undefined)!;
 
