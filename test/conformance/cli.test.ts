@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { latestReleased } from "../../src/conformance/node/cli-main";
+import { latestReleased, main } from "../../src/conformance/node/cli-main";
 import { allExamples, runCli as run, sampleRecords } from "./helpers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
