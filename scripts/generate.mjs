@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { normalizeBundle } from "./normalize-bundle.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
@@ -28,10 +29,11 @@ mkdirSync(join(out, "docs"), { recursive: true });
 const src = "openapi/openapi.yaml";
 // Refs are kept (not dereferenced) so codegen in any language gets named types.
 run(["bundle", src, "-o", join(out, "openapi.yaml"), "--component-renaming-conflicts-severity=error"]);
-// The JSON bundle is the same document: converted, not bundled a second time. Pretty-printed and
-// newline-terminated so diffs stay readable.
-const { parse: parseYaml } = await import("yaml");
-const bundle = parseYaml(readFileSync(join(out, "openapi.yaml"), "utf8"));
+// Then rewritten into the form every client generator reads alike (equivalent schemas; see normalize-bundle.mjs),
+// and written as YAML and JSON: the same document. Pretty-printed and newline-terminated so diffs stay readable.
+const { parse: parseYaml, stringify: stringifyYaml } = await import("yaml");
+const bundle = normalizeBundle(parseYaml(readFileSync(join(out, "openapi.yaml"), "utf8")));
+writeFileSync(join(out, "openapi.yaml"), stringifyYaml(bundle, { lineWidth: 0, aliasDuplicateObjects: false }));
 writeFileSync(join(out, "openapi.json"), JSON.stringify(bundle, null, 2) + "\n");
 
 // Types from the bundle. --default-non-nullable false: a `default:` must not make a request field required.
