@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The only writer of generated/: bundle (YAML + JSON), TypeScript types, Redoc HTML.
+// The only writer of generated/: bundle (YAML + JSON), its streaming form, TypeScript types, Redoc HTML.
 //   node scripts/generate.mjs               -> writes generated/
 //   node scripts/generate.mjs --check       -> generates into a temp dir, exits 1 if generated/ differs
 import { execFileSync } from "node:child_process";
@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { normalizeBundle } from "./normalize-bundle.mjs";
+import { streamBundle } from "./stream-bundle.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
@@ -35,6 +36,8 @@ const { parse: parseYaml, stringify: stringifyYaml } = await import("yaml");
 const bundle = normalizeBundle(parseYaml(readFileSync(join(out, "openapi.yaml"), "utf8")));
 writeFileSync(join(out, "openapi.yaml"), stringifyYaml(bundle, { lineWidth: 0, aliasDuplicateObjects: false }));
 writeFileSync(join(out, "openapi.json"), JSON.stringify(bundle, null, 2) + "\n");
+// The streaming form for generators that read one schema per response (see stream-bundle.mjs).
+writeFileSync(join(out, "openapi.stream.json"), JSON.stringify(streamBundle(bundle), null, 2) + "\n");
 
 // Types from the bundle. --default-non-nullable false: a `default:` must not make a request field required.
 const { default: openapiTS, astToString } = await import("openapi-typescript");
@@ -69,5 +72,5 @@ if (values.check) {
   }
   console.log(`generated/ is fresh (${want.length} files)`);
 } else {
-  console.log(`wrote ${relative(root, out)}/: openapi.yaml, openapi.json, schema.d.ts, docs/index.html`);
+  console.log(`wrote ${relative(root, out)}/: openapi.yaml, openapi.json, openapi.stream.json, schema.d.ts, docs/index.html`);
 }
