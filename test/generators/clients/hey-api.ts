@@ -7,6 +7,17 @@ import { createChatCompletion as streamChatCompletion } from "../out/hey-api-str
 import type { ChatCompletionChunk } from "../out/hey-api-stream/types.gen";
 import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
 
+// Type-level contract of the bundle's form: `stream` (which has a documented default) may be left out, unknown
+// request keys are allowed, and the nullable enum is the values or null (not the string "null").
+import type { CreateChatCompletionRequest as Req, FinishReason as Finish } from "../out/hey-api/types.gen";
+export const typed = {
+  minimal: { model: "m", messages: [{ role: "user", content: "hi" }] } satisfies Req,
+  extra: { model: "m", messages: [], provider_specific_knob: 1 } satisfies Req,
+  finish: [null, "stop"] satisfies Finish[],
+};
+// @ts-expect-error the string "null" is not a finish reason
+export const notAFinishReason: Finish = "null";
+
 export async function run(baseUrl: string): Promise<Outcome> {
   const client = createClient({ baseUrl, auth: API_KEY });
   const chat = await createChatCompletion({ client, body: chatBody });
