@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, test } from "vitest";
 import bundle from "../../generated/openapi.json" with { type: "json" };
 import type { Outcome } from "./clients/common";
+import { readmeCommands } from "./generate.mjs";
 
 const run = promisify(execFile);
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -65,6 +66,13 @@ describe.each(generators)("$name", ({ dir, client, streams }) => {
       expect(outcome.stream).toBeUndefined();
     }
   });
+});
+
+test("the README's commands are the ones run here, one or more per generator in the table", async () => {
+  const { readFileSync } = await import("node:fs");
+  const commands = readmeCommands(readFileSync(new URL("../../README.md", import.meta.url), "utf8"));
+  const outputs = commands.map((c) => /\bout\/([\w-]+)/.exec(c)?.[1]);
+  expect(outputs.sort()).toEqual(generators.flatMap((g) => g.dir.filter((d) => d.startsWith("out/")).map((d) => d.slice(4, -1))).sort());
 });
 
 test("no generator output is left unchecked", () => {
