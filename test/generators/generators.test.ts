@@ -28,6 +28,7 @@ const generators: { name: string; dir: string[]; client: string; streams: boolea
   { name: "@hey-api/openapi-ts", dir: ["out/hey-api/", "out/hey-api-stream/", "clients/hey-api.ts"], client: "hey-api", streams: true },
   { name: "typed-openapi", dir: ["out/typed-openapi/", "clients/typed-openapi.ts"], client: "typed-openapi", streams: false },
   { name: "oazapfts", dir: ["out/oazapfts/", "clients/oazapfts.ts"], client: "oazapfts", streams: false },
+  { name: "openapi-zod-client", dir: ["out/openapi-zod-client/", "clients/openapi-zod-client.ts"], client: "openapi-zod-client", streams: false },
   { name: "swagger-typescript-api", dir: ["out/swagger-typescript-api/", "clients/swagger-typescript-api.ts"], client: "swagger-typescript-api", streams: false },
 ];
 
