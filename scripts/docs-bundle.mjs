@@ -6,7 +6,10 @@
 const resolve = (doc, node) => {
   let cur = node;
   for (let i = 0; i < 16 && typeof cur?.$ref === "string"; i++) {
-    cur = cur.$ref.slice(2).split("/").reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+    cur = cur.$ref
+      .slice(2)
+      .split("/")
+      .reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
   }
   return cur;
 };
@@ -23,7 +26,9 @@ export function docsBundle(bundle) {
         const chunk = stream.contentSchema.$ref.split("/").pop();
         media.schema = {
           $ref: stream.contentSchema.$ref,
-          description: `${stream.description ?? ""}\n\nThe fields below are those of one event's payload, a \`${chunk}\`.`,
+          description: `${
+            stream.description ?? ""
+          }\n\nThe fields below are those of one event's payload, a \`${chunk}\`.`,
         };
       }
     }
@@ -36,5 +41,5 @@ export const LOCAL_LOGO =
   "data:image/svg+xml," +
   encodeURIComponent(
     '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16" viewBox="0 0 64 16">' +
-      '<text x="0" y="12" font-family="sans-serif" font-size="12" font-weight="bold" fill="#555">Redocly</text></svg>',
+      '<text x="0" y="12" font-family="sans-serif" font-size="12" font-weight="bold" fill="#555">Redocly</text></svg>'
   );

@@ -55,7 +55,8 @@ writeFileSync(join(out, "schema.d.ts"), header + astToString(ast));
 // opening the page makes no request off the machine.
 const docsDir = mkdtempSync(join(tmpdir(), "orc-docs-"));
 try {
-  writeFileSync(join(docsDir, "openapi.yaml"), stringifyYaml(docsBundle(bundle), { lineWidth: 0, aliasDuplicateObjects: false }));
+  const docsYaml = stringifyYaml(docsBundle(bundle), { lineWidth: 0, aliasDuplicateObjects: false });
+  writeFileSync(join(docsDir, "openapi.yaml"), docsYaml);
   run(["build-docs", join(docsDir, "openapi.yaml"), "--inlineBundle", "-o", join(out, "docs/index.html")]);
 } finally {
   rmSync(docsDir, { recursive: true, force: true });
@@ -85,5 +86,6 @@ if (values.check) {
   }
   console.log(`generated/ is fresh (${want.length} files)`);
 } else {
-  console.log(`wrote ${relative(root, out)}/: openapi.yaml, openapi.json, openapi.stream.json, schema.d.ts, docs/index.html`);
+  const written = "openapi.yaml, openapi.json, openapi.stream.json, schema.d.ts, docs/index.html";
+  console.log(`wrote ${relative(root, out)}/: ${written}`);
 }

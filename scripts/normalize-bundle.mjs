@@ -11,8 +11,19 @@
 
 const SCHEMA_MAPS = ["properties", "patternProperties", "dependentSchemas", "$defs"];
 const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
-const SCHEMA_ONE = ["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then",
-  "else", "contains", "propertyNames", "contentSchema"];
+const SCHEMA_ONE = [
+  "items",
+  "additionalProperties",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+  "contentSchema",
+];
 
 /** Calls `fn` on every schema object reachable from `schema` (children first), never on example values. */
 function walk(schema, fn, path) {
@@ -67,11 +78,15 @@ function requestBodySchemas(bundle) {
 /** Rewrites `bundle` (a parsed, ref-preserving OpenAPI 3.1 bundle) in place and returns it. */
 export function normalizeBundle(bundle) {
   for (const [name, schema] of Object.entries(bundle.components?.schemas ?? {})) {
-    walk(schema, (s, path) => {
-      nullableEnum(s, path);
-      constEnum(s);
-      defaultToDescription(s);
-    }, `#/components/schemas/${name}`);
+    walk(
+      schema,
+      (s, path) => {
+        nullableEnum(s, path);
+        constEnum(s);
+        defaultToDescription(s);
+      },
+      `#/components/schemas/${name}`
+    );
   }
   // A body that sets `additionalProperties` itself (false, or a schema) keeps it.
   for (const name of requestBodySchemas(bundle)) bundle.components.schemas[name].additionalProperties ??= true;

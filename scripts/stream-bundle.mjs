@@ -12,7 +12,10 @@ const refName = (ref) => /^#\/components\/[^/]+\/([^/]+)$/.exec(ref ?? "")?.[1];
 function resolve(doc, node) {
   let cur = node;
   for (let i = 0; i < 16 && typeof cur?.$ref === "string"; i++) {
-    cur = cur.$ref.slice(2).split("/").reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+    cur = cur.$ref
+      .slice(2)
+      .split("/")
+      .reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
   }
   return cur;
 }
@@ -68,15 +71,28 @@ export function streamBundle(bundle) {
       const chunkRef = resolve(doc, media?.schema)?.contentSchema?.$ref;
       if (!chunkRef) continue;
       streaming++;
-      const transcript = Object.values(media.examples ?? {}).map((e) => resolve(doc, e)?.value).find(Boolean);
+      const transcript = Object.values(media.examples ?? {})
+        .map((e) => resolve(doc, e)?.value)
+        .find(Boolean);
       const example = firstChunk(transcript);
       ok.description =
         `A server-sent event stream: each \`data:\` event is one \`${refName(chunkRef)}\`; the stream ends with ` +
         "`data: [DONE]` and may carry `: OPENROUTER PROCESSING` comment lines before the first event.";
-      ok.content = { [SSE]: { schema: { $ref: chunkRef }, ...(example ? { examples: { chunk: {
-        summary: "One event's payload",
-        value: example,
-      } } } : {}) } };
+      ok.content = {
+        [SSE]: {
+          schema: { $ref: chunkRef },
+          ...(example
+            ? {
+                examples: {
+                  chunk: {
+                    summary: "One event's payload",
+                    value: example,
+                  },
+                },
+              }
+            : {}),
+        },
+      };
 
       // The request: the same body with `stream: true` required, as a named schema.
       const body = op.requestBody?.content?.["application/json"];
@@ -100,6 +116,7 @@ export function streamBundle(bundle) {
   doc.info.description =
     "**Streaming form of this contract** (`openapi.stream.json`): every operation streams, so its 200 is " +
     "`text/event-stream` with the chunk schema, for client generators that make typed SSE methods. The full " +
-    "contract, with the JSON responses, is `openapi.json`.\n\n" + doc.info.description;
+    "contract, with the JSON responses, is `openapi.json`.\n\n" +
+    doc.info.description;
   return prune(doc);
 }

@@ -27,8 +27,10 @@ function schemaNodes(doc: J): [string, J][] {
     if (!s || typeof s !== "object" || Array.isArray(s)) return;
     const n = s as J;
     out.push([ptr, n]);
-    for (const k of ["properties", "patternProperties"]) for (const [p, v] of Object.entries(n[k] ?? {})) visit(v, `${ptr}/${k}/${p}`);
-    for (const k of ["allOf", "anyOf", "oneOf", "prefixItems"]) (n[k] ?? []).forEach((v: unknown, i: number) => visit(v, `${ptr}/${k}/${i}`));
+    for (const k of ["properties", "patternProperties"])
+      for (const [p, v] of Object.entries(n[k] ?? {})) visit(v, `${ptr}/${k}/${p}`);
+    for (const k of ["allOf", "anyOf", "oneOf", "prefixItems"])
+      (n[k] ?? []).forEach((v: unknown, i: number) => visit(v, `${ptr}/${k}/${i}`));
     for (const k of ["items", "additionalProperties", "not", "contentSchema"]) visit(n[k], `${ptr}/${k}`);
   };
   for (const [name, s] of Object.entries(doc.components.schemas)) visit(s, `#/components/schemas/${name}`);
@@ -40,7 +42,9 @@ describe("generator-friendly form of generated/openapi.json", () => {
 
   test("no enum lists null: nullable enums are anyOf [{enum}, {type: null}]", () => {
     expect(nodes.filter(([, s]) => Array.isArray(s.enum) && s.enum.includes(null)).map(([p]) => p)).toEqual([]);
-    const nullable = nodes.filter(([, s]) => s.anyOf?.some((b: J) => b.type === "null") && s.anyOf.some((b: J) => b.enum));
+    const nullable = nodes.filter(
+      ([, s]) => s.anyOf?.some((b: J) => b.type === "null") && s.anyOf.some((b: J) => b.enum)
+    );
     expect(nullable.map(([p]) => p)).toContain("#/components/schemas/FinishReason");
   });
 
@@ -75,7 +79,10 @@ describe("generator-friendly form of generated/openapi.json", () => {
       openapi: 3.1.0
       info: {title: t, version: "1"}
       paths:
-        /x: {post: {requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Req'}}}}, responses: {"200": {description: ok}}}}
+        /x:
+          post:
+            requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Req'}}}}
+            responses: {"200": {description: ok}}
       components:
         schemas:
           Req:
@@ -88,7 +95,16 @@ describe("generator-friendly form of generated/openapi.json", () => {
     expect(after.components.schemas.Req.additionalProperties).toBe(true);
     const v1 = compile(before, "#/components/schemas/Req");
     const v2 = compile(after, "#/components/schemas/Req");
-    for (const value of [{}, { route: null }, { route: "sort" }, { route: "x" }, { route: 1 }, { kind: "a" }, { kind: "b" }, { extra: 1 }]) {
+    for (const value of [
+      {},
+      { route: null },
+      { route: "sort" },
+      { route: "x" },
+      { route: 1 },
+      { kind: "a" },
+      { kind: "b" },
+      { extra: 1 },
+    ]) {
       expect(v2(value), JSON.stringify(value)).toBe(v1(value));
     }
   });
@@ -109,24 +125,33 @@ describe("streaming form generated/openapi.stream.json", () => {
 
   test.each(ops.map((op) => [op.operationId, op]))("%s: 200 is text/event-stream with the chunk schema", (_id, op) => {
     const mainOp = Object.values(main.paths as J).find((i) => i.post.operationId === op.operationId).post;
-    const chunkRef = main.components.schemas[mainOp.responses["200"].content["text/event-stream"].schema.$ref.split("/").pop()].contentSchema.$ref;
+    const chunkRef =
+      main.components.schemas[mainOp.responses["200"].content["text/event-stream"].schema.$ref.split("/").pop()]
+        .contentSchema.$ref;
     expect(Object.keys(op.responses["200"].content)).toEqual(["text/event-stream"]);
     expect(op.responses["200"].content["text/event-stream"].schema).toEqual({ $ref: chunkRef });
     // The errors are the main bundle's.
     expect(Object.keys(op.responses)).toEqual(Object.keys(mainOp.responses));
   });
 
-  test.each(ops.map((op) => [op.operationId, op]))("%s: the body requires stream: true and its examples stream", (_id, op) => {
-    const ref: string = op.requestBody.content["application/json"].schema.$ref;
-    const validate = compile(stream, ref);
-    expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi", stream: true })).toBe(true);
-    expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi" })).toBe(false);
-    expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi", stream: false })).toBe(false);
-    for (const e of Object.values(op.requestBody.content["application/json"].examples ?? {}) as J[]) {
-      const value = e.$ref ? stream.components.examples[e.$ref.split("/").pop()].value : e.value;
-      expect(value.stream).toBe(true);
+  test.each(ops.map((op) => [op.operationId, op]))(
+    "%s: the body requires stream: true and its examples stream",
+    (_id, op) => {
+      const ref: string = op.requestBody.content["application/json"].schema.$ref;
+      const validate = compile(stream, ref);
+      expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi", stream: true })).toBe(
+        true
+      );
+      expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi" })).toBe(false);
+      expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi", stream: false })).toBe(
+        false
+      );
+      for (const e of Object.values(op.requestBody.content["application/json"].examples ?? {}) as J[]) {
+        const value = e.$ref ? stream.components.examples[e.$ref.split("/").pop()].value : e.value;
+        expect(value.stream).toBe(true);
+      }
     }
-  });
+  );
 
   test("keeps no component that nothing refers to", () => {
     const text = JSON.stringify({ ...stream, components: undefined });
@@ -137,11 +162,14 @@ describe("streaming form generated/openapi.stream.json", () => {
       if (reachable.has(ref)) continue;
       reachable.add(ref);
       const [, kind, name] = ref.split("/").slice(1);
-      queue.push(...[...JSON.stringify(stream.components[kind!][name!]).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!));
+      queue.push(
+        ...[...JSON.stringify(stream.components[kind!][name!]).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!)
+      );
     }
     for (const [kind, group] of Object.entries(stream.components as J)) {
       if (kind === "securitySchemes") continue;
-      for (const name of Object.keys(group)) expect(reachable, `${kind}/${name}`).toContain(`#/components/${kind}/${name}`);
+      for (const name of Object.keys(group))
+        expect(reachable, `${kind}/${name}`).toContain(`#/components/${kind}/${name}`);
     }
     expect(stream.components.schemas.ChatCompletion).toBeUndefined();
     expect(stream.components.schemas.ChatCompletionChunk).toBeDefined();

@@ -19,7 +19,10 @@ const pins = JSON.parse(readFileSync(join(here, "package.json"), "utf8")).depend
 export function readmeCommands(text) {
   const section = text.slice(text.indexOf("\n## Generating clients"));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
-  return block.split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l.startsWith("npx "));
+  return block
+    .split("\n")
+    .map((l) => l.replace(/\s+#.*$/, "").trim())
+    .filter((l) => l.startsWith("npx "));
 }
 
 const [major, minor] = process.versions.node.split(".").map(Number);
@@ -45,7 +48,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const started = Date.now();
     try {
       execFileSync(node, [join(here, "node_modules", pkg, bin), ...args], {
-        cwd: here, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" },
+        cwd: here,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, NO_COLOR: "1" },
       });
     } catch (err) {
       process.stderr.write(String(err.stdout ?? "") + String(err.stderr ?? ""));

@@ -46,7 +46,12 @@ export async function run(baseUrl: string): Promise<Outcome> {
   return {
     chat: completion?.choices?.[0]?.message.content,
     completion: legacy?.choices?.[0]?.text,
-    badRequest: { status: bad.response?.status ?? 0, code: error.error.code, message: error.error.message, pointers: pointersOf(error.error.metadata) },
+    badRequest: {
+      status: bad.response?.status ?? 0,
+      code: error.error.code,
+      message: error.error.message,
+      pointers: pointersOf(error.error.metadata),
+    },
     stream: { objects, content },
   };
 }

@@ -23,6 +23,11 @@ export async function run(baseUrl: string): Promise<Outcome> {
   return {
     chat: chat.data.choices?.[0]?.message.content,
     completion: text.data.choices?.[0]?.text,
-    badRequest: { status: bad.status, code: bad.data.error.code, message: bad.data.error.message, pointers: pointersOf(bad.data.error.metadata) },
+    badRequest: {
+      status: bad.status,
+      code: bad.data.error.code,
+      message: bad.data.error.message,
+      pointers: pointersOf(bad.data.error.metadata),
+    },
   };
 }

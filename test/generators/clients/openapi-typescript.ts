@@ -22,6 +22,11 @@ export async function run(baseUrl: string): Promise<Outcome> {
   return {
     chat: completion?.choices?.[0]?.message.content,
     completion: legacy?.choices?.[0]?.text,
-    badRequest: { status: bad.response.status, code: bad.error.error.code, message: bad.error.error.message, pointers: pointersOf(bad.error.error.metadata) },
+    badRequest: {
+      status: bad.response.status,
+      code: bad.error.error.code,
+      message: bad.error.error.message,
+      pointers: pointersOf(bad.error.error.metadata),
+    },
   };
 }

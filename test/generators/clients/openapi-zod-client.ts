@@ -19,7 +19,12 @@ export async function run(baseUrl: string): Promise<Outcome> {
     return {
       chat: chat.choices?.[0]?.message.content,
       completion: text.choices?.[0]?.text,
-      badRequest: { status: bad.status, code: bad.data.error.code, message: bad.data.error.message, pointers: pointersOf(bad.data.error.metadata) },
+      badRequest: {
+        status: bad.status,
+        code: bad.data.error.code,
+        message: bad.data.error.message,
+        pointers: pointersOf(bad.data.error.metadata),
+      },
     };
   }
   throw new Error("expected the invalid body to be rejected");

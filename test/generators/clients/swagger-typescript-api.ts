@@ -7,7 +7,10 @@ import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcom
 
 // Type-level contract of the bundle's form: `stream` (which has a documented default) may be left out, unknown
 // request keys are allowed, and the nullable enum is the values or null (not the string "null").
-import type { CreateChatCompletionRequest as Req, FinishReason as Finish } from "../out/swagger-typescript-api/data-contracts";
+import type {
+  CreateChatCompletionRequest as Req,
+  FinishReason as Finish,
+} from "../out/swagger-typescript-api/data-contracts";
 export const typed = {
   minimal: { model: "m", messages: [{ role: "user", content: "hi" }] } satisfies Req,
   extra: { model: "m", messages: [], provider_specific_knob: 1 } satisfies Req,
@@ -31,6 +34,11 @@ export async function run(baseUrl: string): Promise<Outcome> {
   return {
     chat: chat.data.choices?.[0]?.message.content,
     completion: text.data.choices?.[0]?.text,
-    badRequest: { status: bad.status, code: bad.error.error.code, message: bad.error.error.message, pointers: pointersOf(bad.error.error.metadata) },
+    badRequest: {
+      status: bad.status,
+      code: bad.error.error.code,
+      message: bad.error.error.message,
+      pointers: pointersOf(bad.error.error.metadata),
+    },
   };
 }
