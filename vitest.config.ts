@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/e2e/**", "test/package/**", "node_modules/**"],
+    exclude: ["test/e2e/**", "test/package/**", "test/generators/**", "node_modules/**"],
     // Starts the mock (Prism + streaming/envelope layer) on a free port unless TEST_API_BASE_URL is set.
     globalSetup: ["test/setup/mock.ts"],
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },

@@ -114,12 +114,8 @@ export interface components {
         ProviderSortConfig: {
             /** @description The sort strategy. */
             by?: components["schemas"]["ProviderSortBy"] | null;
-            /**
-             * @description `model` sorts endpoints within each model of `models` in turn, `none` sorts across all models at once.
-             * @default model
-             * @enum {string|null}
-             */
-            partition?: "model" | "none" | null;
+            /** @description `model` sorts endpoints within each model of `models` in turn, `none` sorts across all models at once. Default: `model`. */
+            partition?: ("model" | "none") | null;
         };
         /** @description How to sort providers, as a strategy name or as an object that also controls partitioning. */
         ProviderSort: components["schemas"]["ProviderSortBy"] | components["schemas"]["ProviderSortConfig"];
@@ -152,11 +148,8 @@ export interface components {
             allow_fallbacks?: boolean | null;
             /** @description Only route to providers that support every parameter in the request (default `false`). */
             require_parameters?: boolean | null;
-            /**
-             * @description `deny` excludes providers that store or train on request data (default `allow`).
-             * @enum {string|null}
-             */
-            data_collection?: "allow" | "deny" | null;
+            /** @description `deny` excludes providers that store or train on request data (default `allow`). */
+            data_collection?: ("allow" | "deny") | null;
             /** @description Only route to Zero Data Retention endpoints. */
             zdr?: boolean | null;
             /** @description Only route to models whose authors allow their output to be used for distillation. */
@@ -184,17 +177,11 @@ export interface components {
         ReasoningConfig: {
             /** @description OpenAI-style reasoning effort. */
             effort?: components["schemas"]["ReasoningEffort"] | null;
-            /**
-             * @description Verbosity of the reasoning summary (OpenAI style).
-             * @enum {string|null}
-             */
-            summary?: "auto" | "concise" | "detailed" | null;
+            /** @description Verbosity of the reasoning summary (OpenAI style). */
+            summary?: ("auto" | "concise" | "detailed") | null;
             /** @description Anthropic-style reasoning token budget (at least 1024 for Anthropic, capped at 128000). */
             max_tokens?: number;
-            /**
-             * @description Let the model reason but leave the reasoning out of the response.
-             * @default false
-             */
+            /** @description Let the model reason but leave the reasoning out of the response. Default: `false`. */
             exclude?: boolean;
             /** @description Turn reasoning on with default settings (medium effort) when neither `effort` nor `max_tokens` is set. */
             enabled?: boolean;
@@ -283,6 +270,7 @@ export interface components {
             /**
              * @description The location kind, always `approximate`; optional.
              * @constant
+             * @enum {string}
              */
             type?: "approximate";
             /** @description City name. */
@@ -311,10 +299,7 @@ export interface components {
              * @enum {string}
              */
             engine?: "native" | "exa" | "firecrawl" | "parallel" | "perplexity";
-            /**
-             * @description Maximum number of search results.
-             * @default 5
-             */
+            /** @description Maximum number of search results. Default: `5`. */
             max_results?: number;
             /** @description Maximum number of searches. */
             max_uses?: number;
@@ -385,8 +370,7 @@ export interface components {
             /** @description Set to `false` to switch the plugin off for this request (it may be enabled by account settings). */
             enabled?: boolean;
             /**
-             * @description Compression strategy; `middle-out` removes or truncates messages from the middle of the prompt.
-             * @default middle-out
+             * @description Compression strategy; `middle-out` removes or truncates messages from the middle of the prompt. Default: `middle-out`.
              * @enum {string}
              */
             engine?: "middle-out";
@@ -486,6 +470,7 @@ export interface components {
             /**
              * @description The cache type, always `ephemeral`.
              * @constant
+             * @enum {string}
              */
             type: "ephemeral";
             /**
@@ -499,6 +484,7 @@ export interface components {
             /**
              * @description The tool type, always `function`.
              * @constant
+             * @enum {string}
              */
             type: "function";
             function: components["schemas"]["FunctionDefinition"];
@@ -533,6 +519,7 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:advisor`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:advisor";
             parameters?: components["schemas"]["AdvisorToolConfig"];
@@ -565,10 +552,7 @@ export interface components {
              */
             engine?: "auto" | "native" | "openrouter";
             environment?: components["schemas"]["BashEnvironment"];
-            /**
-             * @description Idle seconds after which the container is put to sleep (default 900, at most 2,592,000, i.e. 30 days).
-             * @default 900
-             */
+            /** @description Idle seconds after which the container is put to sleep (default 900, at most 2,592,000, i.e. 30 days). */
             sleep_after_seconds?: number;
         };
         /** @description OpenRouter extension: the `openrouter:bash` server tool, which runs shell commands in a container. */
@@ -576,16 +560,14 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:bash`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:bash";
             parameters?: components["schemas"]["BashToolConfig"];
         };
         /** @description OpenRouter extension: options of the `openrouter:datetime` server tool. */
         DatetimeToolConfig: {
-            /**
-             * @description IANA time zone of the returned date and time, such as `Europe/Berlin` (default `UTC`).
-             * @default UTC
-             */
+            /** @description IANA time zone of the returned date and time, such as `Europe/Berlin` (default `UTC`). */
             timezone?: string;
         };
         /** @description OpenRouter extension: the `openrouter:datetime` server tool, which tells the model the current date and time. */
@@ -593,6 +575,7 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:datetime`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:datetime";
             parameters?: components["schemas"]["DatetimeToolConfig"];
@@ -606,6 +589,7 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:files`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:files";
             parameters?: components["schemas"]["FilesToolConfig"];
@@ -623,15 +607,9 @@ export interface components {
             analysis_models?: string[];
             /** @description Model that writes the fused answer. */
             model?: string;
-            /**
-             * @description Maximum tool calls (1–16, default 4) the fusion run may make.
-             * @default 4
-             */
+            /** @description Maximum tool calls (1–16, default 4) the fusion run may make. */
             max_tool_calls?: number;
-            /**
-             * @description Maximum tokens the fusion model may generate (default 16000).
-             * @default 16000
-             */
+            /** @description Maximum tokens the fusion model may generate (default 16000). */
             max_completion_tokens?: number;
             reasoning?: components["schemas"]["ServerToolReasoning"];
             /** @description Sampling temperature of the fusion model. */
@@ -645,16 +623,14 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:fusion`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:fusion";
             parameters?: components["schemas"]["FusionToolConfig"];
         };
         /** @description OpenRouter extension: options of the `openrouter:image_generation` server tool; besides `model` it takes any `image_config` key, such as `aspect_ratio` or `quality`. */
         ImageGenerationToolConfig: {
-            /**
-             * @description Image model to use (default `openai/gpt-5-image`).
-             * @default openai/gpt-5-image
-             */
+            /** @description Image model to use (default `openai/gpt-5-image`). */
             model?: string;
         } & {
             [key: string]: unknown;
@@ -664,16 +640,14 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:image_generation`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:image_generation";
             parameters?: components["schemas"]["ImageGenerationToolConfig"];
         };
         /** @description OpenRouter extension: options of the `openrouter:experimental__search_models` server tool. */
         SearchModelsToolConfig: {
-            /**
-             * @description Maximum models returned per search (default 5, at most 20).
-             * @default 5
-             */
+            /** @description Maximum models returned per search (default 5, at most 20). */
             max_results?: number;
         };
         /** @description OpenRouter extension: the experimental `openrouter:experimental__search_models` server tool, which lets the model search OpenRouter's model catalogue. */
@@ -681,6 +655,7 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:experimental__search_models`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:experimental__search_models";
             parameters?: components["schemas"]["SearchModelsToolConfig"];
@@ -712,6 +687,7 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:subagent`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:subagent";
             parameters?: components["schemas"]["SubagentToolConfig"];
@@ -737,6 +713,7 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:web_fetch`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:web_fetch";
             parameters?: components["schemas"]["WebFetchToolConfig"];
@@ -757,15 +734,9 @@ export interface components {
             allowed_domains?: string[];
             /** @description Never return results from these domains (mutually exclusive with `allowed_domains`). */
             excluded_domains?: string[];
-            /**
-             * @description Maximum results per search call.
-             * @default 5
-             */
+            /** @description Maximum results per search call. Default: `5`. */
             max_results?: number;
-            /**
-             * @description Maximum results across all search calls of the request.
-             * @default 50
-             */
+            /** @description Maximum results across all search calls of the request. Default: `50`. */
             max_total_results?: number;
             /** @description Maximum number of search calls the model may make. */
             max_uses?: number;
@@ -783,6 +754,7 @@ export interface components {
             /**
              * @description The server tool type, always `openrouter:web_search`.
              * @constant
+             * @enum {string}
              */
             type: "openrouter:web_search";
             parameters?: components["schemas"]["WebSearchConfig"];
@@ -859,10 +831,7 @@ export interface components {
              * @description OpenRouter extension (deprecated in favour of the `context-compression` plugin): prompt transforms to apply, such as `middle-out`.
              */
             transforms?: string[];
-            /**
-             * @description Enable streaming of results as server-sent events (`text/event-stream`) ending with `data: [DONE]`.
-             * @default false
-             */
+            /** @description Enable streaming of results as server-sent events (`text/event-stream`) ending with `data: [DONE]`. Default: `false`. */
             stream?: boolean;
             /** @description Streaming options accepted for OpenAI compatibility; OpenRouter always sends usage in the last chunk. */
             stream_options?: components["schemas"]["StreamOptions"] | null;
@@ -920,15 +889,13 @@ export interface components {
             /**
              * @deprecated
              * @description OpenRouter extension (deprecated alias of `provider.sort.partition`): `fallback` means `model`, `sort` means `none`.
-             * @enum {string|null}
              */
-            route?: "fallback" | "sort" | null;
+            route?: ("fallback" | "sort") | null;
+        } & {
+            [key: string]: unknown;
         };
-        /**
-         * @description Why the model stopped generating, normalised by OpenRouter across providers: `stop` (natural end or a stop sequence), `length` (token limit), `tool_calls` (the model called tools), `content_filter` (content was filtered) or `error` (a provider error interrupted the generation; see the choice's `error`). `null` while a stream is still running. The provider's raw value is in `native_finish_reason`.
-         * @enum {string|null}
-         */
-        FinishReason: "tool_calls" | "stop" | "length" | "content_filter" | "error" | null;
+        /** @description Why the model stopped generating, normalised by OpenRouter across providers: `stop` (natural end or a stop sequence), `length` (token limit), `tool_calls` (the model called tools), `content_filter` (content was filtered) or `error` (a provider error interrupted the generation; see the choice's `error`). `null` while a stream is still running. The provider's raw value is in `native_finish_reason`. */
+        FinishReason: ("tool_calls" | "stop" | "length" | "content_filter" | "error") | null;
         /** @description Legacy per-token log probabilities of a text completion (request integer `logprobs`). */
         CompletionLogprobs: {
             /** @description The generated tokens. */
@@ -949,6 +916,7 @@ export interface components {
             /**
              * @description Discriminator.
              * @constant
+             * @enum {string}
              */
             type: "reasoning.summary";
             /** @description The reasoning summary text. */
@@ -964,6 +932,7 @@ export interface components {
             /**
              * @description Discriminator.
              * @constant
+             * @enum {string}
              */
             type: "reasoning.encrypted";
             /** @description Opaque encrypted reasoning payload. */
@@ -979,6 +948,7 @@ export interface components {
             /**
              * @description Discriminator.
              * @constant
+             * @enum {string}
              */
             type: "reasoning.text";
             /** @description The reasoning text. */
@@ -996,6 +966,7 @@ export interface components {
             /**
              * @description Discriminator.
              * @constant
+             * @enum {string}
              */
             type: "reasoning.server_tool_call";
             /** @description Identifier of the server tool call. */
@@ -1359,6 +1330,7 @@ export interface components {
             /**
              * @description The breakpoint mode, always `explicit`.
              * @constant
+             * @enum {string}
              */
             mode: "explicit";
         };
@@ -1411,8 +1383,7 @@ export interface components {
                 /** @description An `http(s)` URL of the image or a `data:image/...;base64,` URL. */
                 url: string;
                 /**
-                 * @description Image detail level; `original` is an OpenRouter extension, downgraded to `high` where unsupported.
-                 * @default auto
+                 * @description Image detail level; `original` is an OpenRouter extension, downgraded to `high` where unsupported. Default: `auto`.
                  * @enum {string}
                  */
                 detail?: "auto" | "low" | "high" | "original";
@@ -1501,6 +1472,7 @@ export interface components {
             /**
              * @description The kind of tool call, always `function`.
              * @constant
+             * @enum {string}
              */
             type: "function";
             /** @description The function to call and its arguments. */
@@ -1516,6 +1488,7 @@ export interface components {
             /**
              * @description Always `image_url` when present.
              * @constant
+             * @enum {string}
              */
             type?: "image_url";
             /** @description Where the image is. */
@@ -1641,6 +1614,7 @@ export interface components {
             /**
              * @description The tool type, always `function`.
              * @constant
+             * @enum {string}
              */
             type: "function";
             /** @description The function to call. */
@@ -1661,6 +1635,7 @@ export interface components {
             /**
              * @description The prediction type, always `content`.
              * @constant
+             * @enum {string}
              */
             type: "content";
             /** @description The predicted text, as a string or as text parts. */
@@ -1700,6 +1675,7 @@ export interface components {
             /**
              * @description The caching mode, always `explicit` (breakpoints come from `prompt_cache_breakpoint` on text parts).
              * @constant
+             * @enum {string}
              */
             mode: "explicit";
             /** @description Lifetime of the cached prefix, e.g. `1h`. */
@@ -1764,7 +1740,6 @@ export interface components {
         StopServerToolsCondition: components["schemas"]["StepCountIsCondition"] | components["schemas"]["HasToolCallCondition"] | components["schemas"]["MaxTokensUsedCondition"] | components["schemas"]["MaxCostCondition"] | components["schemas"]["FinishReasonIsCondition"];
         /**
          * @description Answer length and detail level (default `medium`); on Anthropic models it maps to `output_config.effort`.
-         * @default medium
          * @enum {string}
          */
         Verbosity: "low" | "medium" | "high" | "xhigh" | "max";
@@ -1804,10 +1779,7 @@ export interface components {
              * @description OpenRouter extension (deprecated in favour of the `context-compression` plugin): prompt transforms to apply, such as `middle-out`.
              */
             transforms?: string[];
-            /**
-             * @description Enable streaming of results as server-sent events (`text/event-stream`) ending with `data: [DONE]`.
-             * @default false
-             */
+            /** @description Enable streaming of results as server-sent events (`text/event-stream`) ending with `data: [DONE]`. Default: `false`. */
             stream?: boolean;
             /** @description Streaming options accepted for OpenAI compatibility; OpenRouter always sends usage in the last chunk. */
             stream_options?: components["schemas"]["StreamOptions"] | null;
@@ -1857,9 +1829,8 @@ export interface components {
             /**
              * @deprecated
              * @description OpenRouter extension (deprecated alias of `provider.sort.partition`): `fallback` means `model`, `sort` means `none`.
-             * @enum {string|null}
              */
-            route?: "fallback" | "sort" | null;
+            route?: ("fallback" | "sort") | null;
             /** @description OpenRouter extension: groups related requests for sticky provider routing and observability; wins over the `x-session-id` header. */
             session_id?: string;
             /** @description Up to 16 string key-value pairs (keys at most 64 characters, values at most 512) attached to the request. */
@@ -1890,6 +1861,8 @@ export interface components {
             verbosity?: components["schemas"]["Verbosity"];
             web_search_options?: components["schemas"]["WebSearchOptions"];
             audio?: components["schemas"]["AudioOutputConfig"];
+        } & {
+            [key: string]: unknown;
         };
         /** @description Audio output of the assistant (request `modalities` with `audio`); delivered in streaming responses. */
         ChatCompletionAudio: {
@@ -1907,6 +1880,7 @@ export interface components {
             /**
              * @description Always `assistant`.
              * @constant
+             * @enum {string}
              */
             role?: "assistant";
             /** @description The generated text, or `null` (for example when the model only called tools). */
@@ -1982,6 +1956,7 @@ export interface components {
             /**
              * @description Always `chat.completion`.
              * @constant
+             * @enum {string}
              */
             object?: "chat.completion";
             /** @description Unix time (seconds) when the completion was created. */
@@ -2010,6 +1985,7 @@ export interface components {
             /**
              * @description Always `function` (first fragment only).
              * @constant
+             * @enum {string}
              */
             type?: "function";
             /** @description The function being called. */
@@ -2025,6 +2001,7 @@ export interface components {
             /**
              * @description Always `assistant`; OpenRouter repeats it on every content chunk.
              * @constant
+             * @enum {string}
              */
             role?: "assistant";
             /** @description The next piece of the content. */
@@ -2066,6 +2043,7 @@ export interface components {
             /**
              * @description Always `chat.completion.chunk`.
              * @constant
+             * @enum {string}
              */
             object: "chat.completion.chunk";
             /** @description Unix time (seconds) when the completion was created. */
@@ -2242,8 +2220,11 @@ export interface components {
         XSessionId: string;
         /** @description OpenRouter extension: `true` turns on response caching for this request and `false` turns it off (chat completions only; the response then carries `X-OpenRouter-Cache-Status`). */
         XOpenRouterCache: "true" | "false";
-        /** @description OpenRouter extension: lifetime in seconds of a cached response (default 300). OpenRouter parses it leniently and clamps it to [1, 86400] instead of rejecting the request, so no range is enforced here. */
-        XOpenRouterCacheTtl: number;
+        /**
+         * @description OpenRouter extension: lifetime in seconds of a cached response (default 300), a decimal integer. OpenRouter parses it leniently and clamps it to [1, 86400] instead of rejecting the request, so neither a range nor a pattern is enforced here. Typed as a string, as header values are, so that generated clients can pass it to `fetch`.
+         * @example 300
+         */
+        XOpenRouterCacheTtl: string;
         /** @description OpenRouter extension: `true` ignores and replaces any cached response for this request. */
         XOpenRouterCacheClear: "true" | "false";
         /** @description OpenRouter extension: comma-separated Anthropic beta flags passed through to Anthropic models, e.g. `interleaved-thinking-2025-05-14` (unsupported flags are ignored). */
@@ -2566,7 +2547,10 @@ export interface operations {
                 "x-session-id"?: components["parameters"]["XSessionId"];
                 /** @description OpenRouter extension: `true` turns on response caching for this request and `false` turns it off (chat completions only; the response then carries `X-OpenRouter-Cache-Status`). */
                 "X-OpenRouter-Cache"?: components["parameters"]["XOpenRouterCache"];
-                /** @description OpenRouter extension: lifetime in seconds of a cached response (default 300). OpenRouter parses it leniently and clamps it to [1, 86400] instead of rejecting the request, so no range is enforced here. */
+                /**
+                 * @description OpenRouter extension: lifetime in seconds of a cached response (default 300), a decimal integer. OpenRouter parses it leniently and clamps it to [1, 86400] instead of rejecting the request, so neither a range nor a pattern is enforced here. Typed as a string, as header values are, so that generated clients can pass it to `fetch`.
+                 * @example 300
+                 */
                 "X-OpenRouter-Cache-TTL"?: components["parameters"]["XOpenRouterCacheTtl"];
                 /** @description OpenRouter extension: `true` ignores and replaces any cached response for this request. */
                 "X-OpenRouter-Cache-Clear"?: components["parameters"]["XOpenRouterCacheClear"];

@@ -134,6 +134,29 @@ function deref(doc: J, s: unknown): { s: J; ref?: string } {
   return { s: cur as J, ...(ref ? { ref } : {}) };
 }
 
+/**
+ * One spelling for equivalent schemas, so a rewrite that accepts the same values is no change: `const: x` with
+ * `enum: [x]` is `const: x`, and `anyOf: [{type: T, enum: E}, {type: "null"}]` is `type: [T, "null"], enum: [...E, null]`.
+ */
+function canonical(s: J): J {
+  let out = s;
+  if ("const" in out && Array.isArray(out.enum) && out.enum.length === 1 && j(out.enum[0]) === j(out.const)) {
+    const { enum: _e, ...rest } = out;
+    out = rest;
+  }
+  const any = out.anyOf;
+  if (Array.isArray(any) && any.length === 2 && out.type === undefined && out.enum === undefined && !out.oneOf) {
+    const nul = any.findIndex((x) => x && typeof x === "object" && Object.keys(x).length === 1 && (x as J).type === "null");
+    const other = any[1 - nul] as J | undefined;
+    if (nul >= 0 && other && Array.isArray(other.enum) && other.type !== undefined && other.$ref === undefined) {
+      const { anyOf: _a, ...rest } = out;
+      const types = Array.isArray(other.type) ? other.type : [other.type];
+      out = { ...other, ...rest, type: [...types, "null"], enum: [...other.enum, null] };
+    }
+  }
+  return out;
+}
+
 function typesOf(s: J): Set<string> | undefined {
   if (typeof s.type === "string") return new Set([s.type]);
   if (Array.isArray(s.type)) return new Set(s.type.map(String));
@@ -181,8 +204,10 @@ function isNullBranch(doc: J, b: unknown): boolean {
 
 function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string, depth = 0): void {
   if (depth > 64) return;
-  const { s: b, ref: br } = deref(ctx.base, b0);
-  const { s: h, ref: hr } = deref(ctx.head, h0);
+  const { s: b1, ref: br } = deref(ctx.base, b0);
+  const { s: h1, ref: hr } = deref(ctx.head, h0);
+  const b = canonical(b1);
+  const h = canonical(h1);
   const key = `${dir}|${ctx.soft}|${br ?? loc}|${hr ?? loc}`;
   if (br && hr) {
     if (ctx.visited.has(key)) return;

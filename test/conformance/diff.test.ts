@@ -49,6 +49,21 @@ describe("diff rule table (both directions)", () => {
   it("no changes between identical specs", () => {
     expect(diffSpecs(base, structuredClone(base)).changes).toEqual([]);
   });
+  // The generator-friendly spellings generate.mjs writes accept exactly the same values: no change either way.
+  it.each([
+    ["a const with its one-value enum", (h: Spec) => (S(h).System.properties.role.enum = [S(h).System.properties.role.const])],
+    ["a nullable enum as anyOf [enum, null]", (h: Spec) => {
+      const p = S(h).Choice.properties;
+      const { type, enum: values, ...rest } = p.finish_reason;
+      p.finish_reason = { ...rest, anyOf: [{ type: type.filter((t: string) => t !== "null"), enum: values.filter((v: unknown) => v !== null) }, { type: "null" }] };
+    }],
+  ])("equivalent spelling: %s", (_name, mutate) => {
+    const head = structuredClone(base);
+    mutate(head);
+    expect(JSON.stringify(head)).not.toBe(JSON.stringify(base));
+    expect(diffSpecs(base, head).changes).toEqual([]);
+    expect(diffSpecs(head, base).changes).toEqual([]);
+  });
   it.each(table)("%s", (_name, mutate, fwd, rev) => {
     const head = structuredClone(base);
     mutate(head);

@@ -30,6 +30,12 @@ export function mutationsFor(op: OperationSpec): Mutation[] {
     if (required.has(name)) out.push({ kind: "removed_required", pointer: ptr, apply: (b) => { const c = clone(b); delete c[name]; return c; } });
     const t = types(p);
     const composite = p.oneOf || p.anyOf || p.allOf;
+    // A nullable enum in the bundle's form: anyOf [{enum: [...]}, {type: "null"}].
+    const nullableEnum = Array.isArray(p.anyOf) && p.anyOf.length === 2 && p.anyOf.some((b: S) => b.type === "null")
+      ? p.anyOf.find((b: S) => Array.isArray(b.enum)) : undefined;
+    if (nullableEnum?.enum.every((x: unknown) => typeof x === "string")) {
+      out.push({ kind: "bad_enum", pointer: ptr, apply: set("zz-not-a-documented-value") });
+    }
     if (t && !composite) {
       if (typeof p.maximum === "number") out.push({ kind: "out_of_range", pointer: ptr, apply: set(p.maximum + 1) });
       if (typeof p.exclusiveMaximum === "number") out.push({ kind: "out_of_range", pointer: ptr, apply: set(p.exclusiveMaximum) });

@@ -136,6 +136,11 @@ describe("POST /chat/completions request type", () => {
     assertType<ChatRequest>({ model: "m" });
   });
 
+  test("accepts provider-specific top-level keys, as the open request body says", () => {
+    assertType<ChatRequest>({ model: "m", messages: [], provider_specific_knob: { depth: 2 } });
+    assertType<CompletionRequest>({ model: "m", prompt: "p", provider_specific_knob: 1 });
+  });
+
   test("rejects wrong field types and unknown roles", () => {
     // @ts-expect-error an unknown role is not a ChatMessage
     assertType<ChatRequest>({ model: "m", messages: [{ role: "robot", content: "beep" }] });

@@ -17,7 +17,7 @@ describe("npm pack", () => {
       "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts",
       "dist/conformance/index.js", "dist/conformance/index.cjs", "dist/conformance/index.d.ts",
       "dist/conformance/index.d.cts", "dist/cli.js", "dist/schema.d.ts", "dist/schema.d.cts",
-      "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/docs/index.html",
+      "generated/openapi.json", "generated/openapi.yaml", "generated/openapi.stream.json", "generated/schema.d.ts", "generated/docs/index.html",
       "openapi/openapi.yaml", "openapi/paths/chat_completions.yaml", "openapi/paths/completions.yaml",
     ]) expect(paths, must).toContain(must);
   });

@@ -1,0 +1,45 @@
+// The view of the bundle that the Redoc docs are built from (not shipped as a spec). Redoc ignores `contentSchema`,
+// so in the main bundle a `text/event-stream` body shows as a bare string and a streaming reader never sees the
+// chunk's fields (`delta`, `finish_reason`, `usage`). Here each SSE media type shows the chunk schema itself,
+// with the stream's framing as its description. Everything else is the bundle unchanged.
+
+const resolve = (doc, node) => {
+  let cur = node;
+  for (let i = 0; i < 16 && typeof cur?.$ref === "string"; i++) {
+    cur = cur.$ref
+      .slice(2)
+      .split("/")
+      .reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+  }
+  return cur;
+};
+
+/** Returns the docs view of `bundle`; `bundle` is not modified. */
+export function docsBundle(bundle) {
+  const doc = structuredClone(bundle);
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      for (const response of Object.values(op?.responses ?? {})) {
+        const media = resolve(doc, response)?.content?.["text/event-stream"];
+        const stream = resolve(doc, media?.schema);
+        if (!stream?.contentSchema?.$ref) continue;
+        const chunk = stream.contentSchema.$ref.split("/").pop();
+        media.schema = {
+          $ref: stream.contentSchema.$ref,
+          description: `${
+            stream.description ?? ""
+          }\n\nThe fields below are those of one event's payload, a \`${chunk}\`.`,
+        };
+      }
+    }
+  }
+  return doc;
+}
+
+/** The "API docs by Redocly" logo is an image Redoc fetches from a CDN; the page uses this local one instead. */
+export const LOCAL_LOGO =
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16" viewBox="0 0 64 16">' +
+      '<text x="0" y="12" font-family="sans-serif" font-size="12" font-weight="bold" fill="#555">Redocly</text></svg>'
+  );

@@ -1,0 +1,177 @@
+// The shipped bundles are in the form client generators read alike (scripts/normalize-bundle.mjs), and the
+// streaming form (scripts/stream-bundle.mjs) has one typed SSE response per streaming operation.
+import { describe, expect, test } from "vitest";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import bundle from "../../generated/openapi.json" with { type: "json" };
+import streamDoc from "../../generated/openapi.stream.json" with { type: "json" };
+import { normalizeBundle } from "../../scripts/normalize-bundle.mjs";
+import { streamBundle } from "../../scripts/stream-bundle.mjs";
+import Ajv2020 from "ajv/dist/2020.js";
+
+type J = { [key: string]: any };
+const main = bundle as J;
+const stream = streamDoc as J;
+
+/** A validator for a `#/components/...` pointer of `doc`. */
+function compile(doc: J, pointer: string) {
+  const id = "https://bundle-form.invalid/openapi.json";
+  const ajv = new Ajv2020({ strict: false, allErrors: true, allowUnionTypes: true, validateSchema: false });
+  ajv.addSchema({ $id: id, components: doc.components });
+  return ajv.compile({ $ref: id + pointer });
+}
+
+/** Every schema object under components.schemas, with its pointer (examples are never visited). */
+function schemaNodes(doc: J): [string, J][] {
+  const out: [string, J][] = [];
+  const visit = (s: unknown, ptr: string) => {
+    if (!s || typeof s !== "object" || Array.isArray(s)) return;
+    const n = s as J;
+    out.push([ptr, n]);
+    for (const k of ["properties", "patternProperties"])
+      for (const [p, v] of Object.entries(n[k] ?? {})) visit(v, `${ptr}/${k}/${p}`);
+    for (const k of ["allOf", "anyOf", "oneOf", "prefixItems"])
+      (n[k] ?? []).forEach((v: unknown, i: number) => visit(v, `${ptr}/${k}/${i}`));
+    for (const k of ["items", "additionalProperties", "not", "contentSchema"]) visit(n[k], `${ptr}/${k}`);
+  };
+  for (const [name, s] of Object.entries(doc.components.schemas)) visit(s, `#/components/schemas/${name}`);
+  return out;
+}
+
+describe("generator-friendly form of generated/openapi.json", () => {
+  const nodes = schemaNodes(main);
+
+  test("no enum lists null: nullable enums are anyOf [{enum}, {type: null}]", () => {
+    expect(nodes.filter(([, s]) => Array.isArray(s.enum) && s.enum.includes(null)).map(([p]) => p)).toEqual([]);
+    const nullable = nodes.filter(
+      ([, s]) => s.anyOf?.some((b: J) => b.type === "null") && s.anyOf.some((b: J) => b.enum)
+    );
+    expect(nullable.map(([p]) => p)).toContain("#/components/schemas/FinishReason");
+  });
+
+  test("every const also has its one-value enum", () => {
+    const consts = nodes.filter(([, s]) => "const" in s);
+    expect(consts.length).toBeGreaterThan(50);
+    expect(consts.filter(([, s]) => JSON.stringify(s.enum) !== JSON.stringify([s.const])).map(([p]) => p)).toEqual([]);
+  });
+
+  test("no schema has a default; the default is stated in the description", () => {
+    expect(nodes.filter(([, s]) => "default" in s).map(([p]) => p)).toEqual([]);
+    const stream = main.components.schemas.CreateChatCompletionRequest.properties.stream;
+    expect(stream.description).toMatch(/Default: `false`\./);
+  });
+
+  test("request bodies say additionalProperties: true, ProviderPreferences stays closed", () => {
+    for (const name of ["CreateChatCompletionRequest", "CreateCompletionRequest"]) {
+      expect(main.components.schemas[name].additionalProperties, name).toBe(true);
+    }
+    expect(main.components.schemas.ProviderPreferences.additionalProperties).toBe(false);
+  });
+
+  test("header parameters are strings (fetch headers)", () => {
+    const params = Object.entries(main.components.parameters as J).filter(([, p]) => p.in === "header");
+    expect(params.filter(([, p]) => p.schema?.type !== "string").map(([n]) => n)).toEqual([]);
+  });
+
+  test("the rewrites accept and reject the same values", async () => {
+    const { parse } = await import("yaml");
+    // A small authoring-form schema with every rewritten construct, before and after.
+    const before = parse(`
+      openapi: 3.1.0
+      info: {title: t, version: "1"}
+      paths:
+        /x:
+          post:
+            requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Req'}}}}
+            responses: {"200": {description: ok}}
+      components:
+        schemas:
+          Req:
+            type: object
+            properties:
+              route: {type: [string, 'null'], enum: [fallback, sort, null], default: fallback}
+              kind: {type: string, const: a}
+    `) as J;
+    const after = normalizeBundle(structuredClone(before));
+    expect(after.components.schemas.Req.additionalProperties).toBe(true);
+    const v1 = compile(before, "#/components/schemas/Req");
+    const v2 = compile(after, "#/components/schemas/Req");
+    for (const value of [
+      {},
+      { route: null },
+      { route: "sort" },
+      { route: "x" },
+      { route: 1 },
+      { kind: "a" },
+      { kind: "b" },
+      { extra: 1 },
+    ]) {
+      expect(v2(value), JSON.stringify(value)).toBe(v1(value));
+    }
+  });
+});
+
+describe("streaming form generated/openapi.stream.json", () => {
+  const ops = Object.values(stream.paths as J).map((item) => item.post as J);
+
+  test("is a valid OpenAPI 3.1 document", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(stream);
+    expect(result.errors ?? []).toEqual([]);
+  });
+
+  test("is exactly what the stream transform makes of the main bundle", () => {
+    expect(streamBundle(main)).toEqual(stream);
+  });
+
+  test.each(ops.map((op) => [op.operationId, op]))("%s: 200 is text/event-stream with the chunk schema", (_id, op) => {
+    const mainOp = Object.values(main.paths as J).find((i) => i.post.operationId === op.operationId).post;
+    const chunkRef =
+      main.components.schemas[mainOp.responses["200"].content["text/event-stream"].schema.$ref.split("/").pop()]
+        .contentSchema.$ref;
+    expect(Object.keys(op.responses["200"].content)).toEqual(["text/event-stream"]);
+    expect(op.responses["200"].content["text/event-stream"].schema).toEqual({ $ref: chunkRef });
+    // The errors are the main bundle's.
+    expect(Object.keys(op.responses)).toEqual(Object.keys(mainOp.responses));
+  });
+
+  test.each(ops.map((op) => [op.operationId, op]))(
+    "%s: the body requires stream: true and its examples stream",
+    (_id, op) => {
+      const ref: string = op.requestBody.content["application/json"].schema.$ref;
+      const validate = compile(stream, ref);
+      expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi", stream: true })).toBe(
+        true
+      );
+      expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi" })).toBe(false);
+      expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi", stream: false })).toBe(
+        false
+      );
+      for (const e of Object.values(op.requestBody.content["application/json"].examples ?? {}) as J[]) {
+        const value = e.$ref ? stream.components.examples[e.$ref.split("/").pop()].value : e.value;
+        expect(value.stream).toBe(true);
+      }
+    }
+  );
+
+  test("keeps no component that nothing refers to", () => {
+    const text = JSON.stringify({ ...stream, components: undefined });
+    const reachable = new Set<string>();
+    const queue = [...text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    while (queue.length) {
+      const ref = queue.pop()!;
+      if (reachable.has(ref)) continue;
+      reachable.add(ref);
+      const [, kind, name] = ref.split("/").slice(1);
+      queue.push(
+        ...[...JSON.stringify(stream.components[kind!][name!]).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!)
+      );
+    }
+    for (const [kind, group] of Object.entries(stream.components as J)) {
+      if (kind === "securitySchemes") continue;
+      for (const name of Object.keys(group))
+        expect(reachable, `${kind}/${name}`).toContain(`#/components/${kind}/${name}`);
+    }
+    expect(stream.components.schemas.ChatCompletion).toBeUndefined();
+    expect(stream.components.schemas.ChatCompletionChunk).toBeDefined();
+  });
+});

@@ -1,0 +1,57 @@
+// @hey-api/openapi-ts (fetch client): out/hey-api from openapi.json, out/hey-api-stream from openapi.stream.json.
+import { createClient } from "../out/hey-api/client";
+import { createChatCompletion, createCompletion } from "../out/hey-api";
+import type { ChatCompletion, Completion, ErrorResponse } from "../out/hey-api/types.gen";
+import { createClient as createStreamClient } from "../out/hey-api-stream/client";
+import { createChatCompletion as streamChatCompletion } from "../out/hey-api-stream";
+import type { ChatCompletionChunk } from "../out/hey-api-stream/types.gen";
+import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
+
+// Type-level contract of the bundle's form: `stream` (which has a documented default) may be left out, unknown
+// request keys are allowed, and the nullable enum is the values or null (not the string "null").
+import type { CreateChatCompletionRequest as Req, FinishReason as Finish } from "../out/hey-api/types.gen";
+export const typed = {
+  minimal: { model: "m", messages: [{ role: "user", content: "hi" }] } satisfies Req,
+  extra: { model: "m", messages: [], provider_specific_knob: 1 } satisfies Req,
+  finish: [null, "stop"] satisfies Finish[],
+};
+// @ts-expect-error the string "null" is not a finish reason
+export const notAFinishReason: Finish = "null";
+
+export async function run(baseUrl: string): Promise<Outcome> {
+  const client = createClient({ baseUrl, auth: API_KEY });
+  const chat = await createChatCompletion({ client, body: chatBody });
+  const completion: ChatCompletion | undefined = chat.data;
+  const text = await createCompletion({ client, body: completionBody });
+  const legacy: Completion | undefined = text.data;
+  const bad = await createChatCompletion({ client, body: invalidBody });
+  const error: ErrorResponse | undefined = bad.error;
+  if (!error) throw new Error("expected a typed 400 error");
+
+  // Streaming form: a typed SSE method. `[DONE]` is not JSON, so it arrives as the string "[DONE]".
+  const streamClient = createStreamClient({ baseUrl, auth: API_KEY });
+  const { stream } = await streamChatCompletion({
+    client: streamClient,
+    body: { ...chatBody, stream: true },
+    sseMaxRetryAttempts: 1, // the SSE client reconnects on errors by default
+  });
+  const objects: string[] = [];
+  let content = "";
+  for await (const event of stream) {
+    if ((event as unknown) === "[DONE]") break;
+    const chunk: ChatCompletionChunk = event;
+    objects.push(chunk.object);
+    content += chunk.choices[0]?.delta.content ?? "";
+  }
+  return {
+    chat: completion?.choices?.[0]?.message.content,
+    completion: legacy?.choices?.[0]?.text,
+    badRequest: {
+      status: bad.response?.status ?? 0,
+      code: error.error.code,
+      message: error.error.message,
+      pointers: pointersOf(error.error.metadata),
+    },
+    stream: { objects, content },
+  };
+}

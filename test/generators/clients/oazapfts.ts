@@ -1,0 +1,33 @@
+// oazapfts (fetch functions on @oazapfts/runtime; responses are unions discriminated by status).
+import { createChatCompletion, createCompletion } from "../out/oazapfts/api";
+import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
+
+// Type-level contract of the bundle's form: `stream` (which has a documented default) may be left out, unknown
+// request keys are allowed, and the nullable enum is the values or null (not the string "null").
+import type { CreateChatCompletionRequest as Req, FinishReason as Finish } from "../out/oazapfts/api";
+export const typed = {
+  minimal: { model: "m", messages: [{ role: "user", content: "hi" }] } satisfies Req,
+  extra: { model: "m", messages: [], provider_specific_knob: 1 } satisfies Req,
+  finish: [null, "stop"] satisfies Finish[],
+};
+// @ts-expect-error the string "null" is not a finish reason
+export const notAFinishReason: Finish = "null";
+
+export async function run(baseUrl: string): Promise<Outcome> {
+  const opts = { baseUrl, headers: { Authorization: `Bearer ${API_KEY}` } };
+  const chat = await createChatCompletion(chatBody, {}, opts);
+  const text = await createCompletion(completionBody, {}, opts);
+  const bad = await createChatCompletion(invalidBody, {}, opts);
+  if (chat.status !== 200 || text.status !== 200) throw new Error(`expected 200s, got ${chat.status}, ${text.status}`);
+  if (bad.status !== 400) throw new Error(`expected a typed 400, got ${bad.status}`);
+  return {
+    chat: chat.data.choices?.[0]?.message.content,
+    completion: text.data.choices?.[0]?.text,
+    badRequest: {
+      status: bad.status,
+      code: bad.data.error.code,
+      message: bad.data.error.message,
+      pointers: pointersOf(bad.data.error.metadata),
+    },
+  };
+}

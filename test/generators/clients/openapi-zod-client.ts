@@ -1,0 +1,31 @@
+// openapi-zod-client (a Zodios client: zod schemas for every component, responses validated at runtime).
+import { isErrorFromAlias } from "@zodios/core";
+import { createApiClient, schemas } from "../out/openapi-zod-client/api";
+import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
+
+export async function run(baseUrl: string): Promise<Outcome> {
+  const client = createApiClient(baseUrl);
+  const headers = { Authorization: `Bearer ${API_KEY}` };
+  // The discriminated unions are built from the `const` + `enum` tags; they parse a real message.
+  schemas.ChatMessage.parse(chatBody.messages[0]);
+  const chat = await client.createChatCompletion(chatBody, { headers });
+  const text = await client.createCompletion(completionBody, { headers });
+  try {
+    await client.createChatCompletion(invalidBody, { headers });
+  } catch (err) {
+    if (!isErrorFromAlias(client.api, "createChatCompletion", err)) throw err;
+    const bad = err.response;
+    if (bad.status !== 400) throw new Error(`expected a typed 400, got ${bad.status}`);
+    return {
+      chat: chat.choices?.[0]?.message.content,
+      completion: text.choices?.[0]?.text,
+      badRequest: {
+        status: bad.status,
+        code: bad.data.error.code,
+        message: bad.data.error.message,
+        pointers: pointersOf(bad.data.error.metadata),
+      },
+    };
+  }
+  throw new Error("expected the invalid body to be rejected");
+}

@@ -1,0 +1,42 @@
+// typed-openapi (runtime "none": types plus a small ApiClient around a fetcher you supply).
+import { createApiClient, type Fetcher } from "../out/typed-openapi/api";
+import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
+
+// Type-level contract of the bundle's form: `stream` (which has a documented default) may be left out, unknown
+// request keys are allowed, and the nullable enum is the values or null (not the string "null").
+import type { Schemas } from "../out/typed-openapi/api";
+type Req = Schemas.CreateChatCompletionRequest;
+type Finish = Schemas.FinishReason;
+export const typed = {
+  minimal: { model: "m", messages: [{ role: "user", content: "hi" }] } satisfies Req,
+  extra: { model: "m", messages: [], provider_specific_knob: 1 } satisfies Req,
+  finish: [null, "stop"] satisfies Finish[],
+};
+// @ts-expect-error the string "null" is not a finish reason
+export const notAFinishReason: Finish = "null";
+
+const fetcher: Fetcher["fetch"] = (input) =>
+  fetch(input.url, {
+    method: input.method.toUpperCase(),
+    headers: { Authorization: `Bearer ${API_KEY}`, "Content-Type": "application/json" },
+    body: input.parameters?.body === undefined ? undefined : JSON.stringify(input.parameters.body),
+  });
+
+export async function run(baseUrl: string): Promise<Outcome> {
+  const api = createApiClient({ fetch: fetcher }, baseUrl);
+  // typed-openapi wants a `header` object even when every header parameter is optional.
+  const chat = await api.post("/chat/completions", { header: {}, body: chatBody });
+  const text = await api.post("/completions", { header: {}, body: completionBody });
+  const bad = await api.post("/chat/completions", { header: {}, body: invalidBody, withResponse: true });
+  if (bad.ok || bad.status !== 400) throw new Error(`expected a typed 400, got ${bad.status}`);
+  return {
+    chat: chat.choices?.[0]?.message.content,
+    completion: text.choices?.[0]?.text,
+    badRequest: {
+      status: bad.status,
+      code: bad.data.error.code,
+      message: bad.data.error.message,
+      pointers: pointersOf(bad.data.error.metadata),
+    },
+  };
+}
