@@ -104,7 +104,9 @@ async function showsChunkFields(page: Page) {
   await dropdown.scrollIntoViewIfNeeded();
   await dropdown.click();
   await page.locator('[data-component-name="Dropdown/DropdownMenuItem"]:has-text("text/event-stream")').first().click();
-  const sse = (path: string) => page.locator(`[id$="t=response&c=200&ct=text/event-stream&path=${path}"]`).first();
+  // The payload is the event union (chunk first, then the error-only event): Redoc prefixes its first member's fields.
+  const id = "t=response&c=200&ct=text/event-stream&path=";
+  const sse = (path: string) => page.locator(`[id$="${id}${path}"], [id$="${id}&oneof=0/${path}"]`).first();
   await sse("choices").waitFor({ state: "visible", timeout: 10_000 });
   await sse("choices").locator(".schema-name").first().click(); // expands the array's item schema
   const delta = sse("choices[]/delta").locator(".schema-name").first();
