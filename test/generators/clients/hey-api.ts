@@ -21,9 +21,10 @@ export const notAFinishReason: Finish = "null";
 export async function run(baseUrl: string): Promise<Outcome> {
   const client = createClient({ baseUrl, auth: API_KEY });
   const chat = await createChatCompletion({ client, body: chatBody });
-  const completion: ChatCompletion | undefined = chat.data;
+  // A 200 may also be the error-only body `{error, user_id}` (ChatCompletionOrError): narrow on `choices`.
+  const completion: ChatCompletion | undefined = chat.data && "choices" in chat.data ? chat.data : undefined;
   const text = await createCompletion({ client, body: completionBody });
-  const legacy: Completion | undefined = text.data;
+  const legacy: Completion | undefined = text.data && "choices" in text.data ? text.data : undefined;
   const bad = await createChatCompletion({ client, body: invalidBody });
   const error: ErrorResponse | undefined = bad.error;
   if (!error) throw new Error("expected a typed 400 error");
@@ -39,6 +40,8 @@ export async function run(baseUrl: string): Promise<Outcome> {
   let content = "";
   for await (const event of stream) {
     if ((event as unknown) === "[DONE]") break;
+    // An event is a chunk or the error-only event `{error}` (ChatCompletionStreamEvent).
+    if (!("object" in event)) throw new Error(`stream error event: ${JSON.stringify(event)}`);
     const chunk: ChatCompletionChunk = event;
     objects.push(chunk.object);
     content += chunk.choices[0]?.delta.content ?? "";

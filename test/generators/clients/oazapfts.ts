@@ -20,9 +20,10 @@ export async function run(baseUrl: string): Promise<Outcome> {
   const bad = await createChatCompletion(invalidBody, {}, opts);
   if (chat.status !== 200 || text.status !== 200) throw new Error(`expected 200s, got ${chat.status}, ${text.status}`);
   if (bad.status !== 400) throw new Error(`expected a typed 400, got ${bad.status}`);
+  // A 200 may also be the error-only body `{error, user_id}` (ChatCompletionOrError): narrow on `choices`.
   return {
-    chat: chat.data.choices?.[0]?.message.content,
-    completion: text.data.choices?.[0]?.text,
+    chat: "choices" in chat.data ? chat.data.choices?.[0]?.message.content : undefined,
+    completion: "choices" in text.data ? text.data.choices?.[0]?.text : undefined,
     badRequest: {
       status: bad.status,
       code: bad.data.error.code,

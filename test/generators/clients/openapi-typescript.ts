@@ -17,8 +17,9 @@ export async function run(baseUrl: string): Promise<Outcome> {
   const bad = await client.POST("/chat/completions", { body: invalidBody });
   if (!bad.error) throw new Error(`expected a typed 400, got ${bad.response.status}`);
   // The 200 has two media types, so data is `ChatCompletion | string` (the SSE body): narrow it.
-  const completion = typeof chat.data === "object" ? chat.data : undefined;
-  const legacy = typeof text.data === "object" ? text.data : undefined;
+  // A 200 may also be the error-only body `{error, user_id}` (ChatCompletionOrError): narrow on `choices`.
+  const completion = typeof chat.data === "object" && "choices" in chat.data ? chat.data : undefined;
+  const legacy = typeof text.data === "object" && "choices" in text.data ? text.data : undefined;
   return {
     chat: completion?.choices?.[0]?.message.content,
     completion: legacy?.choices?.[0]?.text,

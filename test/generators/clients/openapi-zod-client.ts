@@ -16,9 +16,13 @@ export async function run(baseUrl: string): Promise<Outcome> {
     if (!isErrorFromAlias(client.api, "createChatCompletion", err)) throw err;
     const bad = err.response;
     if (bad.status !== 400) throw new Error(`expected a typed 400, got ${bad.status}`);
+    // A 200 may also be the error-only body `{error, user_id}` (ChatCompletionOrError); both members are passthrough
+    // objects, so `in` cannot narrow: pick the member with its own zod schema.
+    const parsedChat = schemas.ChatCompletion.safeParse(chat);
+    const parsedText = schemas.Completion.safeParse(text);
     return {
-      chat: chat.choices?.[0]?.message.content,
-      completion: text.choices?.[0]?.text,
+      chat: parsedChat.success ? parsedChat.data.choices?.[0]?.message.content : undefined,
+      completion: parsedText.success ? parsedText.data.choices?.[0]?.text : undefined,
       badRequest: {
         status: bad.status,
         code: bad.data.error.code,

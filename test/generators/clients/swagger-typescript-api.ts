@@ -31,9 +31,10 @@ export async function run(baseUrl: string): Promise<Outcome> {
     bad = thrown as HttpResponse<ChatCompletion, ErrorResponse>;
   }
   if (!bad || bad.status !== 400) throw new Error(`expected a typed 400, got ${bad?.status}`);
+  // A 200 may also be the error-only body `{error, user_id}` (ChatCompletionOrError): narrow on `choices`.
   return {
-    chat: chat.data.choices?.[0]?.message.content,
-    completion: text.data.choices?.[0]?.text,
+    chat: "choices" in chat.data ? chat.data.choices?.[0]?.message.content : undefined,
+    completion: "choices" in text.data ? text.data.choices?.[0]?.text : undefined,
     badRequest: {
       status: bad.status,
       code: bad.error.error.code,

@@ -29,9 +29,10 @@ export async function run(baseUrl: string): Promise<Outcome> {
   const text = await api.post("/completions", { header: {}, body: completionBody });
   const bad = await api.post("/chat/completions", { header: {}, body: invalidBody, withResponse: true });
   if (bad.ok || bad.status !== 400) throw new Error(`expected a typed 400, got ${bad.status}`);
+  // A 200 may also be the error-only body `{error, user_id}` (ChatCompletionOrError): narrow on `choices`.
   return {
-    chat: chat.choices?.[0]?.message.content,
-    completion: text.choices?.[0]?.text,
+    chat: "choices" in chat ? chat.choices?.[0]?.message.content : undefined,
+    completion: "choices" in text ? text.choices?.[0]?.text : undefined,
     badRequest: {
       status: bad.status,
       code: bad.data.error.code,
