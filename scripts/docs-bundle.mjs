@@ -3,16 +3,7 @@
 // chunk's fields (`delta`, `finish_reason`, `usage`). Here each SSE media type shows the chunk schema itself,
 // with the stream's framing as its description. Everything else is the bundle unchanged.
 
-const resolve = (doc, node) => {
-  let cur = node;
-  for (let i = 0; i < 16 && typeof cur?.$ref === "string"; i++) {
-    cur = cur.$ref
-      .slice(2)
-      .split("/")
-      .reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
-  }
-  return cur;
-};
+import { resolveRef as resolve } from "./resolve-ref.mjs";
 
 /** Returns the docs view of `bundle`; `bundle` is not modified. */
 export function docsBundle(bundle) {

@@ -4,21 +4,12 @@
 // with `text/event-stream` only and `schema: {$ref: <chunk>}`, so a generator that understands SSE makes a typed
 // stream method; the request body requires `stream: true`. Errors and everything else are unchanged.
 
+import { resolveRef as resolve } from "./resolve-ref.mjs";
+
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const SSE = "text/event-stream";
 
 const refName = (ref) => /^#\/components\/[^/]+\/([^/]+)$/.exec(ref ?? "")?.[1];
-
-function resolve(doc, node) {
-  let cur = node;
-  for (let i = 0; i < 16 && typeof cur?.$ref === "string"; i++) {
-    cur = cur.$ref
-      .slice(2)
-      .split("/")
-      .reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
-  }
-  return cur;
-}
 
 /** The first `data:` payload of an SSE transcript that parses as JSON, or undefined. */
 function firstChunk(transcript) {
