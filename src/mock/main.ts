@@ -107,7 +107,7 @@ async function main() {
       `OpenRouter mock (Prism 5.14.2 + streaming/error-envelope layer), serving ${relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"))}`,
       `  Base URL: ${mock.baseUrl}   (POST /completions, POST /chat/completions; the bare paths ${mock.url}/chat/completions etc. answer too)`,
       `  Docs:     ${mock.docsUrl}`,
-      `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json`,
+      `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json, ${mock.url}/openapi.stream.json`,
       `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams (Prefer: example=stream_error for a mid-stream error).`,
       `  Retry-After on 429/503: ${retryAfter}.`,
       `  Stream pacing: ${pacing} ms between events (env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,

@@ -177,6 +177,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const spec: SpecInfo = loadSpec(specFile);
   const explain = createExplainer(spec.doc, maxViolations);
   const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
+  // The streaming form for client generators (scripts/stream-bundle.mjs), beside the bundle.
+  const streamJson = specFile.replace(/\.ya?ml$/, ".stream.json");
   const engineKind = opts.prism ?? (process.env.MOCK_PRISM === "child" ? "child" : "inproc");
   const engine: Engine = engineKind === "child" ? await createChildEngine(specFile, upstreamTimeout) : await createInprocEngine(specFile);
   let closing: Promise<void> | undefined;
@@ -261,6 +263,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       if (path === "/docs" || path === "/docs/" || path === "/docs/index.html") return serveFile(res, docsFile, "text/html; charset=utf-8", head);
       if (path === "/openapi.yaml") return serveFile(res, specFile, "application/yaml; charset=utf-8", head);
       if (path === "/openapi.json") return serveFile(res, bundleJson, "application/json; charset=utf-8", head);
+      if (path === "/openapi.stream.json") return serveFile(res, streamJson, "application/json; charset=utf-8", head);
       if (path === "/__mock/stats") return sendJson(res, 200, stats());
     }
 

@@ -71,6 +71,18 @@ describe.skipIf(!hasServer)("documented responses are reachable", () => {
     expect((await res.text()).length).toBeGreaterThan(1000);
   });
 
+  it("serves both bundles: /openapi.json and the streaming form /openapi.stream.json", async () => {
+    const origin = baseUrl.replace(/\/api\/v1$/, "");
+    for (const [file, streaming] of [["openapi.json", false], ["openapi.stream.json", true]] as const) {
+      const res = await fetch(`${origin}/${file}`);
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      const doc = (await res.json()) as { paths: Record<string, { post: { responses: Record<string, any> } }> };
+      const ok = doc.paths["/chat/completions"]!.post.responses["200"].content;
+      expect(Object.keys(ok), file).toEqual(streaming ? ["text/event-stream"] : ["application/json", "text/event-stream"]);
+    }
+  });
+
   it("a request with a stream example key but stream absent stays JSON (the body flag decides)", async () => {
     const op = ops[0]!;
     const res = await fetch(url(op), { method: "POST", headers: { ...AUTH, ...JSON_CT, accept: "text/event-stream" }, body: JSON.stringify(op.validBody) });
