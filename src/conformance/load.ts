@@ -1,7 +1,7 @@
 import Ajv2020 from "ajv/dist/2020.js"; // explicit .js: ajv has no exports map, Node ESM needs the file name
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
-import { escapeToken, getAt, parsePointer, preview, toPointer } from "./pointer";
+import { escapeToken, getAt, preview, toPointer } from "./pointer";
 import type { Severity, Violation } from "./types";
 
 type Json = Record<string, unknown>;
@@ -778,7 +778,7 @@ function indexOperations(spec: Json): OperationSpec[] {
       };
       if (op.requestBody) {
         const { node: rb, ptr: rbPtr } = resolve(op.requestBody, opPtr + "/requestBody");
-        spec1.request = { required: rb.required === true, content: mediaSpecs(spec, (rb.content ?? {}) as Json, rbPtr + "/content", resolve) };
+        spec1.request = { required: rb.required === true, content: mediaSpecs((rb.content ?? {}) as Json, rbPtr + "/content", resolve) };
       }
       for (const [status, r0] of Object.entries((op.responses ?? {}) as Json)) {
         const { node: r, ptr: rPtr } = resolve(r0, opPtr + "/responses/" + escapeToken(status));
@@ -787,7 +787,7 @@ function indexOperations(spec: Json): OperationSpec[] {
           const { node: h, ptr: hPtr } = resolve(h0, rPtr + "/headers/" + escapeToken(name));
           headers.push({ name: name.toLowerCase(), required: h.required === true, ...(h.schema ? { schemaPointer: hPtr + "/schema" } : {}) });
         }
-        spec1.responses.push({ status, pointer: rPtr, content: mediaSpecs(spec, (r.content ?? {}) as Json, rPtr + "/content", resolve), headers });
+        spec1.responses.push({ status, pointer: rPtr, content: mediaSpecs((r.content ?? {}) as Json, rPtr + "/content", resolve), headers });
       }
       ops.push(spec1);
     }
@@ -795,7 +795,7 @@ function indexOperations(spec: Json): OperationSpec[] {
   return ops;
 }
 
-function mediaSpecs(spec: Json, content: Json, ptr: string, resolve: (n: unknown, p: string) => { node: Json; ptr: string }): MediaSpec[] {
+function mediaSpecs(content: Json, ptr: string, resolve: (n: unknown, p: string) => { node: Json; ptr: string }): MediaSpec[] {
   const out: MediaSpec[] = [];
   for (const [mt, m0] of Object.entries(content)) {
     const m = (m0 ?? {}) as Json;
@@ -830,7 +830,6 @@ function mediaSpecs(spec: Json, content: Json, ptr: string, resolve: (n: unknown
     }
     out.push(ms);
   }
-  void spec;
   return out;
 }
 

@@ -38,12 +38,10 @@ export class StreamChecker {
   private doneAt = -1;
   private errorAt = -1;
   private flushing = false;
-  private comments = 0;
   private tail = "";
   private seen: { id?: unknown; model?: unknown; object?: unknown } = {};
   private readonly finishes = new Map<number, number>();
   private usageAt: number[] = [];
-  private lastDataAt = -1;
   private totalBytes = 0;
   private ended = false;
   private overflowed = false;
@@ -56,9 +54,7 @@ export class StreamChecker {
   ) {
     this.parser = createParser({
       onEvent: (e) => this.onEvent(e),
-      onComment: () => {
-        this.comments++;
-      },
+      onComment: () => {}, // keep-alive comments (`: OPENROUTER PROCESSING`) are valid SSE and carry nothing
       onError: (err) => this.onParseError(err),
       maxBufferSize: opts.maxEventBytes ?? 16 * 1024 * 1024,
     } as Parameters<typeof createParser>[0]);
@@ -257,7 +253,6 @@ export class StreamChecker {
       }
       this.usageAt = [];
     }
-    this.lastDataAt = n;
     for (const key of ["id", "model", "object"] as const) {
       const v = d[key];
       if (typeof v !== "string") continue;
