@@ -409,7 +409,9 @@ describe("proxy CLI", () => {
     expect(await running).toBe(1);
     expect(err).toBe("");
     expect(out).toMatch(/1 exchange checked .*1 error/);
-    const lines = readFileSync(file, "utf8").trim().split("\n");
+    const recorded = readFileSync(file, "utf8");
+    expect(recorded).toMatch(/^[^\n]+\n$/); // one JSONL line, ended once (the recorder supplies the newline)
+    const lines = recorded.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(KEY);
     // `check` re-runs the recorded exchange to the same verdict.

@@ -525,7 +525,7 @@ async function cmdProxy(args: string[], io: Io): Promise<number> {
       maxBodyBytes: intArg(values["max-body-bytes"], 16 << 20, "--max-body-bytes"),
       redact: list(values.redact),
       log: (line) => io.stdout(line + "\n"),
-      ...(sink ? { record: (line: string) => void sink.write(line + "\n") } : {}),
+      ...(sink ? { record: (line: string) => void sink.write(line) } : {}),
     });
   } catch (e) {
     if (sink) closeSync((sink as unknown as { fd: number }).fd);

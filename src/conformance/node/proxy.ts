@@ -30,7 +30,7 @@ export interface ProxyOptions {
   mode?: Mode;
   /** Answer a request whose body breaks the contract with a 400 envelope instead of forwarding it. */
   enforce?: boolean;
-  /** Receives each exchange record (one redacted JSON line, no newline) once the exchange has finished. */
+  /** Receives each exchange record (one redacted JSON line, newline included) once the exchange has finished. */
   record?(line: string): void;
   /** Receives one line per finding as it is found (and notes about unchecked exchanges). */
   log?(line: string): void;
