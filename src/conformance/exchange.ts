@@ -1,4 +1,5 @@
 import type { ExchangeRecord } from "./types";
+import { isSecretName, REDACTED } from "./record";
 
 export type LineResult = { ok: true; record: ExchangeRecord } | { ok: false; error: string } | { ok: "skip" };
 
@@ -35,8 +36,6 @@ interface HarEntry {
   response?: { status?: number; headers?: HarHeader[]; content?: { mimeType?: string; text?: string; encoding?: string }; _error?: string };
 }
 
-const SECRET_HEADERS = /^(authorization|cookie|set-cookie|x-api-key|api-key|proxy-authorization)$/i;
-
 function decodeBody(text: string | undefined, encoding: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   if (encoding === "base64") {
@@ -57,7 +56,7 @@ function headersOf(h: HarHeader[] | undefined): Record<string, string> {
     if (!x || typeof x.name !== "string") continue;
     const k = x.name.toLowerCase();
     if (k.startsWith(":")) continue; // HTTP/2 pseudo-headers
-    const val = SECRET_HEADERS.test(k) ? "[REDACTED]" : String(x.value ?? "");
+    const val = isSecretName(k) ? REDACTED : String(x.value ?? ""); // the recorder's rule: secret by name pattern
     out[k] = out[k] !== undefined ? out[k] + ", " + val : val;
   }
   return out;

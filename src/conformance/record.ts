@@ -20,8 +20,10 @@ export interface RecorderOptions {
   onError?(error: unknown): void;
 }
 
-/** What redaction writes instead of a secret. */
-export const REDACTED = "[REDACTED]";
+// One placeholder for the client's errors and the recorder's records.
+import { REDACTED } from "../redact";
+
+export { REDACTED };
 
 /**
  * A header or query parameter whose name contains one of these words carries a secret (a pattern, not a list of
