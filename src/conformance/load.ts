@@ -58,8 +58,6 @@ export interface OperationSpec {
 
 export interface ValidateOptions {
   check: string;
-  /** Report at most this many violations for the payload (default: the contract's `maxViolations`). */
-  maxViolations?: number;
   location: string;
   /** Prefix added to every instancePath (e.g. `/events/3/data`). */
   instancePrefix?: string;
@@ -375,7 +373,7 @@ export class Contract {
     const pruned = this.bestMatch(errors, data, closed, 0);
     const prefix = o.instancePrefix ?? "";
     const out: Violation[] = [];
-    const cap = o.maxViolations ?? this.maxViolations;
+    const cap = this.maxViolations;
     const seen = new Set<string>();
     let more = 0;
     for (const e of pruned) {
@@ -391,29 +389,27 @@ export class Contract {
         : e.keyword === "unevaluatedProperties" ? p.unevaluatedProperty
         : e.keyword === "discriminator" ? p.tag
         : undefined;
-      const idPath = extra === undefined ? e.instancePath : e.instancePath + "/" + escapeToken(String(extra));
-      const undocumented0 = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
-      const id = (undocumented0 ? "u" : "s") + "\u0000" + this.schemaPointerOf(e) + "\u0000" + idPath;
+      // The pointer names the property (missing, undocumented) or the tag, not only the object holding it.
+      const ip = extra === undefined ? e.instancePath : e.instancePath + "/" + escapeToken(String(extra));
+      const undocumented = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
+      const openValue = closed && this.isOpenEnumError(e);
+      const id = (undocumented ? "u" : "s") + "\u0000" + this.schemaPointerOf(e) + "\u0000" + ip;
       if (seen.has(id)) continue;
       seen.add(id);
-      let ip = e.instancePath;
       let expected: unknown;
       let actualOverride: { v: unknown } | undefined;
       let msg = e.message ?? "is invalid";
       switch (e.keyword) {
         case "required":
-          ip += "/" + escapeToken(String(p.missingProperty));
           expected = "present";
           actualOverride = { v: "absent" };
           msg = "is required but missing";
           break;
         case "additionalProperties":
-          ip += "/" + escapeToken(String(p.additionalProperty));
           expected = "no undocumented properties";
           msg = "is not a documented property";
           break;
         case "unevaluatedProperties":
-          ip += "/" + escapeToken(String(p.unevaluatedProperty));
           expected = "no undocumented properties";
           msg = "is not a documented property";
           break;
@@ -423,7 +419,7 @@ export class Contract {
           break;
         case "enum":
           expected = p.allowedValues;
-          if (closed && this.isOpenEnumError(e)) {
+          if (openValue) {
             const list = preview(p.allowedValues, 160) === p.allowedValues ? JSON.stringify(p.allowedValues) : "see the spec";
             msg = `is not a documented value (open enum; documented: ${list})`;
             break;
@@ -442,7 +438,6 @@ export class Contract {
           expected = `${p.comparison} ${p.limit}`;
           break;
         case "discriminator": {
-          ip += "/" + escapeToken(String(p.tag));
           const allowed = this.tagValues(e.parentSchema, String(p.tag));
           const oneOf = allowed.map((x) => JSON.stringify(x)).join(", ");
           if (p.tagValue === undefined) {
@@ -461,8 +456,6 @@ export class Contract {
           if (typeof expected === "object" && expected !== null) expected = preview(expected);
       }
       const actual = actualOverride ? actualOverride.v : preview(getAt(data, ip));
-      const undocumented = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
-      const openValue = closed && this.isOpenEnumError(e);
       const check = undocumented ? "no_undocumented_fields" : openValue ? "no_undocumented_values" : o.check;
       const severity: Severity = closed ? (o.severity ?? "info") : (o.severity ?? "error");
       out.push({

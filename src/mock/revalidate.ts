@@ -16,9 +16,12 @@ export interface PrismLikeViolation {
   message: string;
 }
 
-/** `maxViolations`: violations explained per body; past it one `violations_capped` entry counts the rest. */
-export function createExplainer(doc: Record<string, unknown>, maxViolations = 100) {
-  const contract = loadContract(doc, { maxViolations });
+/**
+ * `maxViolations`: violations explained per body (default: the library's, 100); past it one `violations_capped` entry
+ * counts the rest.
+ */
+export function createExplainer(doc: Record<string, unknown>, maxViolations?: number) {
+  const contract = loadContract(doc, maxViolations === undefined ? {} : { maxViolations });
   /** Violations of `body` against the operation's request schema, in Prism's shape; undefined when unavailable. */
   return function explain(path: string, method: string, body: unknown): PrismLikeViolation[] | undefined {
     try {

@@ -168,14 +168,13 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const checkHost = LOOPBACK.test(host);
   const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const retryAfter = opts.retryAfterSeconds ?? defaultRetryAfter();
-  const maxViolations = opts.maxViolations ?? 100;
   const specFile = resolve(opts.spec ?? resolve(repoRoot, "generated/openapi.yaml"));
   const docsFile = resolve(opts.docs ?? resolve(repoRoot, "generated/docs/index.html"));
   const pacing = opts.pacingMs ?? defaultPacing();
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const upstreamTimeout = opts.upstreamTimeoutMs ?? 30_000;
   const spec: SpecInfo = loadSpec(specFile);
-  const explain = createExplainer(spec.doc, maxViolations);
+  const explain = createExplainer(spec.doc, opts.maxViolations);
   const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
   // The streaming form for client generators (scripts/stream-bundle.mjs), beside the bundle.
   const streamJson = specFile.replace(/\.ya?ml$/, ".stream.json");
