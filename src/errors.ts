@@ -167,9 +167,10 @@ export function errorFromResponse(status: number, body: unknown, generationId: s
   const e = body !== null && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
   const obj = e !== null && typeof e === "object" ? (e as { code?: unknown; message?: unknown; metadata?: any; error_type?: unknown; availability?: any }) : undefined;
   const code = obj && (typeof obj.code === "number" || typeof obj.code === "string") ? obj.code : undefined;
+  const excerpt = typeof body === "string" ? snippet(body) : "";
   let msg: string;
   if (obj && typeof obj.message === "string") msg = obj.message;
-  else if (typeof body === "string" && snippet(body)) msg = snippet(body);
+  else if (excerpt) msg = excerpt;
   else if (typeof e === "string") msg = e;
   else msg = "(no message)";
   const Cls = errorClassForStatus(status);
