@@ -62,13 +62,14 @@ export function transcript(parts = ["Hel", "lo", " wörld 🌍"]): string {
 
 const sseHead = { "content-type": "text/event-stream", "cache-control": "no-cache", "x-generation-id": "gen-123" };
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number, hit: Hit) => void;
+/** One scenario: answers a request; `attempt` counts the hits of this scenario/key so far (1 for the first). */
+export type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number, hit: Hit) => void;
 
 const scenarios: Record<string, Handler> = {
   ok: (_q, res) => json(res, 200, chatCompletion(), { "x-generation-id": "gen-123" }),
@@ -201,7 +202,24 @@ const scenarios: Record<string, Handler> = {
   },
 };
 
-export async function startFaultServer(): Promise<FaultServer> {
+/** Writes `head`, then `fill` until `total` bytes, then `tail`, with backpressure (nothing big is buffered here). */
+export function pump(res: ServerResponse, head: string, fill: string, total: number, tail = ""): void {
+  const piece = fill.repeat(Math.max(1, Math.floor(65536 / fill.length)));
+  let sent = 0;
+  res.write(head);
+  const go = (): void => {
+    while (sent < total) {
+      if (res.destroyed) return;
+      sent += piece.length;
+      if (!res.write(piece)) return void res.once("drain", go);
+    }
+    res.end(tail);
+  };
+  go();
+}
+
+/** `extra` scenarios (e.g. a test file's own hostile ones) are served beside the built-in ones, and win on a clash. */
+export async function startFaultServer(extra: Record<string, Handler> = {}): Promise<FaultServer> {
   const hits: Hit[] = [];
   const counts = new Map<string, number>();
   const server: Server = createServer((req, res) => {
@@ -217,7 +235,7 @@ export async function startFaultServer(): Promise<FaultServer> {
       });
       const n = (counts.get(`${scenario}/${key}`) ?? 0) + 1;
       counts.set(`${scenario}/${key}`, n);
-      const h = scenarios[scenario];
+      const h = extra[scenario] ?? scenarios[scenario];
       if (!h) return json(res, 404, { error: { code: 404, message: `unknown scenario ${scenario}` } });
       h(req, res, n, hit);
     });

@@ -24,7 +24,7 @@ import {
   parseRetryAfter,
   type ClientOptions,
 } from "../../src/index";
-import { pump, startHostileServer, type HostileServer, type Scenario } from "./client-server";
+import { json, pump, startFaultServer, type FaultServer, type Handler as Scenario } from "../client/fault-server";
 
 const CANARY = "sk-or-v1-HOSTILE0123456789abcdef0123456789abcdef0123456789abcdef0123";
 const MB = 1024 * 1024;
@@ -37,14 +37,10 @@ const chunk = (content: string, extra: Record<string, unknown> = {}) => ({
   choices: [{ index: 0, delta: { content }, finish_reason: null }],
   ...extra,
 });
-const json = (res: Parameters<Scenario>[1], status: number, body: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(typeof body === "string" ? body : JSON.stringify(body));
-};
 /** The bearer token the client sent (what an echoing server would reflect). */
 const token = (q: Parameters<Scenario>[0]) => String(q.headers.authorization ?? "").replace(/^Bearer /, "");
 
-let other: HostileServer;
+let other: FaultServer;
 const scenarios: Record<string, Scenario> = {
   ok: (_q, res) => json(res, 200, { id: "gen-1", object: "chat.completion", created: 1, model: "m", choices: [] }),
   "lt-502": (_q, res) => (res.writeHead(502, { "content-type": "text/html" }), res.end("<".repeat(100_000))),
@@ -129,7 +125,7 @@ const scenarios: Record<string, Scenario> = {
   ),
 };
 
-let srv: HostileServer;
+let srv: FaultServer;
 let seq = 0;
 const thrown: unknown[] = [];
 const unhandled: unknown[] = [];
@@ -140,8 +136,8 @@ const onWarning = (w: Error) => void warnings.push(w);
 beforeAll(async () => {
   process.on("unhandledRejection", onUnhandled);
   process.on("warning", onWarning);
-  srv = await startHostileServer(scenarios);
-  other = await startHostileServer({ landing: (_q, res) => json(res, 200, { id: "landed", choices: [] }) });
+  srv = await startFaultServer(scenarios);
+  other = await startFaultServer({ landing: (_q, res) => json(res, 200, { id: "landed", choices: [] }) });
 });
 afterAll(async () => {
   await srv?.close();
@@ -162,7 +158,7 @@ function setup(scenario: string, opts: ClientOptions = {}) {
     maxRetries: 0,
     ...opts,
   });
-  return { client, hits: () => srv.hits(scenario, id) };
+  return { client, hits: () => srv.hitsFor(scenario, id) };
 }
 
 async function failure(fn: () => Promise<unknown>): Promise<any> {
@@ -464,7 +460,7 @@ describe("redirects are never followed", () => {
       expect(e.status).toBe(307);
       expect(e.message).toContain(`Redirect to ${other.url}/landing/`);
     }
-    expect(other.hits("landing", "x")).toHaveLength(0);
+    expect(other.hitsFor("landing", "x")).toHaveLength(0);
   });
 
   it("a same-origin 308 is not followed either; raw returns the 3xx response as is", async () => {
@@ -473,7 +469,7 @@ describe("redirects are never followed", () => {
     const r = await client.raw.POST("/chat/completions", { body });
     expect(r.response.status).toBe(308);
     expect(hits()).toHaveLength(2);
-    expect(srv.hits("ok", hits()[0]!.id)).toHaveLength(0);
+    expect(srv.hitsFor("ok", hits()[0]!.key)).toHaveLength(0);
   });
 });
 
