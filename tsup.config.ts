@@ -1,9 +1,9 @@
 import { defineConfig } from "tsup";
 
-// One source, two module formats, types for both. The mock (src/mock) is a dev tool and is not published.
+// One source, two module formats, types for both. The mock (mock/) is a dev tool and is not published.
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", "conformance/index": "src/conformance/index.ts" },
+    entry: { index: "src/client/index.ts", "conformance/index": "src/conformance/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
@@ -16,7 +16,7 @@ export default defineConfig([
     external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
   },
   {
-    entry: { cli: "src/cli.ts" },
+    entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
     dts: false,
     clean: false,

@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/package/**/*.test.ts"],
-    globalSetup: ["test/setup/mock.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 180_000,
     hookTimeout: 300_000,
   },

@@ -5,7 +5,7 @@
 //   3. esbuild-minified + gzip size of a minimal browser app (one JSON call, one streaming call)
 //   4. cold import() time over bare `node -e 0` (median of several spawns)
 // The client is imported from dist/index.js when it is newer than src/ (built by `npx tsup`), otherwise from a
-// temporary esbuild bundle of src/index.ts in .tmp/bench-client/ (same settings as tsup: ESM, es2022, deps external).
+// temporary esbuild bundle of src/client/index.ts in .tmp/bench-client/ (same settings as tsup: ESM, es2022, deps external).
 // The server runs in a child process; wall-clock medians are the summary figures; client-process CPU time,
 // best-of-N ratios and an in-process (no network) overhead are printed as cross-checks, because on a shared,
 // loaded machine run-to-run noise is ±10%. Bundle KB = 1000 bytes (gzip -9 of the app's initial chunk).
@@ -31,7 +31,7 @@ const quick = process.argv.includes("--quick");
 
 // ---------- client entry ----------
 // dist/ is used only when it is newer than every client source file (a stale build would measure old code).
-const clientSources = ["index", "client", "streaming", "errors", "retry", "redact", "accumulate", "validate", "types"].map((f) => join(root, `src/${f}.ts`));
+const clientSources = ["client/index", "client/client", "client/stream", "client/errors", "client/retry", "client/redact", "client/accumulate", "client/validate", "types"].map((f) => join(root, `src/${f}.ts`));
 const newestSource = Math.max(...clientSources.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
 let entry = join(root, "dist/index.js");
 let entryNote = "dist/index.js";
@@ -40,11 +40,11 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource) {
   mkdirSync(out, { recursive: true });
   entry = join(out, "index.mjs");
   await build({
-    entryPoints: [join(root, "src/index.ts")], bundle: true, format: "esm", platform: "neutral", target: "es2022",
+    entryPoints: [join(root, "src/client/index.ts")], bundle: true, format: "esm", platform: "neutral", target: "es2022",
     outfile: entry, external: ["openapi-fetch", "eventsource-parser"], logLevel: "error",
     nodePaths: [join(root, "node_modules")],
   });
-  entryNote = ".tmp/bench-client/index.mjs (esbuild of src/index.ts; dist/ missing or older than src/)";
+  entryNote = ".tmp/bench-client/index.mjs (esbuild of src/client/index.ts; dist/ missing or older than src/)";
 }
 const { createOpenRouterClient } = await import(pathToFileURL(entry).href);
 

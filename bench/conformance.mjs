@@ -102,7 +102,7 @@ async function runCheck() {
   // Bundle the CLI the way it ships (one ESM file, spec inlined) so the measurement has no TS loader in it.
   const bundle = join(root, ".tmp", "bench-conformance-cli.mjs");
   const { build } = await import("esbuild");
-  await build({ entryPoints: [join(root, "src/conformance/node/cli-main.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: bundle, logLevel: "error", banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  await build({ entryPoints: [join(root, "src/cli/run.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: bundle, logLevel: "error", banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
   writeFileSync(
     runner,
     `import { writeSync } from "node:fs";

@@ -6,7 +6,7 @@
 // measured in the same run (JSON.parse + JSON.stringify of the same body, which is linear by construction).
 import { request } from "node:http";
 import { checkExchange, validateRequest } from "../src/conformance/index.ts";
-import { startMock } from "../src/mock/server.ts";
+import { startMock } from "../mock/server.ts";
 import { median } from "./stats.mjs";
 
 const quick = !!process.env.BENCH_QUICK;

@@ -164,7 +164,7 @@ const prism = spawn(process.execPath, [require.resolve("@stoplight/prism-cli/dis
   stdio: "ignore",
   env: { ...process.env, FORCE_COLOR: "0" },
 });
-const mock = spawn(process.execPath, ["--import", "tsx", join(root, "src/mock/main.ts")], {
+const mock = spawn(process.execPath, ["--import", "tsx", join(root, "mock/main.ts")], {
   cwd: root,
   stdio: "ignore",
   env: { ...process.env, PORT: String(mockPort), MOCK_STREAM_DELAY_MS: "0", FORCE_COLOR: "0" },

@@ -8,7 +8,7 @@
 //      A plain node:http pipe proxy (no checks) runs as a second reference: the cost of any extra hop on this machine;
 //      the proxy also runs with --check-thread main (checks between I/O callbacks instead of in a worker thread).
 //      The proxy's own CPU time per stream is read from /proc (Linux).
-// The proxy runs as the real CLI (dist/cli.js when newer than src/, otherwise an esbuild bundle of src/cli.ts in
+// The proxy runs as the real CLI (dist/cli.js when newer than src/, otherwise an esbuild bundle of src/cli/main.ts in
 // .tmp/bench-proxy/) with its default checks on: every event is validated against the contract. Upstream, proxy and
 // client are three processes. Baselines are measured in the same run, rounds alternate the order.
 // Last line (machine-readable): proxy: latency +0.12 ms/event, stream 1.03x (pipe 1.01x)
@@ -31,11 +31,11 @@ if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, "src"))) {
   mkdirSync(out, { recursive: true });
   cli = join(out, "cli.mjs");
   await build({
-    entryPoints: [join(root, "src/cli.ts")], bundle: true, format: "esm", platform: "node", target: "node20",
+    entryPoints: [join(root, "src/cli/main.ts")], bundle: true, format: "esm", platform: "node", target: "node20",
     outfile: cli, external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"], logLevel: "error",
     nodePaths: [join(root, "node_modules")],
   });
-  cliNote = ".tmp/bench-proxy/cli.mjs (esbuild of src/cli.ts; dist/ missing or older than src/)";
+  cliNote = ".tmp/bench-proxy/cli.mjs (esbuild of src/cli/main.ts; dist/ missing or older than src/)";
 }
 
 // ---------- upstream (own process) ----------

@@ -3,7 +3,7 @@
  * Browser-safe: no node: imports in this module graph. Importing does no work; validators compile lazily on first use.
  */
 import bundled from "../../generated/openapi.json" with { type: "json" };
-import type { ClientValidator, ClientViolation } from "../validate";
+import type { ClientValidator, ClientViolation } from "../client/validate";
 import { baseMediaType, checkExchange as checkExchangeWith, findMedia, findResponse, requestViolations, responseViolations, type ExchangeResult } from "./check";
 import { Contract, dedupe, type LoadOptions, type MediaSpec, type OperationSpec } from "./load";
 import { checkEventStream, StreamChecker, type StreamCheckOptions } from "./sse";
@@ -90,7 +90,7 @@ export function checkExchange(record: ExchangeRecord, opts: CheckOptions & Contr
 }
 
 // The hook the client calls (defined beside the client, type-only here: no runtime coupling).
-export type { ClientValidator, ClientViolation } from "../validate";
+export type { ClientValidator, ClientViolation } from "../client/validate";
 
 export interface ClientValidatorOptions extends CheckOptions, ContractOption {
   /** Drop `info` findings (default true): the client only acts on warnings and errors. */

@@ -21,7 +21,7 @@ export interface RecorderOptions {
 }
 
 // One placeholder for the client's errors and the recorder's records.
-import { REDACTED } from "../redact";
+import { REDACTED } from "../client/redact";
 
 export { REDACTED };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChatCompletionAccumulator, accumulateChatCompletion, accumulateCompletion, type ChatCompletionChunk, type CompletionChunk } from "../../src/index";
+import { ChatCompletionAccumulator, accumulateChatCompletion, accumulateCompletion, type ChatCompletionChunk, type CompletionChunk } from "../../src/client/index";
 
 const base = { id: "gen-1", object: "chat.completion.chunk" as const, created: 1, model: "m" };
 const ch = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

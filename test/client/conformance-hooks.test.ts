@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from "vitest";
 import { createClientValidator } from "../../src/conformance/index";
 import { createRecorder } from "../../src/conformance/record";
-import { ValidationError, createOpenRouterClient, type ClientValidator } from "../../src/index";
-import { startFaultServer, type FaultServer } from "./fault-server";
+import { ValidationError, createOpenRouterClient, type ClientValidator } from "../../src/client/index";
+import { startFaultServer, type FaultServer } from "../support/fault-server";
 
 let srv: FaultServer;
 beforeAll(async () => void (srv = await startFaultServer()));

@@ -22,8 +22,8 @@ import {
   TimeoutError,
   createOpenRouterClient,
   type ClientOptions,
-} from "../../src/index";
-import { startFaultServer, type FaultServer } from "./fault-server";
+} from "../../src/client/index";
+import { startFaultServer, type FaultServer } from "../support/fault-server";
 
 const CANARY = "sk-or-v1-CANARY0123456789abcdef0123456789abcdef0123456789abcdef01234567";
 const unhandled: unknown[] = [];

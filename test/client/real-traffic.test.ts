@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createClientValidator } from "../../src/conformance/index";
-import { InBandError, StreamError, createOpenRouterClient, type ChatCompletionChunk } from "../../src/index";
+import { InBandError, StreamError, createOpenRouterClient, type ChatCompletionChunk } from "../../src/client/index";
 
 const corpus = join(import.meta.dirname, "../corpus");
 const capture = (file: string) => JSON.parse(readFileSync(join(corpus, file), "utf8"));

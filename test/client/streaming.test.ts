@@ -1,8 +1,8 @@
 /** SSE parsing: network chunking must never change the parsed chunks (fast-check), plus framing edge cases. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Stream, StreamTruncatedError, type StreamControl } from "../../src/index";
-import { transcript } from "./fault-server";
+import { Stream, StreamTruncatedError, type StreamControl } from "../../src/client/index";
+import { transcript } from "../support/fault-server";
 
 const enc = new TextEncoder();
 

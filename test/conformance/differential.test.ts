@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findMedia, findResponse } from "../../src/conformance/check";
-import { allExamples, contract, generateRequest, ops, sseBlocks } from "./helpers";
+import { allExamples, contract, generateRequest, ops, sseBlocks } from "../support/conformance";
 import { mutationsFor } from "./mutations";
 
 const ID = "https://openrouter-contract.invalid/hyperjump/openapi.json";

@@ -1,5 +1,5 @@
 // Schema-driven single-field mutations of a valid request (no field names hard-coded: read from the request schema).
-import { contract, requestSchema } from "./helpers";
+import { contract, requestSchema } from "../support/conformance";
 import type { OperationSpec } from "../../src/conformance/index";
 
 type S = Record<string, any>;

@@ -4,7 +4,7 @@
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateResponse } from "../../src/conformance/index";
-import { contract, spec } from "./helpers";
+import { contract, spec } from "../support/conformance";
 
 const ID = "https://openrouter-contract.invalid/open-enums/openapi.json";
 beforeAll(() => registerSchema(structuredClone(spec) as never, ID, "https://spec.openapis.org/oas/3.1/dialect/base"));

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateRequest } from "../../src/conformance/index";
-import { generateRequest, ops } from "./helpers";
+import { generateRequest, ops } from "../support/conformance";
 import { mutationsFor } from "./mutations";
 
 // Positive/negative data (guide §3.8), seeded and reproducible. Failing runs print the seed and path to replay.

@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOpenRouterClient } from "../../src/index";
+import { createOpenRouterClient } from "../../src/client/index";
 import { checkExchange, createClientValidator, createRecorder, type ExchangeRecord } from "../../src/conformance/index";
-import { allExamples, sseBlocks } from "./helpers";
+import { allExamples, sseBlocks } from "../support/conformance";
 
 const ex = allExamples();
 const chatReq = ex.find((e) => e.operationId === "createChatCompletion" && e.side === "request" && !(e.value as any).stream)!.value as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkExchange, checkStream, StreamChecker } from "../../src/conformance/index";
-import { contract, exchange, sseBlocks, streamExamples } from "./helpers";
+import { contract, exchange, sseBlocks, streamExamples } from "../support/conformance";
 
 // Derive good/bad streams from the spec's own streaming examples (no payloads hard-coded here).
 const streams = streamExamples();

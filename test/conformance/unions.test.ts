@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { validateRequest } from "../../src/conformance/index";
-import { contract, spec } from "./helpers";
+import { contract, spec } from "../support/conformance";
 
 const ID = "https://openrouter-contract.invalid/unions/openapi.json";
 beforeAll(() => registerSchema(structuredClone(spec) as never, ID, "https://spec.openapis.org/oas/3.1/dialect/base"));
@@ -64,7 +64,7 @@ describe("unions of objects reject non-objects", () => {
     let code = 0;
     let out = "";
     try {
-      execFileSync(process.execPath, ["--import", "tsx", "src/cli.ts", "validate", "createChatCompletion", "request", join(dir, "body.json")], { encoding: "utf8" });
+      execFileSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "validate", "createChatCompletion", "request", join(dir, "body.json")], { encoding: "utf8" });
     } catch (e: any) {
       code = e.status;
       out = String(e.stdout);

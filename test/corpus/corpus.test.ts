@@ -9,7 +9,7 @@ import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findMedia, findResponse } from "../../src/conformance/check";
 import { checkStream, validateRequest, validateResponse } from "../../src/conformance/index";
-import { contract, sseBlocks } from "../conformance/helpers";
+import { contract, sseBlocks } from "../support/conformance";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const KINDS = ["requests", "responses", "errors", "streams"] as const;

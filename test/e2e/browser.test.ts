@@ -35,7 +35,7 @@ it.runIf(apiBaseUrl)("client and conformance entry work in Chromium: JSON call, 
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(new URL("/docs", apiBaseUrl).href, { waitUntil: "domcontentloaded" });
-  await page.addScriptTag({ content: await bundle("src/index.ts", "ORC") });
+  await page.addScriptTag({ content: await bundle("src/client/index.ts", "ORC") });
   await page.addScriptTag({ content: await bundle("src/conformance/index.ts", "ORCC") });
   const result = await page.evaluate(async (baseUrl) => {
     const { createOpenRouterClient, StreamError } = (globalThis as any).ORC;

@@ -1,7 +1,7 @@
 // An OpenAI-compatible client works against the mock unchanged: only baseURL and apiKey are set.
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { baseUrl, hasServer, ops } from "./helpers";
+import { baseUrl, hasServer, ops } from "../support/mock";
 
 const chatOp = ops.find((o) => o.path.endsWith("/chat/completions"));
 

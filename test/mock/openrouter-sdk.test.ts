@@ -4,7 +4,7 @@
 // right (DECISIONS.md records why).
 import { OpenRouter } from "@openrouter/sdk";
 import { describe, expect, it } from "vitest";
-import { baseUrl, deref, doc, hasServer, ops } from "./helpers";
+import { baseUrl, deref, doc, hasServer, ops } from "../support/mock";
 
 /** `<status> <media type> <example key>` -> the SDK error class it throws instead of returning the body. */
 const EXPECTED_REFUSALS: Record<string, string> = {

@@ -2,7 +2,7 @@
 // sends: new open-enum values and the error-only 200 body pass, broken bodies still fail.
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { root } from "./helpers";
+import { root } from "../support/mock";
 
 const fromCli = createRequire(createRequire(import.meta.url).resolve("@stoplight/prism-cli/package.json"));
 const prismHttp = fromCli("@stoplight/prism-http") as { getHttpOperationsFromSpec(f: string): Promise<any[]> };

@@ -1,7 +1,7 @@
 // Every documented status and example of both operations is reachable over HTTP (Prefer: code=…, example=…), and
 // every request example is accepted. Statuses, example keys and headers come from the bundle.
 import { describe, expect, it } from "vitest";
-import { AUTH, JSON_CT, baseUrl, deref, exampleValue, hasServer, ops, post, readEvents, splitTranscript, url, validatorFor } from "./helpers";
+import { AUTH, JSON_CT, baseUrl, deref, exampleValue, hasServer, ops, post, readEvents, splitTranscript, url, validatorFor } from "../support/mock";
 
 describe.skipIf(!hasServer)("documented responses are reachable", () => {
   it("the bundle has both operations", () => {

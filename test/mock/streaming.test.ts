@@ -2,8 +2,8 @@
 // against the operation's chunk schema (found via the text/event-stream media type's contentSchema), and a client
 // that disconnects mid-stream stops the writer without leaking timers or sockets.
 import { describe, expect, it } from "vitest";
-import { startMock } from "../../src/mock/server";
-import { chunkSchemaOf, dataOf, deref, exampleValue, hasServer, isComment, post, readEvents, splitTranscript, streamingOps, validatorFor, type Op } from "./helpers";
+import { startMock } from "../../mock/server";
+import { chunkSchemaOf, dataOf, deref, exampleValue, hasServer, isComment, post, readEvents, splitTranscript, streamingOps, validatorFor, type Op } from "../support/mock";
 
 const DELAY = 40;
 

@@ -24,7 +24,7 @@ import {
 } from "./errors";
 import { REDACTED, redactText, redactValue } from "./redact";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from "./retry";
-import { Stream, type StreamControl } from "./streaming";
+import { Stream, type StreamControl } from "./stream";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -37,7 +37,7 @@ import type {
   CreateChatCompletionRequest,
   CreateCompletionRequest,
   paths,
-} from "./types";
+} from "../types";
 import type { ClientValidator, ClientViolation, ValidateMode, ViolationSite } from "./validate";
 
 export const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";

@@ -1,7 +1,7 @@
 // Shared helpers for the conformance suites. Everything is derived from the bundled spec: no schema names.
 import { generateSync } from "json-schema-faker";
 import { loadContract, type Contract, type ExchangeRecord, type OperationSpec } from "../../src/conformance/index";
-import { main } from "../../src/conformance/node/cli-main";
+import { main } from "../../src/cli/run";
 
 export const contract: Contract = loadContract();
 export const spec = contract.spec as Record<string, any>;

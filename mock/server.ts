@@ -12,13 +12,13 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Outg
 import type { Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { envelope, fromProblem, fromViolations, parseSlViolations, type ErrorEnvelope } from "./envelope";
+import { envelope, fromProblem, fromViolations, parseSlViolations, type ErrorEnvelope } from "../src/conformance/envelope";
 import { createChildEngine, createInprocEngine, type Engine, type EngineResponse } from "./engine";
-import { createExplainer } from "./revalidate";
+import { createExplainer } from "../src/conformance/explain";
 import { allowedValues, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
 import { firstDataId, splitEvents, writeEvents, type StreamWriter } from "./sse";
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface MockOptions {
   /** Listen port; 0 or undefined = a free port. (`npm start` passes PORT or 4010.) */

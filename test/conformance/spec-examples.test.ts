@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkExchange, checkStream, validateRequest, validateResponse } from "../../src/conformance/index";
-import { allExamples, exampleExchanges, streamExamples } from "./helpers";
+import { allExamples, exampleExchanges, streamExamples } from "../support/conformance";
 
 const notInfo = <T extends { severity: string }>(vs: T[]) => vs.filter((v) => v.severity !== "info");
 

@@ -1,10 +1,10 @@
-// vitest globalSetup: starts the mock (Prism + streaming/error-envelope layer, src/mock/server.ts) on a free port
+// vitest globalSetup: starts the mock (Prism + streaming/error-envelope layer, mock/server.ts) on a free port
 // and provides its base URL (with the production base path) to every test as inject("apiBaseUrl").
 //   TEST_API_BASE_URL=<url>  run the same tests against another server (nothing is started)
 //   TEST_SKIP_MOCK=1         start nothing; apiBaseUrl is "" (tests needing a server skip themselves)
 //   MOCK_SPEC=<file>         serve another spec (development aid; default generated/openapi.yaml)
 import type { TestProject } from "vitest/node";
-import { startMock } from "../../src/mock/server";
+import { startMock } from "../../mock/server";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import bundle from "../../generated/openapi.json" with { type: "json" };
-import { describeErrors, validator } from "./ajv";
+import { describeErrors, validator } from "../support/ajv";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { exampleExchanges, runCli as run } from "../conformance/helpers";
+import { exampleExchanges, runCli as run } from "../support/conformance";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
@@ -82,7 +82,7 @@ describe("diff reads git refs safely", () => {
 
 describe("a reader that closes the pipe early", () => {
   it("check … | head -c100 exits quietly with the command's own exit code", () => {
-    const cmd = `set -o pipefail; "${process.execPath}" --import tsx src/cli.ts check "${join(dir, "d4.jsonl")}" --format json --strict 2>"${join(dir, "epipe.err")}" | head -c100 >/dev/null; echo "rc=\${PIPESTATUS[0]}"; cat "${join(dir, "epipe.err")}"`;
+    const cmd = `set -o pipefail; "${process.execPath}" --import tsx src/cli/main.ts check "${join(dir, "d4.jsonl")}" --format json --strict 2>"${join(dir, "epipe.err")}" | head -c100 >/dev/null; echo "rc=\${PIPESTATUS[0]}"; cat "${join(dir, "epipe.err")}"`;
     const r = spawnSync("bash", ["-c", cmd], { cwd: root, encoding: "utf8", timeout: 60_000 });
     expect(r.stdout).toMatch(/^rc=1\n/); // 1: the findings, as without the pipe
     expect(r.stdout).not.toMatch(/EPIPE|Error|internal error/);

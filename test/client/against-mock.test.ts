@@ -1,5 +1,5 @@
 /**
- * The client against the mock over HTTP (inject("apiBaseUrl"), started by test/setup/mock.ts): both endpoints,
+ * The client against the mock over HTTP (inject("apiBaseUrl"), started by test/support/global-setup.ts): both endpoints,
  * JSON and streaming, result types asserted, and every documented error status mapped to its error class.
  * Skipped when TEST_SKIP_MOCK=1 (apiBaseUrl is "").
  */
@@ -26,7 +26,7 @@ import {
   type Completion,
   type CompletionChunk,
   type OpenRouterError,
-} from "../../src/index";
+} from "../../src/client/index";
 
 const baseUrl = inject("apiBaseUrl");
 const client = createOpenRouterClient({ apiKey: "sk-or-v1-test", baseUrl, appUrl: "https://example.test", appTitle: "contract tests", maxRetries: 0 });

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { latestReleased, main } from "../../src/conformance/node/cli-main";
-import { allExamples, runCli as run, sampleRecords } from "./helpers";
+import { latestReleased, main } from "../../src/cli/run";
+import { allExamples, runCli as run, sampleRecords } from "../support/conformance";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const specs = fileURLToPath(new URL("./fixtures/specs/", import.meta.url));
+const specs = fileURLToPath(new URL("../conformance/fixtures/specs/", import.meta.url));
 let dir: string;
 
 function har(records: ReturnType<typeof sampleRecords>) {
@@ -228,7 +228,7 @@ describe("diff against a directory of released bundles", () => {
 
 describe("the bin via tsx", () => {
   it("runs and sets the exit code", () => {
-    const r = spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/cli.ts"), "check", join(dir, "sample.jsonl"), "--format", "json"], { encoding: "utf8", cwd: root });
+    const r = spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/cli/main.ts"), "check", join(dir, "sample.jsonl"), "--format", "json"], { encoding: "utf8", cwd: root });
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).summary.exchanges).toBeGreaterThan(10);
   }, 60_000);

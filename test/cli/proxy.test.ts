@@ -1,4 +1,4 @@
-// The validating, recording proxy (src/conformance/node/proxy.ts) against a fake upstream on loopback, and the
+// The validating, recording proxy (src/cli/proxy.ts) against a fake upstream on loopback, and the
 // `openai` SDK through the proxy in front of the mock. Responses come from the spec's own examples.
 import { spawn } from "node:child_process";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/conformance/node/cli-main";
-import { startProxy, type ProxyHandle, type ProxyOptions } from "../../src/conformance/node/proxy";
+import { main } from "../../src/cli/run";
+import { startProxy, type ProxyHandle, type ProxyOptions } from "../../src/cli/proxy";
 import type { ExchangeRecord } from "../../src/conformance/index";
-import { baseUrl as mockBaseUrl, hasServer } from "../mock/helpers";
-import { allExamples, contract, sseBlocks } from "./helpers";
+import { baseUrl as mockBaseUrl, hasServer } from "../support/mock";
+import { allExamples, contract, sseBlocks } from "../support/conformance";
 
 const KEY = "sk-or-v1-CANARY-proxy-0123456789abcdef";
 const chatReq = allExamples().find((e) => e.operationId === "createChatCompletion" && e.side === "request" && !(e.value as { stream?: boolean }).stream)!.value as Record<string, unknown>;
@@ -426,7 +426,7 @@ describe("proxy CLI", () => {
       const file = join(dir, "t.jsonl");
       const root = join(import.meta.dirname, "../..");
       // One process, as the published bin runs (tsx's own CLI would stand between the signal and the proxy).
-      const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "proxy", "--upstream", upUrl, "--record", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "proxy", "--upstream", upUrl, "--record", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       child.stdout!.on("data", (d) => (out += d));
       child.stderr!.on("data", (d) => (out += d));

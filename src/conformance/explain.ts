@@ -6,8 +6,8 @@
 // said "invalid", the layer re-validates the body with the conformance library (Ajv 2020 over the same bundle), which
 // narrows each failing oneOf/anyOf to the branch the value was meant for, and hands the result on in Prism's shape.
 // When this yields nothing, Prism's own list is used. Prism still decides validity, status and response.
-import { loadContract, validateRequest } from "../conformance/index";
-import { unescapeToken } from "../conformance/pointer";
+import { loadContract, validateRequest } from "./index";
+import { unescapeToken } from "./pointer";
 
 export interface PrismLikeViolation {
   location: string[];

@@ -1,16 +1,16 @@
-// Node-only CLI implementation (bin `openrouter-contract`, entry src/cli.ts). File I/O lives here, not in the library.
+// Node-only CLI implementation (bin `openrouter-contract`, entry src/cli/main.ts). File I/O lives here, not in the library.
 import { execFileSync } from "node:child_process";
 import { closeSync, createWriteStream, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { checkExchange } from "../check";
-import { diffSpecs, formatDiffText, parseAllowList, type Level } from "../diff";
-import { harToExchanges, parseExchangeLine } from "../exchange";
-import { checkRefChains, Contract, riskyPatterns } from "../load";
-import { MAX_GROUPS, PATHS_PER_GROUP, Report } from "../report";
-import { MAX_VIOLATIONS } from "../load";
-import type { Severity, Violation } from "../types";
-import { loadContract, validateRequest, validateResponse } from "../index";
+import { checkExchange } from "../conformance/check";
+import { diffSpecs, formatDiffText, parseAllowList, type Level } from "../conformance/diff";
+import { harToExchanges, parseExchangeLine } from "../conformance/exchange";
+import { checkRefChains, Contract, riskyPatterns } from "../conformance/load";
+import { MAX_GROUPS, PATHS_PER_GROUP, Report } from "../conformance/report";
+import { MAX_VIOLATIONS } from "../conformance/load";
+import type { Severity, Violation } from "../conformance/types";
+import { loadContract, validateRequest, validateResponse } from "../conformance/index";
 import { readLines } from "./lines";
 import { displayUrl, startProxy } from "./proxy";
 

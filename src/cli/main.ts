@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// bin `openrouter-contract`: thin entry over src/conformance/node/cli-main.ts.
+// bin `openrouter-contract`: thin entry over src/cli/run.ts.
 import { isMainThread } from "node:worker_threads";
-import { main, quietOnClosedStdout } from "./conformance/node/cli-main";
+import { main, quietOnClosedStdout } from "./run";
 
 // The proxy loads this file again in its check worker (see proxy.ts): only the main thread runs the CLI.
 if (isMainThread) quietOnClosedStdout();

@@ -1,7 +1,7 @@
 // Table-driven request constraint tests for both endpoints: the seed's ranges as JSON Schema keywords, checked
 // with Ajv 2020 against the bundled spec (generated/openapi.json). No server needed (TEST_SKIP_MOCK=1 is fine).
 import { describe, expect, test } from "vitest";
-import { describeErrors, pointers, validate } from "./ajv";
+import { describeErrors, pointers, validate } from "../support/ajv";
 
 type Body = Record<string, unknown>;
 

@@ -7,7 +7,7 @@
  * If the stream throws (StreamError, StreamTruncatedError, AbortError...), the accumulator still holds everything
  * received so far: pass your own accumulator to `accumulateChatCompletion` and read `acc.result()` in the catch.
  */
-import type { ChatCompletion, ChatCompletionChunk, Completion, CompletionChunk } from "./types";
+import type { ChatCompletion, ChatCompletionChunk, Completion, CompletionChunk } from "../types";
 
 interface ChoiceState {
   index: number;

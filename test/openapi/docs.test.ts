@@ -134,7 +134,7 @@ describe("code samples", () => {
         for (const [i, s] of samples.entries()) {
           if (!["typescript", "javascript"].includes(s.lang.toLowerCase())) continue;
           const name = `${id}-${i}.ts`;
-          const src = s.source.replaceAll('from "openrouter-contract"', 'from "../../src/index"');
+          const src = s.source.replaceAll('from "openrouter-contract"', 'from "../../src/client/index"');
           // Samples without imports are scripts; make them modules so top-level await and names are per file.
           writeFileSync(join(dir, name), /^import /m.test(src) ? src : `${src}\nexport {};\n`);
           files.push(name);
@@ -148,7 +148,7 @@ describe("code samples", () => {
       for (const [i, b] of blocks.entries()) {
         const src = b
           .replaceAll('from "openrouter-contract/conformance"', 'from "../../src/conformance/index"')
-          .replaceAll('from "openrouter-contract"', 'from "../../src/index"');
+          .replaceAll('from "openrouter-contract"', 'from "../../src/client/index"');
         writeFileSync(join(dir, `readme-${i}.ts`), `${src}\nexport {};\n`);
       }
       writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.json", include: ["./*.ts"] }));

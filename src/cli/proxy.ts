@@ -12,14 +12,14 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import zlib from "node:zlib";
-import { checkExchange, findMedia, findResponse, opName } from "../check";
-import { Contract, type MediaSpec } from "../load";
-import { createRecorder } from "../record";
-import { Report } from "../report";
-import { StreamChecker, type StreamCheckOptions } from "../sse";
-import type { ExchangeRecord, Mode, Violation } from "../types";
-import { createExplainer } from "../../mock/revalidate";
-import { envelope, parseSlViolations, violationsMessage, type ErrorEnvelope, type MockViolation } from "../../mock/envelope";
+import { checkExchange, findMedia, findResponse, opName } from "../conformance/check";
+import { Contract, type MediaSpec } from "../conformance/load";
+import { createRecorder } from "../conformance/record";
+import { Report } from "../conformance/report";
+import { StreamChecker, type StreamCheckOptions } from "../conformance/sse";
+import type { ExchangeRecord, Mode, Violation } from "../conformance/types";
+import { createExplainer } from "../conformance/explain";
+import { envelope, parseSlViolations, violationsMessage, type ErrorEnvelope, type MockViolation } from "../conformance/envelope";
 
 export interface ProxyOptions {
   /** Base URL requests are forwarded to, e.g. https://openrouter.ai/api/v1 (its path replaces the client's). */

@@ -2,7 +2,7 @@
 // origins. Each test starts its own small-limit mock on a free port.
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hostFromEnv, startMock, type MockHandle } from "../../src/mock/server";
+import { hostFromEnv, startMock, type MockHandle } from "../../mock/server";
 
 let mock: MockHandle;
 let port = 0;

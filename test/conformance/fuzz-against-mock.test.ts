@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";
 import { checkExchange, type ExchangeRecord } from "../../src/conformance/index";
-import { generateRequest, ops } from "./helpers";
+import { generateRequest, ops } from "../support/conformance";
 import { mutationsFor } from "./mutations";
 
 const baseUrl = inject("apiBaseUrl");

@@ -4,8 +4,8 @@
  */
 export { createOpenRouterClient, DEFAULT_BASE_URL } from "./client";
 export type { ClientOptions, RequestOptions, OpenRouterClient, ChatCompletionsResource, CompletionsResource } from "./client";
-export { Stream } from "./streaming";
-export type { StreamControl } from "./streaming";
+export { Stream } from "./stream";
+export type { StreamControl } from "./stream";
 export {
   OpenRouterError,
   BadRequestError,
@@ -36,4 +36,4 @@ export type { OpenRouterErrorInit } from "./errors";
 export { isRetryableStatus, parseRetryAfter, backoffDelay } from "./retry";
 export { ChatCompletionAccumulator, accumulateChatCompletion, accumulateCompletion } from "./accumulate";
 export type { ClientValidator, ClientViolation, ValidateMode, ViolationSite } from "./validate";
-export type * from "./types";
+export type * from "../types";

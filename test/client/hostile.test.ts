@@ -7,7 +7,7 @@
 import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snippet } from "../../src/errors";
+import { snippet } from "../../src/client/errors";
 import {
   AbortError,
   BadRequestError,
@@ -23,8 +23,8 @@ import {
   createOpenRouterClient,
   parseRetryAfter,
   type ClientOptions,
-} from "../../src/index";
-import { json, pump, startFaultServer, type FaultServer, type Handler as Scenario } from "../client/fault-server";
+} from "../../src/client/index";
+import { json, pump, startFaultServer, type FaultServer, type Handler as Scenario } from "../support/fault-server";
 
 const CANARY = "sk-or-v1-HOSTILE0123456789abcdef0123456789abcdef0123456789abcdef0123";
 const MB = 1024 * 1024;
