@@ -1,6 +1,7 @@
 // Structural checks on the bundled spec: OpenAPI 3.1 meta-schema, SSE modelling, error responses, headers and
 // freshness of generated/.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -92,6 +93,12 @@ describe("bundled spec", () => {
   test.each(operations.map((o) => [o.id, o.op] as const))("%s: 200 declares X-Generation-Id", (_id, op) => {
     const headers = (deref((op.responses as JsonObject)["200"]).headers ?? {}) as JsonObject;
     expect(Object.keys(headers)).toContain("X-Generation-Id");
+  });
+
+  test("info.description is openapi/info/description.md, verbatim (a $ref to Markdown bundles as a string)", () => {
+    const md = readFileSync(`${root}openapi/info/description.md`, "utf8");
+    expect(md).toMatch(/^A machine-checkable contract/);
+    expect((bundle as { info: { description: string } }).info.description).toBe(md);
   });
 
   test("generated/ is fresh", () => {
