@@ -1,13 +1,14 @@
-// Documentation completeness of the bundled spec and of the Redoc page (issue 6, "Docs"):
+// Documentation completeness of the bundled spec and of the Redoc page:
 // - every operation has x-codeSamples for curl, this package's TypeScript client and raw fetch, each also as a
 //   streaming variant, and Redoc actually shows them (their labels are configured in redocly.yaml);
-// - the TypeScript/JavaScript samples type-check against the package's own sources;
+// - the TypeScript/JavaScript samples are the files under openapi/code_samples/, which type-check against the
+//   package's own sources (as do the README's examples);
 // - every schema and every property has a description (a `$ref` property may rely on the description of the
 //   schema it points to: Redoc shows that one when the property has none);
 // - every operation states the SSE framing, and the root description has its overview sections;
 // - generated/docs/index.html is self-contained and lists both operations.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
@@ -27,6 +28,12 @@ const spec = bundle as unknown as {
   components: Record<string, Record<string, JsonObject>>;
 };
 const root = fileURLToPath(new URL("../..", import.meta.url));
+const samplesDir = join(root, "openapi/code_samples");
+const tsc = (project: string) =>
+  spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", project], {
+    cwd: root,
+    encoding: "utf8",
+  });
 const serverUrl = spec.servers[0]!.url;
 
 const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
@@ -124,36 +131,42 @@ describe("code samples", () => {
     }
   });
 
-  test("TypeScript and JavaScript samples (spec and README) type-check against src/", { timeout: 120_000 }, () => {
+  test("each TypeScript/JavaScript sample is a file under openapi/code_samples, and every file is used", () => {
+    const files = readdirSync(samplesDir, { recursive: true, encoding: "utf8" }).filter((f) => /\.\w+$/.test(f));
+    const used = new Set<string>();
+    for (const { id, samples } of operations) {
+      for (const s of samples) {
+        const ext = { typescript: ".ts", javascript: ".js" }[s.lang.toLowerCase()];
+        if (!ext) continue;
+        const file = files.find((f) => f.endsWith(ext) && readFileSync(join(samplesDir, f), "utf8") === s.source);
+        expect(file, `${id}: ${s.label} comes from a ${ext} file`).toBeDefined();
+        used.add(file!);
+      }
+    }
+    expect(used.size).toBeGreaterThanOrEqual(operations.length * 4);
+    const code = files.filter((f) => /\.(ts|js)$/.test(f));
+    expect(code.filter((f) => !used.has(f)), "sample files no operation references").toEqual([]);
+  });
+
+  test("the sample files type-check against src/ (test/openapi/code-samples.tsconfig.json)", { timeout: 120_000 }, () => {
+    const r = tsc(join(root, "test/openapi/code-samples.tsconfig.json"));
+    expect(r.stdout + r.stderr, "tsc output").toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test("the README's TypeScript examples type-check against src/", { timeout: 120_000 }, () => {
     const base = join(root, ".tmp");
     mkdirSync(base, { recursive: true });
     const dir = mkdtempSync(join(base, "docs-samples-"));
     try {
-      const files: string[] = [];
-      for (const { id, samples } of operations) {
-        for (const [i, s] of samples.entries()) {
-          if (!["typescript", "javascript"].includes(s.lang.toLowerCase())) continue;
-          const name = `${id}-${i}.ts`;
-          const src = s.source.replaceAll('from "openrouter-contract"', 'from "../../src/client/index"');
-          // Samples without imports are scripts; make them modules so top-level await and names are per file.
-          writeFileSync(join(dir, name), /^import /m.test(src) ? src : `${src}\nexport {};\n`);
-          files.push(name);
-        }
-      }
-      expect(files.length).toBeGreaterThanOrEqual(operations.length * 4);
-      // The README's TypeScript examples are held to the same bar.
       const readme = readFileSync(join(root, "README.md"), "utf8");
       const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
       expect(blocks.length).toBeGreaterThanOrEqual(2);
-      for (const [i, b] of blocks.entries()) {
-        const src = b
-          .replaceAll('from "openrouter-contract/conformance"', 'from "../../src/conformance/index"')
-          .replaceAll('from "openrouter-contract"', 'from "../../src/client/index"');
-        writeFileSync(join(dir, `readme-${i}.ts`), `${src}\nexport {};\n`);
-      }
-      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.json", include: ["./*.ts"] }));
-      const tsc = join(root, "node_modules/typescript/bin/tsc");
-      const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", join(dir, "tsconfig.json")], { cwd: root, encoding: "utf8" });
+      for (const [i, b] of blocks.entries()) writeFileSync(join(dir, `readme-${i}.ts`), b);
+      // Same settings as the spec's samples: "openrouter-contract" resolves to src/, every file is a module.
+      const config = { extends: "../../test/openapi/code-samples.tsconfig.json", include: ["./*.ts"] };
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+      const r = tsc(join(dir, "tsconfig.json"));
       expect(r.stdout + r.stderr, "tsc output").toBe("");
       expect(r.status).toBe(0);
     } finally {
