@@ -105,7 +105,7 @@ describe("code samples", () => {
     expect(code.filter((f) => !used.has(f)), "sample files no operation references").toEqual([]);
   });
 
-  test("the sample files type-check against src/ (test/openapi/code-samples.tsconfig.json)", { timeout: 120_000 }, () => {
+  test("the sample files type-check against src/ (code-samples.tsconfig.json)", { timeout: 120_000 }, () => {
     const r = tsc(join(root, "test/openapi/code-samples.tsconfig.json"));
     expect(r.stdout + r.stderr, "tsc output").toBe("");
     expect(r.status).toBe(0);

@@ -15,7 +15,7 @@ interface Defect {
   rule: string;
   /** File under openapi/ to break. */
   file: string;
-  /** The first line that is exactly this (trimmed) is replaced... */
+  /** The first line whose text (without indentation) starts with this is replaced... */
   line: string;
   /** ...by this one (same indentation). */
   by: string;
@@ -27,7 +27,13 @@ interface Defect {
 }
 
 const defects: Defect[] = [
-  { rule: "operation-description", file: "paths/completions.yaml", line: "description: |", by: "x-doc: |", at: "post:" },
+  {
+    rule: "operation-description",
+    file: "paths/completions.yaml",
+    line: "description: |",
+    by: "x-doc: |",
+    at: "post:",
+  },
   {
     rule: "parameter-description",
     file: "components/parameters/XTitle.yaml",
@@ -38,7 +44,7 @@ const defects: Defect[] = [
   {
     rule: "rule/property-description",
     file: "shared/request-properties.yaml",
-    line: "description: 'OpenRouter extension: sample only from the k most likely tokens, an integer in the range [1, ∞).'",
+    line: "description: 'OpenRouter extension: sample only from the k most likely tokens",
     by: "x-doc: top k",
     at: "type: [integer, 'null']",
   },
@@ -158,9 +164,9 @@ beforeAll(() => {
   for (const d of defects) {
     const path = join(dir, "openapi", d.file);
     const lines = readFileSync(path, "utf8").split("\n");
-    const i = lines.findIndex((l) => l.trim() === d.line);
+    const i = lines.findIndex((l) => l.trim().startsWith(d.line));
     if (i < 0) throw new Error(`${d.file}: no line ${d.line}`);
-    lines[i] = lines[i]!.replace(d.line, d.by);
+    lines[i] = lines[i]!.replace(/\S.*/, d.by);
     writeFileSync(path, lines.join("\n"));
     let at = i;
     if (d.at) while (at >= 0 && !lines[at]!.trim().startsWith(d.at)) at--;
