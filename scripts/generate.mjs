@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { inlineSharedProperties } from "./inline-shared-properties.mjs";
 import { normalizeBundle } from "./normalize-bundle.mjs";
 import { streamBundle } from "./stream-bundle.mjs";
 import { docsBundle, LOCAL_LOGO } from "./docs-bundle.mjs";
@@ -34,7 +35,11 @@ run(["bundle", src, "-o", join(out, "openapi.yaml"), "--component-renaming-confl
 // Then rewritten into the form every client generator reads alike (equivalent schemas; see normalize-bundle.mjs),
 // and written as YAML and JSON: the same document. Pretty-printed and newline-terminated so diffs stay readable.
 const { parse: parseYaml, stringify: stringifyYaml } = await import("yaml");
-const bundle = normalizeBundle(parseYaml(readFileSync(join(out, "openapi.yaml"), "utf8")));
+// The fields both request schemas share are defined once in the source and inlined back into each here (see
+// inline-shared-properties.mjs).
+const shared = parseYaml(readFileSync(join(root, "openapi/shared/request-properties.yaml"), "utf8"));
+const bundled = inlineSharedProperties(parseYaml(readFileSync(join(out, "openapi.yaml"), "utf8")), shared);
+const bundle = normalizeBundle(bundled);
 writeFileSync(join(out, "openapi.yaml"), stringifyYaml(bundle, { lineWidth: 0, aliasDuplicateObjects: false }));
 writeFileSync(join(out, "openapi.json"), JSON.stringify(bundle, null, 2) + "\n");
 // The streaming form for generators that read one schema per response (see stream-bundle.mjs).

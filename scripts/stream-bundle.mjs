@@ -94,7 +94,13 @@ export function streamBundle(bundle) {
         description: `\`${reqName}\` with \`stream: true\`: the body of a streaming call.`,
         allOf: [
           { $ref: `#/components/schemas/${reqName}` },
-          { type: "object", required: ["stream"], properties: { stream: { const: true, enum: [true] } } },
+          {
+            type: "object",
+            required: ["stream"],
+            properties: {
+              stream: { description: "Always `true`: this body asks for an event stream.", const: true, enum: [true] },
+            },
+          },
         ],
       };
       body.schema = { $ref: `#/components/schemas/${streamName}` };

@@ -1,9 +1,13 @@
-// The shipped bundles are in the form client generators read alike (scripts/normalize-bundle.mjs), and the
-// streaming form (scripts/stream-bundle.mjs) has one typed SSE response per streaming operation.
+// The shipped bundles are in the form client generators read alike (scripts/normalize-bundle.mjs), the request
+// fields defined once in the source are written out in each request schema (scripts/inline-shared-properties.mjs),
+// and the streaming form (scripts/stream-bundle.mjs) has one typed SSE response per streaming operation.
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import bundle from "../../generated/openapi.json" with { type: "json" };
 import streamDoc from "../../generated/openapi.stream.json" with { type: "json" };
+import { inlineSharedProperties } from "../../scripts/inline-shared-properties.mjs";
 import { normalizeBundle } from "../../scripts/normalize-bundle.mjs";
 import { streamBundle } from "../../scripts/stream-bundle.mjs";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -107,6 +111,51 @@ describe("generator-friendly form of generated/openapi.json", () => {
     ]) {
       expect(v2(value), JSON.stringify(value)).toBe(v1(value));
     }
+  });
+});
+
+describe("request fields shared by both operations (openapi/shared/request-properties.yaml)", () => {
+  const source = new URL("../../openapi/shared/request-properties.yaml", import.meta.url);
+  const shared = parseYaml(readFileSync(source, "utf8")) as J;
+  const requests = ["CreateCompletionRequest", "CreateChatCompletionRequest"].map((n) => main.components.schemas[n]);
+
+  test("each is written out, the same, in both request schemas, and none is a named component", () => {
+    const names = Object.keys(shared);
+    expect(names.length).toBeGreaterThanOrEqual(26);
+    for (const name of names) {
+      const [completion, chat] = requests.map((r) => r.properties[name]);
+      expect(completion, name).toBeDefined();
+      expect(chat, name).toEqual(completion);
+      expect(main.components.schemas[name], name).toBeUndefined();
+    }
+    expect(JSON.stringify(main)).not.toContain("request-properties");
+  });
+
+  test("a field with its own schema is inlined (copied per use), a named schema's $ref stays a $ref", () => {
+    const [completion, chat] = requests;
+    expect(completion.properties.temperature).toMatchObject({ type: ["number", "null"], minimum: 0, maximum: 2 });
+    expect(completion.properties.temperature).not.toBe(chat.properties.temperature);
+    expect(completion.properties.stop).toEqual({ $ref: "#/components/schemas/StopSequences" });
+  });
+
+  test("inlineSharedProperties replaces each hoisted component by its definition and refuses $ref siblings", () => {
+    const doc = () => ({
+      components: {
+        schemas: {
+          top_k: { type: "integer", minimum: 1 },
+          A: { type: "object", properties: { top_k: { $ref: "#/components/schemas/top_k" } } },
+          B: { type: "object", properties: { k: { $ref: "#/components/schemas/top_k" } } },
+        },
+      },
+    });
+    const out = inlineSharedProperties(doc() as J, { top_k: {}, unused: {} });
+    expect(out.components.schemas).toEqual({
+      A: { type: "object", properties: { top_k: { type: "integer", minimum: 1 } } },
+      B: { type: "object", properties: { k: { type: "integer", minimum: 1 } } },
+    });
+    const sibling = doc() as J;
+    sibling.components.schemas.A.properties.top_k.description = "x";
+    expect(() => inlineSharedProperties(sibling, { top_k: {} })).toThrow(/siblings/);
   });
 });
 

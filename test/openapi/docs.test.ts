@@ -1,17 +1,17 @@
-// Documentation completeness of the bundled spec and of the Redoc page (issue 6, "Docs"):
+// Documentation completeness of the bundled spec and of the Redoc page:
 // - every operation has x-codeSamples for curl, this package's TypeScript client and raw fetch, each also as a
-//   streaming variant, and Redoc actually shows them (their labels are configured in redocly.yaml);
-// - the TypeScript/JavaScript samples type-check against the package's own sources;
-// - every schema and every property has a description (a `$ref` property may rely on the description of the
-//   schema it points to: Redoc shows that one when the property has none);
+//   streaming variant (that Redoc shows them, their labels being configured ones, is a rule in redocly.yaml);
+// - the TypeScript/JavaScript samples are the files under openapi/code_samples/, which type-check against the
+//   package's own sources (as do the README's examples);
 // - every operation states the SSE framing, and the root description has its overview sections;
 // - generated/docs/index.html is self-contained and lists both operations.
+// Descriptions (of schemas, properties, parameters, headers, request bodies) are rules in redocly.yaml, shown to
+// bite in lint-rules.test.ts.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { parse } from "yaml";
 import bundle from "../../generated/openapi.json" with { type: "json" };
 
 type JsonObject = { [key: string]: unknown };
@@ -27,6 +27,12 @@ const spec = bundle as unknown as {
   components: Record<string, Record<string, JsonObject>>;
 };
 const root = fileURLToPath(new URL("../..", import.meta.url));
+const samplesDir = join(root, "openapi/code_samples");
+const tsc = (project: string) =>
+  spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", project], {
+    cwd: root,
+    encoding: "utf8",
+  });
 const serverUrl = spec.servers[0]!.url;
 
 const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
@@ -40,37 +46,6 @@ const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
     })),
 );
 const byOperation = operations.map((o) => [o.id, o] as const);
-
-const described = (node: unknown): boolean => {
-  const d = (node as JsonObject | undefined)?.description;
-  return typeof d === "string" && d.trim().length > 0;
-};
-function resolve(ref: string): JsonObject | undefined {
-  const parts = ref.replace(/^#\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-  return parts.reduce<unknown>((o, k) => (o as JsonObject | undefined)?.[k], spec) as JsonObject | undefined;
-}
-
-/** Every property (at any depth, also inside items/oneOf/allOf/...) of a schema, with its JSON pointer. */
-function properties(node: unknown, pointer: string, out: [string, JsonObject][] = []): [string, JsonObject][] {
-  if (!node || typeof node !== "object") return out;
-  if (Array.isArray(node)) {
-    node.forEach((n, i) => properties(n, `${pointer}/${i}`, out));
-    return out;
-  }
-  for (const [key, value] of Object.entries(node as JsonObject)) {
-    // Literal values, not subschemas.
-    if (["examples", "example", "default", "const", "enum", "x-examples"].includes(key)) continue;
-    if (key === "properties" && value && typeof value === "object" && !Array.isArray(value)) {
-      for (const [name, prop] of Object.entries(value as JsonObject)) {
-        out.push([`${pointer}/properties/${name}`, prop as JsonObject]);
-        properties(prop, `${pointer}/properties/${name}`, out);
-      }
-    } else {
-      properties(value, `${pointer}/${key}`, out);
-    }
-  }
-  return out;
-}
 
 const isCurl = (s: CodeSample) => s.lang.toLowerCase() === "curl" || /^\s*curl\b/m.test(s.source);
 const isClient = (s: CodeSample) => s.lang.toLowerCase() === "typescript" && s.source.includes('from "openrouter-contract"');
@@ -113,96 +88,47 @@ describe("code samples", () => {
     }
   });
 
-  test("Redoc shows every sample: each label is a language configured in redocly.yaml", () => {
-    // Redoc only renders samples whose label (or lang) matches an entry of openapi.codeSamples.languages.
-    const config = parse(readFileSync(join(root, "redocly.yaml"), "utf8")) as {
-      openapi?: { codeSamples?: { languages?: { lang: string; label?: string }[] } };
-    };
-    const configured = new Set((config.openapi?.codeSamples?.languages ?? []).map((l) => (l.label ?? l.lang).toLowerCase()));
+  test("each TypeScript/JavaScript sample is a file under openapi/code_samples, and every file is used", () => {
+    const files = readdirSync(samplesDir, { recursive: true, encoding: "utf8" }).filter((f) => /\.\w+$/.test(f));
+    const used = new Set<string>();
     for (const { id, samples } of operations) {
-      for (const s of samples) expect(configured.has((s.label ?? s.lang).toLowerCase()), `${id}: ${s.label}`).toBe(true);
+      for (const s of samples) {
+        const ext = { typescript: ".ts", javascript: ".js" }[s.lang.toLowerCase()];
+        if (!ext) continue;
+        const file = files.find((f) => f.endsWith(ext) && readFileSync(join(samplesDir, f), "utf8") === s.source);
+        expect(file, `${id}: ${s.label} comes from a ${ext} file`).toBeDefined();
+        used.add(file!);
+      }
     }
+    expect(used.size).toBeGreaterThanOrEqual(operations.length * 4);
+    const code = files.filter((f) => /\.(ts|js)$/.test(f));
+    expect(code.filter((f) => !used.has(f)), "sample files no operation references").toEqual([]);
   });
 
-  test("TypeScript and JavaScript samples (spec and README) type-check against src/", { timeout: 120_000 }, () => {
+  test("the sample files type-check against src/ (code-samples.tsconfig.json)", { timeout: 120_000 }, () => {
+    const r = tsc(join(root, "test/openapi/code-samples.tsconfig.json"));
+    expect(r.stdout + r.stderr, "tsc output").toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test("the README's TypeScript examples type-check against src/", { timeout: 120_000 }, () => {
     const base = join(root, ".tmp");
     mkdirSync(base, { recursive: true });
     const dir = mkdtempSync(join(base, "docs-samples-"));
     try {
-      const files: string[] = [];
-      for (const { id, samples } of operations) {
-        for (const [i, s] of samples.entries()) {
-          if (!["typescript", "javascript"].includes(s.lang.toLowerCase())) continue;
-          const name = `${id}-${i}.ts`;
-          const src = s.source.replaceAll('from "openrouter-contract"', 'from "../../src/client/index"');
-          // Samples without imports are scripts; make them modules so top-level await and names are per file.
-          writeFileSync(join(dir, name), /^import /m.test(src) ? src : `${src}\nexport {};\n`);
-          files.push(name);
-        }
-      }
-      expect(files.length).toBeGreaterThanOrEqual(operations.length * 4);
-      // The README's TypeScript examples are held to the same bar.
       const readme = readFileSync(join(root, "README.md"), "utf8");
       const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
       expect(blocks.length).toBeGreaterThanOrEqual(2);
-      for (const [i, b] of blocks.entries()) {
-        const src = b
-          .replaceAll('from "openrouter-contract/conformance"', 'from "../../src/conformance/index"')
-          .replaceAll('from "openrouter-contract"', 'from "../../src/client/index"');
-        writeFileSync(join(dir, `readme-${i}.ts`), `${src}\nexport {};\n`);
-      }
-      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.json", include: ["./*.ts"] }));
-      const tsc = join(root, "node_modules/typescript/bin/tsc");
-      const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", join(dir, "tsconfig.json")], { cwd: root, encoding: "utf8" });
+      for (const [i, b] of blocks.entries()) writeFileSync(join(dir, `readme-${i}.ts`), b);
+      // Same settings as the spec's samples: "openrouter-contract" resolves to src/, every file is a module.
+      const config = { extends: "../../test/openapi/code-samples.tsconfig.json", include: ["./*.ts"] };
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+      const r = tsc(join(dir, "tsconfig.json"));
       expect(r.stdout + r.stderr, "tsc output").toBe("");
       expect(r.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe("descriptions", () => {
-  const schemas = Object.entries(spec.components.schemas ?? {});
-
-  test("every schema has a description", () => {
-    expect(schemas.length).toBeGreaterThan(0);
-    expect(schemas.filter(([, s]) => !described(s)).map(([name]) => name)).toEqual([]);
-  });
-
-  test("every property has a description (its own, or for a $ref the referenced schema's)", () => {
-    const all = schemas.flatMap(([name, s]) => properties(s, `#/components/schemas/${name}`));
-    expect(all.length).toBeGreaterThan(100);
-    const missing = all
-      .filter(([, prop]) => {
-        if (described(prop)) return false;
-        const ref = prop.$ref;
-        return typeof ref !== "string" || !described(resolve(ref));
-      })
-      .map(([pointer]) => pointer);
-    expect(missing).toEqual([]);
-  });
-
-  test("every non-$ref property has its own description", () => {
-    const missing = schemas
-      .flatMap(([name, s]) => properties(s, `#/components/schemas/${name}`))
-      .filter(([, prop]) => typeof prop.$ref !== "string" && !described(prop))
-      .map(([pointer]) => pointer);
-    expect(missing).toEqual([]);
-  });
-
-  test("every parameter, header, response and request body has a description", () => {
-    const missing: string[] = [];
-    for (const section of ["parameters", "headers", "responses", "requestBodies"]) {
-      for (const [name, c] of Object.entries(spec.components[section] ?? {})) if (!described(c)) missing.push(`${section}/${name}`);
-    }
-    for (const { id, op } of operations) {
-      if (op.requestBody && !described(op.requestBody)) missing.push(`${id} requestBody`);
-      for (const [status, r] of Object.entries((op.responses ?? {}) as JsonObject)) {
-        if (!described(r) && !(typeof (r as JsonObject).$ref === "string")) missing.push(`${id} ${status}`);
-      }
-    }
-    expect(missing).toEqual([]);
   });
 });
 
