@@ -1,6 +1,8 @@
+import { copyFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
-// One source, two module formats, types for both. The mock (mock/) is a dev tool and is not published.
+// One source, two module formats, types for both. The CLI is the bin (node only). The mock (mock/) is a dev tool
+// and is not published.
 export default defineConfig([
   {
     entry: { index: "src/client/index.ts", "conformance/index": "src/conformance/index.ts" },
@@ -14,6 +16,10 @@ export default defineConfig([
     splitting: false,
     outDir: "dist",
     external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+    // The `./schema` export: the generated types as they are, for both module formats (after `clean` emptied dist/).
+    async onSuccess() {
+      for (const ext of ["d.ts", "d.cts"]) copyFileSync("generated/schema.d.ts", `dist/schema.${ext}`);
+    },
   },
   {
     entry: { cli: "src/cli/main.ts" },

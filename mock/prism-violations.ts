@@ -87,7 +87,8 @@ export function parseSlViolations(
       list = salvage(text);
     }
   }
-  const isError = (v: PrismViolation) => v && typeof v === "object" && (v.severity === undefined || v.severity === "Error");
+  const isError = (v: PrismViolation) =>
+    v && typeof v === "object" && (v.severity === undefined || v.severity === "Error");
   let vs = list.filter(isError).map(convertViolation);
   const isBody = (v: PrismViolation) => Array.isArray(v.location) && v.location[1] === "body";
   if (truncated || list.some(isBody)) {

@@ -33,8 +33,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
   } catch (e) {
     const parseError = (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    const msg =
-      e instanceof UsageError || parseError ? (e as Error).message : `internal error: ${(e as Error)?.stack ?? String(e)}`;
+    const internal = `internal error: ${(e as Error)?.stack ?? String(e)}`;
+    const msg = e instanceof UsageError || parseError ? (e as Error).message : internal;
     io.stderr(`openrouter-contract: ${msg}\n`);
     return 2;
   }

@@ -43,7 +43,11 @@ export function readSpecArg(arg: string): unknown {
 }
 
 /** The contract for `--spec` (default: the bundled one); `warn` hears about patterns that may backtrack badly. */
-export function contractFrom(spec: string | undefined, formats: boolean, warn: (s: string) => void = () => {}): Contract {
+export function contractFrom(
+  spec: string | undefined,
+  formats: boolean,
+  warn: (s: string) => void = () => {},
+): Contract {
   if (!spec) return formats ? loadContract() : loadContract(undefined, { formats });
   try {
     const contract = new Contract(readSpecArg(spec), { formats });

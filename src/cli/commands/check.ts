@@ -70,7 +70,8 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
     try {
       const size = file === "-" ? 0 : statSync(file).size;
       if (size > 512 << 20) {
-        throw new UsageError(`${file} is ${size} bytes; HAR input is read whole and limited to 512 MiB (convert to JSONL)`);
+        const limit = "HAR input is read whole and limited to 512 MiB (convert to JSONL)";
+        throw new UsageError(`${file} is ${size} bytes; ${limit}`);
       }
       doc = JSON.parse(file === "-" ? await readAll(io.stdin ?? process.stdin) : readFileSync(file, "utf8"));
     } catch (e) {

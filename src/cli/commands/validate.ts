@@ -57,7 +57,8 @@ export async function cmdValidate(args: string[], io: Io): Promise<number> {
   else {
     for (const v of vs) {
       const schema = v.schemaPath ? `\n        schema ${v.schemaPath}` : "";
-      io.stdout(`${v.severity.toUpperCase().padEnd(7)} ${v.check} ${v.instancePath || "(root)"}: ${v.message}${schema}\n`);
+      const where = v.instancePath || "(root)";
+      io.stdout(`${v.severity.toUpperCase().padEnd(7)} ${v.check} ${where}: ${v.message}${schema}\n`);
     }
   }
   const rank = { info: 0, warning: 1, error: 2 } as const;
