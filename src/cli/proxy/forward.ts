@@ -1,7 +1,6 @@
 // Node-only HTTP plumbing of the proxy: what is forwarded (hop-by-hop headers are not), how much of a request body is
 // read for checking, how headers look in checks and records, and which response bodies can be decoded for checking.
-import type http from "node:http";
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import zlib from "node:zlib";
 
 // `expect` too: the proxy has already answered 100-continue itself.
@@ -85,7 +84,7 @@ export function headersForCheck(flat: string[]): Record<string, string> {
   return out;
 }
 
-export function lowerHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
+export function lowerHeaders(h: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
   return out;
