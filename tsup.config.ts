@@ -1,7 +1,8 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-// One source, two module formats, types for both. The mock (mock/) is a dev tool and is not published.
-export default defineConfig([
+// One source, two module formats, types for both; the CLI is the bin (Node only). The mock (mock/) is a dev tool and
+// is not published. `npm run build` runs these through scripts/build.ts, which also adds the `./schema` types.
+export const builds: Options[] = [
   {
     entry: { index: "src/client/index.ts", "conformance/index": "src/conformance/index.ts" },
     format: ["esm", "cjs"],
@@ -25,4 +26,6 @@ export default defineConfig([
     outDir: "dist",
     external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
   },
-]);
+];
+
+export default defineConfig(builds);

@@ -1,13 +1,57 @@
 import { defineConfig } from "vitest/config";
 
+// One config, four projects; pick one with `vitest run --project <name>` (the npm scripts do). Every project starts
+// the mock (Prism + streaming/envelope layer) on a free port in its globalSetup, unless TEST_API_BASE_URL is set.
+//   unit        `npm test`: spec, corpus, mock, client, conformance, CLI and proxy, docs commands, type tests
+//   e2e         `npm run test:e2e`: the generated Redoc docs, and the client + conformance entry bundled for the
+//               browser, in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core), opened from
+//               disk and from the mock's /docs
+//   package     `npm run test:package`: after `npm run build`, what npm pack ships and a consumer project using it
+//   generators  `npm run test:generators`: clients made by third-party generators (test/generators/out, written by
+//               test/generators/generate.mjs) type-checked and called against the mock, plus Spectral on the bundles
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["test/e2e/**", "test/package/**", "test/generators/**", "node_modules/**"],
-    // Starts the mock (Prism + streaming/envelope layer) on a free port unless TEST_API_BASE_URL is set.
     globalSetup: ["test/support/global-setup.ts"],
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/e2e/**", "test/package/**", "test/generators/**", "node_modules/**"],
+          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "package",
+          include: ["test/package/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "generators",
+          include: ["test/generators/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

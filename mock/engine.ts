@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { dirname, join } from "node:path";
-import type { PrismViolation } from "../src/conformance/envelope";
+import type { PrismViolation } from "./prism-violations";
 import { startPrism, type PrismHandle } from "./prism";
 
 export interface EngineRequest {

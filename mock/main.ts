@@ -1,45 +1,8 @@
-// `npm start`: regenerate generated/ when openapi/ is newer, then start the mock (Prism + layer) on PORT (4010).
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
+// `npm start`: the mock (Prism + layer) on PORT (4010). Its pre-step (`prestart`, regenerate-if-stale.ts) has already
+// brought generated/ up to date: the mock serves it as it is.
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const d of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!d.isFile()) continue;
-    const m = statSync(join(d.parentPath ?? d.path, d.name)).mtimeMs;
-    if (m > newest) newest = m;
-  }
-  return newest;
-}
-
-function regenerateIfStale(): void {
-  const outputs = ["generated/openapi.yaml", "generated/openapi.json", "generated/docs/index.html"].map((f) => join(repoRoot, f));
-  const missing = outputs.some((f) => !existsSync(f));
-  const oldestOutput = missing ? 0 : Math.min(...outputs.map((f) => statSync(f).mtimeMs));
-  const src = join(repoRoot, "openapi");
-  const stale = missing || (existsSync(src) && newestMtime(src) > oldestOutput);
-  if (!stale) return;
-  if (!missing) {
-    // Newer mtimes alone (a fresh clone, a touched file) do not mean new content: compare the actual output first.
-    try {
-      execFileSync(process.execPath, [join(repoRoot, "scripts/generate.mjs"), "--check"], { cwd: repoRoot, stdio: "ignore" });
-      const now = new Date();
-      for (const f of outputs) utimesSync(f, now, now); // up to date: skip this check next time
-      return;
-    } catch {
-      /* content differs: regenerate below */
-    }
-  }
-  console.log(missing ? "generated/ is missing: running `npm run generate`..." : "openapi/ changed since the last generate: running `npm run generate`...");
-  try {
-    execFileSync(process.execPath, [join(repoRoot, "scripts/generate.mjs")], { cwd: repoRoot, stdio: "inherit" });
-  } catch {
-    console.error("Generation failed: fix the spec (see the errors above), then run `npm start` again.");
-    process.exit(1);
-  }
-}
 
 /**
  * The launcher chain (`npm start` -> sh -> tsx -> node): SIGTERM to npm kills npm and sh but not tsx and this
@@ -83,9 +46,6 @@ function onLauncherExit(cb: () => void): void {
 }
 
 async function main() {
-  // MOCK_SKIP_GENERATE=1: serve generated/ as it is (tests run beside readers of generated/; a fresh clone's mtimes
-  // can make openapi/ look newer than identical output).
-  if (!process.env.MOCK_SKIP_GENERATE) regenerateIfStale();
   const port = process.env.PORT ? Number(process.env.PORT) : 4010;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid PORT: ${process.env.PORT}`);
   // Project-specific on purpose: a generic HOST (set by many shells and containers) must not expose the mock.

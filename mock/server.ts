@@ -12,9 +12,9 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Outg
 import type { Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { envelope, fromProblem, fromViolations, parseSlViolations, type ErrorEnvelope } from "../src/conformance/envelope";
+import { createBodyExplainer, dedupe, envelope, type ErrorEnvelope } from "../src/cli/proxy/envelope";
 import { createChildEngine, createInprocEngine, type Engine, type EngineResponse } from "./engine";
-import { createExplainer } from "../src/conformance/explain";
+import { convertViolation, fromProblem, fromViolations, parseSlViolations } from "./prism-violations";
 import { allowedValues, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
 import { firstDataId, splitEvents, writeEvents, type StreamWriter } from "./sse";
 
@@ -174,7 +174,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const upstreamTimeout = opts.upstreamTimeoutMs ?? 30_000;
   const spec: SpecInfo = loadSpec(specFile);
-  const explain = createExplainer(spec.doc, opts.maxViolations);
+  const explain = createBodyExplainer(spec.doc, opts.maxViolations);
   const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
   // The streaming form for client generators (scripts/stream-bundle.mjs), beside the bundle.
   const streamJson = specFile.replace(/\.ya?ml$/, ".stream.json");
@@ -311,15 +311,15 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       }
     }
     const prefer = parsePrefer(req.headers.prefer);
-    // The library explains a rejected body (see revalidate.ts). It runs before Prism when the body is JSON: a body with
+    // The library explains a rejected body (one violation per real problem, see createBodyExplainer). It runs before Prism when the body is JSON: a body with
     // more violations than the cap is answered here, because Prism's own validator slows down quadratically with the
     // number of violations (100k bad array items took minutes and gigabytes).
     let explainedOnce: ReturnType<typeof explain> | null = null;
     const explained = () => (explainedOnce ??= parsed === undefined ? undefined : explain(path, op.method, parsed));
     if (parsed !== undefined && explained()?.some((v) => v.code === "violations_capped")) {
       const auth = req.headers.authorization;
-      const unauthorized = { location: ["request"], severity: "Error", code: 401, message: "Invalid security scheme used" };
-      const vs = parseSlViolations([...(auth && /^bearer\s+\S/i.test(auth) ? [] : [unauthorized]), ...explained()!]);
+      const unauthorized = convertViolation({ location: ["request"], code: 401, message: "Invalid security scheme used" });
+      const vs = dedupe([...(auth && /^bearer\s+\S/i.test(auth) ? [] : [unauthorized]), ...explained()!]);
       const env = fromViolations(400, vs, auth);
       return sendEnvelope(res, env, corsHeaders());
     }

@@ -1,4 +1,5 @@
-// Node-only: bounded-memory line reader for JSONL traffic files. Not part of the browser library graph.
+// Node-only input reading for the CLI: a bounded-memory line reader for JSONL traffic files, and whole-stream reads
+// for `-` (stdin) where a command needs the whole document. Not part of the browser library graph.
 import { createReadStream } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
@@ -58,4 +59,11 @@ export async function* readLines(input: string | Readable, maxLineBytes: number)
   }
   if (skipping) yield { n: n++, error: `line is ${partBytes} bytes, over the ${maxLineBytes}-byte limit (--max-line-bytes); skipped`, bytes: partBytes };
   else if (partBytes > 0) yield finish(parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes), partBytes);
+}
+
+/** The whole stream as UTF-8 text (a HAR or JSON document on stdin). */
+export async function readAll(s: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
 }

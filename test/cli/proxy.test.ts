@@ -1,4 +1,4 @@
-// The validating, recording proxy (src/cli/proxy.ts) against a fake upstream on loopback, and the
+// The validating, recording proxy (src/cli/proxy/) against a fake upstream on loopback, and the
 // `openai` SDK through the proxy in front of the mock. Responses come from the spec's own examples.
 import { spawn } from "node:child_process";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -10,7 +10,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/run";
-import { startProxy, type ProxyHandle, type ProxyOptions } from "../../src/cli/proxy";
+import { startProxy, type ProxyHandle, type ProxyOptions } from "../../src/cli/proxy/server";
 import type { ExchangeRecord } from "../../src/conformance/index";
 import { baseUrl as mockBaseUrl, hasServer } from "../support/mock";
 import { allExamples, contract, sseBlocks } from "../support/conformance";

@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, "../..");
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 
 function start(env: Record<string, string>): Promise<{ child: ChildProcess; out: () => string; baseUrl: string; docsUrl: string; prismPid?: number }> {
-  const child = spawn(process.execPath, [tsx, "mock/main.ts"], { cwd: root, env: { ...process.env, PORT: "0", MOCK_SKIP_GENERATE: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [tsx, "mock/main.ts"], { cwd: root, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));

@@ -25,7 +25,7 @@ describe("npm pack", () => {
   test("ships nothing else", () => {
     const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+|generated\/.+|openapi\/.+)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
-    expect(paths.filter((p) => /^(src|test|bench|scripts|\.ci|node_modules)\//.test(p) || /tsup|vitest|tsconfig|redocly/.test(p))).toEqual([]);
+    expect(paths.filter((p) => /^(src|mock|test|bench|scripts|\.ci|node_modules)\//.test(p) || /tsup|vitest|tsconfig|redocly/.test(p))).toEqual([]);
     expect(paths.filter((p) => p.startsWith("dist/mock") || p.includes(".test."))).toEqual([]);
   });
 

@@ -1,22 +1,13 @@
 // Converts Prism's request-validation output (the `sl-violations` header, problem+json bodies) into OpenRouter's
-// error envelope: {"error": {"code": <status>, "message": "...", "metadata": {"violations": [...]}}}.
-// Pure functions only: unit-testable without a server.
-
-/** One request violation as the mock reports it in `error.metadata.violations`. */
-export interface MockViolation {
-  /** JSON pointer into the request part named by `location` ("" = the whole part). */
-  pointer: string;
-  /** What was expected, without Prism's "Request body property x.y" prefix, e.g. "must be <= 2". */
-  message: string;
-  /** The failed keyword (`maximum`, `required`, `type`, `oneOf`, ...) or a mock code (`invalid_json`, ...). */
-  code: string;
-  /** Which part of the request: body (default), header, query, path, or request (content type, security). */
-  location: "body" | "header" | "query" | "path" | "request";
-}
-
-export interface ErrorEnvelope {
-  error: { code: number; message: string; metadata?: Record<string, unknown> };
-}
+// error envelope (built by the proxy's envelope module, which answers in the same shape). Pure functions only:
+// unit-testable without a server.
+import {
+  dedupe,
+  envelope,
+  violationsMessage,
+  type EnvelopeViolation,
+  type ErrorEnvelope,
+} from "../src/cli/proxy/envelope";
 
 /** Prism's `sl-violations` entry (prism-http 5.x, `convertAjvErrors`). */
 export interface PrismViolation {
@@ -28,17 +19,13 @@ export interface PrismViolation {
 
 const LOCATIONS = new Set(["body", "header", "query", "path"]);
 
-export function envelope(code: number, message: string, metadata?: Record<string, unknown>): ErrorEnvelope {
-  return { error: metadata ? { code, message, metadata } : { code, message } };
-}
-
 /**
  * Converts one Prism violation. Prism's location is ["request", <part>, ...segments]; the segments come from Ajv's
  * instancePath (already JSON-pointer escaped), so they are joined as they are.
  */
-export function convertViolation(v: PrismViolation): MockViolation {
+export function convertViolation(v: PrismViolation): EnvelopeViolation {
   const loc = Array.isArray(v.location) ? v.location.map(String) : [];
-  const part = loc[1] !== undefined && LOCATIONS.has(loc[1]) ? (loc[1] as MockViolation["location"]) : "request";
+  const part = loc[1] !== undefined && LOCATIONS.has(loc[1]) ? (loc[1] as EnvelopeViolation["location"]) : "request";
   const segments = part === "request" ? [] : loc.slice(2);
   let pointer = segments.length ? "/" + segments.join("/") : "";
   const raw = typeof v.message === "string" ? v.message : String(v.message ?? "invalid");
@@ -76,11 +63,15 @@ export type AllowedLookup = (pointer: string) => unknown[];
 
 /**
  * Parses the `sl-violations` header; keeps errors only, drops exact duplicates (Prism repeats oneOf branches).
- * `explain` (a re-validation of the body that keeps only the intended oneOf branch, see revalidate.ts) replaces
- * Prism's body violations when it finds any: it is more precise, and Prism truncates the header past ~8 KB
+ * `explain` (the conformance library's re-validation of the body, which keeps only the intended oneOf branch)
+ * replaces Prism's body violations when it finds any: it is more precise, and Prism truncates the header past ~8 KB
  * ("Too many violations! [..."). Without it, the complete entries of a truncated header are kept.
  */
-export function parseSlViolations(header: string | string[] | PrismViolation[] | undefined, allowed?: AllowedLookup, explain?: () => PrismViolation[] | undefined): MockViolation[] {
+export function parseSlViolations(
+  header: string | string[] | PrismViolation[] | undefined,
+  allowed?: AllowedLookup,
+  explain?: () => EnvelopeViolation[] | undefined,
+): EnvelopeViolation[] {
   if (header === undefined) return [];
   let list: PrismViolation[];
   let truncated = false;
@@ -96,17 +87,15 @@ export function parseSlViolations(header: string | string[] | PrismViolation[] |
       list = salvage(text);
     }
   }
+  const isError = (v: PrismViolation) =>
+    v && typeof v === "object" && (v.severity === undefined || v.severity === "Error");
+  let vs = list.filter(isError).map(convertViolation);
   const isBody = (v: PrismViolation) => Array.isArray(v.location) && v.location[1] === "body";
   if (truncated || list.some(isBody)) {
     const better = explain?.();
-    if (better && better.length) list = [...list.filter((v) => !isBody(v)), ...better];
+    if (better && better.length) vs = [...vs.filter((v) => v.location !== "body"), ...better];
   }
-  return dedupe(
-    list
-      .filter((v) => v && typeof v === "object" && (v.severity === undefined || v.severity === "Error"))
-      .map(convertViolation)
-      .map((v) => enrich(v, allowed)),
-  );
+  return dedupe(vs.map((v) => enrich(v, allowed)));
 }
 
 /** Complete violation objects found in a truncated JSON array. */
@@ -124,44 +113,27 @@ function salvage(text: string): PrismViolation[] {
 }
 
 /** Prism's `const` message ("must be equal to constant") names no value: say which values the spec allows. */
-export function enrich(v: MockViolation, allowed?: AllowedLookup): MockViolation {
+export function enrich(v: EnvelopeViolation, allowed?: AllowedLookup): EnvelopeViolation {
   if (!allowed || v.location !== "body" || (v.code !== "const" && v.code !== "enum")) return v;
   const values = allowed(v.pointer);
   if (values.length === 0) return v;
   return { ...v, message: `must be one of ${values.map((x) => JSON.stringify(x)).join(", ")}` };
 }
 
-export function dedupe(vs: MockViolation[]): MockViolation[] {
-  const seen = new Set<string>();
-  return vs.filter((v) => {
-    const k = `${v.location}\u0000${v.pointer}\u0000${v.code}\u0000${v.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
-/** "body /temperature must be <= 2" style line used to build the human message. */
-export function describe(v: MockViolation): string {
-  if (v.location === "request") return v.message;
-  const where = v.location === "body" ? (v.pointer || "body") : `${v.location} ${v.pointer.slice(1) || ""}`.trim();
-  return `${where} ${v.message}`;
-}
-
-/** Message naming every violation, e.g. "Invalid request: /temperature must be <= 2; /model is required". */
-export function violationsMessage(vs: MockViolation[], lead = "Invalid request"): string {
-  if (vs.length === 0) return lead;
-  return `${lead}: ${vs.map(describe).join("; ")}`;
-}
-
 /** Envelope for a request Prism rejected with `sl-violations`. */
-export function fromViolations(status: number, vs: MockViolation[], authorization: string | undefined): ErrorEnvelope {
+export function fromViolations(
+  status: number,
+  vs: EnvelopeViolation[],
+  authorization: string | undefined,
+): ErrorEnvelope {
   if (status === 401 || vs.some((v) => v.code === "unauthorized")) {
     const message =
       authorization === undefined || authorization.trim() === ""
         ? "Missing Authorization header: expected 'Authorization: Bearer <key>'"
         : "Malformed Authorization header: expected 'Authorization: Bearer <key>'";
-    return envelope(401, message, { violations: vs.map((v) => (v.code === "unauthorized" ? { ...v, pointer: "/authorization", location: "header" as const, message } : v)) });
+    const named = (v: EnvelopeViolation) =>
+      v.code === "unauthorized" ? { ...v, pointer: "/authorization", location: "header" as const, message } : v;
+    return envelope(401, message, { violations: vs.map(named) });
   }
   return envelope(status, violationsMessage(vs), { violations: vs });
 }

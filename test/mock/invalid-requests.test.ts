@@ -1,5 +1,5 @@
 // Invalid requests get OpenRouter's error envelope with the documented status, and every violation is named by its
-// JSON pointer. The seed ranges are normative (reference/seed-api-page.txt), so they are listed here on purpose.
+// JSON pointer. The seed page's ranges are normative (DECISIONS.md §2), so they are listed here on purpose.
 import { describe, expect, it } from "vitest";
 import { AUTH, JSON_CT, deref, errorSchemaOf, hasServer, ops, post, url, validatorFor, type Op } from "../support/mock";
 

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { latestReleased, main } from "../../src/cli/run";
+import { latestReleased } from "../../src/cli/commands/diff";
+import { main } from "../../src/cli/run";
 import { allExamples, runCli as run, sampleRecords } from "../support/conformance";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

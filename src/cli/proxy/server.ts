@@ -8,18 +8,15 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import zlib from "node:zlib";
-import { checkExchange, findMedia, findResponse, opName } from "../conformance/check";
-import { Contract, type MediaSpec } from "../conformance/load";
-import { createRecorder } from "../conformance/record";
-import { Report } from "../conformance/report";
-import { StreamChecker, type StreamCheckOptions } from "../conformance/sse";
-import type { ExchangeRecord, Mode, Violation } from "../conformance/types";
-import { createExplainer } from "../conformance/explain";
-import { envelope, parseSlViolations, violationsMessage, type ErrorEnvelope, type MockViolation } from "../conformance/envelope";
+import { checkExchange, findMedia, findResponse, opName } from "../../conformance/check";
+import type { Contract } from "../../conformance/load";
+import { createRecorder } from "../../conformance/record";
+import { Report } from "../../conformance/report";
+import type { ExchangeRecord, Mode, Violation } from "../../conformance/types";
+import { CheckWorker } from "./check-worker";
+import { blocksRequest, createBodyExplainer, envelope, rejectionEnvelope } from "./envelope";
+import { decoderFor, displayUrl, forwardable, headersForCheck, lowerHeaders, readBody, toHeaders } from "./forward";
+import { localChecks, type SseChecks } from "./stream-checks";
 
 export interface ProxyOptions {
   /** Base URL requests are forwarded to, e.g. https://openrouter.ai/api/v1 (its path replaces the client's). */
@@ -75,11 +72,6 @@ export interface ProxyHandle {
 
 /** Findings printed live per exchange; the rest are only counted (the summary groups them). */
 const LIVE_PER_EXCHANGE = 20;
-// `expect` too: the proxy has already answered 100-continue itself.
-const HOP = new Set([
-  "connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
-  "host", "expect",
-]);
 const NULL_BODY = new Set([204, 205, 304]);
 /** Longest stretch of checking between two turns of the event loop. */
 const SLICE_MS = 2;
@@ -95,286 +87,10 @@ interface Exchange {
   done: boolean;
 }
 
-/** Read up to `max` bytes; past that, stop (paused) and let the caller stream the rest. */
-function readBody(req: IncomingMessage, max: number): Promise<{ chunks: Buffer[]; size: number; overflow: boolean; ok: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (overflow: boolean, ok: boolean) => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onFail);
-      req.off("aborted", onFail);
-      resolve({ chunks, size, overflow, ok });
-    };
-    const onData = (c: Buffer) => {
-      chunks.push(c);
-      size += c.length;
-      if (size > max) {
-        req.pause();
-        done(true, true);
-      }
-    };
-    const onEnd = () => done(false, true);
-    const onFail = () => done(false, false);
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onFail);
-    req.on("aborted", onFail);
-  });
-}
-
-/** Strip user:password from a URL for display. */
-export function displayUrl(u: URL): string {
-  const c = new URL(u.href);
-  c.username = "";
-  c.password = "";
-  return c.href.replace(/\/$/, "");
-}
-
-/** Hop-by-hop headers (and any named in Connection) are not forwarded; everything else is, in order and case. */
-function forwardable(raw: string[]): string[] {
-  const named = new Set<string>();
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === "connection") for (const t of raw[i + 1]!.split(",")) named.add(t.trim().toLowerCase());
-  }
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const k = raw[i]!.toLowerCase();
-    if (!HOP.has(k) && !named.has(k)) out.push(raw[i]!, raw[i + 1]!);
-  }
-  return out;
-}
-
-function toHeaders(flat: string[]): Headers {
-  const h = new Headers();
-  for (let i = 0; i < flat.length; i += 2) {
-    try {
-      h.append(flat[i]!, flat[i + 1]!);
-    } catch {
-      /* a header value fetch's Headers refuses is left out of the record only */
-    }
-  }
-  return h;
-}
-
-/** The bearer token is never looked at beyond its scheme: checks see a placeholder. */
-function headersForCheck(flat: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) {
-    const k = flat[i]!.toLowerCase();
-    let v = flat[i + 1]!;
-    if (k === "authorization") v = v === "" ? "" : /^bearer\s+\S/i.test(v) ? "Bearer [REDACTED]" : "(non-bearer value)";
-    out[k] = out[k] !== undefined ? `${out[k]}, ${v}` : v;
-  }
-  return out;
-}
-
-function lowerHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
-  return out;
-}
-
-function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined | null {
-  const e = (encoding ?? "").trim().toLowerCase();
-  if (e === "" || e === "identity") return undefined;
-  if (e === "gzip" || e === "x-gzip") return zlib.createGunzip();
-  if (e === "deflate") return zlib.createInflate();
-  if (e === "br") return zlib.createBrotliDecompress();
-  return null; // unknown: forwarded, not checked
-}
-
+/** One line of the live log: exchange id, severity, check, location, JSON pointer, message. */
 export function formatFinding(id: string, v: Violation): string {
   const msg = v.message.replace(/\s*\n\s*/g, " ");
   return `${id} ${v.severity.toUpperCase().padEnd(7)} ${v.check} ${v.location ?? ""} ${v.instancePath || "(root)"}: ${msg}`;
-}
-
-/** A contract violation of a request body, as the mock names it (OpenRouter's envelope, status 400). */
-function rejectionEnvelope(
-  explain: ReturnType<typeof createExplainer>,
-  method: string,
-  path: string,
-  body: unknown,
-  parseError: string | undefined,
-  vs: Violation[],
-): ErrorEnvelope {
-  if (parseError !== undefined) {
-    const violations = [{ pointer: "", message: parseError, code: "invalid_json", location: "body" }];
-    return envelope(400, `Malformed JSON body: ${parseError}`, { violations });
-  }
-  let list: MockViolation[] = body === undefined ? [] : parseSlViolations(explain(path, method, body) ?? []);
-  if (!list.length) {
-    list = vs.map((v) => ({
-      pointer: v.instancePath,
-      message: v.message,
-      code: v.check === "request_content_type_documented" ? "content_type" : v.check,
-      location: v.location === "request.body" ? "body" : "request",
-    }));
-  }
-  return envelope(400, violationsMessage(list), { violations: list });
-}
-
-const blocksRequest = (v: Violation) =>
-  v.severity === "error" && (v.location === "request.body" || v.check === "request_content_type_documented");
-
-/** Stream checks of one exchange: fed decoded bytes in order, then ended once. */
-interface SseChecks {
-  feed(b: Buffer): void;
-  /** True while the checks are too far behind to take more (the caller waits for `wake`). */
-  busy(): boolean;
-  end(complete: boolean, done: (all: Violation[], fresh: Violation[]) => void): void;
-}
-
-const WORKER_MARK = "openrouterContractProxyChecks";
-const WORKER_BOOT = `
-const { workerData } = require("node:worker_threads");
-(async () => {
-  if (workerData.tsx) (await import(workerData.tsx)).register();
-  await import(workerData.url);
-})().catch((e) => { throw e; });
-`;
-
-interface WorkerMsg { t: "ready" | "live" | "done"; id: string; n?: number; vs: Violation[]; all?: Violation[] }
-
-/** Worker side: one Contract, one StreamChecker per open exchange; replies with acks carrying new findings. */
-function serveChecks(): void {
-  const conf = (workerData as Record<string, { spec: unknown; formats: boolean; mode: Mode }>)[WORKER_MARK]!;
-  const contract = new Contract(conf.spec, { formats: conf.formats });
-  const open = new Map<string, { c: StreamChecker; o: StreamCheckOptions; td: TextDecoder }>();
-  parentPort!.on("message", (m: { t: string; id: string; method: string; url: string; status: number; ct: string; b: Uint8Array; complete: boolean }) => {
-    if (m.t === "open") {
-      const op = contract.match(m.method, m.url).op;
-      const media = op ? findMedia(findResponse(op, m.status)?.content ?? [], m.ct) : undefined;
-      const o: StreamCheckOptions = { mode: conf.mode };
-      if (media) open.set(m.id, { c: new StreamChecker(contract, media, o), o, td: new TextDecoder() });
-    } else if (m.t === "data") {
-      const s = open.get(m.id);
-      if (s) s.c.feed(s.td.decode(m.b, { stream: true }));
-      parentPort!.postMessage({ t: "live", id: m.id, n: m.b.byteLength, vs: s ? s.c.takeNew() : [] } satisfies WorkerMsg);
-    } else if (m.t === "end") {
-      const s = open.get(m.id);
-      open.delete(m.id);
-      if (!s) return void parentPort!.postMessage({ t: "done", id: m.id, vs: [], all: [] } satisfies WorkerMsg);
-      s.c.feed(s.td.decode());
-      s.o.complete = m.complete;
-      const all = s.c.end();
-      parentPort!.postMessage({ t: "done", id: m.id, vs: s.c.takeNew(), all } satisfies WorkerMsg);
-    }
-  });
-  // Compile the chunk validators now, so the first stream's findings are not held up by it.
-  for (const op of contract.operations) {
-    for (const r of op.responses) {
-      for (const media of r.content) {
-        if (media.kind !== "sse" || !media.chunkPointer) continue;
-        contract.validateWithUndocumented(media.chunkPointer, {}, { check: "warmup", location: "" }, "info");
-      }
-    }
-  }
-  parentPort!.postMessage({ t: "ready", id: "", vs: [] } satisfies WorkerMsg);
-}
-if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MARK]) serveChecks();
-
-/** Stream checks in this thread (between I/O callbacks, see the pump below). */
-function localChecks(contract: Contract, media: MediaSpec, mode: Mode, live: (vs: Violation[]) => void): SseChecks {
-  const o: StreamCheckOptions = { mode };
-  const c = new StreamChecker(contract, media, o);
-  const td = new TextDecoder();
-  return {
-    feed(b) {
-      c.feed(td.decode(b, { stream: true }));
-      live(c.takeNew());
-    },
-    busy: () => false,
-    end(complete, done) {
-      c.feed(td.decode());
-      o.complete = complete;
-      const all = c.end();
-      done(all, c.takeNew());
-    },
-  };
-}
-
-/** One worker thread for every exchange's stream checks: forwarding never waits for them. */
-class CheckWorker {
-  private readonly worker: Worker;
-  private readonly live = new Map<string, { onLive(vs: Violation[], n: number): void; onDone(all: Violation[], fresh: Violation[]): void }>();
-  failed: Error | undefined;
-  private closing = false;
-
-  constructor(spec: unknown, formats: boolean, mode: Mode) {
-    const url = import.meta.url;
-    // From source (tests, tsx) the worker needs tsx to load TypeScript; the built bin is plain JavaScript.
-    const tsx = url.endsWith(".ts") ? pathToFileURL(createRequire(url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href : undefined;
-    this.worker = new Worker(WORKER_BOOT, { eval: true, workerData: { url, tsx, [WORKER_MARK]: { spec, formats, mode } } });
-    this.worker.unref();
-    this.worker.on("message", (m: WorkerMsg) => {
-      if (m.t === "ready") return;
-      const h = this.live.get(m.id);
-      if (!h) return;
-      if (m.t === "live") h.onLive(m.vs, m.n ?? 0);
-      else {
-        this.live.delete(m.id);
-        h.onDone(m.all ?? [], m.vs);
-      }
-    });
-    this.worker.on("error", (e) => this.fail(e));
-    this.worker.on("exit", () => this.fail(new Error("check worker exited")));
-  }
-
-  /** Exchanges still open lose their remaining stream checks; `onFail` says so once. */
-  onFail: (e: Error, open: number) => void = () => undefined;
-
-  private fail(e: Error) {
-    if (this.failed || this.closing) return;
-    this.failed = e;
-    this.onFail(e, this.live.size);
-    for (const h of this.live.values()) h.onDone([], []);
-    this.live.clear();
-  }
-
-  checks(id: string, method: string, url: string, status: number, ct: string, maxLag: number, live: (vs: Violation[]) => void, wake: () => void): SseChecks {
-    let inflight = 0;
-    let onDone: ((all: Violation[], fresh: Violation[]) => void) | undefined;
-    let result: [Violation[], Violation[]] | undefined;
-    this.live.set(id, {
-      onLive: (vs, n) => {
-        const was = inflight > maxLag;
-        inflight -= n;
-        live(vs);
-        if (was && inflight <= maxLag / 2) wake();
-      },
-      onDone: (all, fresh) => {
-        if (onDone) onDone(all, fresh);
-        else result = [all, fresh];
-      },
-    });
-    this.worker.postMessage({ t: "open", id, method, url, status, ct });
-    return {
-      feed: (b) => {
-        inflight += b.length;
-        this.worker.postMessage({ t: "data", id, b });
-      },
-      busy: () => inflight > maxLag,
-      end: (complete, done) => {
-        onDone = done;
-        if (result) return void done(...result);
-        if (this.failed) return void done([], []);
-        this.worker.postMessage({ t: "end", id, complete });
-      },
-    };
-  }
-
-  onStop: (open: number) => void = () => undefined;
-
-  /** Streams still being checked are ended without their remaining checks (onStop says how many). */
-  close(): Promise<number> {
-    this.closing = true;
-    if (this.live.size) this.onStop(this.live.size);
-    for (const h of this.live.values()) h.onDone([], []);
-    this.live.clear();
-    return this.worker.terminate();
-  }
 }
 
 export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
@@ -400,7 +116,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const counters: ProxyStats = {
     exchanges: 0, finished: 0, clientAborts: 0, cutAtStop: 0, upstreamErrors: 0, enforced: 0, unchecked: 0,
   };
-  let explain: ReturnType<typeof createExplainer> | undefined;
+  let explain: ReturnType<typeof createBodyExplainer> | undefined;
   let closing: Promise<void> | undefined;
   // Started with the first stream (messages wait in its port while it loads); JSON-only traffic never needs it.
   let checkWorker: CheckWorker | undefined;
@@ -537,7 +253,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       const blocking = ex.findings.filter(blocksRequest);
       if (opts.enforce && blocking.length && checked.operation) {
         counters.enforced++;
-        explain ??= createExplainer(contract.spec);
+        explain ??= createBodyExplainer(contract.spec);
         const op = contract.match(method, target.href).op!;
         const env = rejectionEnvelope(explain, op.method, op.path, parsed, parseError, blocking);
         const text = JSON.stringify(env);

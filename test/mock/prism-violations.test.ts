@@ -1,6 +1,6 @@
 // Unit tests of the pure conversion from Prism's violations to the envelope (no server needed).
 import { describe, expect, it } from "vitest";
-import { convertViolation, fromProblem, fromViolations, parseSlViolations } from "../../src/conformance/envelope";
+import { convertViolation, fromProblem, fromViolations, parseSlViolations } from "../../mock/prism-violations";
 
 describe("Prism violation -> envelope", () => {
   it("turns the location array into a JSON pointer and strips Prism's prefix", () => {

@@ -1,0 +1,116 @@
+// `openrouter-contract check`: validate recorded exchanges (JSONL exchange records or a HAR file) against the contract.
+import { readFileSync, statSync } from "node:fs";
+import type { Readable } from "node:stream";
+import { parseArgs } from "node:util";
+import { checkExchange } from "../../conformance/check";
+import { harToExchanges, parseExchangeLine } from "../../conformance/exchange";
+import { Report } from "../../conformance/report";
+import type { Violation } from "../../conformance/types";
+import { CHECK_HELP, CHECK_OPTIONS, checkFilter, formatArg, intArg, type Io, severityArg, UsageError } from "../args";
+import { readAll, readLines } from "../lines";
+import { contractFrom } from "../spec-arg";
+
+export async function cmdCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: CHECK_OPTIONS });
+  if (values.help) return io.stdout(CHECK_HELP), 0;
+  const filter = checkFilter(values.checks, values["exclude-checks"]);
+  if (positionals.length !== 1) {
+    throw new UsageError("check needs exactly one input file (or - for stdin)\n\n" + CHECK_HELP);
+  }
+  const file = positionals[0]!;
+  const format = formatArg(values.format, ["text", "json", "junit"]);
+  const failOn = severityArg(values["fail-on"], "error");
+  const mode = values.strict ? "strict" : "tolerant";
+  const maxLine = intArg(values["max-line-bytes"], 64 << 20, "--max-line-bytes");
+  const contract = contractFrom(values.spec, !values["no-formats"], io.stderr);
+  const report = new Report(intArg(values["max-violations"], 10_000, "--max-violations"));
+  if (file !== "-") {
+    try {
+      if (!statSync(file).isFile()) throw new UsageError(`${file} is not a file`);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+  let valid = 0;
+  let malformed = 0;
+  let messages = 0;
+  const note = (s: string) => {
+    if (messages++ < 20) io.stderr(s + "\n");
+    else if (messages === 21) io.stderr("(further input problems not printed; see the report)\n");
+  };
+  const malformedViolation = (line: number, msg: string) => {
+    malformed++;
+    note(`${file}:${line}: ${msg}`);
+    const v: Violation = {
+      check: "record_malformed",
+      severity: "error",
+      instancePath: "",
+      schemaPath: "",
+      message: `line ${line}: ${msg}`,
+      location: "exchange",
+    };
+    report.add(`line-${line}`, line, "(input)", [v], false);
+  };
+  const runOne = (rec: Parameters<typeof checkExchange>[1], line: number, fallbackId: string) => {
+    let res;
+    try {
+      res = checkExchange(contract, rec, { mode });
+    } catch (e) {
+      malformedViolation(line, `checker failed on this record: ${(e as Error).message}`);
+      return;
+    }
+    valid++;
+    const vs = filter.active ? res.violations.filter(filter.keep) : res.violations;
+    report.add(String(rec.id ?? fallbackId).slice(0, 200), line, res.operation, vs);
+  };
+  const isHar = values.har || /\.har$/i.test(file);
+  if (isHar) {
+    let doc: unknown;
+    try {
+      const size = file === "-" ? 0 : statSync(file).size;
+      if (size > 512 << 20) {
+        const limit = "HAR input is read whole and limited to 512 MiB (convert to JSONL)";
+        throw new UsageError(`${file} is ${size} bytes; ${limit}`);
+      }
+      doc = JSON.parse(file === "-" ? await readAll(io.stdin ?? process.stdin) : readFileSync(file, "utf8"));
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`${file} is not a HAR JSON document: ${(e as Error).message}`);
+    }
+    let conv;
+    try {
+      conv = harToExchanges(doc);
+    } catch (e) {
+      throw new UsageError(`${file}: ${(e as Error).message}`);
+    }
+    for (const err of conv.errors) malformedViolation(err.index + 1, `HAR entry ${err.index}: ${err.error}`);
+    conv.records.forEach((rec, i) => runOne(rec, i + 1, `har-${i}`));
+    report.lines = conv.records.length + conv.errors.length;
+  } else {
+    const input = file === "-" ? ((io.stdin ?? process.stdin) as unknown as Readable) : file;
+    for await (const l of readLines(input, maxLine)) {
+      report.lines = l.n;
+      if ("error" in l) {
+        malformedViolation(l.n, l.error);
+        continue;
+      }
+      const r = parseExchangeLine(l.text);
+      if (r.ok === "skip") continue;
+      if (r.ok === false) {
+        malformedViolation(l.n, r.error);
+        continue;
+      }
+      runOne(r.record, l.n, `line-${l.n}`);
+    }
+  }
+  if (valid === 0 && malformed > 0) {
+    const lines = `${malformed} malformed line${malformed === 1 ? "" : "s"}`;
+    io.stderr(`${file}: no valid exchange records (${lines}); is this JSONL in the exchange record format?\n`);
+    if (format === "json") io.stdout(report.json());
+    return 2;
+  }
+  const showInfo = !!values["show-info"];
+  io.stdout(format === "json" ? report.json() : format === "junit" ? report.junit() : report.text({ showInfo }));
+  return report.failsOn(failOn) ? 1 : 0;
+}

@@ -1,0 +1,142 @@
+// Node-only: one worker thread for the stream checks of every exchange, so forwarding never waits for them. The
+// worker loads this module again (from source through tsx, or the bundled bin dist/cli.js, whose entry runs the CLI
+// only on the main thread); finding its mark in workerData, it serves checks instead.
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { findMedia, findResponse } from "../../conformance/check";
+import { Contract } from "../../conformance/load";
+import { StreamChecker, type StreamCheckOptions } from "../../conformance/sse";
+import type { Mode, Violation } from "../../conformance/types";
+import type { SseChecks } from "./stream-checks";
+
+const WORKER_MARK = "openrouterContractProxyChecks";
+const WORKER_BOOT = `
+const { workerData } = require("node:worker_threads");
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  await import(workerData.url);
+})().catch((e) => { throw e; });
+`;
+
+interface WorkerMsg { t: "ready" | "live" | "done"; id: string; n?: number; vs: Violation[]; all?: Violation[] }
+
+/** Worker side: one Contract, one StreamChecker per open exchange; replies with acks carrying new findings. */
+function serveChecks(): void {
+  const conf = (workerData as Record<string, { spec: unknown; formats: boolean; mode: Mode }>)[WORKER_MARK]!;
+  const contract = new Contract(conf.spec, { formats: conf.formats });
+  const open = new Map<string, { c: StreamChecker; o: StreamCheckOptions; td: TextDecoder }>();
+  parentPort!.on("message", (m: { t: string; id: string; method: string; url: string; status: number; ct: string; b: Uint8Array; complete: boolean }) => {
+    if (m.t === "open") {
+      const op = contract.match(m.method, m.url).op;
+      const media = op ? findMedia(findResponse(op, m.status)?.content ?? [], m.ct) : undefined;
+      const o: StreamCheckOptions = { mode: conf.mode };
+      if (media) open.set(m.id, { c: new StreamChecker(contract, media, o), o, td: new TextDecoder() });
+    } else if (m.t === "data") {
+      const s = open.get(m.id);
+      if (s) s.c.feed(s.td.decode(m.b, { stream: true }));
+      parentPort!.postMessage({ t: "live", id: m.id, n: m.b.byteLength, vs: s ? s.c.takeNew() : [] } satisfies WorkerMsg);
+    } else if (m.t === "end") {
+      const s = open.get(m.id);
+      open.delete(m.id);
+      if (!s) return void parentPort!.postMessage({ t: "done", id: m.id, vs: [], all: [] } satisfies WorkerMsg);
+      s.c.feed(s.td.decode());
+      s.o.complete = m.complete;
+      const all = s.c.end();
+      parentPort!.postMessage({ t: "done", id: m.id, vs: s.c.takeNew(), all } satisfies WorkerMsg);
+    }
+  });
+  // Compile the chunk validators now, so the first stream's findings are not held up by it.
+  for (const op of contract.operations) {
+    for (const r of op.responses) {
+      for (const media of r.content) {
+        if (media.kind !== "sse" || !media.chunkPointer) continue;
+        contract.validateWithUndocumented(media.chunkPointer, {}, { check: "warmup", location: "" }, "info");
+      }
+    }
+  }
+  parentPort!.postMessage({ t: "ready", id: "", vs: [] } satisfies WorkerMsg);
+}
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MARK]) serveChecks();
+
+/** One worker thread for every exchange's stream checks: forwarding never waits for them. */
+export class CheckWorker {
+  private readonly worker: Worker;
+  private readonly live = new Map<string, { onLive(vs: Violation[], n: number): void; onDone(all: Violation[], fresh: Violation[]): void }>();
+  failed: Error | undefined;
+  private closing = false;
+
+  constructor(spec: unknown, formats: boolean, mode: Mode) {
+    const url = import.meta.url;
+    // From source (tests, tsx) the worker needs tsx to load TypeScript; the built bin is plain JavaScript.
+    const tsx = url.endsWith(".ts") ? pathToFileURL(createRequire(url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href : undefined;
+    this.worker = new Worker(WORKER_BOOT, { eval: true, workerData: { url, tsx, [WORKER_MARK]: { spec, formats, mode } } });
+    this.worker.unref();
+    this.worker.on("message", (m: WorkerMsg) => {
+      if (m.t === "ready") return;
+      const h = this.live.get(m.id);
+      if (!h) return;
+      if (m.t === "live") h.onLive(m.vs, m.n ?? 0);
+      else {
+        this.live.delete(m.id);
+        h.onDone(m.all ?? [], m.vs);
+      }
+    });
+    this.worker.on("error", (e) => this.fail(e));
+    this.worker.on("exit", () => this.fail(new Error("check worker exited")));
+  }
+
+  /** Exchanges still open lose their remaining stream checks; `onFail` says so once. */
+  onFail: (e: Error, open: number) => void = () => undefined;
+
+  private fail(e: Error) {
+    if (this.failed || this.closing) return;
+    this.failed = e;
+    this.onFail(e, this.live.size);
+    for (const h of this.live.values()) h.onDone([], []);
+    this.live.clear();
+  }
+
+  checks(id: string, method: string, url: string, status: number, ct: string, maxLag: number, live: (vs: Violation[]) => void, wake: () => void): SseChecks {
+    let inflight = 0;
+    let onDone: ((all: Violation[], fresh: Violation[]) => void) | undefined;
+    let result: [Violation[], Violation[]] | undefined;
+    this.live.set(id, {
+      onLive: (vs, n) => {
+        const was = inflight > maxLag;
+        inflight -= n;
+        live(vs);
+        if (was && inflight <= maxLag / 2) wake();
+      },
+      onDone: (all, fresh) => {
+        if (onDone) onDone(all, fresh);
+        else result = [all, fresh];
+      },
+    });
+    this.worker.postMessage({ t: "open", id, method, url, status, ct });
+    return {
+      feed: (b) => {
+        inflight += b.length;
+        this.worker.postMessage({ t: "data", id, b });
+      },
+      busy: () => inflight > maxLag,
+      end: (complete, done) => {
+        onDone = done;
+        if (result) return void done(...result);
+        if (this.failed) return void done([], []);
+        this.worker.postMessage({ t: "end", id, complete });
+      },
+    };
+  }
+
+  onStop: (open: number) => void = () => undefined;
+
+  /** Streams still being checked are ended without their remaining checks (onStop says how many). */
+  close(): Promise<number> {
+    this.closing = true;
+    if (this.live.size) this.onStop(this.live.size);
+    for (const h of this.live.values()) h.onDone([], []);
+    this.live.clear();
+    return this.worker.terminate();
+  }
+}
