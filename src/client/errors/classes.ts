@@ -1,9 +1,13 @@
 /**
  * Typed errors. Every error thrown by the client is an `OpenRouterError`.
  *
+ * Each class is defined once, and its definition is its only listing: a static block gives it its `name` and, for
+ * an HTTP status error, its status, from which `errorClassForStatus` reads. index.ts re-exports this module whole.
+ *
  * Security: errors never hold the Request, the request headers or the client options, so the API key cannot
  * leak through `message`, `stack`, `util.inspect` or `JSON.stringify`. Server-provided text (bodies, messages)
- * is scrubbed of the API key before it is stored (see `redact` in client.ts).
+ * is scrubbed of the API key before it is stored, and every error is scrubbed again on its way out
+ * (errors/redact.ts).
  */
 
 export interface OpenRouterErrorInit {
@@ -19,7 +23,21 @@ export interface OpenRouterErrorInit {
   cause?: unknown;
 }
 
+const byStatus: Record<number, typeof OpenRouterError> = {};
+
+/**
+ * Names the class on its prototype (set before any instance exists, so `stack` starts with the right name; a string
+ * literal, so it survives minification) and registers it as the class of `status`.
+ */
+function define(C: { prototype: Error }, name: string, status?: number): void {
+  C.prototype.name = name;
+  if (status) byStatus[status] = C as typeof OpenRouterError;
+}
+
 export class OpenRouterError extends Error {
+  static {
+    define(this, "OpenRouterError");
+  }
   /** HTTP status of the response (200 for in-band and mid-stream errors); undefined without a response. */
   status: number | undefined;
   /** `error.code` from the body: an integer (HTTP-like) or a string (e.g. "server_error"). */
@@ -60,57 +78,144 @@ export class OpenRouterError extends Error {
 }
 
 /** 400: invalid or missing parameters, unknown model, context too long. */
-export class BadRequestError extends OpenRouterError {}
+export class BadRequestError extends OpenRouterError {
+  static {
+    define(this, "BadRequestError", 400);
+  }
+}
 /** 401: missing, invalid or disabled API key. */
-export class AuthenticationError extends OpenRouterError {}
+export class AuthenticationError extends OpenRouterError {
+  static {
+    define(this, "AuthenticationError", 401);
+  }
+}
 /** 402: insufficient credits. */
-export class PaymentRequiredError extends OpenRouterError {}
+export class PaymentRequiredError extends OpenRouterError {
+  static {
+    define(this, "PaymentRequiredError", 402);
+  }
+}
 /** 403: permission denied, guardrail or moderation block, region restriction. */
-export class PermissionDeniedError extends OpenRouterError {}
+export class PermissionDeniedError extends OpenRouterError {
+  static {
+    define(this, "PermissionDeniedError", 403);
+  }
+}
 /** 404: no endpoint for the model under the given preferences. */
-export class NotFoundError extends OpenRouterError {}
+export class NotFoundError extends OpenRouterError {
+  static {
+    define(this, "NotFoundError", 404);
+  }
+}
 /** 408: request timed out server-side (retried). */
-export class RequestTimeoutError extends OpenRouterError {}
+export class RequestTimeoutError extends OpenRouterError {
+  static {
+    define(this, "RequestTimeoutError", 408);
+  }
+}
 /** 409: conflict (retried). */
-export class ConflictError extends OpenRouterError {}
+export class ConflictError extends OpenRouterError {
+  static {
+    define(this, "ConflictError", 409);
+  }
+}
 /** 413: payload too large. */
-export class PayloadTooLargeError extends OpenRouterError {}
+export class PayloadTooLargeError extends OpenRouterError {
+  static {
+    define(this, "PayloadTooLargeError", 413);
+  }
+}
 /** 422: unprocessable entity. */
-export class UnprocessableEntityError extends OpenRouterError {}
+export class UnprocessableEntityError extends OpenRouterError {
+  static {
+    define(this, "UnprocessableEntityError", 422);
+  }
+}
 /** 429: rate limited (retried; honours Retry-After). */
-export class RateLimitError extends OpenRouterError {}
+export class RateLimitError extends OpenRouterError {
+  static {
+    define(this, "RateLimitError", 429);
+  }
+}
 /** 5xx, including 502 (provider error), 503 (no provider / overloaded), 524 (edge timeout), 529 (overloaded). */
-export class ServerError extends OpenRouterError {}
+export class ServerError extends OpenRouterError {
+  static {
+    define(this, "ServerError");
+  }
+}
 
 /** Network failure before or while receiving the response (DNS, refused, reset). `cause` has the fetch error. */
-export class ConnectionError extends OpenRouterError {}
+export class ConnectionError extends OpenRouterError {
+  static {
+    define(this, "ConnectionError");
+  }
+}
 /** A stream ended (cleanly or by a connection reset) before `data: [DONE]`. Keeps `partialContent`. */
-export class StreamTruncatedError extends ConnectionError {}
+export class StreamTruncatedError extends ConnectionError {
+  static {
+    define(this, "StreamTruncatedError");
+  }
+}
 /** `timeoutMs` (per attempt / stream idle) or `totalTimeoutMs` (overall deadline) elapsed. */
-export class TimeoutError extends OpenRouterError {}
+export class TimeoutError extends OpenRouterError {
+  static {
+    define(this, "TimeoutError");
+  }
+}
 /** The caller's AbortSignal fired. `cause` is `signal.reason`. */
-export class AbortError extends OpenRouterError {}
+export class AbortError extends OpenRouterError {
+  static {
+    define(this, "AbortError");
+  }
+}
 /** A 200 response that is not a valid body: empty, not JSON, not SSE, undecodable SSE data, oversized SSE line. */
-export class InvalidResponseError extends OpenRouterError {}
+export class InvalidResponseError extends OpenRouterError {
+  static {
+    define(this, "InvalidResponseError");
+  }
+}
 /** A 2xx JSON body larger than `maxBodyBytes`: the rest is not read and the connection is closed. */
-export class ResponseTooLargeError extends InvalidResponseError {}
+export class ResponseTooLargeError extends InvalidResponseError {
+  static {
+    define(this, "ResponseTooLargeError");
+  }
+}
 /** A 3xx response: the client never follows redirects, so credentials and bodies never go to another origin. */
-export class RedirectError extends OpenRouterError {}
+export class RedirectError extends OpenRouterError {
+  static {
+    define(this, "RedirectError");
+  }
+}
 /**
  * The request could not be built and nothing was sent: a header value with CR, LF, NUL or non-Latin-1 characters
  * (in `apiKey`, `appTitle`, `appUrl`, `headers` or a call's `headers`), or a body `JSON.stringify` rejects
  * (BigInt, circular reference). The message names the option or the body's JSON pointer, never the value.
  */
-export class InvalidRequestError extends OpenRouterError {}
+export class InvalidRequestError extends OpenRouterError {
+  static {
+    define(this, "InvalidRequestError");
+  }
+}
 /**
  * A 200 JSON response that reports a failed generation: `choices[].finish_reason: "error"` with
  * `choices[].error`, or a top-level `error` object. `body` is the full response (partial content included).
  */
-export class InBandError extends OpenRouterError {}
+export class InBandError extends OpenRouterError {
+  static {
+    define(this, "InBandError");
+  }
+}
 /** A mid-stream error chunk (top-level `error`, `finish_reason: "error"`). Keeps `partialContent` and the id. */
-export class StreamError extends OpenRouterError {}
+export class StreamError extends OpenRouterError {
+  static {
+    define(this, "StreamError");
+  }
+}
 /** `validate: "strict"` and the injected validator reported errors. */
 export class ValidationError extends OpenRouterError {
+  static {
+    define(this, "ValidationError");
+  }
   violations: ReadonlyArray<{ instancePath: string; message: string; severity: string; check: string }>;
   constructor(message: string, violations: ValidationError["violations"], init: OpenRouterErrorInit = {}) {
     super(message, init);
@@ -118,71 +223,7 @@ export class ValidationError extends OpenRouterError {
   }
 }
 
-// Names live on the prototypes (set before any instance exists, so `stack` starts with the right name)
-// and are string literals, so they survive minification.
-const names: Array<[{ prototype: Error }, string]> = [
-  [OpenRouterError, "OpenRouterError"], [BadRequestError, "BadRequestError"], [AuthenticationError, "AuthenticationError"],
-  [PaymentRequiredError, "PaymentRequiredError"], [PermissionDeniedError, "PermissionDeniedError"],
-  [NotFoundError, "NotFoundError"], [RequestTimeoutError, "RequestTimeoutError"], [ConflictError, "ConflictError"],
-  [PayloadTooLargeError, "PayloadTooLargeError"], [UnprocessableEntityError, "UnprocessableEntityError"],
-  [RateLimitError, "RateLimitError"], [ServerError, "ServerError"], [ConnectionError, "ConnectionError"],
-  [StreamTruncatedError, "StreamTruncatedError"], [TimeoutError, "TimeoutError"], [AbortError, "AbortError"],
-  [InvalidResponseError, "InvalidResponseError"], [InBandError, "InBandError"], [StreamError, "StreamError"],
-  [ValidationError, "ValidationError"], [ResponseTooLargeError, "ResponseTooLargeError"],
-  [RedirectError, "RedirectError"], [InvalidRequestError, "InvalidRequestError"],
-];
-for (const [C, n] of names) C.prototype.name = n;
-
-const byStatus: Record<number, typeof OpenRouterError> = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  402: PaymentRequiredError,
-  403: PermissionDeniedError,
-  404: NotFoundError,
-  408: RequestTimeoutError,
-  409: ConflictError,
-  413: PayloadTooLargeError,
-  422: UnprocessableEntityError,
-  429: RateLimitError,
-};
-
 /** The error class for an HTTP status (`RedirectError` for 3xx, `OpenRouterError` for unmapped 4xx such as 412). */
 export function errorClassForStatus(status: number): typeof OpenRouterError {
   return byStatus[status] ?? (status >= 500 ? ServerError : status < 400 ? RedirectError : OpenRouterError);
-}
-
-/** Short, single-line excerpt of a non-JSON body (e.g. an HTML 502 page) for error messages. */
-export function snippet(text: string, max = 200): string {
-  // Only the head can show up in the excerpt, and `[^<>]` stops each tag match at the next "<": linear time even
-  // on a body of many "<" (`[^>]*` rescanned to the end from every "<": 200 KB of "<" took a minute).
-  const s = text.slice(0, 16384).replace(/<[^<>]*>/g, " ").replace(/\s+/g, " ").trim();
-  return s.length > max ? s.slice(0, max) + "…" : s;
-}
-
-/** A non-negative finite number, else undefined (server hints such as a negative `retry_after` are ignored). */
-const nonNegative = (n: unknown) => (typeof n === "number" && n >= 0 && n < Infinity ? n : undefined);
-
-/** Builds the typed error for a non-2xx response body (parsed JSON or raw text). */
-export function errorFromResponse(status: number, body: unknown, generationId: string | undefined, retryAfterMs?: number): OpenRouterError {
-  const e = body !== null && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
-  const obj = e !== null && typeof e === "object" ? (e as { code?: unknown; message?: unknown; metadata?: any; error_type?: unknown; availability?: any }) : undefined;
-  const code = obj && (typeof obj.code === "number" || typeof obj.code === "string") ? obj.code : undefined;
-  const excerpt = typeof body === "string" ? snippet(body) : "";
-  let msg: string;
-  if (obj && typeof obj.message === "string") msg = obj.message;
-  else if (excerpt) msg = excerpt;
-  else if (typeof e === "string") msg = e;
-  else msg = "(no message)";
-  const Cls = errorClassForStatus(status);
-  const ra = nonNegative(obj?.availability?.retry_after);
-  return new Cls(`${status} ${msg}`, {
-    status,
-    code,
-    metadata: obj?.metadata,
-    generationId: generationId ?? (typeof (body as { id?: unknown })?.id === "string" ? (body as { id: string }).id : undefined),
-    body: typeof body === "string" && body.length > 2048 ? body.slice(0, 2048) : body,
-    retryAfterMs: retryAfterMs ?? (ra === undefined ? undefined : ra * 1000),
-    errorType: typeof obj?.error_type === "string" ? obj.error_type : typeof obj?.metadata?.error_type === "string" ? obj.metadata.error_type : undefined,
-    availability: obj?.availability,
-  });
 }

@@ -1,0 +1,54 @@
+/**
+ * One call through the pipeline: prepared once (abort check, request validation, body, headers, limits), then the
+ * retry loop over attempts; whatever error leaves is scrubbed of the bearer token on the way out.
+ */
+import { abortError } from "./abort";
+import { attempt, type Call, type Transport } from "./attempt";
+import { serialize } from "./body";
+import { redactError } from "./errors/redact";
+import { bearerToken, mergeHeaders, type RequestOptions } from "./options";
+import { retryRequest } from "./retry";
+
+export async function request(
+  t: Transport,
+  path: Call["path"],
+  opId: string,
+  body: any,
+  o: RequestOptions | undefined,
+): Promise<any> {
+  let key = t.config.key;
+  try {
+    const call = prepare(t, path, opId, body, o);
+    key = call.key;
+    return await retryRequest(call, (abort) => attempt(t, call, abort));
+  } catch (e) {
+    throw redactError(e, key);
+  }
+}
+
+function prepare(t: Transport, path: Call["path"], opId: string, body: any, o: RequestOptions | undefined): Call {
+  const { config } = t;
+  const signal = o?.signal;
+  if (signal?.aborted) throw abortError(signal);
+  t.checks?.request(opId, body);
+  const payload = serialize(body);
+  const stream = body?.stream === true;
+  const defaults = stream ? config.sse : config.json;
+  const headers = o?.headers ? mergeHeaders({ ...defaults }, o.headers, "options.headers") : defaults;
+  const attemptMs = o?.timeoutMs ?? config.timeoutMs;
+  return {
+    path,
+    opId,
+    payload,
+    headers,
+    key: headers === defaults ? config.key : bearerToken(headers),
+    stream,
+    inBand: o?.inBandErrors ?? config.inBandErrors,
+    signal,
+    attemptMs,
+    totalMs: o?.totalTimeoutMs ?? config.totalTimeoutMs ?? attemptMs,
+    retries: o?.maxRetries ?? config.maxRetries,
+    initialDelayMs: config.retryInitialDelayMs,
+    maxDelayMs: config.retryMaxDelayMs,
+  };
+}
