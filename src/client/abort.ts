@@ -12,7 +12,7 @@ export interface AttemptAbort {
   /** Passed to fetch: aborts the request and the body read. */
   readonly signal: AbortSignal;
   /** The first named abort, or undefined (none yet, or only a plain cancel such as `break` out of a stream). */
-  readonly reason: AbortReason | undefined;
+  reason: AbortReason | undefined;
   abort(reason?: AbortReason): void;
   /** Stops the attempt timer (a stream's headers arrived: from here its idle timeout applies). */
   stopTimer(): void;
@@ -26,26 +26,22 @@ export interface AttemptAbort {
  */
 export function attemptAbort(signal: AbortSignal | null | undefined, limitMs: number, attemptMs: number): AttemptAbort {
   const ac = new AbortController();
-  let reason: AbortReason | undefined;
-  const abort = (r?: AbortReason) => {
-    reason ??= r;
-    ac.abort();
-  };
-  const stopTimer = clock.timer(limitMs, () => abort(limitMs < attemptMs ? "total-timeout" : "attempt-timeout"));
-  const onCaller = () => abort("caller");
-  signal?.addEventListener("abort", onCaller);
-  return {
+  const a: AttemptAbort = {
     signal: ac.signal,
-    get reason() {
-      return reason;
+    reason: undefined,
+    abort(r) {
+      a.reason ??= r;
+      ac.abort();
     },
-    abort,
-    stopTimer,
+    stopTimer: clock.timer(limitMs, () => a.abort(limitMs < attemptMs ? "total-timeout" : "attempt-timeout")),
     release() {
-      stopTimer();
+      a.stopTimer();
       signal?.removeEventListener("abort", onCaller);
     },
   };
+  const onCaller = () => a.abort("caller");
+  signal?.addEventListener("abort", onCaller);
+  return a;
 }
 
 /** The error for the caller's abort: `cause` is the signal's reason. */

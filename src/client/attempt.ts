@@ -43,7 +43,7 @@ export interface Call extends RetryPolicy {
   /** The bearer token these headers send (scrubbed from every error). */
   key: string;
   stream: boolean;
-  inBand: "throw" | "return";
+  inBandErrors: "throw" | "return";
 }
 
 const noop = () => {};
@@ -90,10 +90,10 @@ export async function attempt(t: Transport, call: Call, abort: AttemptAbort): Pr
 function failure(e: unknown, reason: AbortReason | undefined, call: Call): OpenRouterError {
   if (reason === "caller") return abortError(call.signal);
   if (reason === "attempt-timeout") {
-    return new TimeoutError(`Attempt timed out after ${call.attemptMs} ms (timeoutMs)`, { cause: e });
+    return new TimeoutError(`Attempt timed out after ${call.timeoutMs} ms (timeoutMs)`, { cause: e });
   }
   if (reason === "total-timeout") {
-    return new TimeoutError(`Deadline of ${call.totalMs} ms exceeded (totalTimeoutMs)`, { cause: e });
+    return new TimeoutError(`Deadline of ${call.totalTimeoutMs} ms exceeded (totalTimeoutMs)`, { cause: e });
   }
   return new ConnectionError(`Connection error: ${(e as Error)?.message ?? e}`, { cause: e });
 }
@@ -149,7 +149,7 @@ async function jsonBody(t: Transport, call: Call, abort: AttemptAbort, res: Resp
     const init = { status, generationId: gid(), body: data };
     throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${status})`, init);
   }
-  if (call.inBand === "throw" || call.stream) {
+  if (call.inBandErrors === "throw" || call.stream) {
     const e = errorFromInBand(data, status, gid() ?? (typeof data.id === "string" ? data.id : undefined));
     if (e) throw e;
   }
@@ -170,12 +170,12 @@ function streamControl(t: Transport, call: Call, abort: AttemptAbort, res: Respo
       const at = { status: res.status, generationId, partialContent };
       if (abort.reason === "caller") return abortError(call.signal, "Request aborted mid-stream", at);
       if (abort.reason === "idle-timeout") {
-        return new TimeoutError(`No stream data for ${call.attemptMs} ms (timeoutMs)`, at);
+        return new TimeoutError(`No stream data for ${call.timeoutMs} ms (timeoutMs)`, at);
       }
       return new StreamTruncatedError(`Connection lost mid-stream: ${(e as Error)?.message ?? e}`, { ...at, cause: e });
     },
     redact: (v) => redactError(v, call.key),
-    idleTimeoutMs: call.attemptMs,
+    idleTimeoutMs: call.timeoutMs,
     maxLineLength: t.config.maxLineLength,
     maxPartialContentLength: t.config.maxPartialContentLength,
     onChunk: checks ? (c) => checks.chunk(call.opId, c) : undefined,

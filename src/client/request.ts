@@ -35,7 +35,7 @@ function prepare(t: Transport, path: Call["path"], opId: string, body: any, o: R
   const stream = body?.stream === true;
   const defaults = stream ? config.sse : config.json;
   const headers = o?.headers ? mergeHeaders({ ...defaults }, o.headers, "options.headers") : defaults;
-  const attemptMs = o?.timeoutMs ?? config.timeoutMs;
+  const timeoutMs = o?.timeoutMs ?? config.timeoutMs;
   return {
     path,
     opId,
@@ -43,12 +43,12 @@ function prepare(t: Transport, path: Call["path"], opId: string, body: any, o: R
     headers,
     key: headers === defaults ? config.key : bearerToken(headers),
     stream,
-    inBand: o?.inBandErrors ?? config.inBandErrors,
+    inBandErrors: o?.inBandErrors ?? config.inBandErrors,
     signal,
-    attemptMs,
-    totalMs: o?.totalTimeoutMs ?? config.totalTimeoutMs ?? attemptMs,
-    retries: o?.maxRetries ?? config.maxRetries,
-    initialDelayMs: config.retryInitialDelayMs,
-    maxDelayMs: config.retryMaxDelayMs,
+    timeoutMs,
+    totalTimeoutMs: o?.totalTimeoutMs ?? config.totalTimeoutMs ?? timeoutMs,
+    maxRetries: o?.maxRetries ?? config.maxRetries,
+    retryInitialDelayMs: config.retryInitialDelayMs,
+    retryMaxDelayMs: config.retryMaxDelayMs,
   };
 }

@@ -46,18 +46,17 @@ export function backoffDelay(
   return d * (1 - random() * 0.25);
 }
 
-/** The limits of one call's attempts. */
+/** The limits of one call's attempts: the client's options of these names, overridden by the call's. */
 export interface RetryPolicy {
   /** Cancels the attempts and the waits between them. */
   signal: AbortSignal | null | undefined;
-  /** Per attempt (`timeoutMs`). */
-  attemptMs: number;
-  /** All attempts and waits together (`totalTimeoutMs`). */
-  totalMs: number;
-  /** Retries after the first attempt (`maxRetries`). */
-  retries: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** All attempts and waits together. */
+  totalTimeoutMs: number;
+  maxRetries: number;
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
 }
 
 /** Whether a failed attempt may be retried: a network error, an attempt timeout, or a retryable status. */
@@ -71,9 +70,9 @@ const isRetryable = (e: unknown): e is OpenRouterError =>
  * limit (the deadline's rest, if less); between attempts the loop waits the server's hint or the backoff.
  */
 export async function retryRequest<T>(p: RetryPolicy, attempt: (abort: AttemptAbort) => Promise<T>): Promise<T> {
-  const deadline = clock.now() + p.totalMs;
+  const deadline = clock.now() + p.totalTimeoutMs;
   for (let n = 0; ; n++) {
-    const abort = attemptAbort(p.signal, Math.min(p.attemptMs, deadline - clock.now()), p.attemptMs);
+    const abort = attemptAbort(p.signal, Math.min(p.timeoutMs, deadline - clock.now()), p.timeoutMs);
     let err: OpenRouterError;
     try {
       return await attempt(abort);
@@ -81,8 +80,8 @@ export async function retryRequest<T>(p: RetryPolicy, attempt: (abort: AttemptAb
       if (abort.reason === "total-timeout" || !isRetryable(e)) throw e;
       err = e;
     }
-    if (n >= p.retries) throw err;
-    const wait = err.retryAfterMs ?? backoffDelay(n, p.initialDelayMs, p.maxDelayMs, clock.random);
+    if (n >= p.maxRetries) throw err;
+    const wait = err.retryAfterMs ?? backoffDelay(n, p.retryInitialDelayMs, p.retryMaxDelayMs, clock.random);
     if (clock.now() + wait >= deadline) throw err;
     try {
       await clock.sleep(wait, p.signal);

@@ -3,44 +3,40 @@
  * checks the time since the pending read started, instead of a setTimeout/clearTimeout pair per read (hundreds per
  * MB); it re-arms only while a read is pending, so an un-consumed stream holds no timer.
  */
-export class IdleTimer {
-  #ms: number;
-  #onIdle: () => void;
-  #since = 0;
-  #waiting = false;
-  #stopped = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-
-  /** `ms` of 0, Infinity or 2^31 and more: no idle timeout. */
-  constructor(ms: number, onIdle: () => void) {
-    this.#ms = ms;
-    this.#onIdle = onIdle;
-  }
-
+export interface IdleTimer {
   /** One read of `reader` under the timeout. */
-  async read<T>(reader: ReadableStreamDefaultReader<T>): Promise<ReadableStreamReadResult<T>> {
-    const ms = this.#ms;
-    if (!(ms > 0 && ms < 2 ** 31)) return reader.read();
-    this.#since = Date.now();
-    this.#waiting = true;
-    this.#timer ??= setTimeout(this.#check, ms);
-    try {
-      return await reader.read();
-    } finally {
-      this.#waiting = false;
-    }
-  }
+  read<T>(reader: ReadableStreamDefaultReader<T>): Promise<ReadableStreamReadResult<T>>;
+  stop(): void;
+}
 
-  stop(): void {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-  }
-
-  #check = (): void => {
-    this.#timer = undefined;
-    if (!this.#waiting || this.#stopped) return;
-    const idle = Date.now() - this.#since;
-    if (idle >= this.#ms) this.#onIdle();
-    else this.#timer = setTimeout(this.#check, this.#ms - idle);
+/** `ms` of 0, Infinity or 2^31 and more: no idle timeout. */
+export function createIdleTimer(ms: number, onIdle: () => void): IdleTimer {
+  let since = 0;
+  let waiting = false;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = (): void => {
+    timer = undefined;
+    if (!waiting || stopped) return;
+    const idle = Date.now() - since;
+    if (idle >= ms) onIdle();
+    else timer = setTimeout(check, ms - idle);
+  };
+  return {
+    async read(reader) {
+      if (!(ms > 0 && ms < 2 ** 31)) return reader.read();
+      since = Date.now();
+      waiting = true;
+      timer ??= setTimeout(check, ms);
+      try {
+        return await reader.read();
+      } finally {
+        waiting = false;
+      }
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }

@@ -10,8 +10,8 @@
  */
 import { InvalidResponseError, StreamTruncatedError, type OpenRouterError } from "../errors/classes";
 import { errorFromChunk } from "../errors/from-body";
-import { SseDecoder } from "./decoder";
-import { IdleTimer } from "./idle-timer";
+import { createSseDecoder, type SseDecoder } from "./decoder";
+import { createIdleTimer, type IdleTimer } from "./idle-timer";
 
 /** Hooks the client passes to a Stream (timers, abort, error mapping). */
 export interface StreamControl {
@@ -48,6 +48,10 @@ export class Stream<T> implements AsyncIterableIterator<T> {
   #ctl: StreamControl;
   #sse: SseDecoder;
   #idle: IdleTimer;
+  /** Decoded `data:` payloads; #qi is the next one to take. */
+  #queue: string[] = [];
+  #qi = 0;
+  #overflow = false;
   #partial = "";
   /** Content pieces since the last network read; folded into #partial once per read (see #take). */
   #pieces: string[] = [];
@@ -59,8 +63,9 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     this.#ctl = ctl;
     this.generationId = response.headers.get("x-generation-id") ?? undefined;
     this.#reader = response.body?.getReader();
-    this.#sse = new SseDecoder(ctl.maxLineLength);
-    this.#idle = new IdleTimer(ctl.idleTimeoutMs, () => ctl.abort(true));
+    const queue = this.#queue;
+    this.#sse = createSseDecoder(ctl.maxLineLength, (data) => void queue.push(data), () => (this.#overflow = true));
+    this.#idle = createIdleTimer(ctl.idleTimeoutMs, () => ctl.abort(true));
   }
 
   /** Content received so far for choice 0 (`delta.content` or `text`). */
@@ -88,7 +93,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
 
   next(): Promise<IteratorResult<T, undefined>> {
     // Fast path: an event is already buffered -> no async function frame, one resolved promise.
-    if (this.#sse.pending) {
+    if (this.#qi < this.#queue.length) {
       try {
         return Promise.resolve(this.#take());
       } catch (err) {
@@ -100,7 +105,9 @@ export class Stream<T> implements AsyncIterableIterator<T> {
 
   /** Consumes one buffered event (throws typed errors). */
   #take(): IteratorResult<T, undefined> {
-    const data = this.#sse.take();
+    const queue = this.#queue;
+    const data = queue[this.#qi++]!;
+    if (this.#qi === queue.length) queue.length = this.#qi = 0;
     if (data === "[DONE]") {
       this.#settle(false);
       return { done: true, value: undefined };
@@ -141,7 +148,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
 
   async #pull(): Promise<IteratorResult<T, undefined>> {
     for (;;) {
-      if (this.#sse.pending) return this.#take();
+      if (this.#qi < this.#queue.length) return this.#take();
       if (this.#state === "settled") return { done: true, value: undefined };
       if (this.#state === "ended" || !this.#reader) {
         throw this.#fail(new StreamTruncatedError(TRUNCATED, this.#at()));
@@ -162,7 +169,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
       } else {
         this.#sse.feed(r.value);
       }
-      if (this.#sse.overflow) {
+      if (this.#overflow) {
         const msg = `SSE line longer than maxLineLength (${this.#ctl.maxLineLength})`;
         throw this.#fail(
           new InvalidResponseError(msg, { status: this.response.status, generationId: this.generationId }),
@@ -199,7 +206,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
   #settle(cancel: boolean): void {
     if (this.#state === "settled") return;
     this.#state = "settled";
-    this.#sse.clear();
+    this.#queue.length = this.#qi = 0;
     this.#idle.stop();
     // After [DONE] the body is normally complete; cancelling is then a no-op that frees the reader.
     this.#reader?.cancel().catch(noop);
