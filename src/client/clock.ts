@@ -9,8 +9,8 @@
 const MAX_TIMER = 2 ** 31 - 1;
 
 export const clock = {
-  now: (): number => Date.now(),
-  random: (): number => Math.random(),
+  now: Date.now,
+  random: Math.random,
   /** Calls `fn` after `ms` (any finite length; Infinity never fires); returns the function that cancels it. */
   timer(ms: number, fn: () => void): () => void {
     let t: ReturnType<typeof setTimeout> | undefined;

@@ -13,14 +13,9 @@ import {
 } from "./classes";
 
 /** The fields of an OpenRouter error object, each kept only if it has the documented type. */
-export interface ErrorFields {
-  code: number | string | undefined;
+export interface ErrorFields extends OpenRouterErrorInit {
+  /** Not an error field: each constructor builds its message around it. */
   message: string | undefined;
-  metadata: unknown;
-  errorType: string | undefined;
-  availability: unknown;
-  /** `availability.retry_after` in ms; a negative or non-finite value is ignored. */
-  retryAfterMs: number | undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object";
@@ -28,7 +23,6 @@ const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof 
 /** Reads an error object (anything else reads as an object without fields). */
 export function readErrorObject(e: unknown): ErrorFields {
   const o = isObject(e) ? e : {};
-  const ra = o.availability?.retry_after;
   return {
     code: typeof o.code === "number" || typeof o.code === "string" ? o.code : undefined,
     message: typeof o.message === "string" ? o.message : undefined,
@@ -40,17 +34,8 @@ export function readErrorObject(e: unknown): ErrorFields {
           ? o.metadata.error_type
           : undefined,
     availability: o.availability,
-    retryAfterMs: typeof ra === "number" && ra >= 0 && ra < Infinity ? ra * 1000 : undefined,
   };
 }
-
-/** The fields of an error object as error init (the retry hint is taken from the response only). */
-const init = (f: ErrorFields): OpenRouterErrorInit => ({
-  code: f.code,
-  metadata: f.metadata,
-  errorType: f.errorType,
-  availability: f.availability,
-});
 
 /** Short, single-line excerpt of a non-JSON body (e.g. an HTML 502 page) for error messages. */
 export function snippet(text: string, max = 200): string {
@@ -75,13 +60,15 @@ export function errorFromResponse(
   const f = readErrorObject(e);
   const excerpt = typeof body === "string" ? snippet(body) : "";
   const msg = f.message ?? (excerpt || (typeof e === "string" ? e : "(no message)"));
+  // The hint of an availability error, in seconds; a negative or non-finite one is ignored.
+  const ra = (f.availability as { retry_after?: unknown } | undefined)?.retry_after;
   const Cls = errorClassForStatus(status);
   return new Cls(`${status} ${msg}`, {
-    ...init(f),
+    ...f,
     status,
     generationId: generationId ?? (isObject(body) && typeof body.id === "string" ? body.id : undefined),
     body: typeof body === "string" && body.length > 2048 ? body.slice(0, 2048) : body,
-    retryAfterMs: retryAfterMs ?? f.retryAfterMs,
+    retryAfterMs: retryAfterMs ?? (typeof ra === "number" && ra >= 0 && ra < Infinity ? ra * 1000 : undefined),
   });
 }
 
@@ -103,7 +90,7 @@ export function errorFromInBand(data: any, status: number, generationId: string 
   const f = readErrorObject(e);
   const code = f.code === undefined ? "" : ` (${f.code})`;
   return new InBandError(`Generation failed${code}: ${f.message ?? "finish_reason: error"}`, {
-    ...init(f),
+    ...f,
     status,
     generationId,
     body: data,
@@ -120,5 +107,5 @@ export function errorFromChunk(chunk: any, at: OpenRouterErrorInit): StreamError
   const f = readErrorObject(isObject(chunk.error) ? chunk.error : c?.error);
   const msg = f.message ?? (typeof chunk.error === "string" ? chunk.error : "Stream error");
   const code = f.code === undefined ? "" : ` (${f.code})`;
-  return new StreamError(`Stream error${code}: ${msg}`, { ...at, ...init(f), body: chunk });
+  return new StreamError(`Stream error${code}: ${msg}`, { ...at, ...f, body: chunk });
 }
