@@ -25,17 +25,19 @@ import { parseRetryAfter, type RetryPolicy } from "./retry";
 import { Stream, type StreamControl } from "./stream/stream";
 import type { Checks } from "./validate";
 
-/** What attempts use of their client. */
-export interface Transport {
-  config: Config;
+/** A client: its settings, and what its attempts send through. */
+export interface Transport extends Config {
   raw: RawClient;
   /** Registered middleware: typed calls go through `raw` while there is any. */
   middleware: Middleware[];
   checks: Checks | undefined;
 }
 
-/** One call, prepared once (request.ts) and sent by each attempt as is. */
-export interface Call extends RetryPolicy {
+/**
+ * One call, prepared once (request.ts) and sent by each attempt as is: its client's settings, with the call's own
+ * options (`signal`, `headers`, `timeoutMs`, `totalTimeoutMs`, `maxRetries`, `inBandErrors`) applied.
+ */
+export interface Call extends Omit<Transport, "totalTimeoutMs">, RetryPolicy {
   path: "/completions" | "/chat/completions";
   opId: string;
   payload: string;
@@ -43,18 +45,17 @@ export interface Call extends RetryPolicy {
   /** The bearer token these headers send (scrubbed from every error). */
   key: string;
   stream: boolean;
-  inBandErrors: "throw" | "return";
 }
 
 const noop = () => {};
 
 /** Sends `call` once under `abort`; resolves to the JSON body or a `Stream`, or throws an `OpenRouterError`. */
-export async function attempt(t: Transport, call: Call, abort: AttemptAbort): Promise<unknown> {
+export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown> {
   try {
     let res: Response;
     let errBody: unknown;
-    if (t.middleware.length) {
-      const r = await (t.raw as any).POST(call.path, {
+    if (call.middleware.length) {
+      const r = await (call.raw as any).POST(call.path, {
         body: call.payload,
         bodySerializer: (b: string) => b,
         headers: call.headers,
@@ -65,7 +66,7 @@ export async function attempt(t: Transport, call: Call, abort: AttemptAbort): Pr
       errBody = r.error;
     } else {
       // Redirects are never followed: a cross-origin hop would carry custom credential headers and the body.
-      res = await t.config.fetch(t.config.baseUrl + call.path, {
+      res = await call.fetch(call.baseUrl + call.path, {
         method: "POST",
         headers: call.headers,
         body: call.payload,
@@ -73,13 +74,13 @@ export async function attempt(t: Transport, call: Call, abort: AttemptAbort): Pr
         redirect: "manual",
       });
     }
-    if (!res.ok) throw await responseError(t, call, abort, res, errBody);
+    if (!res.ok) throw await responseError(call, abort, res, errBody);
     if (call.stream && !res.headers.get("content-type")?.includes("json")) {
       abort.stopTimer();
-      t.checks?.response(call.opId, res, undefined);
-      return new Stream(res, streamControl(t, call, abort, res));
+      call.checks?.response(call.opId, res, undefined);
+      return new Stream(res, streamControl(call, abort, res));
     }
-    return await jsonBody(t, call, abort, res);
+    return await jsonBody(call, abort, res);
   } catch (e) {
     abort.release();
     throw e instanceof OpenRouterError ? e : failure(e, abort.reason, call);
@@ -100,7 +101,6 @@ function failure(e: unknown, reason: AbortReason | undefined, call: Call): OpenR
 
 /** The error of a non-2xx response: a redirect (never followed), or the status error built from the body's head. */
 async function responseError(
-  t: Transport,
   call: Call,
   abort: AttemptAbort,
   res: Response,
@@ -114,15 +114,15 @@ async function responseError(
     const msg = `${res.status} Redirect${to ? ` to ${to}` : ""} not followed (the client follows no redirects)`;
     return new RedirectError(msg, { status: res.status, generationId });
   }
-  if (errBody === undefined) errBody = parseJson((await readErrorBody(res, t.config.maxBodyBytes)).text);
+  if (errBody === undefined) errBody = parseJson((await readErrorBody(res, call.maxBodyBytes)).text);
   abort.release();
   const retryAfterMs = parseRetryAfter(res.headers, clock.now());
   return errorFromResponse(res.status, redactValue(errBody, call.key), generationId, retryAfterMs);
 }
 
 /** The body of a 2xx JSON response, read up to `maxBodyBytes`; an in-band failure throws `InBandError`. */
-async function jsonBody(t: Transport, call: Call, abort: AttemptAbort, res: Response): Promise<unknown> {
-  const { maxBodyBytes } = t.config;
+async function jsonBody(call: Call, abort: AttemptAbort, res: Response): Promise<unknown> {
+  const { maxBodyBytes } = call;
   const { status } = res;
   const { text, over } = await readText(res, maxBodyBytes);
   abort.release();
@@ -144,7 +144,7 @@ async function jsonBody(t: Transport, call: Call, abort: AttemptAbort, res: Resp
       body: clean.slice(0, 2048),
     });
   }
-  t.checks?.response(call.opId, res, data);
+  call.checks?.response(call.opId, res, data);
   if (data === null || typeof data !== "object") {
     const init = { status, generationId: gid(), body: data };
     throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${status})`, init);
@@ -161,8 +161,8 @@ async function jsonBody(t: Transport, call: Call, abort: AttemptAbort, res: Resp
 }
 
 /** How a stream aborts, settles, names its read failures and scrubs its errors: through this attempt's abort. */
-function streamControl(t: Transport, call: Call, abort: AttemptAbort, res: Response): StreamControl {
-  const { checks } = t;
+function streamControl(call: Call, abort: AttemptAbort, res: Response): StreamControl {
+  const { checks } = call;
   return {
     abort: (idle) => abort.abort(idle ? "idle-timeout" : undefined),
     done: abort.release,
@@ -176,8 +176,8 @@ function streamControl(t: Transport, call: Call, abort: AttemptAbort, res: Respo
     },
     redact: (v) => redactError(v, call.key),
     idleTimeoutMs: call.timeoutMs,
-    maxLineLength: t.config.maxLineLength,
-    maxPartialContentLength: t.config.maxPartialContentLength,
+    maxLineLength: call.maxLineLength,
+    maxPartialContentLength: call.maxPartialContentLength,
     onChunk: checks ? (c) => checks.chunk(call.opId, c) : undefined,
   };
 }

@@ -57,7 +57,7 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   const config = resolveOptions(options);
   const { raw, middleware } = createRawClient(config, options.middleware);
   const checks = createChecks(options.validate ?? "off", options.validator, options.onViolation);
-  const t: Transport = { config, raw, middleware, checks };
+  const t: Transport = { ...config, raw, middleware, checks };
   const create = (path: "/completions" | "/chat/completions", opId: string) => (body: any, o?: RequestOptions) =>
     request(t, path, opId, body, o);
   return {

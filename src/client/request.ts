@@ -16,39 +16,37 @@ export async function request(
   body: any,
   o: RequestOptions | undefined,
 ): Promise<any> {
-  let key = t.config.key;
+  let key = t.key;
   try {
     const call = prepare(t, path, opId, body, o);
     key = call.key;
-    return await retryRequest(call, (abort) => attempt(t, call, abort));
+    return await retryRequest(call, (abort) => attempt(call, abort));
   } catch (e) {
     throw redactError(e, key);
   }
 }
 
 function prepare(t: Transport, path: Call["path"], opId: string, body: any, o: RequestOptions | undefined): Call {
-  const { config } = t;
   const signal = o?.signal;
   if (signal?.aborted) throw abortError(signal);
   t.checks?.request(opId, body);
   const payload = serialize(body);
   const stream = body?.stream === true;
-  const defaults = stream ? config.sse : config.json;
+  const defaults = stream ? t.sse : t.json;
   const headers = o?.headers ? mergeHeaders({ ...defaults }, o.headers, "options.headers") : defaults;
-  const timeoutMs = o?.timeoutMs ?? config.timeoutMs;
+  const timeoutMs = o?.timeoutMs ?? t.timeoutMs;
   return {
+    ...t,
     path,
     opId,
     payload,
     headers,
-    key: headers === defaults ? config.key : bearerToken(headers),
+    key: headers === defaults ? t.key : bearerToken(headers),
     stream,
-    inBandErrors: o?.inBandErrors ?? config.inBandErrors,
     signal,
     timeoutMs,
-    totalTimeoutMs: o?.totalTimeoutMs ?? config.totalTimeoutMs ?? timeoutMs,
-    maxRetries: o?.maxRetries ?? config.maxRetries,
-    retryInitialDelayMs: config.retryInitialDelayMs,
-    retryMaxDelayMs: config.retryMaxDelayMs,
+    totalTimeoutMs: o?.totalTimeoutMs ?? t.totalTimeoutMs ?? timeoutMs,
+    maxRetries: o?.maxRetries ?? t.maxRetries,
+    inBandErrors: o?.inBandErrors ?? t.inBandErrors,
   };
 }
