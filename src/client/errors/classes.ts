@@ -25,6 +25,19 @@ export interface OpenRouterErrorInit {
 
 const byStatus: Record<number, typeof OpenRouterError> = {};
 
+/** The fields an error takes from its init. */
+const FIELDS = [
+  "status",
+  "code",
+  "metadata",
+  "generationId",
+  "body",
+  "retryAfterMs",
+  "errorType",
+  "availability",
+  "partialContent",
+] as const;
+
 /**
  * Names the class on its prototype (set before any instance exists, so `stack` starts with the right name; a string
  * literal, so it survives minification) and registers it as the class of `status`.
@@ -39,37 +52,30 @@ export class OpenRouterError extends Error {
     define(this, "OpenRouterError");
   }
   /** HTTP status of the response (200 for in-band and mid-stream errors); undefined without a response. */
-  status: number | undefined;
+  declare status: number | undefined;
   /** `error.code` from the body: an integer (HTTP-like) or a string (e.g. "server_error"). */
-  code: number | string | undefined;
+  declare code: number | string | undefined;
   /** `error.metadata` from the body (provider, moderation, availability details). */
-  metadata: unknown;
+  declare metadata: unknown;
   /** `X-Generation-Id` header, or the body/chunk `id`. */
-  generationId: string | undefined;
+  declare generationId: string | undefined;
   /** Parsed error body (JSON), a text snippet for non-JSON bodies, or the error chunk for stream errors. */
-  body: unknown;
+  declare body: unknown;
   /** Server-requested delay before retrying (retry-after-ms, Retry-After, or `error.availability.retry_after`). */
-  retryAfterMs: number | undefined;
+  declare retryAfterMs: number | undefined;
   /** `error.error_type` (or `error.metadata.error_type`), e.g. "rate_limit_exceeded", "provider_overloaded". */
-  errorType: string | undefined;
+  declare errorType: string | undefined;
   /** `error.availability` of availability errors (code, retryable, fallback_models, ...). */
-  availability: unknown;
+  declare availability: unknown;
   /**
    * Content generated before the failure: choice 0's `delta.content`/`text` received so far (stream errors,
    * truncation, mid-stream timeout/abort) or `message.content` of an in-band error. Undefined otherwise.
    */
-  partialContent: string | undefined;
+  declare partialContent: string | undefined;
   constructor(message: string, init: OpenRouterErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.status = init.status;
-    this.code = init.code;
-    this.metadata = init.metadata;
-    this.generationId = init.generationId;
-    this.body = init.body;
-    this.retryAfterMs = init.retryAfterMs;
-    this.errorType = init.errorType;
-    this.availability = init.availability;
-    this.partialContent = init.partialContent;
+    // Every field is an own property, in this order, even when undefined.
+    for (const k of FIELDS) (this as Record<string, unknown>)[k] = init[k];
   }
   /** Own fields plus `name` and `message` (no stack, no cause). */
   toJSON(): Record<string, unknown> {
