@@ -30,10 +30,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
 
 // ---------- client entry ----------
-// dist/ is used only when it is newer than every client source file (a stale build would measure old code).
-// Every module of the client (src/client/**) and the type seam.
+// dist/ is used only when it is newer than every client source file, src/client/** and src/types.ts (a stale build
+// would measure old code).
 const clientSources = [
-  ...readdirSync(join(root, "src/client"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => join(root, "src/client", f)),
+  ...readdirSync(join(root, "src/client"), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(root, "src/client", f)),
   join(root, "src/types.ts"),
 ];
 const newestSource = Math.max(...clientSources.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
