@@ -1,5 +1,6 @@
 /** The conformance package plugs into the client: `createClientValidator()` as `validator` (one real run of
- *  `validate: "strict"` over JSON and SSE; its type: types.test-d.ts) and `createRecorder()` as middleware (sees streamed bodies, no key). */
+ *  `validate: "strict"` over JSON and SSE; its type: types.test-d.ts) and `createRecorder()` as middleware (sees
+ *  streamed bodies, no key). */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createClientValidator } from "../../src/conformance/index";
 import { createRecorder } from "../../src/conformance/record";
