@@ -77,6 +77,7 @@ export async function retryRequest<T>(p: RetryPolicy, attempt: (abort: AttemptAb
     try {
       return await attempt(abort);
     } catch (e) {
+      abort.release();
       if (abort.reason === "total-timeout" || !isRetryable(e)) throw e;
       err = e;
     }
