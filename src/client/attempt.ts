@@ -5,7 +5,7 @@
  */
 import type { Middleware } from "openapi-fetch";
 import { abortError, type AbortReason, type AttemptAbort } from "./abort";
-import { parseJson, readErrorBody, readText } from "./body";
+import { discard, parseJson, readErrorBody, readText } from "./body";
 import { clock } from "./clock";
 import {
   ConnectionError,
@@ -47,8 +47,6 @@ export interface Call extends Omit<Transport, "totalTimeoutMs">, RetryPolicy {
   stream: boolean;
 }
 
-const noop = () => {};
-
 /** Sends `call` once under `abort`; resolves to the JSON body or a `Stream`, or throws an `OpenRouterError`. */
 export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown> {
   try {
@@ -82,7 +80,6 @@ export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown>
     }
     return await jsonBody(call, abort, res);
   } catch (e) {
-    abort.release();
     throw e instanceof OpenRouterError ? e : failure(e, abort.reason, call);
   }
 }
@@ -109,7 +106,7 @@ async function responseError(
   const generationId = res.headers.get("x-generation-id") ?? undefined;
   if (res.status < 400) {
     // 3xx, or status 0 for the opaque redirect a browser returns under redirect: "manual".
-    res.body?.cancel().catch(noop);
+    discard(res.body);
     const to = res.headers.get("location");
     const msg = `${res.status} Redirect${to ? ` to ${to}` : ""} not followed (the client follows no redirects)`;
     return new RedirectError(msg, { status: res.status, generationId });

@@ -3,7 +3,11 @@ import { InvalidRequestError } from "./errors/classes";
 
 /** Error bodies are read up to this many bytes: enough for any error envelope or HTML error page. */
 export const ERROR_BODY_BYTES = 1024 * 1024;
-const noop = () => {};
+
+/** Cancels a body (or its reader) that will not be read further; a failed cancel (already closed) is ignored. */
+export function discard(body: { cancel(): Promise<void> } | null | undefined): void {
+  body?.cancel().catch(() => {});
+}
 
 /** Reads at most `max` bytes of the body as UTF-8; `over` when the server sent more (the rest is cancelled). */
 export async function readText(res: Response, max: number): Promise<{ text: string; over: boolean }> {
@@ -15,7 +19,7 @@ export async function readText(res: Response, max: number): Promise<{ text: stri
     if (done) break;
     n += value.byteLength;
     if (n > max) {
-      reader.cancel().catch(noop);
+      discard(reader);
       return { text: text + dec.decode(value.subarray(0, value.byteLength - (n - max))), over: true };
     }
     text += dec.decode(value, { stream: true });

@@ -8,6 +8,7 @@
  * - `partialContent` keeps at most `maxPartialContentLength` characters, so a long stream costs no memory.
  * - `break`/`return()` or `abort()` cancels the HTTP body. A Stream can be iterated once.
  */
+import { discard } from "../body";
 import { InvalidResponseError, StreamTruncatedError, type OpenRouterError } from "../errors/classes";
 import { errorFromChunk } from "../errors/from-body";
 import { createSseDecoder, type SseDecoder } from "./decoder";
@@ -36,7 +37,6 @@ export interface StreamControl {
 /** "open": reading; "ended": the body ended, buffered events remain; "settled": finished, failed or cancelled. */
 type StreamState = "open" | "ended" | "settled";
 
-const noop = () => {};
 const TRUNCATED = "Stream ended before data: [DONE]";
 
 export class Stream<T> implements AsyncIterableIterator<T> {
@@ -209,7 +209,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     this.#queue.length = this.#qi = 0;
     this.#idle.stop();
     // After [DONE] the body is normally complete; cancelling is then a no-op that frees the reader.
-    this.#reader?.cancel().catch(noop);
+    discard(this.#reader);
     if (cancel) this.#ctl.abort();
     this.#ctl.done();
   }
