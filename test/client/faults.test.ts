@@ -181,7 +181,13 @@ describe("retries", () => {
 
   it("a backoff wait that would end past totalTimeoutMs is not started: the last error, at once", async () => {
     const clock = useFakeClock();
-    const opts = { timeoutMs: 1000, totalTimeoutMs: 500, retryInitialDelayMs: 150, retryMaxDelayMs: 1000, maxRetries: 10 };
+    const opts = {
+      timeoutMs: 1000,
+      totalTimeoutMs: 500,
+      retryInitialDelayMs: 150,
+      retryMaxDelayMs: 1000,
+      maxRetries: 10,
+    };
     const { client, attempts } = setup("500-forever", opts);
     const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(ServerError);

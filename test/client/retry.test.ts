@@ -68,7 +68,12 @@ describe("abort reasons", () => {
     const ac = new AbortController();
     const why = new Error("user left");
     let n = 0;
-    const p = policy({ signal: ac.signal, totalTimeoutMs: 60_000, retryInitialDelayMs: 30_000, retryMaxDelayMs: 30_000 });
+    const p = policy({
+      signal: ac.signal,
+      totalTimeoutMs: 60_000,
+      retryInitialDelayMs: 30_000,
+      retryMaxDelayMs: 30_000,
+    });
     const run = retryRequest(p, async () => {
       if (++n === 1) setTimeout(() => ac.abort(why), 0);
       throw new ServerError("503 busy", { status: 503 });
