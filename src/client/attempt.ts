@@ -34,10 +34,12 @@ export interface Transport extends Config {
 }
 
 /**
- * One call, prepared once (request.ts) and sent by each attempt as is: its client's settings, with the call's own
+ * One call, prepared once (request.ts) and sent by each attempt as is: the client's settings with the call's own
  * options (`signal`, `headers`, `timeoutMs`, `totalTimeoutMs`, `maxRetries`, `inBandErrors`) applied.
  */
-export interface Call extends Omit<Transport, "totalTimeoutMs">, RetryPolicy {
+export interface Call extends RetryPolicy {
+  /** The client the call belongs to (not copied: a call object stays small and fast to build). */
+  client: Transport;
   path: "/completions" | "/chat/completions";
   opId: string;
   payload: string;
@@ -45,6 +47,7 @@ export interface Call extends Omit<Transport, "totalTimeoutMs">, RetryPolicy {
   /** The bearer token these headers send (scrubbed from every error). */
   key: string;
   stream: boolean;
+  inBandErrors: "throw" | "return";
 }
 
 /** Sends `call` once under `abort`; resolves to the JSON body or a `Stream`, or throws an `OpenRouterError`. */
@@ -52,8 +55,8 @@ export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown>
   try {
     let res: Response;
     let errBody: unknown;
-    if (call.middleware.length) {
-      const r = await (call.raw as any).POST(call.path, {
+    if (call.client.middleware.length) {
+      const r = await (call.client.raw as any).POST(call.path, {
         body: call.payload,
         bodySerializer: (b: string) => b,
         headers: call.headers,
@@ -64,7 +67,7 @@ export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown>
       errBody = r.error;
     } else {
       // Redirects are never followed: a cross-origin hop would carry custom credential headers and the body.
-      res = await call.fetch(call.baseUrl + call.path, {
+      res = await call.client.fetch(call.client.baseUrl + call.path, {
         method: "POST",
         headers: call.headers,
         body: call.payload,
@@ -75,7 +78,7 @@ export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown>
     if (!res.ok) throw await responseError(call, abort, res, errBody);
     if (call.stream && !res.headers.get("content-type")?.includes("json")) {
       abort.stopTimer();
-      call.checks?.response(call.opId, res, undefined);
+      call.client.checks?.response(call.opId, res, undefined);
       return new Stream(res, streamControl(call, abort, res));
     }
     return await jsonBody(call, abort, res);
@@ -111,7 +114,7 @@ async function responseError(
     const msg = `${res.status} Redirect${to ? ` to ${to}` : ""} not followed (the client follows no redirects)`;
     return new RedirectError(msg, { status: res.status, generationId });
   }
-  if (errBody === undefined) errBody = parseJson((await readErrorBody(res, call.maxBodyBytes)).text);
+  if (errBody === undefined) errBody = parseJson((await readErrorBody(res, call.client.maxBodyBytes)).text);
   abort.release();
   const retryAfterMs = parseRetryAfter(res.headers, clock.now());
   return errorFromResponse(res.status, redactValue(errBody, call.key), generationId, retryAfterMs);
@@ -119,7 +122,7 @@ async function responseError(
 
 /** The body of a 2xx JSON response, read up to `maxBodyBytes`; an in-band failure throws `InBandError`. */
 async function jsonBody(call: Call, abort: AttemptAbort, res: Response): Promise<unknown> {
-  const { maxBodyBytes } = call;
+  const { maxBodyBytes } = call.client;
   const { status } = res;
   const { text, over } = await readText(res, maxBodyBytes);
   abort.release();
@@ -141,7 +144,7 @@ async function jsonBody(call: Call, abort: AttemptAbort, res: Response): Promise
       body: clean.slice(0, 2048),
     });
   }
-  call.checks?.response(call.opId, res, data);
+  call.client.checks?.response(call.opId, res, data);
   if (data === null || typeof data !== "object") {
     const init = { status, generationId: gid(), body: data };
     throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${status})`, init);
@@ -159,7 +162,7 @@ async function jsonBody(call: Call, abort: AttemptAbort, res: Response): Promise
 
 /** How a stream aborts, settles, names its read failures and scrubs its errors: through this attempt's abort. */
 function streamControl(call: Call, abort: AttemptAbort, res: Response): StreamControl {
-  const { checks } = call;
+  const { checks } = call.client;
   return {
     abort: (idle) => abort.abort(idle ? "idle-timeout" : undefined),
     done: abort.release,
@@ -173,8 +176,8 @@ function streamControl(call: Call, abort: AttemptAbort, res: Response): StreamCo
     },
     redact: (v) => redactError(v, call.key),
     idleTimeoutMs: call.timeoutMs,
-    maxLineLength: call.maxLineLength,
-    maxPartialContentLength: call.maxPartialContentLength,
+    maxLineLength: call.client.maxLineLength,
+    maxPartialContentLength: call.client.maxPartialContentLength,
     onChunk: checks ? (c) => checks.chunk(call.opId, c) : undefined,
   };
 }

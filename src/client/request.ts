@@ -36,7 +36,7 @@ function prepare(t: Transport, path: Call["path"], opId: string, body: any, o: R
   const headers = o?.headers ? mergeHeaders({ ...defaults }, o.headers, "options.headers") : defaults;
   const timeoutMs = o?.timeoutMs ?? t.timeoutMs;
   return {
-    ...t,
+    client: t,
     path,
     opId,
     payload,
@@ -47,6 +47,8 @@ function prepare(t: Transport, path: Call["path"], opId: string, body: any, o: R
     timeoutMs,
     totalTimeoutMs: o?.totalTimeoutMs ?? t.totalTimeoutMs ?? timeoutMs,
     maxRetries: o?.maxRetries ?? t.maxRetries,
+    retryInitialDelayMs: t.retryInitialDelayMs,
+    retryMaxDelayMs: t.retryMaxDelayMs,
     inBandErrors: o?.inBandErrors ?? t.inBandErrors,
   };
 }
