@@ -12,7 +12,7 @@
 // Last line (machine-readable): client: request 1.12x, stream 1.02x, bundle 5.1 KB, import +28 ms
 import { build } from "esbuild";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -30,8 +30,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
 
 // ---------- client entry ----------
-// dist/ is used only when it is newer than every client source file (a stale build would measure old code).
-const clientSources = ["client/index", "client/client", "client/stream", "client/errors", "client/retry", "client/redact", "client/accumulate", "client/validate", "types"].map((f) => join(root, `src/${f}.ts`));
+// dist/ is used only when it is newer than every client source file, src/client/** and src/types.ts (a stale build
+// would measure old code).
+const clientSources = [
+  ...readdirSync(join(root, "src/client"), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(root, "src/client", f)),
+  join(root, "src/types.ts"),
+];
 const newestSource = Math.max(...clientSources.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
 let entry = join(root, "dist/index.js");
 let entryNote = "dist/index.js";

@@ -1,38 +1,14 @@
 /**
  * openrouter-contract: typed client for OpenRouter's POST /completions and POST /chat/completions.
- * No network at import; no node: imports (runs in browsers and Node 20/22/24).
+ * No network at import; no node: imports (runs in browsers and Node 20/22/24). This is the public export list.
  */
-export { createOpenRouterClient, DEFAULT_BASE_URL } from "./client";
-export type { ClientOptions, RequestOptions, OpenRouterClient, ChatCompletionsResource, CompletionsResource } from "./client";
-export { Stream } from "./stream";
-export type { StreamControl } from "./stream";
-export {
-  OpenRouterError,
-  BadRequestError,
-  AuthenticationError,
-  PaymentRequiredError,
-  PermissionDeniedError,
-  NotFoundError,
-  RequestTimeoutError,
-  ConflictError,
-  PayloadTooLargeError,
-  UnprocessableEntityError,
-  RateLimitError,
-  ServerError,
-  ConnectionError,
-  StreamTruncatedError,
-  TimeoutError,
-  AbortError,
-  InvalidResponseError,
-  InBandError,
-  StreamError,
-  ValidationError,
-  ResponseTooLargeError,
-  RedirectError,
-  InvalidRequestError,
-  errorClassForStatus,
-} from "./errors";
-export type { OpenRouterErrorInit } from "./errors";
+export { createOpenRouterClient } from "./client";
+export type { OpenRouterClient, ChatCompletionsResource, CompletionsResource } from "./client";
+export { DEFAULT_BASE_URL } from "./options";
+export type { ClientOptions, RequestOptions } from "./options";
+export { Stream } from "./stream/stream";
+export type { StreamControl } from "./stream/stream";
+export * from "./errors/classes";
 export { isRetryableStatus, parseRetryAfter, backoffDelay } from "./retry";
 export { ChatCompletionAccumulator, accumulateChatCompletion, accumulateCompletion } from "./accumulate";
 export type { ClientValidator, ClientViolation, ValidateMode, ViolationSite } from "./validate";

@@ -3,6 +3,7 @@
  * (Ajv over the bundled spec) lives in `openrouter-contract/conformance` as `createClientValidator()`, so Ajv
  * never enters the client bundle. Enable with `createOpenRouterClient({ validate: "warn" | "strict", validator })`.
  */
+import { ValidationError } from "./errors/classes";
 
 export interface ClientViolation {
   instancePath: string;
@@ -25,3 +26,42 @@ export type ValidateMode = "off" | "warn" | "strict";
 
 /** Where a violation was found: "request", "response" or "chunk". */
 export type ViolationSite = "request" | "response" | "chunk";
+
+/** The client's validation calls, one per site; each reports what the validator found as the mode says. */
+export interface Checks {
+  request(operationId: string, body: unknown): void;
+  /** `body` is undefined for a stream (its chunks are checked one by one). */
+  response(operationId: string, res: Response, body: unknown): void;
+  chunk(operationId: string, chunk: unknown): void;
+}
+
+/**
+ * The checks for a mode, or undefined when validation is off (mode "off" or no validator). In "strict" mode,
+ * violations of severity `error` throw `ValidationError`; all others go to `onViolation` (default `console.warn`).
+ */
+export function createChecks(
+  mode: ValidateMode,
+  validator: ClientValidator | undefined,
+  onViolation: ((violations: ClientViolation[], site: ViolationSite, operationId: string) => void) | undefined,
+): Checks | undefined {
+  if (mode === "off" || !validator) return undefined;
+  const report = (site: ViolationSite, opId: string, violations: ClientViolation[]) => {
+    if (!violations.length) return;
+    if (mode === "strict") {
+      const errs = violations.filter((v) => v.severity === "error");
+      if (errs.length) {
+        const list = errs.map((v) => `${v.instancePath} ${v.message}`).join("; ");
+        throw new ValidationError(`${opId} ${site}: ${list}`, violations);
+      }
+    }
+    (onViolation ?? ((v, s, o) => console.warn(o, s, v)))(violations, site, opId);
+  };
+  return {
+    request: (opId, body) => report("request", opId, validator.validateRequest(opId, body)),
+    response: (opId, res, body) => {
+      const type = res.headers.get("content-type") ?? "";
+      report("response", opId, validator.validateResponse(opId, res.status, type, body));
+    },
+    chunk: (opId, chunk) => report("chunk", opId, validator.validateChunk(opId, chunk)),
+  };
+}

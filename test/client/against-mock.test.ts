@@ -1,9 +1,9 @@
 /**
  * The client against the mock over HTTP (inject("apiBaseUrl"), started by test/support/global-setup.ts): both endpoints,
- * JSON and streaming, result types asserted, and every documented error status mapped to its error class.
+ * JSON and streaming, and every documented error status mapped to its error class (result types: types.test-d.ts).
  * Skipped when TEST_SKIP_MOCK=1 (apiBaseUrl is "").
  */
-import { describe, expect, expectTypeOf, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   AuthenticationError,
   BadRequestError,
@@ -15,16 +15,12 @@ import {
   RateLimitError,
   RequestTimeoutError,
   ServerError,
-  Stream,
   StreamError,
   UnprocessableEntityError,
   accumulateChatCompletion,
   accumulateCompletion,
   createOpenRouterClient,
-  type ChatCompletion,
   type ChatCompletionChunk,
-  type Completion,
-  type CompletionChunk,
   type OpenRouterError,
 } from "../../src/client/index";
 
@@ -37,8 +33,6 @@ const prefer = (v: string) => ({ headers: { prefer: v } });
 describe.skipIf(!baseUrl)("client against the mock", () => {
   it("chat JSON", async () => {
     const res = await client.chat.completions.create(chatBody);
-    expectTypeOf(res).toEqualTypeOf<ChatCompletion>();
-    expectTypeOf(res.choices).toMatchTypeOf<unknown[] | null>();
     expect(typeof res.id === "string" || res.id === null).toBe(true);
     expect(Array.isArray(res.choices)).toBe(true);
     expect(res.choices![0]!.message).toBeTypeOf("object");
@@ -63,10 +57,8 @@ describe.skipIf(!baseUrl)("client against the mock", () => {
 
   it("chat stream: typed chunks, [DONE] ends, accumulates", async () => {
     const stream = await client.chat.completions.create({ ...chatBody, stream: true });
-    expectTypeOf(stream).toEqualTypeOf<Stream<ChatCompletionChunk>>();
     const chunks: ChatCompletionChunk[] = [];
     for await (const c of stream) {
-      expectTypeOf(c).toEqualTypeOf<ChatCompletionChunk>();
       chunks.push(c);
     }
     expect(chunks.length).toBeGreaterThan(0);
@@ -86,14 +78,12 @@ describe.skipIf(!baseUrl)("client against the mock", () => {
 
   it("completions JSON", async () => {
     const res = await client.completions.create(completionBody);
-    expectTypeOf(res).toEqualTypeOf<Completion>();
     expect(Array.isArray(res.choices)).toBe(true);
     expect(res.choices![0]!.text).toBeTypeOf("string");
   });
 
   it("completions stream", async () => {
     const stream = await client.completions.create({ ...completionBody, stream: true });
-    expectTypeOf(stream).toEqualTypeOf<Stream<CompletionChunk>>();
     const done = await accumulateCompletion(stream);
     expect(done.choices?.[0]?.text).toBeTypeOf("string");
   });

@@ -1,22 +1,18 @@
 /** Client behaviour over a loopback server: headers, pass-through of unknown fields, both endpoints, middleware,
- *  validation hook, raw client, types, and the browser-safety of the import graph. */
+ *  validation hook, raw client, and the browser-safety of the import graph (result types: types.test-d.ts). */
 import { readdirSync, readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   InBandError,
   InvalidRequestError,
   ServerError,
-  Stream,
   StreamError,
   ValidationError,
   accumulateChatCompletion,
   accumulateCompletion,
   createOpenRouterClient,
-  type ChatCompletion,
   type ChatCompletionChunk,
   type ClientValidator,
-  type Completion,
-  type CompletionChunk,
 } from "../../src/client/index";
 import { startFaultServer, type FaultServer } from "../support/fault-server";
 
@@ -78,13 +74,11 @@ describe("requests", () => {
 describe("both endpoints, JSON and streaming", () => {
   it("chat JSON", async () => {
     const res = await createOpenRouterClient({ baseUrl: base("ok") }).chat.completions.create(body);
-    expectTypeOf(res).toEqualTypeOf<ChatCompletion>();
     expect(res.choices?.[0]?.message.content).toBe("Hello!");
   });
 
   it("chat stream: comments skipped, usage chunk yielded, [DONE] ends", async () => {
     const stream = await createOpenRouterClient({ baseUrl: base("ok-stream") }).chat.completions.create({ ...body, stream: true });
-    expectTypeOf(stream).toEqualTypeOf<Stream<ChatCompletionChunk>>();
     expect(stream.generationId).toBe("gen-123");
     expect(stream.response.status).toBe(200);
     const chunks: ChatCompletionChunk[] = [];
@@ -105,21 +99,12 @@ describe("both endpoints, JSON and streaming", () => {
   it("completions JSON and stream", async () => {
     const c = createOpenRouterClient({ baseUrl: base("completion-ok") });
     const res = await c.completions.create({ model: "m", prompt: "Say hi" });
-    expectTypeOf(res).toEqualTypeOf<Completion>();
     expect(res.choices?.[0]?.text).toBe("Hi");
     expect(srv.hits.at(-1)?.path).toBe("/completions");
     const s = await createOpenRouterClient({ baseUrl: base("completion-stream") }).completions.create({ model: "m", prompt: "x", stream: true });
-    expectTypeOf(s).toEqualTypeOf<Stream<CompletionChunk>>();
     const full = await accumulateCompletion(s);
     expect(full.choices?.[0]?.text).toBe("Hello");
     expect(full.usage?.total_tokens).toBe(3);
-  });
-
-  it("stream: boolean (not literal) gives the union type", () => {
-    const c = createOpenRouterClient({ baseUrl: "http://127.0.0.1:1" });
-    const flag = Math.random() > 2;
-    const p = () => c.chat.completions.create({ ...body, stream: flag });
-    expectTypeOf<Awaited<ReturnType<typeof p>>>().toEqualTypeOf<ChatCompletion | Stream<ChatCompletionChunk>>();
   });
 });
 

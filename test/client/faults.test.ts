@@ -1,11 +1,13 @@
 /**
- * Fault matrix over a loopback server: every scenario asserts the typed error AND a bound on elapsed time.
- * Upper bounds leave room for a loaded 2-core CI machine but stay well below what the failure mode would take
- * (a retry wait, a 5 s Retry-After, a multiplied timeout).
+ * Fault matrix over a loopback server: every scenario asserts the typed error. Retry scenarios run on a fake clock
+ * (test/support/fake-clock.ts) and assert the exact waits and attempt timers the client asks for; the others assert
+ * a bound on elapsed time where a real timer is the behaviour (attempt and idle timeouts, aborts). Those upper
+ * bounds leave room for a loaded 2-core CI machine but stay well below what the failure mode would take (a retry
+ * wait, a 5 s Retry-After, a multiplied timeout).
  * The suite fails on any unhandled rejection, and checks that the canary API key never appears in any error.
  */
 import { inspect } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   AbortError,
   AuthenticationError,
@@ -23,6 +25,7 @@ import {
   createOpenRouterClient,
   type ClientOptions,
 } from "../../src/client/index";
+import { useFakeClock } from "../support/fake-clock";
 import { startFaultServer, type FaultServer } from "../support/fault-server";
 
 const CANARY = "sk-or-v1-CANARY0123456789abcdef0123456789abcdef0123456789abcdef01234567";
@@ -43,6 +46,7 @@ afterAll(async () => {
   process.off("unhandledRejection", onUnhandled);
   expect(unhandled).toEqual([]);
 });
+afterEach(() => void vi.restoreAllMocks());
 
 const body = { model: "openai/gpt-4o", messages: [{ role: "user" as const, content: "Hi" }] };
 
@@ -77,49 +81,58 @@ async function drain(stream: AsyncIterable<unknown>): Promise<unknown[]> {
 }
 
 describe("retries", () => {
-  it("429 + Retry-After: 1 then 200: waits ~1 s, succeeds on attempt 2", async () => {
+  it("429 + Retry-After: 1 then 200: waits the 1 s asked for, succeeds on attempt 2", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("429-then-ok");
-    const [res, ms] = await timed(() => client.chat.completions.create(body));
+    const res = await client.chat.completions.create(body);
     expect(res.choices?.[0]?.message.content).toBe("Hello!");
     expect(attempts()).toBe(2);
-    expect(ms).toBeGreaterThanOrEqual(950);
-    expect(ms).toBeLessThan(2000);
+    expect(clock.sleeps).toEqual([1000]);
   });
 
   it("retry-after-ms takes precedence over Retry-After", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("429-ms-then-ok");
-    const [, ms] = await timed(() => client.chat.completions.create(body));
+    await client.chat.completions.create(body);
     expect(attempts()).toBe(2);
-    expect(ms).toBeGreaterThanOrEqual(140);
-    expect(ms).toBeLessThan(1000);
+    expect(clock.sleeps).toEqual([150]);
   });
 
   it("Retry-After as an HTTP date", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("429-date-then-ok");
-    const [, ms] = await timed(() => client.chat.completions.create(body));
+    await client.chat.completions.create(body);
     expect(attempts()).toBe(2);
-    // HTTP dates have 1 s resolution: a date ~2 s ahead means a wait of 1–2 s.
-    expect(ms).toBeGreaterThanOrEqual(900);
-    expect(ms).toBeLessThan(3000);
+    // The server sends its clock + 2 s with 1 s resolution: a wait of 1–2 s after the fake clock's start.
+    expect(clock.sleeps).toHaveLength(1);
+    expect(clock.sleeps[0]).toBeGreaterThan(1000);
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(3000);
   });
 
-  it("503 twice then 200: 3 attempts with backoff", async () => {
+  it("503 twice then 200: 3 attempts with exponential backoff", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("503x2-then-ok");
-    const [res, ms] = await timed(() => client.chat.completions.create(body));
+    const res = await client.chat.completions.create(body);
     expect(res.id).toBe("gen-123");
     expect(attempts()).toBe(3);
-    // backoff 50 ms then 100 ms, minus ≤25% jitter
-    expect(ms).toBeGreaterThanOrEqual(100);
-    expect(ms).toBeLessThan(1000);
+    expect(clock.sleeps).toEqual([50, 100]);
+  });
+
+  it("backoff jitter subtracts up to 25%", async () => {
+    const clock = useFakeClock({ random: 1 });
+    const { client, attempts } = setup("503x2-then-ok");
+    await client.chat.completions.create(body);
+    expect(attempts()).toBe(3);
+    expect(clock.sleeps).toEqual([37.5, 75]);
   });
 
   it("availability envelope (no code): error_type/availability exposed; availability.retry_after honoured", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("503-availability-then-ok");
-    const [res, ms] = await timed(() => client.chat.completions.create(body));
+    const res = await client.chat.completions.create(body);
     expect(res.id).toBe("gen-123");
     expect(attempts()).toBe(2);
-    expect(ms).toBeGreaterThanOrEqual(290);
-    expect(ms).toBeLessThan(1500);
+    expect(clock.sleeps).toEqual([300]);
     const nf = setup("404-availability");
     const [err] = await failure(() => nf.client.chat.completions.create(body));
     expect(err).toBeInstanceOf(NotFoundError);
@@ -128,54 +141,78 @@ describe("retries", () => {
   });
 
   it("500 forever: gives up after maxRetries (3 attempts) with ServerError", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("500-forever");
-    const [err, ms] = await failure(() => client.chat.completions.create(body));
+    const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(ServerError);
     expect(err).toMatchObject({ status: 500, code: 500, generationId: "gen-err", message: "500 Internal Server Error" });
     expect(attempts()).toBe(3);
-    expect(ms).toBeLessThan(1000);
+    expect(clock.sleeps).toEqual([50, 100]);
   });
 
   it("maxRetries: 0 makes a single attempt", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("500-forever", { maxRetries: 0 });
-    const [err, ms] = await failure(() => client.chat.completions.create(body));
+    const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(ServerError);
     expect(attempts()).toBe(1);
-    expect(ms).toBeLessThan(500);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it("400 is not retried; code, message and metadata are exposed", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("400");
-    const [err, ms] = await failure(() => client.chat.completions.create(body));
+    const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(BadRequestError);
     expect(err).toMatchObject({ status: 400, code: 400, metadata: { field: "model" }, body: { error: { code: 400 } } });
     expect(attempts()).toBe(1);
-    expect(ms).toBeLessThan(500);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it("Retry-After beyond the deadline: gives up at once with RateLimitError and retryAfterMs", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("429-long", { timeoutMs: 5000 });
-    const [err, ms] = await failure(() => client.chat.completions.create(body));
+    const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(RateLimitError);
     expect(err.retryAfterMs).toBe(120_000);
     expect(attempts()).toBe(1);
-    expect(ms).toBeLessThan(500);
+    expect(clock.sleeps).toEqual([]);
   });
 
-  it("totalTimeoutMs bounds retries and backoff (hung server, per-attempt 200 ms, total 500 ms)", async () => {
-    const { client, attempts } = setup("hang", { timeoutMs: 200, totalTimeoutMs: 500, maxRetries: 10 });
-    const [err, ms] = await failure(() => client.chat.completions.create(body));
+  it("a backoff wait that would end past totalTimeoutMs is not started: the last error, at once", async () => {
+    const clock = useFakeClock();
+    const opts = {
+      timeoutMs: 1000,
+      totalTimeoutMs: 500,
+      retryInitialDelayMs: 150,
+      retryMaxDelayMs: 1000,
+      maxRetries: 10,
+    };
+    const { client, attempts } = setup("500-forever", opts);
+    const [err] = await failure(() => client.chat.completions.create(body));
+    expect(err).toBeInstanceOf(ServerError);
+    // 150 ends at 150, 300 at 450; 600 would end at 1050, past the deadline at 500.
+    expect(clock.sleeps).toEqual([150, 300]);
+    expect(attempts()).toBe(3);
+  });
+
+  it("totalTimeoutMs bounds retries and backoff (hung server, per-attempt 200 ms, total 400 ms)", async () => {
+    const clock = useFakeClock({ fireTimers: true });
+    const { client } = setup("hang", { timeoutMs: 200, totalTimeoutMs: 400, maxRetries: 10 });
+    const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(attempts()).toBeGreaterThanOrEqual(2);
-    expect(ms).toBeGreaterThanOrEqual(190);
-    expect(ms).toBeLessThan(1500); // 11 attempts x 200 ms + backoff would be >= 2.2 s
+    expect(err.message).toBe("Deadline of 400 ms exceeded (totalTimeoutMs)");
+    // Attempt 1 times out at 200, waits 50; attempt 2 gets only the 150 ms left before the deadline.
+    expect(clock.timers).toEqual([200, 150]);
+    expect(clock.sleeps).toEqual([50]);
   });
 
   it("never retries once a stream has yielded (connection reset after 2 chunks)", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("stream-reset");
     const stream = await client.chat.completions.create({ ...body, stream: true });
     const got: string[] = [];
-    const [err, ms] = await failure(async () => {
+    const [err] = await failure(async () => {
       for await (const c of stream) got.push(c.choices[0]?.delta?.content ?? "");
     });
     expect(err).toBeInstanceOf(StreamTruncatedError);
@@ -184,7 +221,7 @@ describe("retries", () => {
     expect(err.generationId).toBe("gen-123");
     expect(got).toEqual(["partial ", "content"]);
     expect(attempts()).toBe(1);
-    expect(ms).toBeLessThan(1000);
+    expect(clock.sleeps).toEqual([]);
   });
 });
 
@@ -205,11 +242,14 @@ describe("timeouts and aborts", () => {
   });
 
   it("default totalTimeoutMs = timeoutMs: retries never multiply the wait", async () => {
-    const { client, attempts } = setup("hang", { timeoutMs: 300, maxRetries: 5 });
-    const [err, ms] = await failure(() => client.chat.completions.create(body));
+    const clock = useFakeClock({ fireTimers: true });
+    const { client } = setup("hang", { timeoutMs: 300, maxRetries: 5 });
+    const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(attempts()).toBe(1);
-    expect(ms).toBeLessThan(1200); // 6 attempts x 300 ms would be >= 1800 ms
+    expect(err.message).toBe("Attempt timed out after 300 ms (timeoutMs)");
+    // One attempt of 300 ms; the first backoff (50 ms) would end past the deadline at 300 ms.
+    expect(clock.timers).toEqual([300]);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it("stream idle: TimeoutError when no data for timeoutMs", async () => {
@@ -359,8 +399,9 @@ describe("stream faults", () => {
 
 describe("bodies", () => {
   it("HTML 502 body: ServerError with a text snippet, after retries", async () => {
+    const clock = useFakeClock();
     const { client, attempts } = setup("html-502");
-    const [err, ms] = await failure(() => client.chat.completions.create(body));
+    const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(ServerError);
     expect(err.status).toBe(502);
     expect(err.code).toBeUndefined();
@@ -368,7 +409,7 @@ describe("bodies", () => {
     expect(err.message).not.toContain("<");
     expect(typeof err.body).toBe("string");
     expect(attempts()).toBe(3);
-    expect(ms).toBeLessThan(1000);
+    expect(clock.sleeps).toEqual([50, 100]);
   });
 
   it("empty 200 body (content-length: 0): InvalidResponseError", async () => {
@@ -416,10 +457,11 @@ describe("bodies", () => {
   });
 
   it("connection refused: ConnectionError after retries", async () => {
+    const clock = useFakeClock();
     const client = createOpenRouterClient({ apiKey: CANARY, baseUrl: "http://127.0.0.1:1", retryInitialDelayMs: 20, maxRetries: 1 });
-    const [err, ms] = await failure(() => client.chat.completions.create(body));
+    const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(ConnectionError);
-    expect(ms).toBeLessThan(1000);
+    expect(clock.sleeps).toEqual([20]);
   });
 });
 

@@ -7,7 +7,7 @@
 import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snippet } from "../../src/client/errors";
+import { snippet } from "../../src/client/errors/from-body";
 import {
   AbortError,
   BadRequestError,

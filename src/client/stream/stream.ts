@@ -1,7 +1,6 @@
 /**
- * SSE -> AsyncIterable of parsed `data:` payloads, with eventsource-parser 3 (TextDecoder + createParser).
+ * `Stream`: an SSE response as an AsyncIterable of parsed `data:` payloads.
  *
- * - Comments (`: OPENROUTER PROCESSING`) and unknown fields are ignored, as the SSE spec says.
  * - `data: [DONE]` ends the iteration. A body that ends without it throws `StreamTruncatedError`.
  * - A chunk with a top-level `error` (or a choice with `finish_reason: "error"`) throws `StreamError`
  *   carrying the partial content, the error code (integer or string) and the generation id.
@@ -9,8 +8,11 @@
  * - `partialContent` keeps at most `maxPartialContentLength` characters, so a long stream costs no memory.
  * - `break`/`return()` or `abort()` cancels the HTTP body. A Stream can be iterated once.
  */
-import { createParser, type EventSourceParser } from "eventsource-parser";
-import { InvalidResponseError, StreamError, StreamTruncatedError, type OpenRouterError } from "./errors";
+import { discard } from "../body";
+import { InvalidResponseError, StreamTruncatedError, type OpenRouterError } from "../errors/classes";
+import { errorFromChunk } from "../errors/from-body";
+import { createSseDecoder, type SseDecoder } from "./decoder";
+import { createIdleTimer, type IdleTimer } from "./idle-timer";
 
 /** Hooks the client passes to a Stream (timers, abort, error mapping). */
 export interface StreamControl {
@@ -32,7 +34,9 @@ export interface StreamControl {
   onChunk?: ((chunk: unknown) => void) | undefined;
 }
 
-const noop = () => {};
+/** "open": reading; "ended": the body ended, buffered events remain; "settled": finished, failed or cancelled. */
+type StreamState = "open" | "ended" | "settled";
+
 const TRUNCATED = "Stream ended before data: [DONE]";
 
 export class Stream<T> implements AsyncIterableIterator<T> {
@@ -42,20 +46,17 @@ export class Stream<T> implements AsyncIterableIterator<T> {
   generationId: string | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #ctl: StreamControl;
-  #decoder = new TextDecoder();
-  #parser: EventSourceParser;
+  #sse: SseDecoder;
+  #idle: IdleTimer;
+  /** Decoded `data:` payloads; #qi is the next one to take. */
   #queue: string[] = [];
   #qi = 0;
+  #overflow = false;
   #partial = "";
   /** Content pieces since the last network read; folded into #partial once per read (see #take). */
   #pieces: string[] = [];
-  /** 0 open, 1 body ended (EOF), 2 settled */
-  #state = 0;
+  #state: StreamState = "open";
   #used = false;
-  #overflow = false;
-  #since = 0;
-  #waiting = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(response: Response, ctl: StreamControl) {
     this.response = response;
@@ -63,13 +64,8 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     this.generationId = response.headers.get("x-generation-id") ?? undefined;
     this.#reader = response.body?.getReader();
     const queue = this.#queue;
-    this.#parser = createParser({
-      onEvent: (ev) => void queue.push(ev.data),
-      onError: (err) => {
-        if (err.type === "max-buffer-size-exceeded") this.#overflow = true;
-      },
-      maxBufferSize: ctl.maxLineLength,
-    });
+    this.#sse = createSseDecoder(ctl.maxLineLength, (data) => void queue.push(data), () => (this.#overflow = true));
+    this.#idle = createIdleTimer(ctl.idleTimeoutMs, () => ctl.abort(true));
   }
 
   /** Content received so far for choice 0 (`delta.content` or `text`). */
@@ -121,10 +117,11 @@ export class Stream<T> implements AsyncIterableIterator<T> {
       chunk = JSON.parse(data);
     } catch {
       throw this.#fail(
-        this.#state === 1
-          ? new StreamTruncatedError(TRUNCATED, this.#init())
+        this.#state === "ended"
+          ? new StreamTruncatedError(TRUNCATED, this.#at())
           : new InvalidResponseError(`Stream data is not JSON: ${this.#redact(data).slice(0, 120)}`, {
-              status: this.response.status, generationId: this.generationId,
+              status: this.response.status,
+              generationId: this.generationId,
             }),
       );
     }
@@ -137,7 +134,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
         // stream made the GC copy them on every scavenge (~15% CPU on a 20k-chunk stream).
         if (typeof t === "string" && t !== "") this.#pieces.push(t);
       }
-      if (chunk.error || c?.finish_reason === "error") throw this.#fail(this.#streamError(chunk));
+      if (chunk.error || c?.finish_reason === "error") throw this.#fail(errorFromChunk(chunk, this.#at()));
     }
     if (this.#ctl.onChunk) {
       try {
@@ -152,28 +149,30 @@ export class Stream<T> implements AsyncIterableIterator<T> {
   async #pull(): Promise<IteratorResult<T, undefined>> {
     for (;;) {
       if (this.#qi < this.#queue.length) return this.#take();
-      if (this.#state === 2) return { done: true, value: undefined };
-      if (this.#state === 1 || !this.#reader) {
-        throw this.#fail(new StreamTruncatedError(TRUNCATED, this.#init()));
+      if (this.#state === "settled") return { done: true, value: undefined };
+      if (this.#state === "ended" || !this.#reader) {
+        throw this.#fail(new StreamTruncatedError(TRUNCATED, this.#at()));
       }
       this.#fold();
       let r: ReadableStreamReadResult<Uint8Array>;
       try {
-        r = await this.#read(this.#reader);
+        r = await this.#idle.read(this.#reader);
       } catch (err) {
-        if (this.#state === 2) return { done: true, value: undefined };
+        // Settled while the read was pending (`abort()`, `return()`): the read's rejection is expected.
+        if ((this.#state as StreamState) === "settled") return { done: true, value: undefined };
         throw this.#fail(this.#ctl.readError(err, this.partialContent, this.generationId));
       }
       if (r.done) {
-        this.#state = 1;
-        // Dispatch a final event that lacks its blank line (lenient); a truncated one fails JSON.parse -> truncated.
-        this.#parser.feed(this.#decoder.decode() + "\n\n");
+        this.#state = "ended";
+        // A truncated last event fails JSON.parse in #take -> StreamTruncatedError.
+        this.#sse.end();
       } else {
-        this.#parser.feed(this.#decoder.decode(r.value, { stream: true }));
+        this.#sse.feed(r.value);
       }
       if (this.#overflow) {
+        const msg = `SSE line longer than maxLineLength (${this.#ctl.maxLineLength})`;
         throw this.#fail(
-          new InvalidResponseError(`SSE line longer than maxLineLength (${this.#ctl.maxLineLength})`, { status: this.response.status, generationId: this.generationId }),
+          new InvalidResponseError(msg, { status: this.response.status, generationId: this.generationId }),
         );
       }
     }
@@ -190,42 +189,9 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     this.#settle(true);
   }
 
-  /**
-   * One network read under the idle timeout. A single lazily re-armed timer checks the time since the pending
-   * read started, instead of a setTimeout/clearTimeout pair per read (hundreds per MB). The timer only re-arms
-   * while a read is pending, so an un-consumed stream holds no timer.
-   */
-  async #read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
-    const ms = this.#ctl.idleTimeoutMs;
-    if (!(ms > 0 && ms < 2 ** 31)) return reader.read();
-    this.#since = Date.now();
-    this.#waiting = true;
-    this.#timer ??= setTimeout(this.#check, ms);
-    try {
-      return await reader.read();
-    } finally {
-      this.#waiting = false;
-    }
-  }
-
-  #check = (): void => {
-    this.#timer = undefined;
-    if (!this.#waiting || this.#state === 2) return;
-    const idle = Date.now() - this.#since;
-    if (idle >= this.#ctl.idleTimeoutMs) this.#ctl.abort(true);
-    else this.#timer = setTimeout(this.#check, this.#ctl.idleTimeoutMs - idle);
-  };
-
-  #init() {
+  /** Status, generation id and partial content: what every stream error carries. */
+  #at() {
     return { status: this.response.status, generationId: this.generationId, partialContent: this.partialContent };
-  }
-
-  #streamError(chunk: any): StreamError {
-    const c = chunk.choices?.[0];
-    const e = chunk.error && typeof chunk.error === "object" ? chunk.error : c?.error && typeof c.error === "object" ? c.error : {};
-    const code = typeof e.code === "number" || typeof e.code === "string" ? e.code : undefined;
-    const msg = typeof e.message === "string" ? e.message : typeof chunk.error === "string" ? chunk.error : "Stream error";
-    return new StreamError(`Stream error${code === undefined ? "" : ` (${code})`}: ${msg}`, { ...this.#init(), code, metadata: e.metadata, body: chunk });
   }
 
   #redact<V>(v: V): V {
@@ -238,12 +204,12 @@ export class Stream<T> implements AsyncIterableIterator<T> {
   }
 
   #settle(cancel: boolean): void {
-    if (this.#state === 2) return;
-    this.#state = 2;
+    if (this.#state === "settled") return;
+    this.#state = "settled";
     this.#queue.length = this.#qi = 0;
-    clearTimeout(this.#timer);
+    this.#idle.stop();
     // After [DONE] the body is normally complete; cancelling is then a no-op that frees the reader.
-    this.#reader?.cancel().catch(noop);
+    discard(this.#reader);
     if (cancel) this.#ctl.abort();
     this.#ctl.done();
   }

@@ -1,0 +1,111 @@
+/**
+ * Typed errors from what a server sent. OpenRouter reports failures with one error object in three places: the
+ * `error` of a non-2xx body, the `choices[].error` (or top-level `error`) of a 200 body, and the `error` of a
+ * stream chunk. `readErrorObject` is the one reader of that object; the three constructors below differ only in
+ * where they find it, the class, and the message they build.
+ */
+import {
+  InBandError,
+  StreamError,
+  errorClassForStatus,
+  type OpenRouterError,
+  type OpenRouterErrorInit,
+} from "./classes";
+
+/** The fields of an OpenRouter error object, each kept only if it has the documented type. */
+export interface ErrorFields extends OpenRouterErrorInit {
+  /** Not an error field: each constructor builds its message around it. */
+  message: string | undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object";
+
+/** Reads an error object (anything else reads as an object without fields). */
+export function readErrorObject(e: unknown): ErrorFields {
+  const o = isObject(e) ? e : {};
+  return {
+    code: typeof o.code === "number" || typeof o.code === "string" ? o.code : undefined,
+    message: typeof o.message === "string" ? o.message : undefined,
+    metadata: o.metadata,
+    errorType:
+      typeof o.error_type === "string"
+        ? o.error_type
+        : typeof o.metadata?.error_type === "string"
+          ? o.metadata.error_type
+          : undefined,
+    availability: o.availability,
+  };
+}
+
+/** Short, single-line excerpt of a non-JSON body (e.g. an HTML 502 page) for error messages. */
+export function snippet(text: string, max = 200): string {
+  // Only the head can show up in the excerpt, and `[^<>]` stops each tag match at the next "<": linear time even
+  // on a body of many "<" (`[^>]*` rescanned to the end from every "<": 200 KB of "<" took a minute).
+  const s = text
+    .slice(0, 16384)
+    .replace(/<[^<>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return s.length > max ? s.slice(0, max) + "…" : s;
+}
+
+/** The typed error for a non-2xx response body (parsed JSON or raw text). */
+export function errorFromResponse(
+  status: number,
+  body: unknown,
+  generationId: string | undefined,
+  retryAfterMs?: number,
+): OpenRouterError {
+  const e = isObject(body) ? body.error : undefined;
+  const f = readErrorObject(e);
+  const excerpt = typeof body === "string" ? snippet(body) : "";
+  const msg = f.message ?? (excerpt || (typeof e === "string" ? e : "(no message)"));
+  // The hint of an availability error, in seconds; a negative or non-finite one is ignored.
+  const ra = (f.availability as { retry_after?: unknown } | undefined)?.retry_after;
+  const Cls = errorClassForStatus(status);
+  return new Cls(`${status} ${msg}`, {
+    ...f,
+    status,
+    generationId: generationId ?? (isObject(body) && typeof body.id === "string" ? body.id : undefined),
+    body: typeof body === "string" && body.length > 2048 ? body.slice(0, 2048) : body,
+    retryAfterMs: retryAfterMs ?? (typeof ra === "number" && ra >= 0 && ra < Infinity ? ra * 1000 : undefined),
+  });
+}
+
+/**
+ * The `InBandError` of a 200 JSON body that reports a failed generation (`finish_reason: "error"` or an error
+ * object on a choice, or a top-level `error` object); undefined for a body that reports none.
+ */
+export function errorFromInBand(data: any, status: number, generationId: string | undefined): InBandError | undefined {
+  let e: unknown;
+  let content: unknown;
+  if (Array.isArray(data.choices)) {
+    const c = data.choices.find((c: any) => c && (c.finish_reason === "error" || isObject(c.error)));
+    if (!c) return undefined;
+    e = c.error;
+    content = c.message ? c.message.content : c.text;
+  } else if (isObject(data.error)) {
+    e = data.error;
+  } else return undefined;
+  const f = readErrorObject(e);
+  const code = f.code === undefined ? "" : ` (${f.code})`;
+  return new InBandError(`Generation failed${code}: ${f.message ?? "finish_reason: error"}`, {
+    ...f,
+    status,
+    generationId,
+    body: data,
+    partialContent: typeof content === "string" ? content : undefined,
+  });
+}
+
+/**
+ * The `StreamError` of an error chunk (a top-level `error`, or choice 0 with `finish_reason: "error"`);
+ * `at` holds the stream's status, generation id and partial content.
+ */
+export function errorFromChunk(chunk: any, at: OpenRouterErrorInit): StreamError {
+  const c = chunk.choices?.[0];
+  const f = readErrorObject(isObject(chunk.error) ? chunk.error : c?.error);
+  const msg = f.message ?? (typeof chunk.error === "string" ? chunk.error : "Stream error");
+  const code = f.code === undefined ? "" : ` (${f.code})`;
+  return new StreamError(`Stream error${code}: ${msg}`, { ...at, ...f, body: chunk });
+}
