@@ -1,7 +1,8 @@
-import { dedupe, type Contract, type MediaSpec, type OperationSpec, type ResponseSpec } from "./load";
-import { preview } from "./pointer";
+import { baseMediaType, findMedia, findResponse, opName, type OperationSpec } from "../spec/operations";
+import type { Contract } from "./contract";
 import { checkEventStream } from "./sse";
 import type { CheckOptions, ExchangeRecord, Violation } from "./types";
+import { dedupe, preview } from "./violations";
 
 export interface ExchangeResult {
   /** operationId (or "METHOD path") of the matched operation; undefined when undocumented. */
@@ -18,35 +19,6 @@ function lowerHeaders(h: unknown): Record<string, string> {
   }
   for (const [k, v] of Object.entries(h as Record<string, unknown>)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
   return out;
-}
-
-export function baseMediaType(ct: string | undefined): string {
-  if (!ct) return "";
-  const i = ct.indexOf(";");
-  return (i < 0 ? ct : ct.slice(0, i)).trim().toLowerCase();
-}
-
-/** Find the documented media type for a content-type, respecting wildcards like `application/*`. */
-export function findMedia(content: MediaSpec[], contentType: string): MediaSpec | undefined {
-  const mt = baseMediaType(contentType);
-  const exact = content.find((m) => baseMediaType(m.mediaType) === mt);
-  if (exact) return exact;
-  const [type] = mt.split("/");
-  return content.find((m) => baseMediaType(m.mediaType) === `${type}/*`) ?? content.find((m) => baseMediaType(m.mediaType) === "*/*");
-}
-
-/** The response object that documents a status: exact, then `4XX`-style range, then `default`. */
-export function findResponse(op: OperationSpec, status: number): ResponseSpec | undefined {
-  const s = String(status);
-  return (
-    op.responses.find((r) => r.status === s) ??
-    op.responses.find((r) => r.status.toUpperCase() === `${s[0]}XX`) ??
-    op.responses.find((r) => r.status === "default")
-  );
-}
-
-export function opName(op: OperationSpec): string {
-  return op.operationId ?? `${op.method.toUpperCase()} ${op.path}`;
 }
 
 /** Validate a request body against the operation's request schema (JSON media type). */

@@ -7,7 +7,7 @@
 // narrows each failing oneOf/anyOf to the branch the value was meant for, and hands the result on in Prism's shape.
 // When this yields nothing, Prism's own list is used. Prism still decides validity, status and response.
 import { loadContract, validateRequest } from "./index";
-import { unescapeToken } from "./pointer";
+import { unescapeToken } from "../spec/pointer";
 
 export interface PrismLikeViolation {
   location: string[];

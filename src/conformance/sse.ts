@@ -1,7 +1,8 @@
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from "eventsource-parser";
-import { dedupe, type Contract, type MediaSpec } from "./load";
-import { preview } from "./pointer";
+import type { MediaSpec } from "../spec/operations";
+import type { Contract } from "./contract";
 import type { Mode, Violation } from "./types";
+import { dedupe, preview } from "./violations";
 
 export interface StreamCheckOptions {
   mode?: Mode;

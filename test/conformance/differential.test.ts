@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findMedia, findResponse } from "../../src/conformance/check";
+import { findMedia, findResponse } from "../../src/spec/operations";
 import { allExamples, contract, generateRequest, ops, sseBlocks } from "../support/conformance";
 import { mutationsFor } from "./mutations";
 
