@@ -250,7 +250,7 @@ export function dedupe(vs: Violation[]): Violation[] {
   const seen = new Set<string>();
   const out: Violation[] = [];
   for (const v of vs) {
-    const k = v.check + "\u0000" + v.schemaPath + "\u0000" + v.instancePath + "\u0000" + (v.schemaPath ? "" : v.message);
+    const k = [v.check, v.schemaPath, v.instancePath, v.schemaPath ? "" : v.message].join("\u0000");
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(v);
