@@ -10,7 +10,7 @@ import { Contract } from "../conformance/contract";
 import { riskyPatterns } from "../conformance/guards";
 import { checkRefChains } from "../spec/ref";
 import { MAX_GROUPS, PATHS_PER_GROUP, Report } from "../conformance/report";
-import { MAX_VIOLATIONS } from "../conformance/violations";
+import { atLeast, MAX_VIOLATIONS } from "../conformance/violations";
 import type { Severity, Violation } from "../conformance/types";
 import { loadContract, validateRequest, validateResponse } from "../conformance/index";
 import { readLines } from "./lines";
@@ -380,8 +380,7 @@ async function cmdValidate(args: string[], io: Io): Promise<number> {
   if (format === "json") io.stdout(JSON.stringify({ operation, side, valid: !vs.some((v) => v.severity === "error"), violations: vs }) + "\n");
   else if (!vs.length) io.stdout(`${file}: valid ${side} for ${operation}\n`);
   else for (const v of vs) io.stdout(`${v.severity.toUpperCase().padEnd(7)} ${v.check} ${v.instancePath || "(root)"}: ${v.message}${v.schemaPath ? `\n        schema ${v.schemaPath}` : ""}\n`);
-  const rank = { info: 0, warning: 1, error: 2 } as const;
-  return vs.some((v) => rank[v.severity] >= rank[failOn]) ? 1 : 0;
+  return vs.some((v) => atLeast(v.severity, failOn)) ? 1 : 0;
 }
 
 function isDir(p: string): boolean {
