@@ -6,19 +6,14 @@ import bundle from "../../generated/openapi.json" with { type: "json" };
 import streamDoc from "../../generated/openapi.stream.json" with { type: "json" };
 import { normalizeBundle } from "../../scripts/normalize-bundle.mjs";
 import { streamBundle } from "../../scripts/stream-bundle.mjs";
-import Ajv2020 from "ajv/dist/2020.js";
+import { schemaValidators } from "../support/spec";
 
 type J = { [key: string]: any };
 const main = bundle as J;
 const stream = streamDoc as J;
 
 /** A validator for a `#/components/...` pointer of `doc`. */
-function compile(doc: J, pointer: string) {
-  const id = "https://bundle-form.invalid/openapi.json";
-  const ajv = new Ajv2020({ strict: false, allErrors: true, allowUnionTypes: true, validateSchema: false });
-  ajv.addSchema({ $id: id, components: doc.components });
-  return ajv.compile({ $ref: id + pointer });
-}
+const compile = (doc: J, pointer: string) => schemaValidators(doc).at(pointer);
 
 /** Every schema object under components.schemas, with its pointer (examples are never visited). */
 function schemaNodes(doc: J): [string, J][] {

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import bundle from "../../generated/openapi.json" with { type: "json" };
+import { getAt } from "../../src/spec/pointer";
 
 type JsonObject = { [key: string]: unknown };
 interface CodeSample {
@@ -45,10 +46,7 @@ const described = (node: unknown): boolean => {
   const d = (node as JsonObject | undefined)?.description;
   return typeof d === "string" && d.trim().length > 0;
 };
-function resolve(ref: string): JsonObject | undefined {
-  const parts = ref.replace(/^#\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-  return parts.reduce<unknown>((o, k) => (o as JsonObject | undefined)?.[k], spec) as JsonObject | undefined;
-}
+const resolve = (ref: string) => getAt(spec, ref) as JsonObject | undefined;
 
 /** Every property (at any depth, also inside items/oneOf/allOf/...) of a schema, with its JSON pointer. */
 function properties(node: unknown, pointer: string, out: [string, JsonObject][] = []): [string, JsonObject][] {

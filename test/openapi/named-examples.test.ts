@@ -4,7 +4,9 @@
 import { describe, expect, test } from "vitest";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import bundle from "../../generated/openapi.json" with { type: "json" };
+import { localRef as refOf } from "../../src/spec/ref";
 import { describeErrors, validator } from "../support/ajv";
+import { deref as derefIn } from "../support/spec";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -23,24 +25,8 @@ function validatorFor(ref: string) {
   return validator(m[1]!);
 }
 
-const refOf = (node: unknown): string | undefined =>
-  node && typeof node === "object" && typeof (node as JsonObject).$ref === "string"
-    ? ((node as JsonObject).$ref as string)
-    : undefined;
-
 /** Follows a local `#/...` ref (one or more hops) inside the bundle. */
-function deref(node: unknown): JsonObject {
-  let cur = node as JsonObject;
-  for (let ref = refOf(cur); ref; ref = refOf(cur)) {
-    cur = ref
-      .slice(2)
-      .split("/")
-      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce<Json>((o, key) => (o as JsonObject)[key] as Json, spec as unknown as Json) as JsonObject;
-    if (!cur) throw new Error(`unresolved ${ref}`);
-  }
-  return cur;
-}
+const deref = (node: unknown): JsonObject => derefIn(node, spec);
 
 interface ExampleUse {
   where: string; // e.g. "createChatCompletion 200 text/event-stream"
