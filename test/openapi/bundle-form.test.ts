@@ -6,7 +6,7 @@ import bundle from "../../generated/openapi.json" with { type: "json" };
 import streamDoc from "../../generated/openapi.stream.json" with { type: "json" };
 import { normalizeBundle } from "../../scripts/normalize-bundle.mjs";
 import { streamBundle } from "../../scripts/stream-bundle.mjs";
-import { schemaValidators } from "../support/spec";
+import { deref, schemaValidators } from "../support/spec";
 
 type J = { [key: string]: any };
 const main = bundle as J;
@@ -120,9 +120,7 @@ describe("streaming form generated/openapi.stream.json", () => {
 
   test.each(ops.map((op) => [op.operationId, op]))("%s: 200 is text/event-stream with the chunk schema", (_id, op) => {
     const mainOp = Object.values(main.paths as J).find((i) => i.post.operationId === op.operationId).post;
-    const chunkRef =
-      main.components.schemas[mainOp.responses["200"].content["text/event-stream"].schema.$ref.split("/").pop()]
-        .contentSchema.$ref;
+    const chunkRef = deref(mainOp.responses["200"].content["text/event-stream"].schema, main).contentSchema.$ref;
     expect(Object.keys(op.responses["200"].content)).toEqual(["text/event-stream"]);
     expect(op.responses["200"].content["text/event-stream"].schema).toEqual({ $ref: chunkRef });
     // The errors are the main bundle's.
@@ -142,7 +140,7 @@ describe("streaming form generated/openapi.stream.json", () => {
         false
       );
       for (const e of Object.values(op.requestBody.content["application/json"].examples ?? {}) as J[]) {
-        const value = e.$ref ? stream.components.examples[e.$ref.split("/").pop()].value : e.value;
+        const value = deref(e, stream).value;
         expect(value.stream).toBe(true);
       }
     }
