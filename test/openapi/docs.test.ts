@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import bundle from "../../generated/openapi.json" with { type: "json" };
+import { indexOperations } from "../../src/spec/operations";
 import { getAt } from "../../src/spec/pointer";
 
 type JsonObject = { [key: string]: unknown };
@@ -30,16 +31,10 @@ const spec = bundle as unknown as {
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const serverUrl = spec.servers[0]!.url;
 
-const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
-  Object.entries(item)
-    .filter(([method]) => ["get", "put", "post", "delete", "patch", "options", "head", "trace"].includes(method))
-    .map(([method, op]) => ({
-      id: String(op.operationId ?? `${method} ${path}`),
-      path,
-      op,
-      samples: (op["x-codeSamples"] ?? []) as CodeSample[],
-    })),
-);
+const operations = indexOperations(spec).map(({ method, path, pointer, operationId }) => {
+  const op = getAt(spec, pointer) as JsonObject;
+  return { id: operationId ?? `${method} ${path}`, path, op, samples: (op["x-codeSamples"] ?? []) as CodeSample[] };
+});
 const byOperation = operations.map((o) => [o.id, o] as const);
 
 const described = (node: unknown): boolean => {

@@ -4,6 +4,8 @@
 import { describe, expect, test } from "vitest";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import bundle from "../../generated/openapi.json" with { type: "json" };
+import { indexOperations } from "../../src/spec/operations";
+import { getAt } from "../../src/spec/pointer";
 import { localRef as refOf } from "../../src/spec/ref";
 import { describeErrors, validator } from "../support/ajv";
 import { deref as derefIn } from "../support/spec";
@@ -38,26 +40,25 @@ interface ExampleUse {
 }
 
 const uses: ExampleUse[] = [];
-for (const [path, item] of Object.entries(spec.paths)) {
-  for (const [method, op] of Object.entries(item)) {
-    const opId = typeof op.operationId === "string" ? op.operationId : `${method} ${path}`;
-    const containers: [string, JsonObject][] = [];
-    if (op.requestBody) containers.push(["request", deref(op.requestBody)]);
-    for (const [status, resp] of Object.entries((op.responses ?? {}) as JsonObject)) containers.push([status, deref(resp)]);
-    for (const [label, container] of containers) {
-      for (const [mediaType, media] of Object.entries((container.content ?? {}) as JsonObject)) {
-        const m = media as JsonObject;
-        for (const [key, ex] of Object.entries((m.examples ?? {}) as JsonObject)) {
-          const ref = refOf(ex);
-          uses.push({
-            where: `${opId} ${label} ${mediaType}`,
-            key,
-            component: ref?.startsWith("#/components/examples/") ? ref.slice("#/components/examples/".length) : undefined,
-            mediaType,
-            schemaNode: m.schema as JsonObject,
-            value: deref(ex).value as Json,
-          });
-        }
+for (const { path, method, pointer, operationId } of indexOperations(spec as unknown as Record<string, unknown>)) {
+  const op = getAt(spec, pointer) as JsonObject;
+  const opId = operationId ?? `${method} ${path}`;
+  const containers: [string, JsonObject][] = [];
+  if (op.requestBody) containers.push(["request", deref(op.requestBody)]);
+  for (const [status, resp] of Object.entries((op.responses ?? {}) as JsonObject)) containers.push([status, deref(resp)]);
+  for (const [label, container] of containers) {
+    for (const [mediaType, media] of Object.entries((container.content ?? {}) as JsonObject)) {
+      const m = media as JsonObject;
+      for (const [key, ex] of Object.entries((m.examples ?? {}) as JsonObject)) {
+        const ref = refOf(ex);
+        uses.push({
+          where: `${opId} ${label} ${mediaType}`,
+          key,
+          component: ref?.startsWith("#/components/examples/") ? ref.slice("#/components/examples/".length) : undefined,
+          mediaType,
+          schemaNode: m.schema as JsonObject,
+          value: deref(ex).value as Json,
+        });
       }
     }
   }

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import bundle from "../../generated/openapi.json" with { type: "json" };
+import { indexOperations } from "../../src/spec/operations";
+import { getAt } from "../../src/spec/pointer";
 import { localRef as refOf } from "../../src/spec/ref";
 import { deref as derefIn } from "../support/spec";
 
@@ -18,11 +20,10 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 const deref = (node: unknown): JsonObject => derefIn(node, spec);
 
-const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
-  Object.entries(item)
-    .filter(([method]) => ["get", "put", "post", "delete", "patch", "options", "head", "trace"].includes(method))
-    .map(([method, op]) => ({ id: String(op.operationId ?? `${method} ${path}`), op })),
-);
+const operations = indexOperations(spec).map(({ method, path, pointer, operationId }) => ({
+  id: operationId ?? `${method} ${path}`,
+  op: getAt(spec, pointer) as JsonObject,
+}));
 const responsesOf = (op: JsonObject) => Object.entries((op.responses ?? {}) as JsonObject);
 
 describe("bundled spec", () => {
