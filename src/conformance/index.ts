@@ -82,8 +82,7 @@ export function checkStream(operation: string, input: ReadableStream<Uint8Array>
 export function checkStream(operation: string, input: string | ReadableStream<Uint8Array>, opts: StreamCheckOptions & ContractOption = {}): Violation[] | Promise<Violation[]> {
   const c = opts.contract ?? loadContract();
   const media = streamMedia(resolveOp(c, operation));
-  // Same call twice on purpose: each branch narrows `input` so TypeScript picks the matching overload.
-  return typeof input === "string" ? checkEventStream(c, media, input, opts) : checkEventStream(c, media, input, opts);
+  return checkEventStream(c, media, input, opts);
 }
 
 /** Check one exchange record (request + response, SSE included). */

@@ -366,10 +366,28 @@ export class StreamChecker {
   }
 }
 
+type SseInput = string | ReadableStream<Uint8Array>;
+
 /** Check a complete SSE body (string) or a live stream of bytes. */
-export function checkEventStream(contract: Contract, media: MediaSpec, input: string, opts?: StreamCheckOptions): Violation[];
-export function checkEventStream(contract: Contract, media: MediaSpec, input: ReadableStream<Uint8Array>, opts?: StreamCheckOptions): Promise<Violation[]>;
-export function checkEventStream(contract: Contract, media: MediaSpec, input: string | ReadableStream<Uint8Array>, opts: StreamCheckOptions = {}): Violation[] | Promise<Violation[]> {
+export function checkEventStream(c: Contract, m: MediaSpec, input: string, opts?: StreamCheckOptions): Violation[];
+export function checkEventStream(
+  c: Contract,
+  m: MediaSpec,
+  input: ReadableStream<Uint8Array>,
+  opts?: StreamCheckOptions,
+): Promise<Violation[]>;
+export function checkEventStream(
+  c: Contract,
+  m: MediaSpec,
+  input: SseInput,
+  opts?: StreamCheckOptions,
+): Violation[] | Promise<Violation[]>;
+export function checkEventStream(
+  contract: Contract,
+  media: MediaSpec,
+  input: SseInput,
+  opts: StreamCheckOptions = {},
+): Violation[] | Promise<Violation[]> {
   const c = new StreamChecker(contract, media, opts);
   if (typeof input === "string") {
     c.feed(input);
