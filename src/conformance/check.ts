@@ -99,7 +99,7 @@ export function responseViolations(contract: Contract, op: OperationSpec, status
   return out;
 }
 
-/** Run every dynamic check (guide §2.2) on one exchange record. */
+/** Run every exchange check (the request, response and stream check ids of the README table) on one record. */
 export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: CheckOptions = {}): ExchangeResult {
   const out: Violation[] = [];
   const req = rec.request;

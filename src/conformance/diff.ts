@@ -1,5 +1,5 @@
 /**
- * Direction-aware breaking-change detection between two bundled OpenAPI 3.1 documents (guide §2.3).
+ * Direction-aware breaking-change detection between two bundled OpenAPI 3.1 documents.
  * Requests break when they tighten (callers send what is no longer accepted); responses break when they loosen
  * (readers receive what they were not built for). Pure: JSON in, changes out.
  */
