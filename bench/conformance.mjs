@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { register } from "tsx/esm/api";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const MB = Number(process.env.BENCH_MB ?? 256);
@@ -15,7 +16,10 @@ const out = join(root, ".tmp", `bench-conformance-${MB}mb.jsonl`);
 const spec = JSON.parse(readFileSync(join(root, "generated/openapi.json"), "utf8"));
 
 // --- Build record templates from the spec's own examples (no payloads hard-coded). ---
-const deref = (n) => (n && typeof n.$ref === "string" ? n.$ref.slice(2).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((o, k) => o?.[k], spec) : n);
+// The project's one $ref resolver; tsx lets this plain-node script import it from TypeScript.
+register();
+const { resolveRef } = await import("../src/spec/ref.ts");
+const deref = (n) => resolveRef(spec, n).node;
 const templates = [];
 for (const [path, item] of Object.entries(spec.paths)) {
   const op = deref(item).post;

@@ -1,7 +1,13 @@
 // Reads what the layer needs from the bundled spec: paths, methods, statuses, SSE example keys, base path.
 // Nothing here hard-codes schema or example names: everything comes from the bundle.
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
+import { indexOperations } from "../src/spec/operations";
+import { getAt } from "../src/spec/pointer";
+import { resolveRef } from "../src/spec/ref";
+import { firstServerBasePath } from "../src/spec/url";
 
 export interface OperationInfo {
   operationId: string;
@@ -24,68 +30,52 @@ export interface SpecInfo {
   doc: Record<string, unknown>;
 }
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const deref = (doc: Obj, node: unknown): unknown => resolveRef(doc, node).node;
 
-/** Resolves a local `#/...` $ref inside the bundle (the bundle keeps component refs). */
-export function deref(doc: Obj, node: unknown, depth = 0): unknown {
-  if (!isObj(node) || typeof node.$ref !== "string" || depth > 20) return node;
-  const ref = node.$ref;
-  if (!ref.startsWith("#/")) return node;
-  let cur: unknown = doc;
-  for (const raw of ref.slice(2).split("/")) {
-    const seg = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    cur = isObj(cur) ? cur[seg] : Array.isArray(cur) ? cur[Number(seg)] : undefined;
-  }
-  return deref(doc, cur, depth + 1);
+/** The bundle in the two forms `npm run generate` writes: the mock reads it as JSON, as the library does. */
+const BUNDLE_YAML = fileURLToPath(new URL("../generated/openapi.yaml", import.meta.url));
+const BUNDLE_JSON = fileURLToPath(new URL("../generated/openapi.json", import.meta.url));
+
+/** Parse a spec file: the bundle through its JSON form; another spec (MOCK_SPEC) as the YAML or JSON it is. */
+function readSpec(file: string): Obj {
+  const source = resolve(file) === BUNDLE_YAML ? BUNDLE_JSON : file;
+  const text = readFileSync(source, "utf8");
+  return (source.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as Obj;
 }
 
+/** What the layer needs from a spec file; resolving `$ref`s and walking operations go through src/spec. */
 export function loadSpec(file: string): SpecInfo {
-  const text = readFileSync(file, "utf8");
-  const doc = (file.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as Obj;
-  let basePath = "";
-  const servers = Array.isArray(doc.servers) ? doc.servers : [];
-  const first = servers[0];
-  if (isObj(first) && typeof first.url === "string") {
-    try {
-      basePath = new URL(first.url, "http://localhost").pathname.replace(/\/+$/, "");
-    } catch {
-      basePath = "";
-    }
-  }
+  const doc = readSpec(file);
+  const operations = indexOperations(doc);
   const paths = new Map<string, Map<string, OperationInfo>>();
   const docPaths = isObj(doc.paths) ? doc.paths : {};
   for (const [p, rawItem] of Object.entries(docPaths)) {
-    const item = deref(doc, rawItem);
-    if (!isObj(item)) continue;
+    if (!isObj(deref(doc, rawItem))) continue;
     const methods = new Map<string, OperationInfo>();
-    for (const m of METHODS) {
-      const op = item[m];
-      if (!isObj(op)) continue;
-      const responses = isObj(op.responses) ? op.responses : {};
-      const ok = deref(doc, responses["200"]);
-      const content = isObj(ok) && isObj(ok.content) ? ok.content : {};
+    for (const o of operations.filter((x) => x.path === p)) {
+      const ok = o.responses.find((r) => r.status === "200");
+      const okObj = ok ? getAt(doc, ok.pointer) : undefined;
+      const content = isObj(okObj) && isObj(okObj.content) ? okObj.content : {};
       const keys = (mt: string) => {
         const media = content[mt];
         return isObj(media) && isObj(media.examples) ? Object.keys(media.examples) : [];
       };
-      const rb = deref(doc, op.requestBody);
-      const rbContent = isObj(rb) && isObj(rb.content) ? rb.content : {};
-      const rbJson = rbContent["application/json"];
-      methods.set(m, {
-        ...(isObj(rbJson) && rbJson.schema !== undefined ? { requestSchema: rbJson.schema } : {}),
-        operationId: typeof op.operationId === "string" ? op.operationId : `${m} ${p}`,
-        method: m,
-        statuses: Object.keys(responses),
+      const json = o.request?.content.find((m) => m.mediaType === "application/json");
+      const requestSchema = json?.schemaPointer ? getAt(doc, json.schemaPointer) : undefined;
+      methods.set(o.method, {
+        ...(requestSchema !== undefined ? { requestSchema } : {}),
+        operationId: o.operationId ?? `${o.method} ${p}`,
+        method: o.method,
+        statuses: o.responses.map((r) => r.status),
         sseExamples: keys("text/event-stream"),
         jsonExamples: keys("application/json"),
       });
     }
     paths.set(p, methods);
   }
-  return { basePath, paths, doc };
+  return { basePath: firstServerBasePath(doc), paths, doc };
 }
 
 /** Every schema that can apply at `pointer` (walking properties/items/additionalProperties and all of/one of/any of branches). */

@@ -1,5 +1,5 @@
 // What the CLI accepts: each command's option table and help text, and the argument checks commands share.
-import { MAX_VIOLATIONS } from "../conformance/load";
+import { MAX_VIOLATIONS } from "../conformance/violations";
 import { MAX_GROUPS, PATHS_PER_GROUP } from "../conformance/report";
 import type { Severity, Violation } from "../conformance/types";
 

@@ -2,7 +2,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadContract } from "../conformance/index";
-import { checkRefChains, Contract, riskyPatterns } from "../conformance/load";
+import { Contract } from "../conformance/contract";
+import { riskyPatterns } from "../conformance/guards";
+import { checkRefChains } from "../spec/ref";
 import { UsageError } from "./args";
 
 const GIT_REF = /^(?!-)[A-Za-z0-9._/~^@{}-]{1,200}$/;

@@ -3,14 +3,11 @@
  * (Ajv over the bundled spec) lives in `openrouter-contract/conformance` as `createClientValidator()`, so Ajv
  * never enters the client bundle. Enable with `createOpenRouterClient({ validate: "warn" | "strict", validator })`.
  */
+import type { Violation } from "../conformance/types";
 import { ValidationError } from "./errors/classes";
 
-export interface ClientViolation {
-  instancePath: string;
-  message: string;
-  severity: "error" | "warning" | "info";
-  check: string;
-}
+/** The part of a conformance finding the client acts on (type-only: the client bundle stays validator-free). */
+export type ClientViolation = Pick<Violation, "check" | "severity" | "instancePath" | "message">;
 
 export interface ClientValidator {
   validateRequest(operationId: string, body: unknown): ClientViolation[];

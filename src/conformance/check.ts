@@ -1,7 +1,8 @@
-import { dedupe, type Contract, type MediaSpec, type OperationSpec, type ResponseSpec } from "./load";
-import { preview } from "./pointer";
+import { baseMediaType, findMedia, findResponse, opName, type OperationSpec } from "../spec/operations";
+import type { Contract } from "./contract";
 import { checkEventStream } from "./sse";
 import type { CheckOptions, ExchangeRecord, Violation } from "./types";
+import { dedupe, preview, violation } from "./violations";
 
 export interface ExchangeResult {
   /** operationId (or "METHOD path") of the matched operation; undefined when undocumented. */
@@ -20,35 +21,6 @@ function lowerHeaders(h: unknown): Record<string, string> {
   return out;
 }
 
-export function baseMediaType(ct: string | undefined): string {
-  if (!ct) return "";
-  const i = ct.indexOf(";");
-  return (i < 0 ? ct : ct.slice(0, i)).trim().toLowerCase();
-}
-
-/** Find the documented media type for a content-type, respecting wildcards like `application/*`. */
-export function findMedia(content: MediaSpec[], contentType: string): MediaSpec | undefined {
-  const mt = baseMediaType(contentType);
-  const exact = content.find((m) => baseMediaType(m.mediaType) === mt);
-  if (exact) return exact;
-  const [type] = mt.split("/");
-  return content.find((m) => baseMediaType(m.mediaType) === `${type}/*`) ?? content.find((m) => baseMediaType(m.mediaType) === "*/*");
-}
-
-/** The response object that documents a status: exact, then `4XX`-style range, then `default`. */
-export function findResponse(op: OperationSpec, status: number): ResponseSpec | undefined {
-  const s = String(status);
-  return (
-    op.responses.find((r) => r.status === s) ??
-    op.responses.find((r) => r.status.toUpperCase() === `${s[0]}XX`) ??
-    op.responses.find((r) => r.status === "default")
-  );
-}
-
-export function opName(op: OperationSpec): string {
-  return op.operationId ?? `${op.method.toUpperCase()} ${op.path}`;
-}
-
 /** Validate a request body against the operation's request schema (JSON media type). */
 export function requestViolations(contract: Contract, op: OperationSpec, body: unknown, contentType = "application/json"): Violation[] {
   const out: Violation[] = [];
@@ -56,21 +28,24 @@ export function requestViolations(contract: Contract, op: OperationSpec, body: u
   if (!req) return out;
   const media = findMedia(req.content, contentType);
   if (!media) {
-    out.push({
-      check: "request_content_type_documented",
-      severity: "error",
-      instancePath: "",
+    out.push(violation("request_content_type_documented", "error", {
       schemaPath: "#" + op.pointer.replace(/^#/, "") + "/requestBody/content",
       expected: req.content.map((m) => m.mediaType),
       actual: contentType,
       message: `request content-type ${JSON.stringify(contentType)} is not documented (documented: ${req.content.map((m) => m.mediaType).join(", ")})`,
       location: "request.headers",
-    });
+    }));
     return out;
   }
   if (body === undefined) {
     if (req.required) {
-      out.push({ check: "request_body_schema", severity: "error", instancePath: "", schemaPath: op.pointer + "/requestBody/required", expected: "a body", actual: "absent", message: "request body is required but missing", location: "request.body" });
+      out.push(violation("request_body_schema", "error", {
+        schemaPath: op.pointer + "/requestBody/required",
+        expected: "a body",
+        actual: "absent",
+        message: "request body is required but missing",
+        location: "request.body",
+      }));
     }
     return out;
   }
@@ -84,31 +59,25 @@ export function responseViolations(contract: Contract, op: OperationSpec, status
   const r = findResponse(op, status);
   const location = opts.location ?? "response.body";
   if (!r) {
-    out.push({
-      check: "status_code_documented",
-      severity: "error",
-      instancePath: "",
+    out.push(violation("status_code_documented", "error", {
       schemaPath: op.pointer + "/responses",
       expected: op.responses.map((x) => x.status),
       actual: status,
       message: `Received ${status}; documented ${op.responses.map((x) => x.status).join(", ")}`,
       location: "response.status",
-    });
+    }));
     return out;
   }
   if (!r.content.length) return out;
   const media = findMedia(r.content, contentType);
   if (!media) {
-    out.push({
-      check: "content_type_documented",
-      severity: "error",
-      instancePath: "",
+    out.push(violation("content_type_documented", "error", {
       schemaPath: r.pointer + "/content",
       expected: r.content.map((m) => m.mediaType),
       actual: contentType || "(none)",
       message: `content-type ${JSON.stringify(contentType || "")} is not documented for ${status} (documented: ${r.content.map((m) => m.mediaType).join(", ")})`,
       location: "response.headers",
-    });
+    }));
     return out;
   }
   if (!media.schemaPointer) return out;
@@ -118,22 +87,19 @@ export function responseViolations(contract: Contract, op: OperationSpec, status
     const err = (body as Record<string, unknown>).error;
     const code = err && typeof err === "object" ? (err as Record<string, unknown>).code : undefined;
     if (code !== undefined && code !== null && Number(code) !== status) {
-      out.push({
-        check: "error_code_matches_status",
-        severity: "warning",
+      out.push(violation("error_code_matches_status", "warning", {
         instancePath: "/error/code",
-        schemaPath: "",
         expected: status,
         actual: preview(code),
         message: `error.code ${JSON.stringify(code)} differs from the HTTP status ${status}`,
         location,
-      });
+      }));
     }
   }
   return out;
 }
 
-/** Run every dynamic check (guide §2.2) on one exchange record. */
+/** Run every exchange check (the request, response and stream check ids of the README table) on one record. */
 export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: CheckOptions = {}): ExchangeResult {
   const out: Violation[] = [];
   const req = rec.request;
@@ -141,10 +107,7 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
   const url = String(req?.url ?? "");
   const m = contract.match(method, url);
   if (!m.op) {
-    out.push({
-      check: "operation_documented",
-      severity: "error",
-      instancePath: "",
+    out.push(violation("operation_documented", "error", {
       schemaPath: "#/paths",
       expected: m.pathOnly ? m.pathOnly.map((o) => o.method.toUpperCase()) : contract.operations.map((o) => `${o.method.toUpperCase()} ${o.path}`),
       actual: `${method.toUpperCase()} ${m.path}`,
@@ -152,7 +115,7 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
         ? `method ${method.toUpperCase()} is not documented for ${m.path} (documented: ${m.pathOnly.map((o) => o.method.toUpperCase()).join(", ")})`
         : `${method.toUpperCase()} ${m.path} is not a documented operation`,
       location: "request",
-    });
+    }));
     return { violations: out };
   }
   const op = m.op;
@@ -161,16 +124,34 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
   if (op.secured) {
     const auth = reqHeaders["authorization"];
     if (auth === undefined || auth === "") {
-      out.push({ check: "request_required_headers", severity: "error", instancePath: "", schemaPath: "#/security", expected: "Authorization: Bearer …", actual: "absent", message: "Authorization header missing (the operation requires bearer auth)", location: "request.headers" });
+      out.push(violation("request_required_headers", "error", {
+        schemaPath: "#/security",
+        expected: "Authorization: Bearer …",
+        actual: "absent",
+        message: "Authorization header missing (the operation requires bearer auth)",
+        location: "request.headers",
+      }));
     } else if (!/^bearer\s+\S/i.test(auth) && !/redacted/i.test(auth)) {
-      out.push({ check: "request_required_headers", severity: "warning", instancePath: "", schemaPath: "#/security", expected: "Bearer <token>", actual: "non-bearer value", message: "Authorization header is not a bearer token", location: "request.headers" });
+      out.push(violation("request_required_headers", "warning", {
+        schemaPath: "#/security",
+        expected: "Bearer <token>",
+        actual: "non-bearer value",
+        message: "Authorization header is not a bearer token",
+        location: "request.headers",
+      }));
     }
   }
   for (const p of op.parameters) {
     if (p.in !== "header") continue;
     const raw = reqHeaders[p.name];
     if (raw === undefined) {
-      if (p.required) out.push({ check: "request_required_headers", severity: "error", instancePath: "", schemaPath: p.schemaPointer ?? op.pointer + "/parameters", expected: p.name, actual: "absent", message: `required request header ${p.name} missing`, location: "request.headers" });
+      if (p.required) out.push(violation("request_required_headers", "error", {
+        schemaPath: p.schemaPointer ?? op.pointer + "/parameters",
+        expected: p.name,
+        actual: "absent",
+        message: `required request header ${p.name} missing`,
+        location: "request.headers",
+      }));
       continue;
     }
     if (!p.schemaPointer || /redacted/i.test(raw)) continue;
@@ -184,7 +165,12 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
     try {
       reqBody = JSON.parse(req.bodyText);
     } catch {
-      out.push({ check: "request_body_schema", severity: "error", instancePath: "", schemaPath: "", expected: "JSON", actual: preview(req.bodyText), message: "request body is not JSON", location: "request.body" });
+      out.push(violation("request_body_schema", "error", {
+        expected: "JSON",
+        actual: preview(req.bodyText),
+        message: "request body is not JSON",
+        location: "request.body",
+      }));
       reqBody = undefined;
     }
   }
@@ -195,7 +181,11 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
   const resHeaders = lowerHeaders(res.headers);
   const ct = resHeaders["content-type"] ?? "";
   if (status >= 500) {
-    out.push({ check: "not_a_server_error", severity: "info", instancePath: "", schemaPath: "", actual: status, message: `server error ${status}`, location: "response.status" });
+    out.push(violation("not_a_server_error", "info", {
+      actual: status,
+      message: `server error ${status}`,
+      location: "response.status",
+    }));
   }
   const r = findResponse(op, status);
   const media = r ? findMedia(r.content, ct) : undefined;
@@ -203,24 +193,31 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
   if (status >= 200 && status < 300) {
     const isSse = baseMediaType(ct) === "text/event-stream";
     if (wantsStream !== isSse && ct && reqBody !== undefined) {
-      out.push({
-        check: "stream_mode_consistent",
-        severity: "error",
-        instancePath: "",
-        schemaPath: "",
+      out.push(violation("stream_mode_consistent", "error", {
         expected: wantsStream ? "text/event-stream" : "application/json",
         actual: baseMediaType(ct),
         message: wantsStream ? "request had stream: true but the response is not text/event-stream" : "request did not ask for streaming but the response is text/event-stream",
         location: "response.headers",
-      });
+      }));
     }
   } else if (status >= 400 && baseMediaType(ct) === "text/event-stream") {
-    out.push({ check: "stream_mode_consistent", severity: "error", instancePath: "", schemaPath: "", expected: "application/json error envelope", actual: "text/event-stream", message: `a ${status} response must be the JSON error envelope, not a stream`, location: "response.headers" });
+    out.push(violation("stream_mode_consistent", "error", {
+      expected: "application/json error envelope",
+      actual: "text/event-stream",
+      message: `a ${status} response must be the JSON error envelope, not a stream`,
+      location: "response.headers",
+    }));
   }
   if (r) {
     for (const h of r.headers) {
       if (h.required && resHeaders[h.name] === undefined) {
-        out.push({ check: "response_headers_conformance", severity: "error", instancePath: "", schemaPath: r.pointer + "/headers", expected: h.name, actual: "absent", message: `required response header ${h.name} missing`, location: "response.headers" });
+        out.push(violation("response_headers_conformance", "error", {
+          schemaPath: r.pointer + "/headers",
+          expected: h.name,
+          actual: "absent",
+          message: `required response header ${h.name} missing`,
+          location: "response.headers",
+        }));
       } else if (resHeaders[h.name] !== undefined && h.schemaPointer) {
         const raw = resHeaders[h.name]!;
         const coerced = raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw;
@@ -234,7 +231,10 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
     const text = typeof res.bodyText === "string" ? res.bodyText : typeof res.body === "string" ? res.body : undefined;
     if (text === undefined) {
       // Often a recording gap (DevTools HAR exports omit fetch-based SSE bodies), not a server fault.
-      out.push({ check: "sse_not_truncated", severity: res.complete === false ? "info" : "warning", instancePath: "", schemaPath: "", message: "text/event-stream response has no recorded body (record with createRecorder; HAR exports often omit SSE bodies)", location: "response.sse" });
+      out.push(violation("sse_not_truncated", res.complete === false ? "info" : "warning", {
+        message: "text/event-stream response has no recorded body (record with createRecorder; HAR exports often omit SSE bodies)",
+        location: "response.sse",
+      }));
     } else {
       out.push(...checkEventStream(contract, media, text, { mode: opts.mode, complete: res.complete !== false }));
     }
@@ -246,13 +246,21 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
       try {
         body = JSON.parse(res.bodyText);
       } catch (e) {
-        out.push({ check: "body_is_json", severity: "error", instancePath: "", schemaPath: "", expected: "JSON", actual: preview(res.bodyText), message: `response body is not JSON (${(e as Error).message})`, location: "response.body" });
+        out.push(violation("body_is_json", "error", {
+          expected: "JSON",
+          actual: preview(res.bodyText),
+          message: `response body is not JSON (${(e as Error).message})`,
+          location: "response.body",
+        }));
         return { operation: opName(op), violations: dedupe(out) };
       }
     } else body = res.bodyText;
   }
   if (body === undefined && res.complete === false) {
-    out.push({ check: "sse_not_truncated", severity: "info", instancePath: "", schemaPath: "", message: "recording incomplete (complete: false); body missing", location: "response.body" });
+    out.push(violation("sse_not_truncated", "info", {
+      message: "recording incomplete (complete: false); body missing",
+      location: "response.body",
+    }));
     return { operation: opName(op), violations: dedupe(out) };
   }
   out.push(...responseViolations(contract, op, status, ct, body, opts));

@@ -1,10 +1,11 @@
 /**
- * Direction-aware breaking-change detection between two bundled OpenAPI 3.1 documents (guide §2.3).
+ * Direction-aware breaking-change detection between two bundled OpenAPI 3.1 documents.
  * Requests break when they tighten (callers send what is no longer accepted); responses break when they loosen
  * (readers receive what they were not built for). Pure: JSON in, changes out.
  */
-import { Contract, type MediaSpec, type OperationSpec } from "./load";
-import { escapeToken, getAt } from "./pointer";
+import { indexOperations, openApiDocument, type MediaSpec, type OperationSpec } from "../spec/operations";
+import { escapeToken, getAt } from "../spec/pointer";
+import { resolveRef } from "../spec/ref";
 
 export type Level = "ERR" | "WARN" | "INFO";
 
@@ -117,21 +118,13 @@ function add(ctx: Ctx, id: string, location: string, message: string, before?: u
   ctx.out.push(c);
 }
 
+/** A schema with its `$ref`s followed (keywords beside a `$ref` kept); boolean schemas as objects (`false` → `not`). */
 function deref(doc: J, s: unknown): { s: J; ref?: string } {
-  let cur = s;
-  let ref: string | undefined;
-  for (let i = 0; i < 32; i++) {
-    if (cur === true || cur === undefined) return { s: {}, ...(ref ? { ref } : {}) };
-    if (cur === false) return { s: { not: {} }, ...(ref ? { ref } : {}) };
-    if (!cur || typeof cur !== "object") return { s: {}, ...(ref ? { ref } : {}) };
-    const r = (cur as J).$ref;
-    if (typeof r !== "string" || !r.startsWith("#")) break;
-    ref = r;
-    const { $ref: _r, ...siblings } = cur as J;
-    const target = getAt(doc, r);
-    cur = Object.keys(siblings).length && target && typeof target === "object" ? { ...(target as J), ...siblings } : target;
-  }
-  return { s: cur as J, ...(ref ? { ref } : {}) };
+  const { node, ref } = resolveRef(doc, s, "", { mergeSiblings: true });
+  const at = ref ? { ref } : {};
+  if (node === false) return { s: { not: {} }, ...at };
+  if (!node || typeof node !== "object") return { s: {}, ...at };
+  return { s: node as J, ...at };
 }
 
 /**
@@ -426,8 +419,10 @@ function compareMedia(ctx: Ctx, bm: MediaSpec[], hm: MediaSpec[], dir: Dir, loc:
 
 /** Compare two bundled OpenAPI documents (refs kept or dereferenced). */
 export function diffSpecs(baseDoc: unknown, headDoc: unknown, opts: DiffOptions = {}): DiffResult {
-  const base = new Contract(baseDoc);
-  const head = new Contract(headDoc);
+  const baseSpec = openApiDocument(baseDoc);
+  const headSpec = openApiDocument(headDoc);
+  const base = { spec: baseSpec, operations: indexOperations(baseSpec) };
+  const head = { spec: headSpec, operations: indexOperations(headSpec) };
   const out: Change[] = [];
   const ctxFor = (op: string, soft = false): Ctx => ({ base: base.spec, head: head.spec, op, out, visited: new Set(), soft });
   for (const bo of base.operations) {

@@ -2,17 +2,22 @@
  * openrouter-contract/conformance — validate requests, JSON responses and SSE streams against the OpenAPI contract.
  * Browser-safe: no node: imports in this module graph. Importing does no work; validators compile lazily on first use.
  */
-import bundled from "../../generated/openapi.json" with { type: "json" };
+import { bundledSpec as bundled } from "../spec/bundle";
+import { baseMediaType, findMedia, findResponse, streamMediaOf, type MediaSpec, type OperationSpec } from "../spec/operations";
 import type { ClientValidator, ClientViolation } from "../client/validate";
-import { baseMediaType, checkExchange as checkExchangeWith, findMedia, findResponse, requestViolations, responseViolations, type ExchangeResult } from "./check";
-import { Contract, dedupe, type LoadOptions, type MediaSpec, type OperationSpec } from "./load";
+import { checkExchange as checkExchangeWith, requestViolations, responseViolations, type ExchangeResult } from "./check";
+import { Contract, type LoadOptions } from "./contract";
 import { checkEventStream, StreamChecker, type StreamCheckOptions } from "./sse";
 import type { CheckOptions, ExchangeRecord, Violation } from "./types";
+import { dedupe } from "./violations";
 
 export type { CheckOptions, ExchangeRecord, Mode, Severity, Violation } from "./types";
 export type { ExchangeResult } from "./check";
-export type { HeaderSpec, LoadOptions, MediaSpec, OperationSpec, ResponseSpec } from "./load";
-export { ERROR_LIMIT, MAX_VIOLATIONS, MAX_REF_CHAIN } from "./load";
+export type { HeaderSpec, MediaSpec, OperationSpec, ResponseSpec } from "../spec/operations";
+export type { LoadOptions } from "./contract";
+export { MAX_REF_CHAIN } from "../spec/ref";
+export { ERROR_LIMIT } from "./validator";
+export { MAX_VIOLATIONS } from "./violations";
 export type { StreamCheckOptions } from "./sse";
 export { Contract, StreamChecker };
 export { SSE_CHECKS } from "./sse";
@@ -66,11 +71,8 @@ export function validateResponse(operation: string, status: number, contentType:
 }
 
 function streamMedia(op: OperationSpec): MediaSpec {
-  for (const r of op.responses) {
-    if (!/^2/.test(r.status)) continue;
-    const m = r.content.find((x) => x.kind === "sse");
-    if (m) return m;
-  }
+  const media = streamMediaOf(op);
+  if (media) return media;
   throw new Error(`operation ${op.operationId ?? op.path} documents no text/event-stream success response`);
 }
 
@@ -80,8 +82,7 @@ export function checkStream(operation: string, input: ReadableStream<Uint8Array>
 export function checkStream(operation: string, input: string | ReadableStream<Uint8Array>, opts: StreamCheckOptions & ContractOption = {}): Violation[] | Promise<Violation[]> {
   const c = opts.contract ?? loadContract();
   const media = streamMedia(resolveOp(c, operation));
-  // Same call twice on purpose: each branch narrows `input` so TypeScript picks the matching overload.
-  return typeof input === "string" ? checkEventStream(c, media, input, opts) : checkEventStream(c, media, input, opts);
+  return checkEventStream(c, media, input, opts);
 }
 
 /** Check one exchange record (request + response, SSE included). */

@@ -1,4 +1,5 @@
 import type { Severity, Violation } from "./types";
+import { atLeast, SEVERITY_RANK } from "./violations";
 
 export interface ReportViolation extends Violation {
   exchange: string;
@@ -34,7 +35,6 @@ export interface ReportSummary {
   truncated: boolean;
 }
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 /** Distinct instance paths kept per group. */
 export const PATHS_PER_GROUP = 5;
 /** Groups kept; past it, findings fold into one group per operation, check and severity. */
@@ -100,11 +100,11 @@ export class Report {
   }
 
   failsOn(level: Severity): boolean {
-    return (Object.keys(this.sev) as Severity[]).some((s) => this.sev[s] > 0 && RANK[s] >= RANK[level]);
+    return (Object.keys(this.sev) as Severity[]).some((s) => this.sev[s] > 0 && atLeast(s, level));
   }
 
   sortedGroups(): Group[] {
-    return [...this.groups.values()].sort((a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0) || RANK[b.severity] - RANK[a.severity] || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || a.firstLine - b.firstLine);
+    return [...this.groups.values()].sort((a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0) || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || a.firstLine - b.firstLine);
   }
 
   text(opts: { showInfo?: boolean } = {}): string {

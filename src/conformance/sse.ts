@@ -1,7 +1,8 @@
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from "eventsource-parser";
-import { dedupe, type Contract, type MediaSpec } from "./load";
-import { preview } from "./pointer";
-import type { Mode, Violation } from "./types";
+import type { MediaSpec } from "../spec/operations";
+import type { Contract } from "./contract";
+import type { Mode, Severity, Violation } from "./types";
+import { dedupe, preview, violation, type ViolationFields } from "./violations";
 
 export interface StreamCheckOptions {
   mode?: Mode;
@@ -27,9 +28,23 @@ export const SSE_CHECKS = [
   "no_undocumented_fields",
 ] as const;
 
+/** Findings kept per stream: a hostile stream cannot grow the list without end. */
+const MAX_STREAM_FINDINGS = 10_000;
+const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+/** One dispatched event, as the per-event checks see it. */
+interface StreamEvent {
+  /** Event number (`/events/<n>`). */
+  n: number;
+  /** `response.sse[<n>]`. */
+  loc: string;
+  raw: EventSourceMessage;
+}
+
 /**
  * Incremental SSE conformance checker: feed text (any chunking), then call end(). Pure; no I/O.
  * Event numbering (`/events/<n>`) counts every dispatched event (not comments), starting at 0.
+ * Each documented check id has one method below; all findings go through `report`.
  */
 export class StreamChecker {
   private readonly out: Violation[] = [];
@@ -55,8 +70,8 @@ export class StreamChecker {
     this.parser = createParser({
       onEvent: (e) => this.onEvent(e),
       onComment: () => {}, // keep-alive comments (`: OPENROUTER PROCESSING`) are valid SSE and carry nothing
-      onError: (err) => this.onParseError(err),
-      maxBufferSize: opts.maxEventBytes ?? 16 * 1024 * 1024,
+      onError: (err) => this.sseFraming({ parseError: err }),
+      maxBufferSize: opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     } as Parameters<typeof createParser>[0]);
   }
 
@@ -84,165 +99,215 @@ export class StreamChecker {
     if (!endsClean && this.totalBytes > 0 && !this.overflowed) this.parser.feed("\n\n");
     if (!this.overflowed) this.parser.reset({ consume: true });
     this.flushing = false;
+    this.sseNotTruncated({ endsClean });
+    this.sseDoneTerminator();
+    return dedupe(this.out);
+  }
+
+  private report(check: (typeof SSE_CHECKS)[number], severity: Severity, f: ViolationFields) {
+    this.keep(violation(check, severity, f));
+  }
+
+  private keep(v: Violation) {
+    if (this.out.length < MAX_STREAM_FINDINGS) this.out.push(v);
+  }
+
+  private onEvent(raw: EventSourceMessage) {
+    const n = this.n++;
+    const ev: StreamEvent = { n, loc: `response.sse[${n}]`, raw };
+    // An event with no blank line after it: the stream was cut mid-event.
+    if (this.flushing) this.sseNotTruncated({ event: ev });
+    if (!this.sseDoneTerminator(ev)) return;
+    if (!this.sseErrorEvent(ev)) return;
+    this.sseFraming({ event: ev });
+    const parsed = this.sseDataIsJson(ev);
+    if (!parsed) return;
+    const data = parsed.data;
+    this.sseChunkSchema(ev, data);
+    if (!data || typeof data !== "object" || Array.isArray(data)) return;
+    const d = data as Record<string, unknown>;
+    this.sseErrorEvent(ev, d);
+    this.sseUsageFinal(ev, d);
+    this.sseChunkConsistency(ev, d);
+    this.sseFinishReason(ev, d);
+  }
+
+  /** `sse_framing`: parser errors, an oversized event, an undocumented `event:` name. */
+  private sseFraming(at: { parseError: ParseError } | { event: StreamEvent }) {
+    if ("parseError" in at) {
+      const err = at.parseError;
+      const severe = err.type === "max-buffer-size-exceeded";
+      if (severe) this.overflowed = true;
+      const limit = this.opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+      this.report("sse_framing", severe ? "error" : "warning", {
+        instancePath: `/events/${this.n}`,
+        schemaPath: "",
+        actual: preview(err.line ?? err.field ?? ""),
+        message: severe ? `SSE event exceeds the buffer limit (${limit} bytes)` : `SSE framing: ${err.message}`,
+        location: "response.sse",
+      });
+      return;
+    }
+    const { n, loc, raw } = at.event;
+    if (raw.event !== undefined && raw.event !== "" && raw.event !== "message") {
+      this.report("sse_framing", "warning", {
+        instancePath: `/events/${n}/event`,
+        schemaPath: "",
+        actual: raw.event,
+        message: `event ${n} has an undocumented event name ${JSON.stringify(raw.event)}`,
+        location: loc,
+      });
+    }
+  }
+
+  /** `sse_data_is_json`: every data value but the terminator parses as JSON. Returns the parsed value, if any. */
+  private sseDataIsJson({ n, loc, raw }: StreamEvent): { data: unknown } | undefined {
+    try {
+      return { data: JSON.parse(raw.data) };
+    } catch (err) {
+      this.report("sse_data_is_json", "error", {
+        instancePath: `/events/${n}/data`,
+        schemaPath: "",
+        expected: "JSON",
+        actual: preview(raw.data),
+        message: `event ${n}: data is not JSON (${(err as Error).message})`,
+        location: loc + ".data",
+      });
+      return undefined;
+    }
+  }
+
+  /** `sse_chunk_schema` (and `no_undocumented_fields`): each chunk validates against the chunk schema. */
+  private sseChunkSchema({ n, loc }: StreamEvent, data: unknown) {
+    const chunk = this.media.chunkPointer;
+    if (!chunk) return;
+    const o = { check: "sse_chunk_schema", location: loc + ".data", instancePrefix: `/events/${n}/data` };
+    const undocumented = this.opts.mode === "strict" ? "error" : "info";
+    const vs =
+      this.opts.undocumented === false
+        ? this.contract.validate(chunk, data, o)
+        : this.contract.validateWithUndocumented(chunk, data, o, undocumented);
+    for (const v of vs) this.keep({ ...v, message: `event ${n}: ${v.message}` });
+  }
+
+  /**
+   * `sse_error_event`: without a chunk, nothing may follow an error chunk (returns false for such an event); with
+   * the parsed chunk, a top-level `error` marks the error chunk and must be an object.
+   */
+  private sseErrorEvent({ n, loc, raw }: StreamEvent, d?: Record<string, unknown>): boolean {
+    if (d === undefined) {
+      if (this.errorAt < 0) return true;
+      this.report("sse_error_event", "error", {
+        instancePath: `/events/${n}`,
+        schemaPath: "",
+        expected: "no events after an error chunk",
+        actual: preview(raw.data),
+        message: `event ${n} after the error chunk at event ${this.errorAt}`,
+        location: loc,
+      });
+      return false;
+    }
+    if (d.error === undefined || d.error === null) return true;
+    this.errorAt = n;
+    if (typeof d.error !== "object" || Array.isArray(d.error)) {
+      this.report("sse_error_event", "error", {
+        instancePath: `/events/${n}/data/error`,
+        schemaPath: "",
+        expected: "object",
+        actual: preview(d.error),
+        message: `event ${n}: error must be an object`,
+        location: loc + ".data",
+      });
+    }
+    return true;
+  }
+
+  /**
+   * `sse_done_terminator`: the terminator comes once and last. Per event: records it, flags events after it and
+   * returns false when the event is the terminator or follows it. At the end (no event): flags a missing one.
+   */
+  private sseDoneTerminator(ev?: StreamEvent): boolean {
+    const term = this.media.terminator ?? "[DONE]";
+    const schemaPath = this.media.schemaPointer ?? "";
+    if (!ev) {
+      // A stream that ended in an error chunk needs no terminator; a cut recording is sse_not_truncated's.
+      if (this.doneAt >= 0 || this.errorAt >= 0 || this.opts.complete === false) return true;
+      this.report("sse_done_terminator", "error", {
+        instancePath: "",
+        schemaPath,
+        expected: `data: ${term}`,
+        actual: this.n === 0 ? "no events" : "stream ended without terminator",
+        message: `missing \`data: ${term}\` terminator (${this.n} events)`,
+        location: "response.sse",
+      });
+      return true;
+    }
+    const { n, loc, raw } = ev;
+    if (this.doneAt >= 0) {
+      this.report("sse_done_terminator", "error", {
+        instancePath: `/events/${n}`,
+        schemaPath,
+        expected: `nothing after data: ${term}`,
+        actual: preview(raw.data),
+        message:
+          raw.data === term
+            ? `duplicate \`${term}\` at event ${n} (first at event ${this.doneAt})`
+            : `event ${n} after \`${term}\` (event ${this.doneAt})`,
+        location: loc,
+      });
+      return false;
+    }
+    if (raw.data === term) {
+      this.doneAt = n;
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * `sse_not_truncated`: the body ends with a blank line, its last event is terminated, and a recording cut short
+   * (`complete: false`) says so (info).
+   */
+  private sseNotTruncated(at: { event: StreamEvent } | { endsClean: boolean }) {
     const complete = this.opts.complete !== false;
-    if (this.totalBytes > 0 && !endsClean) {
-      this.push({
-        check: "sse_not_truncated",
-        severity: complete ? "warning" : "info",
+    if ("event" in at) {
+      const { n, loc, raw } = at.event;
+      this.report("sse_not_truncated", complete ? "warning" : "info", {
+        instancePath: `/events/${n}`,
+        schemaPath: "",
+        actual: preview(raw.data),
+        message: `event ${n} is not terminated by a blank line`,
+        location: loc,
+      });
+      return;
+    }
+    if (this.totalBytes > 0 && !at.endsClean) {
+      this.report("sse_not_truncated", complete ? "warning" : "info", {
         instancePath: "",
         schemaPath: "",
         expected: "stream ends with a blank line",
         actual: preview(this.tail),
-        message: complete ? "stream does not end with a blank line (last event unterminated)" : "recording incomplete (complete: false); last event unterminated",
+        message: complete
+          ? "stream does not end with a blank line (last event unterminated)"
+          : "recording incomplete (complete: false); last event unterminated",
         location: "response.sse",
       });
     }
-    if (this.doneAt < 0 && this.errorAt < 0) {
-      if (complete) {
-        this.push({
-          check: "sse_done_terminator",
-          severity: "error",
-          instancePath: "",
-          schemaPath: this.media.schemaPointer ?? "",
-          expected: `data: ${this.media.terminator ?? "[DONE]"}`,
-          actual: this.n === 0 ? "no events" : "stream ended without terminator",
-          message: `missing \`data: ${this.media.terminator ?? "[DONE]"}\` terminator (${this.n} events)`,
-          location: "response.sse",
-        });
-      } else {
-        this.push({
-          check: "sse_not_truncated",
-          severity: "info",
-          instancePath: "",
-          schemaPath: "",
-          message: `recording cut short (complete: false) after ${this.n} events, before the terminator`,
-          location: "response.sse",
-        });
-      }
+    if (!complete && this.doneAt < 0 && this.errorAt < 0) {
+      this.report("sse_not_truncated", "info", {
+        instancePath: "",
+        schemaPath: "",
+        message: `recording cut short (complete: false) after ${this.n} events, before the terminator`,
+        location: "response.sse",
+      });
     }
-    return dedupe(this.out);
   }
 
-  private push(v: Violation) {
-    if (this.out.length < 10_000) this.out.push(v);
-  }
-
-  private onParseError(err: ParseError) {
-    const severe = err.type === "max-buffer-size-exceeded";
-    if (severe) this.overflowed = true;
-    this.push({
-      check: "sse_framing",
-      severity: severe ? "error" : "warning",
-      instancePath: `/events/${this.n}`,
-      schemaPath: "",
-      actual: preview(err.line ?? err.field ?? ""),
-      message: severe ? `SSE event exceeds the buffer limit (${this.opts.maxEventBytes ?? 16 * 1024 * 1024} bytes)` : `SSE framing: ${err.message}`,
-      location: "response.sse",
-    });
-  }
-
-  private onEvent(e: EventSourceMessage) {
-    const n = this.n++;
-    const loc = `response.sse[${n}]`;
-    const term = this.media.terminator ?? "[DONE]";
-    if (this.flushing) {
-      // An event with no blank line after it: the stream was cut mid-event.
-      this.push({
-        check: "sse_not_truncated",
-        severity: this.opts.complete === false ? "info" : "warning",
-        instancePath: `/events/${n}`,
-        schemaPath: "",
-        actual: preview(e.data),
-        message: `event ${n} is not terminated by a blank line`,
-        location: loc,
-      });
-    }
-    if (this.doneAt >= 0) {
-      this.push({
-        check: "sse_done_terminator",
-        severity: "error",
-        instancePath: `/events/${n}`,
-        schemaPath: this.media.schemaPointer ?? "",
-        expected: `nothing after data: ${term}`,
-        actual: preview(e.data),
-        message: e.data === term ? `duplicate \`${term}\` at event ${n} (first at event ${this.doneAt})` : `event ${n} after \`${term}\` (event ${this.doneAt})`,
-        location: loc,
-      });
-      return;
-    }
-    if (e.data === term) {
-      this.doneAt = n;
-      return;
-    }
-    if (this.errorAt >= 0) {
-      this.push({
-        check: "sse_error_event",
-        severity: "error",
-        instancePath: `/events/${n}`,
-        schemaPath: "",
-        expected: "no events after an error chunk",
-        actual: preview(e.data),
-        message: `event ${n} after the error chunk at event ${this.errorAt}`,
-        location: loc,
-      });
-      return;
-    }
-    if (e.event !== undefined && e.event !== "" && e.event !== "message") {
-      this.push({
-        check: "sse_framing",
-        severity: "warning",
-        instancePath: `/events/${n}/event`,
-        schemaPath: "",
-        actual: e.event,
-        message: `event ${n} has an undocumented event name ${JSON.stringify(e.event)}`,
-        location: loc,
-      });
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(e.data);
-    } catch (err) {
-      this.push({
-        check: "sse_data_is_json",
-        severity: "error",
-        instancePath: `/events/${n}/data`,
-        schemaPath: "",
-        expected: "JSON",
-        actual: preview(e.data),
-        message: `event ${n}: data is not JSON (${(err as Error).message})`,
-        location: loc + ".data",
-      });
-      return;
-    }
-    const prefix = `/events/${n}/data`;
-    if (this.media.chunkPointer) {
-      const strict = this.opts.mode === "strict";
-      const o = { check: "sse_chunk_schema", location: loc + ".data", instancePrefix: prefix };
-      const vs = this.opts.undocumented === false ? this.contract.validate(this.media.chunkPointer, data, o) : this.contract.validateWithUndocumented(this.media.chunkPointer, data, o, strict ? "error" : "info");
-      for (const v of vs) this.push({ ...v, message: `event ${n}: ${v.message}` });
-    }
-    if (!data || typeof data !== "object" || Array.isArray(data)) return;
-    const d = data as Record<string, unknown>;
-    if (d.error !== undefined && d.error !== null) {
-      this.errorAt = n;
-      if (typeof d.error !== "object" || Array.isArray(d.error)) {
-        this.push({
-          check: "sse_error_event",
-          severity: "error",
-          instancePath: prefix + "/error",
-          schemaPath: "",
-          expected: "object",
-          actual: preview(d.error),
-          message: `event ${n}: error must be an object`,
-          location: loc + ".data",
-        });
-      }
-    } else {
-      // Content chunk after a usage chunk: usage was not in the final chunk.
+  /** `sse_usage_final`: `usage` only on the final chunk (a content chunk after a usage chunk flags the latter). */
+  private sseUsageFinal({ n }: StreamEvent, d: Record<string, unknown>) {
+    if (d.error === undefined || d.error === null) {
       for (const u of this.usageAt) {
-        this.push({
-          check: "sse_usage_final",
-          severity: "warning",
+        this.report("sse_usage_final", "warning", {
           instancePath: `/events/${u}/data/usage`,
           schemaPath: "",
           expected: "usage only in the final chunk",
@@ -253,16 +318,19 @@ export class StreamChecker {
       }
       this.usageAt = [];
     }
+    if (d.usage !== undefined && d.usage !== null && d.error === undefined) this.usageAt.push(n);
+  }
+
+  /** `sse_chunk_consistency`: the same `id`, `model` and `object` on every chunk. */
+  private sseChunkConsistency({ n, loc }: StreamEvent, d: Record<string, unknown>) {
     for (const key of ["id", "model", "object"] as const) {
       const v = d[key];
       if (typeof v !== "string") continue;
       const first = this.seen[key];
       if (first === undefined) this.seen[key] = v;
       else if (first !== v) {
-        this.push({
-          check: "sse_chunk_consistency",
-          severity: "error",
-          instancePath: `${prefix}/${key}`,
+        this.report("sse_chunk_consistency", "error", {
+          instancePath: `/events/${n}/data/${key}`,
           schemaPath: "",
           expected: first,
           actual: v,
@@ -271,36 +339,55 @@ export class StreamChecker {
         });
       }
     }
-    if (Array.isArray(d.choices)) {
-      d.choices.forEach((c, i) => {
-        if (!c || typeof c !== "object") return;
-        const ch = c as Record<string, unknown>;
-        const idx = typeof ch.index === "number" ? ch.index : i;
-        if (ch.finish_reason !== null && ch.finish_reason !== undefined) {
-          const prev = this.finishes.get(idx);
-          if (prev !== undefined) {
-            this.push({
-              check: "sse_finish_reason",
-              severity: "error",
-              instancePath: `${prefix}/choices/${i}/finish_reason`,
-              schemaPath: "",
-              expected: "at most one non-null finish_reason per choice",
-              actual: preview(ch.finish_reason),
-              message: `event ${n}: choice ${idx} gets a second non-null finish_reason (first at event ${prev})`,
-              location: loc + ".data",
-            });
-          } else this.finishes.set(idx, n);
-        }
+  }
+
+  /** `sse_finish_reason`: at most one non-null `finish_reason` per choice index. */
+  private sseFinishReason({ n, loc }: StreamEvent, d: Record<string, unknown>) {
+    if (!Array.isArray(d.choices)) return;
+    d.choices.forEach((c, i) => {
+      if (!c || typeof c !== "object") return;
+      const ch = c as Record<string, unknown>;
+      const idx = typeof ch.index === "number" ? ch.index : i;
+      if (ch.finish_reason === null || ch.finish_reason === undefined) return;
+      const prev = this.finishes.get(idx);
+      if (prev === undefined) {
+        this.finishes.set(idx, n);
+        return;
+      }
+      this.report("sse_finish_reason", "error", {
+        instancePath: `/events/${n}/data/choices/${i}/finish_reason`,
+        schemaPath: "",
+        expected: "at most one non-null finish_reason per choice",
+        actual: preview(ch.finish_reason),
+        message: `event ${n}: choice ${idx} gets a second non-null finish_reason (first at event ${prev})`,
+        location: loc + ".data",
       });
-    }
-    if (d.usage !== undefined && d.usage !== null && d.error === undefined) this.usageAt.push(n);
+    });
   }
 }
 
+type SseInput = string | ReadableStream<Uint8Array>;
+
 /** Check a complete SSE body (string) or a live stream of bytes. */
-export function checkEventStream(contract: Contract, media: MediaSpec, input: string, opts?: StreamCheckOptions): Violation[];
-export function checkEventStream(contract: Contract, media: MediaSpec, input: ReadableStream<Uint8Array>, opts?: StreamCheckOptions): Promise<Violation[]>;
-export function checkEventStream(contract: Contract, media: MediaSpec, input: string | ReadableStream<Uint8Array>, opts: StreamCheckOptions = {}): Violation[] | Promise<Violation[]> {
+export function checkEventStream(c: Contract, m: MediaSpec, input: string, opts?: StreamCheckOptions): Violation[];
+export function checkEventStream(
+  c: Contract,
+  m: MediaSpec,
+  input: ReadableStream<Uint8Array>,
+  opts?: StreamCheckOptions,
+): Promise<Violation[]>;
+export function checkEventStream(
+  c: Contract,
+  m: MediaSpec,
+  input: SseInput,
+  opts?: StreamCheckOptions,
+): Violation[] | Promise<Violation[]>;
+export function checkEventStream(
+  contract: Contract,
+  media: MediaSpec,
+  input: SseInput,
+  opts: StreamCheckOptions = {},
+): Violation[] | Promise<Violation[]> {
   const c = new StreamChecker(contract, media, opts);
   if (typeof input === "string") {
     c.feed(input);

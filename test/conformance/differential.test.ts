@@ -1,9 +1,9 @@
-// Differential check (guide §2.1 #9 / §3.3 step 8): Ajv (our validator) and @hyperjump/json-schema's OpenAPI 3.1
+// Differential check: Ajv (our validator) and @hyperjump/json-schema's OpenAPI 3.1
 // dialect must agree on every example, every streamed chunk, and on generated valid and mutated requests.
 import fc from "fast-check";
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findMedia, findResponse } from "../../src/conformance/check";
+import { findMedia, findResponse } from "../../src/spec/operations";
 import { allExamples, contract, generateRequest, ops, sseBlocks } from "../support/conformance";
 import { mutationsFor } from "./mutations";
 

@@ -1,4 +1,4 @@
-// Positive/negative data against the mock (guide §2.2 checks 22-23): generated requests are accepted, single-field
+// Positive/negative data against the mock: generated requests are accepted, single-field
 // mutations are rejected with 400/422, and every mock response passes our own checkExchange.
 import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";

@@ -1,7 +1,7 @@
 // Hostile input for the conformance library: many violations in one payload, hostile specs, message shape.
 import { describe, expect, it } from "vitest";
 import { Contract, createClientValidator, ERROR_LIMIT, loadContract, MAX_VIOLATIONS, validateRequest } from "../../src/conformance/index";
-import { riskyPatterns } from "../../src/conformance/load";
+import { riskyPatterns } from "../../src/conformance/guards";
 
 const manyBad = (n: number) => ({ model: "openai/gpt-4o", messages: Array.from({ length: n }, () => ({})) });
 

@@ -1,5 +1,6 @@
 // Schema-driven single-field mutations of a valid request (no field names hard-coded: read from the request schema).
 import { contract, requestSchema } from "../support/conformance";
+import { deref as derefIn } from "../support/spec";
 import type { OperationSpec } from "../../src/conformance/index";
 
 type S = Record<string, any>;
@@ -9,10 +10,7 @@ export interface Mutation {
   apply(body: Record<string, any>): Record<string, any>;
 }
 
-function deref(s: any): S {
-  for (let i = 0; i < 16 && s && typeof s.$ref === "string"; i++) s = contract.deref(s.$ref).node;
-  return (s ?? {}) as S;
-}
+const deref = (s: any): S => (derefIn(s, contract.spec) ?? {}) as S;
 function types(s: S): string[] | undefined {
   return typeof s.type === "string" ? [s.type] : Array.isArray(s.type) ? s.type : undefined;
 }

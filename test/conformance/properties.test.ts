@@ -4,7 +4,7 @@ import { validateRequest } from "../../src/conformance/index";
 import { generateRequest, ops } from "../support/conformance";
 import { mutationsFor } from "./mutations";
 
-// Positive/negative data (guide §3.8), seeded and reproducible. Failing runs print the seed and path to replay.
+// Positive/negative data, seeded and reproducible. Failing runs print the seed and path to replay.
 const RUNS = Number(process.env.CONFORMANCE_RUNS ?? 1000);
 
 describe.each(ops().map((o) => [o.operationId!, o] as const))("%s request schema", (opId, op) => {

@@ -9,13 +9,13 @@ import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { validateRequest } from "../../src/conformance/index";
 import { contract, spec } from "../support/conformance";
+import { deref as derefIn } from "../support/spec";
 
 const ID = "https://openrouter-contract.invalid/unions/openapi.json";
 beforeAll(() => registerSchema(structuredClone(spec) as never, ID, "https://spec.openapis.org/oas/3.1/dialect/base"));
 
-const deref = (n: any): any => (n && typeof n.$ref === "string" ? contract.deref(n.$ref).node : n);
 const isObjectSchema = (n: any): boolean => {
-  const s = deref(n);
+  const s = derefIn(n, spec);
   if (!s) return false;
   if (s.type === "object") return true;
   const members = s.anyOf ?? s.oneOf;

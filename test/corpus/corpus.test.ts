@@ -7,7 +7,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findMedia, findResponse } from "../../src/conformance/check";
+import { findMedia, findResponse } from "../../src/spec/operations";
 import { checkStream, validateRequest, validateResponse } from "../../src/conformance/index";
 import { contract, sseBlocks } from "../support/conformance";
 

@@ -10,19 +10,14 @@ import streamDoc from "../../generated/openapi.stream.json" with { type: "json" 
 import { inlineSharedProperties } from "../../scripts/inline-shared-properties.mjs";
 import { normalizeBundle } from "../../scripts/normalize-bundle.mjs";
 import { streamBundle } from "../../scripts/stream-bundle.mjs";
-import Ajv2020 from "ajv/dist/2020.js";
+import { deref, schemaValidators } from "../support/spec";
 
 type J = { [key: string]: any };
 const main = bundle as J;
 const stream = streamDoc as J;
 
 /** A validator for a `#/components/...` pointer of `doc`. */
-function compile(doc: J, pointer: string) {
-  const id = "https://bundle-form.invalid/openapi.json";
-  const ajv = new Ajv2020({ strict: false, allErrors: true, allowUnionTypes: true, validateSchema: false });
-  ajv.addSchema({ $id: id, components: doc.components });
-  return ajv.compile({ $ref: id + pointer });
-}
+const compile = (doc: J, pointer: string) => schemaValidators(doc).at(pointer);
 
 /** Every schema object under components.schemas, with its pointer (examples are never visited). */
 function schemaNodes(doc: J): [string, J][] {
@@ -174,9 +169,7 @@ describe("streaming form generated/openapi.stream.json", () => {
 
   test.each(ops.map((op) => [op.operationId, op]))("%s: 200 is text/event-stream with the chunk schema", (_id, op) => {
     const mainOp = Object.values(main.paths as J).find((i) => i.post.operationId === op.operationId).post;
-    const chunkRef =
-      main.components.schemas[mainOp.responses["200"].content["text/event-stream"].schema.$ref.split("/").pop()]
-        .contentSchema.$ref;
+    const chunkRef = deref(mainOp.responses["200"].content["text/event-stream"].schema, main).contentSchema.$ref;
     expect(Object.keys(op.responses["200"].content)).toEqual(["text/event-stream"]);
     expect(op.responses["200"].content["text/event-stream"].schema).toEqual({ $ref: chunkRef });
     // The errors are the main bundle's.
@@ -196,7 +189,7 @@ describe("streaming form generated/openapi.stream.json", () => {
         false
       );
       for (const e of Object.values(op.requestBody.content["application/json"].examples ?? {}) as J[]) {
-        const value = e.$ref ? stream.components.examples[e.$ref.split("/").pop()].value : e.value;
+        const value = deref(e, stream).value;
         expect(value.stream).toBe(true);
       }
     }

@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import bundle from "../../generated/openapi.json" with { type: "json" };
+import { indexOperations } from "../../src/spec/operations";
+import { getAt } from "../../src/spec/pointer";
 
 type JsonObject = { [key: string]: unknown };
 interface CodeSample {
@@ -35,16 +37,10 @@ const tsc = (project: string) =>
   });
 const serverUrl = spec.servers[0]!.url;
 
-const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
-  Object.entries(item)
-    .filter(([method]) => ["get", "put", "post", "delete", "patch", "options", "head", "trace"].includes(method))
-    .map(([method, op]) => ({
-      id: String(op.operationId ?? `${method} ${path}`),
-      path,
-      op,
-      samples: (op["x-codeSamples"] ?? []) as CodeSample[],
-    })),
-);
+const operations = indexOperations(spec).map(({ method, path, pointer, operationId }) => {
+  const op = getAt(spec, pointer) as JsonObject;
+  return { id: operationId ?? `${method} ${path}`, path, op, samples: (op["x-codeSamples"] ?? []) as CodeSample[] };
+});
 const byOperation = operations.map((o) => [o.id, o] as const);
 
 const isCurl = (s: CodeSample) => s.lang.toLowerCase() === "curl" || /^\s*curl\b/m.test(s.source);

@@ -4,7 +4,11 @@
 import { describe, expect, test } from "vitest";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import bundle from "../../generated/openapi.json" with { type: "json" };
+import { indexOperations } from "../../src/spec/operations";
+import { getAt } from "../../src/spec/pointer";
+import { localRef as refOf } from "../../src/spec/ref";
 import { describeErrors, validator } from "../support/ajv";
+import { deref as derefIn } from "../support/spec";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -23,24 +27,8 @@ function validatorFor(ref: string) {
   return validator(m[1]!);
 }
 
-const refOf = (node: unknown): string | undefined =>
-  node && typeof node === "object" && typeof (node as JsonObject).$ref === "string"
-    ? ((node as JsonObject).$ref as string)
-    : undefined;
-
 /** Follows a local `#/...` ref (one or more hops) inside the bundle. */
-function deref(node: unknown): JsonObject {
-  let cur = node as JsonObject;
-  for (let ref = refOf(cur); ref; ref = refOf(cur)) {
-    cur = ref
-      .slice(2)
-      .split("/")
-      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce<Json>((o, key) => (o as JsonObject)[key] as Json, spec as unknown as Json) as JsonObject;
-    if (!cur) throw new Error(`unresolved ${ref}`);
-  }
-  return cur;
-}
+const deref = (node: unknown): JsonObject => derefIn(node, spec);
 
 interface ExampleUse {
   where: string; // e.g. "createChatCompletion 200 text/event-stream"
@@ -52,26 +40,25 @@ interface ExampleUse {
 }
 
 const uses: ExampleUse[] = [];
-for (const [path, item] of Object.entries(spec.paths)) {
-  for (const [method, op] of Object.entries(item)) {
-    const opId = typeof op.operationId === "string" ? op.operationId : `${method} ${path}`;
-    const containers: [string, JsonObject][] = [];
-    if (op.requestBody) containers.push(["request", deref(op.requestBody)]);
-    for (const [status, resp] of Object.entries((op.responses ?? {}) as JsonObject)) containers.push([status, deref(resp)]);
-    for (const [label, container] of containers) {
-      for (const [mediaType, media] of Object.entries((container.content ?? {}) as JsonObject)) {
-        const m = media as JsonObject;
-        for (const [key, ex] of Object.entries((m.examples ?? {}) as JsonObject)) {
-          const ref = refOf(ex);
-          uses.push({
-            where: `${opId} ${label} ${mediaType}`,
-            key,
-            component: ref?.startsWith("#/components/examples/") ? ref.slice("#/components/examples/".length) : undefined,
-            mediaType,
-            schemaNode: m.schema as JsonObject,
-            value: deref(ex).value as Json,
-          });
-        }
+for (const { path, method, pointer, operationId } of indexOperations(spec as unknown as Record<string, unknown>)) {
+  const op = getAt(spec, pointer) as JsonObject;
+  const opId = operationId ?? `${method} ${path}`;
+  const containers: [string, JsonObject][] = [];
+  if (op.requestBody) containers.push(["request", deref(op.requestBody)]);
+  for (const [status, resp] of Object.entries((op.responses ?? {}) as JsonObject)) containers.push([status, deref(resp)]);
+  for (const [label, container] of containers) {
+    for (const [mediaType, media] of Object.entries((container.content ?? {}) as JsonObject)) {
+      const m = media as JsonObject;
+      for (const [key, ex] of Object.entries((m.examples ?? {}) as JsonObject)) {
+        const ref = refOf(ex);
+        uses.push({
+          where: `${opId} ${label} ${mediaType}`,
+          key,
+          component: ref?.startsWith("#/components/examples/") ? ref.slice("#/components/examples/".length) : undefined,
+          mediaType,
+          schemaNode: m.schema as JsonObject,
+          value: deref(ex).value as Json,
+        });
       }
     }
   }

@@ -7,6 +7,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import bundle from "../../generated/openapi.json" with { type: "json" };
+import { indexOperations } from "../../src/spec/operations";
+import { getAt } from "../../src/spec/pointer";
+import { localRef as refOf } from "../../src/spec/ref";
+import { deref as derefIn } from "../support/spec";
 
 type JsonObject = { [key: string]: unknown };
 const spec = bundle as unknown as {
@@ -16,23 +20,13 @@ const spec = bundle as unknown as {
 };
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-const refOf = (node: unknown): string | undefined =>
-  node && typeof node === "object" && typeof (node as JsonObject).$ref === "string" ? ((node as JsonObject).$ref as string) : undefined;
-function deref(node: unknown): JsonObject {
-  let cur = node as JsonObject;
-  for (let ref = refOf(cur); ref; ref = refOf(cur)) {
-    const parts = ref.replace(/^#\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    cur = parts.reduce<unknown>((o, k) => (o as JsonObject | undefined)?.[k], spec) as JsonObject;
-    if (!cur) throw new Error(`unresolved ${ref}`);
-  }
-  return cur;
-}
+const deref = (node: unknown): JsonObject => derefIn(node, spec);
 
-const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
-  Object.entries(item)
-    .filter(([method]) => ["get", "put", "post", "delete", "patch", "options", "head", "trace"].includes(method))
-    .map(([method, op]) => ({ id: String(op.operationId ?? `${method} ${path}`), op })),
-);
+const operations = indexOperations(spec).map(({ method, path, pointer, operationId }) => ({
+  id: operationId ?? `${method} ${path}`,
+  op: getAt(spec, pointer) as JsonObject,
+}));
+const responsesOf = (op: JsonObject) => Object.entries((op.responses ?? {}) as JsonObject);
 
 describe("bundled spec", () => {
   test("validates against the OpenAPI 3.1 meta-schema", async () => {

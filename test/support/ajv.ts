@@ -1,34 +1,13 @@
-// Small Ajv (JSON Schema 2020-12) helper shared by the contract tests.
-// The bundled spec is registered once under a fake $id; component schemas are then addressed by JSON pointer,
-// e.g. validator("CreateChatCompletionRequest"). OpenAPI's `discriminator` is left to Ajv's default
-// (`discriminator: false`): with `strict: false` it is ignored and the oneOf branches decide on their own,
-// which is what the `const` on every branch's tag is for.
-import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
-import spec from "../../generated/openapi.json" with { type: "json" };
-
-export const SPEC_ID = "https://contract.invalid/openapi.json";
-
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, allowUnionTypes: true, validateSchema: false });
-  addFormats(ajv);
-  ajv.addSchema({ $id: SPEC_ID, components: spec.components });
-  return ajv;
-}
-
-let shared: Ajv2020 | undefined;
-const cache = new Map<string, ValidateFunction>();
+// Validation of values against the bundle's component schemas for the spec tests, through the shared validators
+// (test/support/spec.ts, the conformance library's Ajv setup), e.g. validator("CreateChatCompletionRequest").
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { bundledSpec } from "../../src/spec/bundle";
+import { toPointer } from "../../src/spec/pointer";
+import { schemaValidators } from "./spec";
 
 /** Compiled validator for `#/components/<section>/<name>` (default section: schemas). */
 export function validator(name: string, section = "schemas"): ValidateFunction {
-  const ref = `${SPEC_ID}#/components/${section}/${name}`;
-  let fn = cache.get(ref);
-  if (!fn) {
-    shared ??= createAjv();
-    fn = shared.compile({ $ref: ref });
-    cache.set(ref, fn);
-  }
-  return fn;
+  return schemaValidators(bundledSpec).at("#" + toPointer(["components", section, name]));
 }
 
 export interface Result {

@@ -2,6 +2,7 @@
 import { generateSync } from "json-schema-faker";
 import { loadContract, type Contract, type ExchangeRecord, type OperationSpec } from "../../src/conformance/index";
 import { main } from "../../src/cli/run";
+import { deref as derefIn } from "./spec";
 
 export const contract: Contract = loadContract();
 export const spec = contract.spec as Record<string, any>;
@@ -15,9 +16,7 @@ export interface SpecExample {
   value: unknown;
 }
 
-function deref(node: any): any {
-  return node && typeof node.$ref === "string" ? contract.deref(node.$ref).node : node;
-}
+const deref = (node: any): any => derefIn(node, spec);
 
 /** Every named example of every operation (request bodies and responses), resolved. */
 export function allExamples(): SpecExample[] {

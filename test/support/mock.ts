@@ -1,29 +1,18 @@
 // Shared helpers for the mock tests: everything (paths, statuses, example keys, chunk schemas, valid bodies) is read
 // from the bundle the mock serves, never hard-coded. MOCK_SPEC (same env as the globalSetup) selects another spec.
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { inject } from "vitest";
-import { parse as parseYaml } from "yaml";
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import { indexOperations, streamMediaOf, type OperationSpec } from "../../src/spec/operations";
+import { getAt } from "../../src/spec/pointer";
+import { deref, doc, schemaValidators } from "./spec";
 
-export const root = resolve(import.meta.dirname, "../..");
-export const specFile = process.env.MOCK_SPEC ? resolve(process.env.MOCK_SPEC) : resolve(root, "generated/openapi.json");
+export { deref, doc, root, specFile } from "./spec";
 
 type Obj = Record<string, any>;
-export const doc: Obj = specFile.endsWith(".json") ? JSON.parse(readFileSync(specFile, "utf8")) : parseYaml(readFileSync(specFile, "utf8"));
 
 export const baseUrl: string = inject("apiBaseUrl");
 export const hasServer = baseUrl !== "";
 export const AUTH = { authorization: "Bearer sk-or-v1-test" };
 export const JSON_CT = { "content-type": "application/json" };
-
-export function deref(node: any, depth = 0): any {
-  if (!node || typeof node !== "object" || typeof node.$ref !== "string" || !node.$ref.startsWith("#/") || depth > 20) return node;
-  let cur: any = doc;
-  for (const raw of node.$ref.slice(2).split("/")) cur = cur?.[decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~")];
-  return deref(cur, depth + 1);
-}
 
 export interface Op {
   path: string;
@@ -35,19 +24,27 @@ export interface Op {
   requestSchema: any;
   /** A valid non-streaming request body (first request example without stream: true). */
   validBody: Obj;
+  /** The operation as the library indexes it (media types, chunk schema pointer). */
+  spec: OperationSpec;
 }
 
-export const ops: Op[] = Object.entries<Obj>(doc.paths ?? {}).flatMap(([path, item]) =>
-  Object.entries<Obj>(deref(item))
-    .filter(([m]) => ["get", "post", "put", "patch", "delete"].includes(m))
-    .map(([method, op]) => {
-      const media = deref(op.requestBody)?.content?.["application/json"] ?? {};
-      const examples = Object.values<any>(media.examples ?? {}).map((e) => deref(e)?.value).filter((v) => v && typeof v === "object");
-      const validBody = examples.find((v) => v.stream !== true) ?? media.example ?? {};
-      const responses = Object.fromEntries(Object.entries<any>(op.responses ?? {}).map(([s, r]) => [s, deref(r)]));
-      return { path, method, operationId: op.operationId, op, responses, requestSchema: media.schema, validBody: structuredClone(validBody) };
-    }),
-);
+const METHODS = ["get", "post", "put", "patch", "delete"];
+
+export const ops: Op[] = indexOperations(doc)
+  .filter((o) => METHODS.includes(o.method))
+  .map((spec) => {
+    const { path, method, pointer, operationId } = spec;
+    const op = getAt(doc, pointer) as Obj;
+    const media = deref(op.requestBody)?.content?.["application/json"] ?? {};
+    const examples = Object.values<any>(media.examples ?? {})
+      .map((e) => deref(e)?.value)
+      .filter((v) => v && typeof v === "object");
+    const validBody = examples.find((v) => v.stream !== true) ?? media.example ?? {};
+    const responses = Object.fromEntries(Object.entries<any>(op.responses ?? {}).map(([s, r]) => [s, deref(r)]));
+    const requestSchema = media.schema;
+    const body = structuredClone(validBody);
+    return { path, method, operationId: operationId!, op, responses, requestSchema, validBody: body, spec };
+  });
 
 export const streamingOps = ops.filter((o) => o.responses["200"]?.content?.["text/event-stream"]);
 
@@ -63,28 +60,16 @@ export async function post(path: string, body: unknown, headers: Record<string, 
   });
 }
 
-// ---- Ajv over the bundle (2020-12). ----
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
-const SPEC_ID = "https://mock.test/openapi.json";
-ajv.addSchema({ ...doc, $id: SPEC_ID });
-
 /** Validator for a schema node of the bundle (`{$ref: "#/components/..."}` or inline). */
 export function validatorFor(schema: any) {
-  if (schema && typeof schema.$ref === "string" && schema.$ref.startsWith("#/")) {
-    const v = ajv.getSchema(SPEC_ID + schema.$ref);
-    if (!v) throw new Error(`no schema ${schema.$ref}`);
-    return v;
-  }
-  return ajv.compile({ $id: `inline-${Math.random()}`, ...schema, $defs: undefined, components: doc.components, $schema: undefined });
+  return schemaValidators(doc).of(schema);
 }
 
 /** The chunk schema of an operation's SSE 200 response, found via the media type's contentSchema. */
 export function chunkSchemaOf(op: Op): any {
-  const media = op.responses["200"]?.content?.["text/event-stream"];
-  const schema = deref(media?.schema);
-  if (!schema?.contentSchema) throw new Error(`${op.operationId}: text/event-stream schema has no contentSchema`);
-  return schema.contentSchema;
+  const chunk = streamMediaOf(op.spec)?.chunkPointer;
+  if (!chunk?.endsWith("/contentSchema")) throw new Error(`${op.operationId}: text/event-stream schema has no contentSchema`);
+  return getAt(doc, chunk);
 }
 
 /** The ErrorResponse schema as declared by an operation's 400 response. */

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { validateRequest, validateResponse } from "../../conformance/index";
 import type { Violation } from "../../conformance/types";
+import { atLeast } from "../../conformance/violations";
 import { formatArg, intArg, type Io, severityArg, UsageError, VALIDATE_HELP, VALIDATE_OPTIONS } from "../args";
 import { readAll } from "../lines";
 import { contractFrom } from "../spec-arg";
@@ -61,6 +62,5 @@ export async function cmdValidate(args: string[], io: Io): Promise<number> {
       io.stdout(`${v.severity.toUpperCase().padEnd(7)} ${v.check} ${where}: ${v.message}${schema}\n`);
     }
   }
-  const rank = { info: 0, warning: 1, error: 2 } as const;
-  return vs.some((v) => rank[v.severity] >= rank[failOn]) ? 1 : 0;
+  return vs.some((v) => atLeast(v.severity, failOn)) ? 1 : 0;
 }

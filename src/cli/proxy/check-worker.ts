@@ -4,8 +4,8 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { findMedia, findResponse } from "../../conformance/check";
-import { Contract } from "../../conformance/load";
+import { findMedia, findResponse } from "../../spec/operations";
+import { Contract } from "../../conformance/contract";
 import { StreamChecker, type StreamCheckOptions } from "../../conformance/sse";
 import type { Mode, Violation } from "../../conformance/types";
 import type { SseChecks } from "./stream-checks";

@@ -2,7 +2,7 @@
 // the proxy answers a request it rejects (--enforce) or cannot forward. The dev mock (mock/) answers in the same
 // envelope and uses this module too; what only Prism's output needs (its `sl-violations`) lives in mock/.
 import { loadContract, validateRequest } from "../../conformance/index";
-import { unescapeToken } from "../../conformance/pointer";
+import { unescapeToken } from "../../spec/pointer";
 import type { Violation } from "../../conformance/types";
 
 /** One request violation as it is named in `error.metadata.violations`. */

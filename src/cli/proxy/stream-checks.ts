@@ -1,6 +1,7 @@
 // The stream checks of one exchange as the proxy drives them: fed decoded bytes in order, then ended once. They run
 // in the check worker (check-worker.ts) or, as here, in this thread between I/O callbacks.
-import type { Contract, MediaSpec } from "../../conformance/load";
+import type { Contract } from "../../conformance/contract";
+import type { MediaSpec } from "../../spec/operations";
 import { StreamChecker, type StreamCheckOptions } from "../../conformance/sse";
 import type { Mode, Violation } from "../../conformance/types";
 

@@ -1,4 +1,4 @@
-/** RFC 6901 helpers (no dependencies). */
+/** RFC 6901 JSON pointers (no dependencies). */
 export function escapeToken(t: string): string {
   return t.replace(/~/g, "~0").replace(/\//g, "~1");
 }
@@ -33,17 +33,4 @@ export function getAt(doc: unknown, pointer: string): unknown {
     cur = (cur as Record<string, unknown>)[t];
   }
   return cur;
-}
-/** Truncated JSON rendering of a value for reports (about 200 characters). */
-export function preview(v: unknown, max = 200): unknown {
-  if (v === undefined) return undefined;
-  if (typeof v === "string") return v.length > max ? v.slice(0, max) + "…" : v;
-  if (v === null || typeof v !== "object") return v;
-  let s: string;
-  try {
-    s = JSON.stringify(v);
-  } catch {
-    return "[unserialisable]";
-  }
-  return s.length > max ? s.slice(0, max) + "…" : v;
 }

@@ -1,0 +1,141 @@
+/**
+ * Failing `oneOf`/`anyOf`: Ajv reports the errors of every branch; the useful answer is the branch the value was meant
+ * for. Also the tag values of a discriminated union's branches, for its messages.
+ */
+import type { ErrorObject } from "ajv";
+import { getAt } from "../spec/pointer";
+import { derefPointer } from "../spec/ref";
+import { runValidator, type ValidatorStore } from "./validator";
+
+type Json = Record<string, unknown>;
+
+/**
+ * For each failing oneOf/anyOf, keep only the errors of the branch that got furthest into the data. Linear in the
+ * number of errors: errors are indexed by instance path, and the regions of the unions narrowed are disjoint.
+ * `closed`: the errors come from the closed copy (undocumented fields), where the branch that matters is the one the
+ * value matches in the open schema.
+ */
+export function narrowUnions(
+  store: ValidatorStore,
+  errors: ErrorObject[],
+  data: unknown,
+  closed: boolean,
+  depth = 0,
+): ErrorObject[] {
+  const composite = errors.filter((e) => (e.keyword === "oneOf" || e.keyword === "anyOf") && e.parentSchema);
+  if (!composite.length || depth > 8) return errors;
+  // Outermost first (shortest instancePath), so inner ones are re-derived by the recursion.
+  // Ties: Ajv reports a union after the errors inside it, so the later one is the outer one.
+  const order = new Map(errors.map((e, i) => [e, i]));
+  composite.sort((a, b) => a.instancePath.length - b.instancePath.length || order.get(b)! - order.get(a)!);
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = byPath.get(e.instancePath);
+    if (list) list.push(e);
+    else byPath.set(e.instancePath, [e]);
+  }
+  const paths = [...byPath.keys()].sort();
+  const removed = new Set<ErrorObject>();
+  const added: ErrorObject[] = [];
+  const done = new Set<string>();
+  for (const c of composite) {
+    if (removed.has(c)) continue;
+    const ps = c.parentSchema as Json;
+    const base = store.pointerOf(ps);
+    const branches = ps[c.keyword];
+    if (base === undefined || !Array.isArray(branches)) continue;
+    const key = c.instancePath + "|" + base;
+    if (done.has(key)) continue;
+    done.add(key);
+    if (c.keyword === "oneOf" && (c.params as Json).passingSchemas) continue; // matched several: keep as is
+    const value = getAt(data, c.instancePath);
+    const under = (errs: ErrorObject[]) => errs.map((e) => ({ ...e, instancePath: c.instancePath + e.instancePath }));
+    let best: ErrorObject[] | undefined;
+    let bestScore = [-1, 0];
+    // Closed copy: the branch that matters is the one the value matches in the open schema (an open enum's
+    // fallback stands for its known-values branch), not the one that got furthest.
+    let taken = -1;
+    if (closed) {
+      for (let i = 0; i < branches.length && taken < 0; i++) {
+        const open = store.compile("#" + base + "/" + c.keyword + "/" + i, "open");
+        if (runValidator(open, value, "#" + base)) taken = i;
+      }
+    }
+    if (taken >= 0) {
+      const at = base + "/" + c.keyword + "/" + taken;
+      const fn = store.compile("#" + (store.openFallbacks.get(at) ?? at), "closed");
+      best = runValidator(fn, value, "#" + at) ? [] : under(fn.errors ?? []);
+    }
+    for (let i = 0; taken < 0 && i < branches.length; i++) {
+      const fn = store.compile("#" + base + "/" + c.keyword + "/" + i, closed ? "closed" : "open");
+      if (runValidator(fn, value, "#" + base)) {
+        best = undefined;
+        bestScore = [-1, 0];
+        break;
+      }
+      const errs = fn.errors ?? [];
+      let deepest = 0;
+      for (const e of errs) {
+        deepest = Math.max(deepest, e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0));
+      }
+      const nonType = errs.some((e) => e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") ? 1 : 0;
+      const score = [deepest * 2 + nonType, -errs.length];
+      if (score[0]! > bestScore[0]! || (score[0] === bestScore[0] && score[1]! > bestScore[1]!)) {
+        bestScore = score;
+        best = under(errs);
+      }
+    }
+    if (!best) continue;
+    // Drop c and the errors at or under its instance path that come from other schemas than the union itself.
+    const drop = (list: ErrorObject[] | undefined) => {
+      for (const e of list ?? []) if (e === c || e.parentSchema !== ps) removed.add(e);
+    };
+    drop(byPath.get(c.instancePath));
+    const prefix = c.instancePath + "/";
+    for (let i = lowerBound(paths, prefix); i < paths.length && paths[i]!.startsWith(prefix); i++) {
+      drop(byPath.get(paths[i]!));
+    }
+    added.push(...narrowUnions(store, best, data, closed, depth + 1));
+  }
+  return removed.size ? [...errors.filter((e) => !removed.has(e)), ...added] : [...errors, ...added];
+}
+
+/** First index in sorted `list` whose value is >= `x`. */
+function lowerBound(list: string[], x: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const tagCache = new WeakMap<object, Map<string, unknown[]>>();
+
+/** The `const`/`enum` values each branch of a discriminated union gives its tag property, in branch order. */
+export function tagValues(spec: Json, store: ValidatorStore, union: unknown, tag: string): unknown[] {
+  if (!union || typeof union !== "object") return tagValuesUncached(spec, store, union, tag);
+  const cached = tagCache.get(union)?.get(tag);
+  if (cached) return cached;
+  const values = tagValuesUncached(spec, store, union, tag);
+  const m = tagCache.get(union) ?? new Map<string, unknown[]>();
+  m.set(tag, values);
+  tagCache.set(union, m);
+  return values;
+}
+
+function tagValuesUncached(spec: Json, store: ValidatorStore, union: unknown, tag: string): unknown[] {
+  const base = store.pointerOf(union);
+  const branches = base === undefined ? undefined : (getAt(spec, "#" + base) as Json | undefined)?.oneOf;
+  if (!Array.isArray(branches)) return [];
+  const out: unknown[] = [];
+  branches.forEach((_b, i) => {
+    const branch = derefPointer(spec, `#${base}/oneOf/${i}`).node as Json | undefined;
+    const prop = (branch?.properties as Json | undefined)?.[tag] as Json | undefined;
+    if (prop && "const" in prop) out.push(prop.const);
+    else if (Array.isArray(prop?.enum)) out.push(...prop.enum);
+  });
+  return [...new Set(out)];
+}

@@ -1,0 +1,232 @@
+/**
+ * The one Ajv setup of the project (JSON Schema 2020-12 + formats, one set of options), the rewrites of Ajv's generated
+ * code that bound its work on hostile payloads, and the compiled-validator store a Contract uses: an open, a closed
+ * (undocumented fields) and a fail-fast validator over one copy of the spec, with the discriminator fallback.
+ */
+import Ajv2020 from "ajv/dist/2020.js"; // explicit .js: ajv has no exports map, Node ESM needs the file name
+import type { ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { escapeToken } from "../spec/pointer";
+import { checkRefChains } from "../spec/ref";
+import { closeObjects } from "./closed";
+
+type Json = Record<string, unknown>;
+export type Ajv = InstanceType<typeof Ajv2020>;
+
+/** Raw validation errors after which a payload is no longer walked (at least 10x maxViolations). */
+export const ERROR_LIMIT = 10_000;
+
+export interface AjvOptions {
+  /** Collect every error (default true); false stops at the first one (a verdict, no explanation). */
+  allErrors?: boolean;
+  /** Use OpenAPI's `discriminator` to pick a oneOf branch (default true); false lets the branches decide alone. */
+  discriminator?: boolean;
+  /** Assert `format` keywords (default true), OpenAPI's own formats included. */
+  formats?: boolean;
+  /** Stop walking arrays and objects after this many raw errors (see limitLoops); default: no limit. */
+  errorLimit?: number;
+}
+
+/** A new Ajv 2020 instance with the project's options (spec-tolerant: no strict mode, no meta-schema check). */
+export function createAjv(opts: AjvOptions = {}): Ajv {
+  const formats = opts.formats ?? true;
+  const limit = opts.errorLimit;
+  const ajv = new Ajv2020({
+    allErrors: opts.allErrors ?? true,
+    strict: false,
+    verbose: true,
+    discriminator: opts.discriminator ?? true,
+    validateFormats: formats,
+    validateSchema: false,
+    code: {
+      optimize: true,
+      process: limit === undefined ? linearErrors : (code: string) => limitLoops(linearErrors(code), limit),
+    },
+  });
+  ajv.removeKeyword("nullable");
+  if (formats) {
+    addFormats(ajv);
+    const int32 = (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647;
+    ajv.addFormat("int32", { type: "number", validate: int32 });
+    for (const f of ["int64", "float", "double", "password", "byte", "binary"]) ajv.addFormat(f, true);
+  }
+  return ajv;
+}
+
+/** `{$ref}` to a pointer inside the schema registered as `id`, percent-encoded as Ajv resolves fragments as URIs. */
+export function schemaRef(id: string, pointer: string): { $ref: string } {
+  const ptr = pointer.startsWith("#") ? pointer : "#" + pointer;
+  return { $ref: id + ptr.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/#]/g, (c) => encodeURIComponent(c)) };
+}
+
+/** Run a compiled validator; a stack overflow (a spec that recurses without end) becomes a clear error. */
+export function runValidator(fn: ValidateFunction, data: unknown, pointer: string): boolean {
+  try {
+    return fn(data) as boolean;
+  } catch (e) {
+    if (e instanceof RangeError) {
+      const why = "a $ref cycle in the spec, or data nested beyond the stack";
+      throw new Error(`validation against ${pointer} recursed too deeply (${why}): ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Ajv appends the errors of a `$ref`'d validator with `vErrors = vErrors.concat(callee.errors)`, which copies every
+ * error found so far on each failing call: quadratic in the number of errors (50k bad array items took seconds).
+ * Append in place instead. Pinned Ajv version; a test measures the growth, so a changed pattern would show.
+ */
+export function linearErrors(code: string): string {
+  const append = "if ($1 === null) $1 = []; for (const e$$ of $2) $1.push(e$$);";
+  return code.replace(/(\w+) = \1 === null \? ([\w$.]+) : \1\.concat\(\2\);/g, append);
+}
+
+/**
+ * Bound the work on a hostile payload: once a validator has errorLimit errors, its loops over array items and object
+ * keys stop (and flag the Ajv instance, `self` in Ajv's generated code). The errors found so far explain the payload;
+ * Contract.validate takes the verdict from a fail-fast validator whenever the flag is set.
+ */
+export function limitLoops(code: string, limit: number): string {
+  const stop = `if(errors>=${limit}){self.__limitHit=true;break;}`;
+  return code
+    .replace(/for\(let (i\d+)=0; \1<(len\d+); \1\+\+\)\{/g, (m) => m + stop)
+    .replace(/for\(const (key\d+) in (data\d*)\)\{/g, (m) => m + stop);
+}
+
+const ID = "https://openrouter-contract.invalid/openapi.json";
+const CLOSED_ID = "https://openrouter-contract.invalid/openapi.closed.json";
+
+/** open: every error (bounded by errorLimit); closed: undocumented fields too; fast: stops at the first error. */
+export type ValidatorKind = "open" | "closed" | "fast";
+
+/**
+ * Compiled validators for one spec, created lazily and cached per pointer. The spec's `$ref` chains are checked
+ * before the first compile. When the spec's discriminators don't meet Ajv's requirements, every validator is
+ * rebuilt once without them (plain oneOf).
+ */
+export class ValidatorStore {
+  private readonly ajvs = new Map<ValidatorKind, Ajv>();
+  private readonly caches = new Map<ValidatorKind, Map<string, ValidateFunction>>();
+  private refsChecked = false;
+  private noDiscriminator = false;
+  private validationCopy: Json | undefined;
+  private index: WeakMap<object, string> | undefined;
+  /** Closed copy only: open-enum fallback branch pointer -> its known-values branch pointer. */
+  openFallbacks = new Map<string, string>();
+  /** Closed copy only: pointers of schemas that list an open enum's known values. */
+  openKnown = new Set<string>();
+
+  constructor(
+    private readonly spec: Json,
+    private readonly formats: boolean,
+    private readonly errorLimit: number,
+  ) {}
+
+  /** Whether the open validator stopped walking at errorLimit during its last run (reset before each run). */
+  get limitHit(): boolean {
+    return (this.ajvs.get("open") as unknown as { __limitHit?: boolean } | undefined)?.__limitHit === true;
+  }
+
+  resetLimit(): void {
+    const ajv = this.ajvs.get("open") as unknown as { __limitHit?: boolean } | undefined;
+    if (ajv) ajv.__limitHit = false;
+  }
+
+  /** Spec pointer (without `#`) of a schema object of the validation copy, e.g. an error's `parentSchema`. */
+  pointerOf(schema: unknown): string | undefined {
+    return schema && typeof schema === "object" ? this.index?.get(schema) : undefined;
+  }
+
+  compile(pointer: string, kind: ValidatorKind): ValidateFunction {
+    let cache = this.caches.get(kind);
+    if (!cache) this.caches.set(kind, (cache = new Map()));
+    const hit = cache.get(pointer);
+    if (hit) return hit;
+    let fn: ValidateFunction;
+    try {
+      fn = this.ajv(kind).compile(schemaRef(kind === "closed" ? CLOSED_ID : ID, pointer));
+    } catch (err) {
+      if (!this.noDiscriminator && /discriminator/i.test(String(err))) {
+        // The spec's discriminators don't meet Ajv's requirements: validate through plain oneOf instead.
+        this.noDiscriminator = true;
+        this.ajvs.clear();
+        this.caches.clear();
+        this.validationCopy = this.index = undefined;
+        return this.compile(pointer, kind);
+      }
+      if (err instanceof RangeError) {
+        const ptr = pointer.startsWith("#") ? pointer : "#" + pointer;
+        throw new Error(`cannot compile the schema at ${ptr}: it nests or recurses too deeply (${err.message})`);
+      }
+      throw err;
+    }
+    cache.set(pointer, fn);
+    return fn;
+  }
+
+  private ajv(kind: ValidatorKind): Ajv {
+    const existing = this.ajvs.get(kind);
+    if (existing) return existing;
+    if (!this.refsChecked) {
+      checkRefChains(this.spec);
+      this.refsChecked = true;
+    }
+    if (!this.validationCopy) {
+      this.validationCopy = prepareForValidation(this.spec, this.noDiscriminator);
+      this.index = pointerIndex(this.validationCopy);
+    }
+    const ajv = createAjv({
+      allErrors: kind !== "fast",
+      discriminator: !this.noDiscriminator,
+      formats: this.formats,
+      ...(kind === "open" ? { errorLimit: this.errorLimit } : {}),
+    });
+    if (kind === "closed") {
+      const { doc: copy, fallbacks, known } = closeObjects(this.validationCopy);
+      this.openFallbacks = fallbacks;
+      this.openKnown = known;
+      pointerIndex(copy, this.index);
+      ajv.addSchema({ ...copy, $id: CLOSED_ID });
+    } else ajv.addSchema({ ...this.validationCopy, $id: ID });
+    this.ajvs.set(kind, ajv);
+    return ajv;
+  }
+}
+
+/** Deep copy for validation: drop discriminator.mapping (Ajv rejects it) or whole discriminators (fallback). */
+function prepareForValidation(spec: Json, noDiscriminator: boolean): Json {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== "object") return v;
+    const o: Json = {};
+    for (const [k, val] of Object.entries(v as Json)) {
+      if (k === "discriminator" && val && typeof val === "object" && !Array.isArray(val)) {
+        if (noDiscriminator) continue;
+        const { mapping: _m, ...rest } = val as Json;
+        o[k] = rest;
+        continue;
+      }
+      if (k === "examples" || k === "example") {
+        // examples are data, not schemas; keep arrays only where they are JSON Schema `examples` (harmless).
+        o[k] = val;
+        continue;
+      }
+      o[k] = walk(val);
+    }
+    return o;
+  };
+  return walk(spec) as Json;
+}
+
+/** Map every object in the copy to its pointer, so Ajv's `parentSchema` gives a spec pointer. */
+function pointerIndex(doc: Json, map = new WeakMap<object, string>()): WeakMap<object, string> {
+  const walk = (v: unknown, p: string) => {
+    if (!v || typeof v !== "object" || map.has(v as object)) return;
+    map.set(v as object, p);
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, p + "/" + i));
+    else for (const [k, x] of Object.entries(v as Json)) walk(x, p + "/" + escapeToken(k));
+  };
+  walk(doc, "");
+  return map;
+}
