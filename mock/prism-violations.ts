@@ -7,7 +7,7 @@ import {
   violationsMessage,
   type EnvelopeViolation,
   type ErrorEnvelope,
-} from "../src/cli/proxy/envelope";
+} from "../src/conformance/envelope";
 
 /** Prism's `sl-violations` entry (prism-http 5.x, `convertAjvErrors`). */
 export interface PrismViolation {

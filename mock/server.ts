@@ -12,7 +12,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Outg
 import type { Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createBodyExplainer, dedupe, envelope, type ErrorEnvelope } from "../src/cli/proxy/envelope";
+import { createBodyExplainer, dedupe, envelope, type ErrorEnvelope } from "../src/conformance/envelope";
 import { createChildEngine, createInprocEngine, type Engine, type EngineResponse } from "./engine";
 import { convertViolation, fromProblem, fromViolations, parseSlViolations } from "./prism-violations";
 import { allowedValues, loadSpec, type OperationInfo, type SpecInfo } from "./spec";

@@ -15,7 +15,7 @@ import { createRecorder } from "../../conformance/record";
 import { Report } from "../../conformance/report";
 import type { ExchangeRecord, Mode, Violation } from "../../conformance/types";
 import { CheckWorker } from "./check-worker";
-import { blocksRequest, createBodyExplainer, envelope, rejectionEnvelope } from "./envelope";
+import { blocksRequest, createBodyExplainer, envelope, rejectionEnvelope } from "../../conformance/envelope";
 import { decoderFor, displayUrl, forwardable, headersForCheck, lowerHeaders, readBody, toHeaders } from "./forward";
 import { localChecks, type SseChecks } from "./stream-checks";
 

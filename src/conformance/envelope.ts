@@ -1,9 +1,9 @@
 // OpenRouter's error envelope, {"error": {"code": <status>, "message": "...", "metadata": {"violations": [...]}}}, as
 // the proxy answers a request it rejects (--enforce) or cannot forward. The dev mock (mock/) answers in the same
 // envelope and uses this module too; what only Prism's output needs (its `sl-violations`) lives in mock/.
-import { loadContract, validateRequest } from "../../conformance/index";
-import { unescapeToken } from "../../spec/pointer";
-import type { Violation } from "../../conformance/types";
+import { loadContract, validateRequest } from "./index";
+import { unescapeToken } from "../spec/pointer";
+import type { Violation } from "./types";
 
 /** One request violation as it is named in `error.metadata.violations`. */
 export interface EnvelopeViolation {
