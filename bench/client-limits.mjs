@@ -1,11 +1,4 @@
 #!/usr/bin/env node
-// Client under hostile responses, loopback only: time and peak RSS per scenario, each client in its own child
-// process (so its peak RSS is its own), against a baseline child that makes one ordinary JSON call.
-//   npm run build && node bench/client-limits.mjs            # all scenarios (about a minute)
-//   node bench/client-limits.mjs --quick                     # small bodies only (no 256/512 MB scenarios)
-//   node bench/client-limits.mjs --entry /path/to/index.js   # another build of the client (e.g. an older commit)
-// Times are medians of 3 runs for the small scenarios and single runs for the big-body ones.
-import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -159,6 +152,6 @@ const extra = ["error-body-256mb", "json-200-256mb", "stream-512mb"]
   .filter((s) => results[s])
   .map((s) => `${s} +${(results[s].rssMB - base).toFixed(0)} MB`);
 console.log(
-  `client-limits: snippet 200k ${results["lt-502-200k"].ms.toFixed(0)} ms${extra.length ? ", " + extra.join(", ") : ""}`,
+  `client-limits: snippet 200k ${results["lt-502-200k"].ms.toFixed(0)} ms${extra.length ? `, ${extra.join(", ")}` : ""}`,
 );
 server.close();

@@ -23,7 +23,11 @@ import { median } from "./stats.mjs";
 // Re-run under --expose-gc: a full GC before each timed stream run removes the order effect where the second
 // variant of a round pays for the first one's garbage.
 if (typeof globalThis.gc !== "function") {
-  const { status } = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  const { status } = spawnSync(
+    process.execPath,
+    ["--expose-gc", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: "inherit" },
+  );
   process.exit(status ?? 1);
 }
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -46,8 +50,14 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource) {
   mkdirSync(out, { recursive: true });
   entry = join(out, "index.mjs");
   await build({
-    entryPoints: [join(root, "src/client/index.ts")], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-    outfile: entry, external: ["openapi-fetch", "eventsource-parser"], logLevel: "error",
+    entryPoints: [join(root, "src/client/index.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    outfile: entry,
+    external: ["openapi-fetch", "eventsource-parser"],
+    logLevel: "error",
     nodePaths: [join(root, "node_modules")],
   });
   entryNote = ".tmp/bench-client/index.mjs (esbuild of src/client/index.ts; dist/ missing or older than src/)";
@@ -108,15 +118,27 @@ const { port, sseBytes } = await new Promise((res, rej) => {
 const base = `http://127.0.0.1:${port}/api/v1`;
 
 const apiKey = "sk-or-v1-bench";
-const reqBody = { model: "openai/gpt-4o-mini", messages: [{ role: "system", content: "You are helpful." }, { role: "user", content: "Hello!" }], temperature: 0.7, max_tokens: 64 };
+const reqBody = {
+  model: "openai/gpt-4o-mini",
+  messages: [
+    { role: "system", content: "You are helpful." },
+    { role: "user", content: "Hello!" },
+  ],
+  temperature: 0.7,
+  max_tokens: 64,
+};
 
 const client = createOpenRouterClient({ apiKey, baseUrl: base });
-const streamClient = createOpenRouterClient({ apiKey, baseUrl: base + "/stream" });
+const streamClient = createOpenRouterClient({ apiKey, baseUrl: `${base}/stream` });
 const bare = createClient({ baseUrl: base, headers: { Authorization: `Bearer ${apiKey}` } });
 
 const variants = {
   raw: async () => {
-    const res = await fetch(base + "/chat/completions", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: JSON.stringify(reqBody) });
+    const res = await fetch(`${base}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(reqBody),
+    });
     return res.json();
   },
   "openapi-fetch": async () => (await bare.POST("/chat/completions", { body: reqBody })).data,
@@ -157,17 +179,36 @@ const roundRatio = (a, b) => median(perRound[a].map((x, i) => x / perRound[b][i]
 const reqRatio = ratio("client", "raw");
 console.log(`per-request median (${ROUNDS} rounds x ${N} sequential requests, keep-alive):`);
 for (const [k, v] of Object.entries(med)) console.log(`  ${k.padEnd(14)} ${(v * 1000).toFixed(1)} µs`);
-console.log(`  client-process CPU per request: ${Object.entries(cpuRound).map(([k, v]) => `${k} ${median(v).toFixed(1)} µs`).join(", ")}; client/raw CPU ${(median(cpuRound.client) / median(cpuRound.raw)).toFixed(3)}x`);
-console.log(`  client/raw ${reqRatio.toFixed(3)}x (median of per-round ratios ${roundRatio("client", "raw").toFixed(3)}x, best-round ratio ${(Math.min(...perRound.client) / Math.min(...perRound.raw)).toFixed(3)}x), client/openapi-fetch ${ratio("client", "openapi-fetch").toFixed(3)}x, openapi-fetch/raw ${ratio("openapi-fetch", "raw").toFixed(3)}x`);
+console.log(
+  `  client-process CPU per request: ${Object.entries(cpuRound)
+    .map(([k, v]) => `${k} ${median(v).toFixed(1)} µs`)
+    .join(", ")}; client/raw CPU ${(median(cpuRound.client) / median(cpuRound.raw)).toFixed(3)}x`,
+);
+console.log(
+  `  client/raw ${reqRatio.toFixed(3)}x (median of per-round ratios ${roundRatio("client", "raw").toFixed(3)}x, best-round ratio ${(Math.min(...perRound.client) / Math.min(...perRound.raw)).toFixed(3)}x), client/openapi-fetch ${ratio("client", "openapi-fetch").toFixed(3)}x, openapi-fetch/raw ${ratio("openapi-fetch", "raw").toFixed(3)}x`,
+);
 
 // Noise-free cross-check: the client's own JS cost per call, with an in-process fetch returning a ready Response
 // (no network, no undici), vs the same raw fetch + res.json() code path.
 {
-  const ready = JSON.stringify({ id: "gen-1", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }] });
+  const ready = JSON.stringify({
+    id: "gen-1",
+    object: "chat.completion",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+  });
   const fakeFetch = async () => new Response(ready, { status: 200, headers: { "content-type": "application/json" } });
   const fc = createOpenRouterClient({ apiKey, baseUrl: base, fetch: fakeFetch });
   const fv = {
-    raw: async () => (await fakeFetch(base + "/chat/completions", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: JSON.stringify(reqBody) })).json(),
+    raw: async () =>
+      (
+        await fakeFetch(`${base}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+          body: JSON.stringify(reqBody),
+        })
+      ).json(),
     client: () => fc.chat.completions.create(reqBody),
   };
   const per = { raw: [], client: [] };
@@ -179,12 +220,18 @@ console.log(`  client/raw ${reqRatio.toFixed(3)}x (median of per-round ratios ${
       per[k].push(((performance.now() - t) * 1000) / 2000);
     }
   }
-  console.log(`  without network (in-process fetch): raw ${median(per.raw).toFixed(1)} µs, client ${median(per.client).toFixed(1)} µs -> client's own cost ${(median(per.client) - median(per.raw)).toFixed(1)} µs per call`);
+  console.log(
+    `  without network (in-process fetch): raw ${median(per.raw).toFixed(1)} µs, client ${median(per.client).toFixed(1)} µs -> client's own cost ${(median(per.client) - median(per.raw)).toFixed(1)} µs per call`,
+  );
 }
 
 // ---------- 2. stream ----------
 async function rawStream() {
-  const res = await fetch(base + "/stream/chat/completions", { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ ...reqBody, stream: true }) });
+  const res = await fetch(`${base}/stream/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ ...reqBody, stream: true }),
+  });
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let n = 0;
@@ -217,7 +264,15 @@ const SROUNDS = quick ? 5 : 21;
 const st = { raw: [], client: [] };
 const stCpu = { raw: [], client: [] };
 for (let r = 0; r < SROUNDS; r++) {
-  for (const [name, fn] of r % 2 ? [["client", clientStream], ["raw", rawStream]] : [["raw", rawStream], ["client", clientStream]]) {
+  for (const [name, fn] of r % 2
+    ? [
+        ["client", clientStream],
+        ["raw", rawStream],
+      ]
+    : [
+        ["raw", rawStream],
+        ["client", clientStream],
+      ]) {
     globalThis.gc();
     const c0 = process.cpuUsage();
     const t = performance.now();
@@ -230,8 +285,12 @@ for (let r = 0; r < SROUNDS; r++) {
 }
 const streamRatio = median(st.client) / median(st.raw);
 const streamCpu = `client-process CPU: raw ${median(stCpu.raw).toFixed(1)} ms, client ${median(stCpu.client).toFixed(1)} ms, ${(median(stCpu.client) / median(stCpu.raw)).toFixed(3)}x`;
-console.log(`stream of ${STREAM_CHUNKS} chunks + usage chunk + [DONE] (${(sseBytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`);
-console.log(`  raw fetch + eventsource-parser ${median(st.raw).toFixed(1)} ms, client ${median(st.client).toFixed(1)} ms, ratio ${streamRatio.toFixed(3)}x (median of per-round ratios ${median(st.client.map((x, i) => x / st.raw[i])).toFixed(3)}x)`);
+console.log(
+  `stream of ${STREAM_CHUNKS} chunks + usage chunk + [DONE] (${(sseBytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`,
+);
+console.log(
+  `  raw fetch + eventsource-parser ${median(st.raw).toFixed(1)} ms, client ${median(st.client).toFixed(1)} ms, ratio ${streamRatio.toFixed(3)}x (median of per-round ratios ${median(st.client.map((x, i) => x / st.raw[i])).toFixed(3)}x)`,
+);
 console.log(`  ${streamCpu}; best-of-${SROUNDS} ratio ${(Math.min(...st.client) / Math.min(...st.raw)).toFixed(3)}x`);
 serverProc.stdin.end();
 
@@ -248,8 +307,18 @@ for await (const chunk of await client.chat.completions.create({ model: "openai/
 // openapi-fetch is a dynamic import (loaded only for `raw`/middleware): with code splitting it lands in a lazy
 // chunk the minimal app never loads. We report the initial chunk (the summary figure) and the single-file total.
 const appBuild = (splitting) =>
-  build({ stdin: { contents: app, resolveDir: root, loader: "js", sourcefile: "app.js" }, bundle: true, minify: true, format: "esm", platform: "browser",
-    target: "es2022", write: false, logLevel: "error", splitting, outdir: join(root, ".tmp/bench-client/app") });
+  build({
+    stdin: { contents: app, resolveDir: root, loader: "js", sourcefile: "app.js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    logLevel: "error",
+    splitting,
+    outdir: join(root, ".tmp/bench-client/app"),
+  });
 const gz = (f) => gzipSync(f.contents, { level: 9 }).length;
 const split = await appBuild(true);
 const initial = split.outputFiles.find((f) => f.path.endsWith("app.js")) ?? split.outputFiles[0];
@@ -257,8 +326,12 @@ const lazy = split.outputFiles.filter((f) => f !== initial && f.path.endsWith(".
 const gzBytes = gz(initial);
 const single = (await appBuild(false)).outputFiles.find((f) => f.path.endsWith(".js"));
 console.log(`minimal browser app (one JSON call + one stream), esbuild --minify --splitting:`);
-console.log(`  initial chunk ${initial.contents.length} B min, ${gzBytes} B gzip -9; lazy chunk(s) never loaded by this app: ${lazy.map((f) => `${gz(f)} B gz`).join(", ") || "none"}`);
-console.log(`  without code splitting (one file, openapi-fetch inlined): ${single.contents.length} B min, ${gz(single)} B gzip -9`);
+console.log(
+  `  initial chunk ${initial.contents.length} B min, ${gzBytes} B gzip -9; lazy chunk(s) never loaded by this app: ${lazy.map((f) => `${gz(f)} B gz`).join(", ") || "none"}`,
+);
+console.log(
+  `  without code splitting (one file, openapi-fetch inlined): ${single.contents.length} B min, ${gz(single)} B gzip -9`,
+);
 
 // ---------- 4. cold import ----------
 const SPAWNS = quick ? 5 : 15;
@@ -277,6 +350,10 @@ for (let i = 0; i < SPAWNS; i++) {
   impT.push(spawnMs(importArgs));
 }
 const importDelta = median(impT) - median(bareT);
-console.log(`cold start (${SPAWNS} spawns each): node -e 0 ${median(bareT).toFixed(1)} ms, import() ${median(impT).toFixed(1)} ms, delta ${importDelta.toFixed(1)} ms`);
+console.log(
+  `cold start (${SPAWNS} spawns each): node -e 0 ${median(bareT).toFixed(1)} ms, import() ${median(impT).toFixed(1)} ms, delta ${importDelta.toFixed(1)} ms`,
+);
 console.log(`entry: ${entryNote}; node ${process.version}`);
-console.log(`client: request ${reqRatio.toFixed(2)}x, stream ${streamRatio.toFixed(2)}x, bundle ${(gzBytes / 1000).toFixed(1)} KB, import +${Math.round(importDelta)} ms`);
+console.log(
+  `client: request ${reqRatio.toFixed(2)}x, stream ${streamRatio.toFixed(2)}x, bundle ${(gzBytes / 1000).toFixed(1)} KB, import +${Math.round(importDelta)} ms`,
+);

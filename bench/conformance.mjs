@@ -24,7 +24,9 @@ const templates = [];
 for (const [path, item] of Object.entries(spec.paths)) {
   const op = deref(item).post;
   if (!op) continue;
-  const reqEx = Object.values(deref(op.requestBody)?.content?.["application/json"]?.examples ?? {}).map((e) => deref(e).value);
+  const reqEx = Object.values(deref(op.requestBody)?.content?.["application/json"]?.examples ?? {}).map(
+    (e) => deref(e).value,
+  );
   const plain = reqEx.find((r) => !r.stream) ?? reqEx[0];
   const streaming = reqEx.find((r) => r.stream) ?? { ...plain, stream: true };
   for (const [status, r0] of Object.entries(op.responses)) {
@@ -32,7 +34,16 @@ for (const [path, item] of Object.entries(spec.paths)) {
       for (const e of Object.values(m.examples ?? {})) {
         const value = deref(e).value;
         const sse = mt === "text/event-stream";
-        const rec = { v: 1, request: { method: "POST", url: `https://openrouter.ai/api/v1${path}`, headers: { "content-type": "application/json", authorization: "[REDACTED]" }, body: sse ? streaming : plain }, response: { status: Number(status), headers: { "content-type": mt }, complete: true } };
+        const rec = {
+          v: 1,
+          request: {
+            method: "POST",
+            url: `https://openrouter.ai/api/v1${path}`,
+            headers: { "content-type": "application/json", authorization: "[REDACTED]" },
+            body: sse ? streaming : plain,
+          },
+          response: { status: Number(status), headers: { "content-type": mt }, complete: true },
+        };
         if (sse) rec.response.bodyText = value;
         else rec.response.body = value;
         templates.push({ rec, sse, ok: Number(status) === 200 });
@@ -46,8 +57,10 @@ const jsonT = ok200.filter((t) => !t.sse);
 const errT = templates.filter((t) => !t.ok);
 function invalid(i) {
   const t = structuredClone((i % 2 ? sseT : jsonT)[i % (i % 2 ? sseT.length : jsonT.length)].rec);
-  if (t.response.bodyText) t.response.bodyText = t.response.bodyText.replace(/"index":0/, '"index":"zero"').replace("data: [DONE]\n\n", "");
-  else if (Array.isArray(t.response.body.choices)) t.response.body.choices[0] = { ...t.response.body.choices[0], index: "zero", surprise: true };
+  if (t.response.bodyText)
+    t.response.bodyText = t.response.bodyText.replace(/"index":0/, '"index":"zero"').replace("data: [DONE]\n\n", "");
+  else if (Array.isArray(t.response.body.choices))
+    t.response.body.choices[0] = { ...t.response.body.choices[0], index: "zero", surprise: true };
   t.request.body = { ...t.request.body, temperature: 9 };
   return t;
 }
@@ -62,8 +75,15 @@ async function generate() {
   while (bytes < target) {
     // 50% JSON 200, 30% SSE 200, 10% error statuses, 10% invalid (request + response + stream violations)
     const k = i % 10;
-    const rec = k < 5 ? jsonT[i % jsonT.length].rec : k < 8 ? sseT[i % sseT.length].rec : k < 9 ? errT[i % errT.length].rec : invalid(i);
-    const line = JSON.stringify({ ...rec, id: `ex-${i}` }) + "\n";
+    const rec =
+      k < 5
+        ? jsonT[i % jsonT.length].rec
+        : k < 8
+          ? sseT[i % sseT.length].rec
+          : k < 9
+            ? errT[i % errT.length].rec
+            : invalid(i);
+    const line = `${JSON.stringify({ ...rec, id: `ex-${i}` })}\n`;
     bytes += Buffer.byteLength(line);
     i++;
     if (!ws.write(line)) await new Promise((r) => ws.once("drain", r));
@@ -97,7 +117,7 @@ writeSync(2, "BENCH " + JSON.stringify({ ms: performance.now() - t0, lines, maxR
   );
   const r = spawnSync(process.execPath, [script, out], { encoding: "utf8" });
   const m = /BENCH (\{.*\})/.exec(r.stderr ?? "");
-  if (!m) throw new Error("baseline failed: " + (r.stderr ?? "").slice(-2000));
+  if (!m) throw new Error(`baseline failed: ${(r.stderr ?? "").slice(-2000)}`);
   return JSON.parse(m[1]);
 }
 
@@ -106,7 +126,16 @@ async function runCheck() {
   // Bundle the CLI the way it ships (one ESM file, spec inlined) so the measurement has no TS loader in it.
   const bundle = join(root, ".tmp", "bench-conformance-cli.mjs");
   const { build } = await import("esbuild");
-  await build({ entryPoints: [join(root, "src/cli/run.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: bundle, logLevel: "error", banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  await build({
+    entryPoints: [join(root, "src/cli/run.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile: bundle,
+    logLevel: "error",
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   writeFileSync(
     runner,
     `import { writeSync } from "node:fs";
@@ -117,9 +146,13 @@ const ms = performance.now() - t0;
 writeSync(2, "\\nBENCH " + JSON.stringify({ ms, code, maxRssKb: process.resourceUsage().maxRSS }) + "\\n");
 `,
   );
-  const r = spawnSync(process.execPath, [runner, "check", out, "--format", "json", "--max-violations", "1000"], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [runner, "check", out, "--format", "json", "--max-violations", "1000"], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   const m = /BENCH (\{.*\})/.exec(r.stderr ?? "");
-  if (!m) throw new Error("check run failed: " + (r.stderr ?? "").slice(-2000));
+  if (!m) throw new Error(`check run failed: ${(r.stderr ?? "").slice(-2000)}`);
   return JSON.parse(m[1]);
 }
 
@@ -128,10 +161,25 @@ const size = statSync(out).size;
 const base = baseline();
 const chk = await runCheck();
 const mbps = (bytes, ms) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
-console.log(`conformance check benchmark — ${(size / 1e6).toFixed(0)} MB, ${base.lines} exchanges (50% JSON, 30% SSE, 10% error statuses, 10% invalid), Node ${process.version}`);
-console.log(`  baseline (read + JSON.parse):  ${mbps(size, base.ms)} MB/s, ${Math.round(base.lines / (base.ms / 1000))} lines/s (${(base.ms / 1000).toFixed(2)} s), peak RSS ${(base.maxRssKb / 1024).toFixed(0)} MB`);
-console.log(`  check:                         ${mbps(size, chk.ms)} MB/s, ${Math.round(base.lines / (chk.ms / 1000))} exchanges/s (${(chk.ms / 1000).toFixed(2)} s), exit ${chk.code}`);
-console.log(`  check peak RSS:                ${(chk.maxRssKb / 1024).toFixed(0)} MB (whole process, esbuild bundle of the CLI)`);
+console.log(
+  `conformance check benchmark — ${(size / 1e6).toFixed(0)} MB, ${base.lines} exchanges (50% JSON, 30% SSE, 10% error statuses, 10% invalid), Node ${process.version}`,
+);
+console.log(
+  `  baseline (read + JSON.parse):  ${mbps(size, base.ms)} MB/s, ${Math.round(base.lines / (base.ms / 1000))} lines/s (${(base.ms / 1000).toFixed(2)} s), peak RSS ${(base.maxRssKb / 1024).toFixed(0)} MB`,
+);
+console.log(
+  `  check:                         ${mbps(size, chk.ms)} MB/s, ${Math.round(base.lines / (chk.ms / 1000))} exchanges/s (${(chk.ms / 1000).toFixed(2)} s), exit ${chk.code}`,
+);
+console.log(
+  `  check peak RSS:                ${(chk.maxRssKb / 1024).toFixed(0)} MB (whole process, esbuild bundle of the CLI)`,
+);
 console.log(`  ratio check/baseline time:     ${(chk.ms / base.ms).toFixed(2)}×`);
-console.log(`  machine load average at start: ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")} (${(await import("node:os")).cpus().length} cores, shared)`);
-console.log(`  targets: ≥30 MB/s → ${Number(mbps(size, chk.ms)) >= 30 ? "met" : "NOT met"}; peak RSS ≤200 MB → ${chk.maxRssKb / 1024 <= 200 ? "met" : "NOT met"} (on this ${(size / 1e6).toFixed(0)} MB file)`);
+console.log(
+  `  machine load average at start: ${(await import("node:os"))
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")} (${(await import("node:os")).cpus().length} cores, shared)`,
+);
+console.log(
+  `  targets: ≥30 MB/s → ${Number(mbps(size, chk.ms)) >= 30 ? "met" : "NOT met"}; peak RSS ≤200 MB → ${chk.maxRssKb / 1024 <= 200 ? "met" : "NOT met"} (on this ${(size / 1e6).toFixed(0)} MB file)`,
+);

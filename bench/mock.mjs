@@ -36,13 +36,18 @@ const basePath = new URL(spec.servers?.[0]?.url ?? "http://x/").pathname.replace
 
 function deref(node) {
   while (node && typeof node.$ref === "string") {
-    node = node.$ref.slice(2).split("/").reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
+    node = node.$ref
+      .slice(2)
+      .split("/")
+      .reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
   }
   return node;
 }
 function firstRequestExample(path) {
   const media = deref(spec.paths[path].post.requestBody).content["application/json"];
-  const ex = Object.values(media.examples ?? {}).map((e) => deref(e).value).find((v) => v && v.stream !== true);
+  const ex = Object.values(media.examples ?? {})
+    .map((e) => deref(e).value)
+    .find((v) => v && v.stream !== true);
   if (!ex) throw new Error(`no request example for ${path}`);
   return ex;
 }
@@ -57,7 +62,14 @@ const MIX = [
   ["completion", complPath, JSON.stringify(completion), {}, 200, 2],
   // Prism alone answers 422 here (the spec declares 422 and Prism prefers it); the mock answers 400.
   ["invalid", chatPath, JSON.stringify({ ...chat, temperature: 3 }), {}, [400, 422], 2],
-  ["stream", chatPath, JSON.stringify({ ...chat, stream: true }), { accept: "text/event-stream", "x-mock-stream-delay-ms": "0" }, 200, 2],
+  [
+    "stream",
+    chatPath,
+    JSON.stringify({ ...chat, stream: true }),
+    { accept: "text/event-stream", "x-mock-stream-delay-ms": "0" },
+    200,
+    2,
+  ],
 ];
 const schedule = MIX.flatMap((m) => Array(m[5]).fill(m));
 
@@ -112,7 +124,16 @@ async function run(base, count) {
       const [name, path, body, headers, expected] = m;
       const req = request(
         base + path,
-        { method: "POST", agent, headers: { authorization: "Bearer sk-bench", "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers } },
+        {
+          method: "POST",
+          agent,
+          headers: {
+            authorization: "Bearer sk-bench",
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            ...headers,
+          },
+        },
         (res) => {
           res.on("data", () => {});
           res.on("end", () => {
@@ -160,10 +181,25 @@ function childPids(pid) {
 
 const prismPort = await freePort();
 const mockPort = await freePort();
-const prism = spawn(process.execPath, [require.resolve("@stoplight/prism-cli/dist/index.js"), "mock", join(root, "generated/openapi.yaml"), "-h", "127.0.0.1", "-p", String(prismPort), "--errors", "-v", "error"], {
-  stdio: "ignore",
-  env: { ...process.env, FORCE_COLOR: "0" },
-});
+const prism = spawn(
+  process.execPath,
+  [
+    require.resolve("@stoplight/prism-cli/dist/index.js"),
+    "mock",
+    join(root, "generated/openapi.yaml"),
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(prismPort),
+    "--errors",
+    "-v",
+    "error",
+  ],
+  {
+    stdio: "ignore",
+    env: { ...process.env, FORCE_COLOR: "0" },
+  },
+);
 const mock = spawn(process.execPath, ["--import", "tsx", join(root, "mock/main.ts")], {
   cwd: root,
   stdio: "ignore",
@@ -177,8 +213,13 @@ process.on("SIGINT", () => cleanup().then(() => process.exit(130)));
 try {
   const prismBase = `http://127.0.0.1:${prismPort}`;
   const mockBase = `http://127.0.0.1:${mockPort}${basePath}`;
-  await Promise.all([waitReady(prismBase + "/", prism, "prism"), waitReady(`http://127.0.0.1:${mockPort}/docs`, mock, "mock")]);
-  console.log(`mix per 10 requests: ${MIX.map((m) => `${m[5]} ${m[0]} (${m[4]})`).join(", ")}; ${N} requests/round, concurrency ${C}, ${ROUNDS} rounds, warmup ${WARMUP}`);
+  await Promise.all([
+    waitReady(`${prismBase}/`, prism, "prism"),
+    waitReady(`http://127.0.0.1:${mockPort}/docs`, mock, "mock"),
+  ]);
+  console.log(
+    `mix per 10 requests: ${MIX.map((m) => `${m[5]} ${m[0]} (${m[4]})`).join(", ")}; ${N} requests/round, concurrency ${C}, ${ROUNDS} rounds, warmup ${WARMUP}`,
+  );
   await run(prismBase, WARMUP);
   await run(mockBase, WARMUP);
   const results = { prism: [], mock: [] };
@@ -209,15 +250,20 @@ try {
   const m = median(results.mock);
   const ratio = m / p;
   const diff = ratio >= 1 ? `${((ratio - 1) * 100).toFixed(1)}% faster` : `${((1 - ratio) * 100).toFixed(1)}% slower`;
-  console.log(`median: prism alone ${p.toFixed(0)} rps, mock ${m.toFixed(0)} rps, ratio mock/prism ${ratio.toFixed(3)} (mock ${diff}; target at most 10% slower: ${ratio >= 0.9 ? "met" : "MISSED"})`);
+  console.log(
+    `median: prism alone ${p.toFixed(0)} rps, mock ${m.toFixed(0)} rps, ratio mock/prism ${ratio.toFixed(3)} (mock ${diff}; target at most 10% slower: ${ratio >= 0.9 ? "met" : "MISSED"})`,
+  );
   if (cpu.prismReqs && cpu.mockReqs) {
     console.log(
       `CPU per request: Prism alone ${(cpu.prism / cpu.prismReqs).toFixed(3)} ms; mock ${((cpu.layer + cpu.mockPrism) / cpu.mockReqs).toFixed(3)} ms` +
-        (mockPrismPid ? ` (layer ${(cpu.layer / cpu.mockReqs).toFixed(3)} + Prism child ${(cpu.mockPrism / cpu.mockReqs).toFixed(3)})` : " (layer and Prism's pipeline in one process)"),
+        (mockPrismPid
+          ? ` (layer ${(cpu.layer / cpu.mockReqs).toFixed(3)} + Prism child ${(cpu.mockPrism / cpu.mockReqs).toFixed(3)})`
+          : " (layer and Prism's pipeline in one process)"),
     );
   }
   for (const who of ["prism", "mock"]) {
-    if (Object.keys(badTotals[who]).length) console.log(`unexpected statuses from ${who}: ${JSON.stringify(badTotals[who])}`);
+    if (Object.keys(badTotals[who]).length)
+      console.log(`unexpected statuses from ${who}: ${JSON.stringify(badTotals[who])}`);
   }
 } finally {
   await cleanup();

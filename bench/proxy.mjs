@@ -23,7 +23,12 @@ import { median } from "./stats.mjs";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
 // ---------- the CLI ----------
-const newest = (dir) => Math.max(...readdirSync(dir, { recursive: true }).filter((f) => /\.ts$/.test(f)).map((f) => statSync(join(dir, f)).mtimeMs));
+const newest = (dir) =>
+  Math.max(
+    ...readdirSync(dir, { recursive: true })
+      .filter((f) => /\.ts$/.test(f))
+      .map((f) => statSync(join(dir, f)).mtimeMs),
+  );
 let cli = join(root, "dist/cli.js");
 let cliNote = "dist/cli.js";
 if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, "src"))) {
@@ -31,8 +36,14 @@ if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, "src"))) {
   mkdirSync(out, { recursive: true });
   cli = join(out, "cli.mjs");
   await build({
-    entryPoints: [join(root, "src/cli/main.ts")], bundle: true, format: "esm", platform: "node", target: "node20",
-    outfile: cli, external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"], logLevel: "error",
+    entryPoints: [join(root, "src/cli/main.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    outfile: cli,
+    external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+    logLevel: "error",
     nodePaths: [join(root, "node_modules")],
   });
   cliNote = ".tmp/bench-proxy/cli.mjs (esbuild of src/cli/main.ts; dist/ missing or older than src/)";
@@ -109,20 +120,34 @@ process.stdin.resume();
 `;
 const pipeProc = spawn(process.execPath, ["-e", pipeCode], { stdio: ["pipe", "pipe", "inherit"] });
 const viaPipe = (await firstLine(pipeProc, /listening on (\S+)/))[1];
-const proxyProc = spawn(process.execPath, [cli, "proxy", "--upstream", direct, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const proxyProc = spawn(process.execPath, [cli, "proxy", "--upstream", direct, "--port", "0"], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const viaProxy = (await firstLine(proxyProc, /listening on (\S+)/))[1];
 let proxyOut = "";
 proxyProc.stdout.on("data", (d) => (proxyOut += d));
 // The same proxy with its stream checks in the main thread (--check-thread main), for comparison.
-const mainProc = spawn(process.execPath, [cli, "proxy", "--upstream", direct, "--port", "0", "--check-thread", "main"], { stdio: ["ignore", "pipe", "inherit"] });
+const mainProc = spawn(
+  process.execPath,
+  [cli, "proxy", "--upstream", direct, "--port", "0", "--check-thread", "main"],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
 const viaMain = (await firstLine(mainProc, /listening on (\S+)/))[1];
 let mainOut = "";
 mainProc.stdout.on("data", (d) => (mainOut += d));
 
 const now = () => performance.timeOrigin + performance.now();
-const body = JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello!" }], stream: true });
+const body = JSON.stringify({
+  model: "openai/gpt-4o-mini",
+  messages: [{ role: "user", content: "Hello!" }],
+  stream: true,
+});
 async function read(url, onEvent, bulk = false) {
-  const headers = { "content-type": "application/json", authorization: "Bearer sk-or-v1-bench", ...(bulk ? { "x-bench": "bulk" } : {}) };
+  const headers = {
+    "content-type": "application/json",
+    authorization: "Bearer sk-or-v1-bench",
+    ...(bulk ? { "x-bench": "bulk" } : {}),
+  };
   const res = await fetch(url, { method: "POST", headers, body });
   const reader = res.body.getReader();
   const dec = new TextDecoder();
@@ -146,19 +171,21 @@ async function read(url, onEvent, bulk = false) {
 // ---------- 1. latency per event ----------
 const ROUNDS = quick ? 3 : 7;
 const lat = { direct: [], proxy: [] };
-await read(direct + "/chat/completions");
-await read(viaProxy + "/chat/completions");
+await read(`${direct}/chat/completions`);
+await read(`${viaProxy}/chat/completions`);
 for (let r = 0; r < ROUNDS; r++) {
   for (const name of r % 2 ? ["proxy", "direct"] : ["direct", "proxy"]) {
     const base = name === "proxy" ? viaProxy : direct;
-    await read(base + "/chat/completions", (ev) => {
+    await read(`${base}/chat/completions`, (ev) => {
       if (ev.id) lat[name].push(now() - Number(ev.id));
     });
   }
 }
 const added = median(lat.proxy) - median(lat.direct);
 console.log(`latency per event (${ROUNDS} rounds x ${LAT_EVENTS} events 2 ms apart; CLI ${cliNote}):`);
-console.log(`  direct ${(median(lat.direct) * 1000).toFixed(0)} µs, through the proxy ${(median(lat.proxy) * 1000).toFixed(0)} µs median -> added ${(added * 1000).toFixed(0)} µs (p90 direct ${(pct(lat.direct, 0.9) * 1000).toFixed(0)} µs, proxy ${(pct(lat.proxy, 0.9) * 1000).toFixed(0)} µs)`);
+console.log(
+  `  direct ${(median(lat.direct) * 1000).toFixed(0)} µs, through the proxy ${(median(lat.proxy) * 1000).toFixed(0)} µs median -> added ${(added * 1000).toFixed(0)} µs (p90 direct ${(pct(lat.direct, 0.9) * 1000).toFixed(0)} µs, proxy ${(pct(lat.proxy, 0.9) * 1000).toFixed(0)} µs)`,
+);
 function pct(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
@@ -178,13 +205,13 @@ const cpuMs = (pid) => {
 };
 const cpu = { pipe: [], proxy: [], "proxy-main": [] };
 const procs = { pipe: pipeProc, proxy: proxyProc, "proxy-main": mainProc };
-for (let i = 0; i < 2; i++) for (const u of Object.values(urls)) await read(u + "/chat/completions", undefined, true);
+for (let i = 0; i < 2; i++) for (const u of Object.values(urls)) await read(`${u}/chat/completions`, undefined, true);
 const names = Object.keys(urls);
 for (let r = 0; r < SROUNDS; r++) {
   for (const name of names.slice(r % names.length).concat(names.slice(0, r % names.length))) {
     const c0 = procs[name] ? cpuMs(procs[name].pid) : 0;
     const t = performance.now();
-    const n = await read(urls[name] + "/chat/completions", undefined, true);
+    const n = await read(`${urls[name]}/chat/completions`, undefined, true);
     st[name].push(performance.now() - t);
     if (n !== STREAM_CHUNKS + 1) throw new Error(`${name}: got ${n} events`);
     if (procs[name]) {
@@ -194,11 +221,21 @@ for (let r = 0; r < SROUNDS; r++) {
   }
 }
 const ratio = median(st.proxy) / median(st.direct);
-console.log(`stream of ${STREAM_CHUNKS} chunks + usage + [DONE] (${(bytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`);
-console.log(`  direct ${median(st.direct).toFixed(1)} ms, through the proxy ${median(st.proxy).toFixed(1)} ms -> ${ratio.toFixed(3)}x (${((ratio - 1) * 100).toFixed(1)}% ${ratio >= 1 ? "slower" : "faster"}; median of per-round ratios ${median(st.proxy.map((x, i) => x / st.direct[i])).toFixed(3)}x)`);
-console.log(`  reference: plain pipe proxy without checks ${median(st.pipe).toFixed(1)} ms -> ${(median(st.pipe) / median(st.direct)).toFixed(3)}x direct; proxy/pipe ${(median(st.proxy) / median(st.pipe)).toFixed(3)}x`);
-console.log(`  checks in the proxy's main thread (--check-thread main): ${median(st["proxy-main"]).toFixed(1)} ms -> ${(median(st["proxy-main"]) / median(st.direct)).toFixed(3)}x direct`);
-console.log(`  CPU time per stream (/proc, median): proxy ${median(cpu.proxy).toFixed(0)} ms (checks included; main-thread checks ${median(cpu["proxy-main"]).toFixed(0)} ms), pipe ${median(cpu.pipe).toFixed(0)} ms`);
+console.log(
+  `stream of ${STREAM_CHUNKS} chunks + usage + [DONE] (${(bytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`,
+);
+console.log(
+  `  direct ${median(st.direct).toFixed(1)} ms, through the proxy ${median(st.proxy).toFixed(1)} ms -> ${ratio.toFixed(3)}x (${((ratio - 1) * 100).toFixed(1)}% ${ratio >= 1 ? "slower" : "faster"}; median of per-round ratios ${median(st.proxy.map((x, i) => x / st.direct[i])).toFixed(3)}x)`,
+);
+console.log(
+  `  reference: plain pipe proxy without checks ${median(st.pipe).toFixed(1)} ms -> ${(median(st.pipe) / median(st.direct)).toFixed(3)}x direct; proxy/pipe ${(median(st.proxy) / median(st.pipe)).toFixed(3)}x`,
+);
+console.log(
+  `  checks in the proxy's main thread (--check-thread main): ${median(st["proxy-main"]).toFixed(1)} ms -> ${(median(st["proxy-main"]) / median(st.direct)).toFixed(3)}x direct`,
+);
+console.log(
+  `  CPU time per stream (/proc, median): proxy ${median(cpu.proxy).toFixed(0)} ms (checks included; main-thread checks ${median(cpu["proxy-main"]).toFixed(0)} ms), pipe ${median(cpu.pipe).toFixed(0)} ms`,
+);
 
 // The proxy checked every event: it must have found nothing (a finding would mean the bench measured an error path).
 proxyProc.kill("SIGINT");
@@ -211,4 +248,6 @@ console.log(`  proxy summary: ${summary}`);
 if (!/: 0 error, 0 warning/.test(summary)) throw new Error(`the proxy reported findings:\n${proxyOut}`);
 upstream.stdin.end();
 pipeProc.stdin.end();
-console.log(`proxy: latency +${added.toFixed(2)} ms/event, stream ${ratio.toFixed(2)}x (pipe ${(median(st.pipe) / median(st.direct)).toFixed(2)}x)`);
+console.log(
+  `proxy: latency +${added.toFixed(2)} ms/event, stream ${ratio.toFixed(2)}x (pipe ${(median(st.pipe) / median(st.direct)).toFixed(2)}x)`,
+);

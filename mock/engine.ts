@@ -48,7 +48,8 @@ const SEVERITY = ["Error", "Warning", "Information", "Hint"];
 
 function lowerHeaders(h: Record<string, unknown> | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.map(String) : String(v);
+  for (const [k, v] of Object.entries(h ?? {}))
+    if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.map(String) : String(v);
   return out;
 }
 
@@ -64,11 +65,18 @@ export async function createInprocEngine(specFile: string): Promise<Engine> {
   const req0 = createRequire(import.meta.url);
   const cliPkg = req0.resolve("@stoplight/prism-cli/package.json");
   const fromCli = createRequire(cliPkg);
-  const prismHttp = fromCli("@stoplight/prism-http") as { createInstance: AnyFn; getHttpOperationsFromSpec: AnyFn; ProblemJsonError: { fromTemplate: AnyFn; toProblemJson: AnyFn }; VIOLATIONS: unknown };
+  const prismHttp = fromCli("@stoplight/prism-http") as {
+    createInstance: AnyFn;
+    getHttpOperationsFromSpec: AnyFn;
+    ProblemJsonError: { fromTemplate: AnyFn; toProblemJson: AnyFn };
+    VIOLATIONS: unknown;
+  };
   const prismCore = fromCli("@stoplight/prism-core") as { createLogger: AnyFn };
   const serverDir = dirname(fromCli.resolve("@stoplight/prism-http-server/package.json"));
   const fromServer = createRequire(join(serverDir, "package.json"));
-  const { getHttpConfigFromRequest } = fromServer("./dist/getHttpConfigFromRequest.js") as { getHttpConfigFromRequest: AnyFn };
+  const { getHttpConfigFromRequest } = fromServer("./dist/getHttpConfigFromRequest.js") as {
+    getHttpConfigFromRequest: AnyFn;
+  };
   const { serialize } = fromServer("./dist/serialize.js") as { serialize: AnyFn };
 
   const operations = await prismHttp.getHttpOperationsFromSpec(specFile);
@@ -85,7 +93,10 @@ export async function createInprocEngine(specFile: string): Promise<Engine> {
   };
   const prism = prismHttp.createInstance(config, { logger });
 
-  const problem = (e: { status?: number; additional?: { headers?: Record<string, string> } }, headers: IncomingHttpHeaders): EngineResponse => ({
+  const problem = (
+    e: { status?: number; additional?: { headers?: Record<string, string> } },
+    headers: IncomingHttpHeaders,
+  ): EngineResponse => ({
     status: e.status || 500,
     headers: { ...cors(headers), ...lowerHeaders(e.additional?.headers), "content-type": "application/problem+json" },
     body: Buffer.from(JSON.stringify(prismHttp.ProblemJsonError.toProblemJson(e))),
@@ -105,7 +116,12 @@ export async function createInprocEngine(specFile: string): Promise<Engine> {
       const body = r.rawBody.length === 0 ? null : r.isJson ? r.json : r.rawBody.toString("utf8");
       // Prism's content-type check reads content-length (0 = no body to check).
       const inHeaders = { ...r.headers, "content-length": String(r.rawBody.length) };
-      const input = { method: r.method.toLowerCase(), url: { path: r.path, baseUrl: params.get("__server") || undefined, query }, headers: inHeaders, body };
+      const input = {
+        method: r.method.toLowerCase(),
+        url: { path: r.path, baseUrl: params.get("__server") || undefined, query },
+        headers: inHeaders,
+        body,
+      };
       const cfg = getHttpConfigFromRequest(input);
       if (cfg._tag === "Left") return problem(cfg.left, r.headers);
       const mock: Record<string, unknown> = { ...config.mock };
@@ -114,11 +130,18 @@ export async function createInprocEngine(specFile: string): Promise<Engine> {
       if (result._tag === "Left") return problem(result.left, r.headers);
       const { output, validations } = result.right as {
         output: { statusCode: number; headers?: Record<string, unknown>; body?: unknown };
-        validations: { input: { path?: string[]; severity: number; code: unknown; message: string }[]; output: { severity: number }[] };
+        validations: {
+          input: { path?: string[]; severity: number; code: unknown; message: string }[];
+          output: { severity: number }[];
+        };
       };
       if (validations.output.some((v) => SEVERITY[v.severity] === "Error")) {
         // --errors: a response that breaks the spec becomes a 500 problem (Prism's VIOLATIONS).
-        const e = prismHttp.ProblemJsonError.fromTemplate(prismHttp.VIOLATIONS, "Your request/response is not valid and the --errors flag is set, so Prism is generating this error for you.", { validation: validations.output });
+        const e = prismHttp.ProblemJsonError.fromTemplate(
+          prismHttp.VIOLATIONS,
+          "Your request/response is not valid and the --errors flag is set, so Prism is generating this error for you.",
+          { validation: validations.output },
+        );
         return problem(e, r.headers);
       }
       const headers = { ...cors(r.headers), ...lowerHeaders(output.headers) };
@@ -132,7 +155,12 @@ export async function createInprocEngine(specFile: string): Promise<Engine> {
         status: output.statusCode,
         headers,
         body: payload === undefined ? Buffer.alloc(0) : Buffer.from(String(payload)),
-        violations: validations.input.map((d) => ({ location: ["request", ...(d.path ?? [])], severity: SEVERITY[d.severity] ?? "Error", code: d.code, message: d.message })),
+        violations: validations.input.map((d) => ({
+          location: ["request", ...(d.path ?? [])],
+          severity: SEVERITY[d.severity] ?? "Error",
+          code: d.code,
+          message: d.message,
+        })),
       };
     },
     async close() {},
@@ -151,16 +179,32 @@ export async function createChildEngine(specFile: string, timeoutMs: number): Pr
       return new Promise((resolve, reject) => {
         const headers: IncomingHttpHeaders = { ...r.headers };
         if (r.rawBody.length) headers["content-length"] = String(r.rawBody.length);
-        const up = httpRequest({ host: "127.0.0.1", port: prism.port, method: r.method, path: r.path + r.query, headers, agent, timeout: timeoutMs }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const h = lowerHeaders(res.headers as Record<string, unknown>);
-            const sl = h["sl-violations"];
-            resolve({ status: res.statusCode ?? 502, headers: h, body: Buffer.concat(chunks), violations: Array.isArray(sl) ? sl.join(",") : sl });
-          });
-          res.on("error", reject);
-        });
+        const up = httpRequest(
+          {
+            host: "127.0.0.1",
+            port: prism.port,
+            method: r.method,
+            path: r.path + r.query,
+            headers,
+            agent,
+            timeout: timeoutMs,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+              const h = lowerHeaders(res.headers as Record<string, unknown>);
+              const sl = h["sl-violations"];
+              resolve({
+                status: res.statusCode ?? 502,
+                headers: h,
+                body: Buffer.concat(chunks),
+                violations: Array.isArray(sl) ? sl.join(",") : sl,
+              });
+            });
+            res.on("error", reject);
+          },
+        );
         up.on("timeout", () => up.destroy(new Error(`Prism did not answer within ${timeoutMs} ms`)));
         up.on("error", reject);
         up.end(r.rawBody.length ? r.rawBody : undefined);

@@ -27,7 +27,7 @@ export function convertViolation(v: PrismViolation): EnvelopeViolation {
   const loc = Array.isArray(v.location) ? v.location.map(String) : [];
   const part = loc[1] !== undefined && LOCATIONS.has(loc[1]) ? (loc[1] as EnvelopeViolation["location"]) : "request";
   const segments = part === "request" ? [] : loc.slice(2);
-  let pointer = segments.length ? "/" + segments.join("/") : "";
+  let pointer = segments.length ? `/${segments.join("/")}` : "";
   const raw = typeof v.message === "string" ? v.message : String(v.message ?? "invalid");
   let code = typeof v.code === "string" ? v.code : typeof v.code === "number" ? String(v.code) : "invalid";
   // Strip Prism's source description, which it builds as:
@@ -35,18 +35,18 @@ export function convertViolation(v: PrismViolation): EnvelopeViolation {
   let message = raw;
   if (part !== "request") {
     const kind = part === "body" ? "property " : "parameter ";
-    const prefix = `Request ${part} ` + (segments.length ? `${kind}${segments.join(".")} ` : "");
+    const prefix = `Request ${part} ${segments.length ? `${kind}${segments.join(".")} ` : ""}`;
     if (message.startsWith(prefix)) message = message.slice(prefix.length);
   }
   // Point at the property itself for "required" and "additionalProperties" failures: the message names it.
   const req = /^must have required property '(.+)'$/.exec(message);
   if (req?.[1] !== undefined) {
-    pointer += "/" + escapeSegment(req[1]);
+    pointer += `/${escapeSegment(req[1])}`;
     message = "is required";
   }
   const extra = /must NOT have additional properties; found '(.+)'$/.exec(message);
   if (extra?.[1] !== undefined) {
-    pointer += "/" + escapeSegment(extra[1]);
+    pointer += `/${escapeSegment(extra[1])}`;
     message = "is not allowed (unknown property)";
   }
   if (part === "request" && code === "401") code = "unauthorized";
@@ -93,7 +93,7 @@ export function parseSlViolations(
   const isBody = (v: PrismViolation) => Array.isArray(v.location) && v.location[1] === "body";
   if (truncated || list.some(isBody)) {
     const better = explain?.();
-    if (better && better.length) vs = [...vs.filter((v) => v.location !== "body"), ...better];
+    if (better?.length) vs = [...vs.filter((v) => v.location !== "body"), ...better];
   }
   return dedupe(vs.map((v) => enrich(v, allowed)));
 }
@@ -151,7 +151,7 @@ export function fromProblem(status: number, problem: unknown): ErrorEnvelope {
       )
     : [];
   const detail = typeof p.detail === "string" && p.detail ? p.detail : typeof p.title === "string" ? p.title : "Error";
-  const message = vs.length ? violationsMessage(vs) : `${typeof p.title === "string" ? p.title + ": " : ""}${detail}`;
+  const message = vs.length ? violationsMessage(vs) : `${typeof p.title === "string" ? `${p.title}: ` : ""}${detail}`;
   const metadata: Record<string, unknown> = { mock_error: kind };
   if (vs.length) metadata.violations = vs;
   return envelope(status, message, metadata);

@@ -53,7 +53,20 @@ export async function startPrism(opts: StartPrismOptions): Promise<PrismHandle> 
   const port = opts.port || (await freePort(host));
   const cli = require.resolve("@stoplight/prism-cli/dist/index.js");
   const watchdog = fileURLToPath(new URL("./prism-watchdog.cjs", import.meta.url));
-  const args = ["--require", watchdog, cli, "mock", opts.spec, "-h", host, "-p", String(port), "--errors", "-v", opts.verbosity ?? "error"];
+  const args = [
+    "--require",
+    watchdog,
+    cli,
+    "mock",
+    opts.spec,
+    "-h",
+    host,
+    "-p",
+    String(port),
+    "--errors",
+    "-v",
+    opts.verbosity ?? "error",
+  ];
   const child = spawn(process.execPath, args, {
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", MOCK_PRISM_WATCHDOG: "1" },

@@ -8,7 +8,13 @@
 // Prism runs in-process by default (its own request pipeline, no second HTTP hop) or as the CLI child process
 // (MOCK_PRISM=child); see engine.ts.
 import { createReadStream, existsSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from "node:http";
 import type { Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,7 +87,21 @@ export interface MockHandle {
 }
 
 export const STREAM_DELAY_HEADER = "x-mock-stream-delay-ms";
-const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "proxy-connection", "proxy-authorization", "host", "content-length", "accept-encoding", "date", STREAM_DELAY_HEADER]);
+const HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "proxy-connection",
+  "proxy-authorization",
+  "host",
+  "content-length",
+  "accept-encoding",
+  "date",
+  STREAM_DELAY_HEADER,
+]);
 const HOP_AND_BODY = new Set([...HOP, "content-type", "sl-violations"]);
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
@@ -108,7 +128,7 @@ function sendEnvelope(res: ServerResponse, env: ErrorEnvelope, extra: OutgoingHt
 }
 
 function parsePrefer(h: string | string[] | undefined): { code?: string; example?: string; retryAfter?: string } {
-  const s = Array.isArray(h) ? h.join(",") : h ?? "";
+  const s = Array.isArray(h) ? h.join(",") : (h ?? "");
   const code = /(?:^|[\s,;])code=("?)(\d{3})\1/i.exec(s)?.[2];
   const example = /(?:^|[\s,;])example=("?)([^",;\s]+)\1/i.exec(s)?.[2];
   const retryAfter = /(?:^|[\s,;])retry-after=("?)(\d{1,9})\1/i.exec(s)?.[2];
@@ -179,7 +199,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   // The streaming form for client generators (scripts/stream-bundle.mjs), beside the bundle.
   const streamJson = specFile.replace(/\.ya?ml$/, ".stream.json");
   const engineKind = opts.prism ?? (process.env.MOCK_PRISM === "child" ? "child" : "inproc");
-  const engine: Engine = engineKind === "child" ? await createChildEngine(specFile, upstreamTimeout) : await createInprocEngine(specFile);
+  const engine: Engine =
+    engineKind === "child" ? await createChildEngine(specFile, upstreamTimeout) : await createInprocEngine(specFile);
   let closing: Promise<void> | undefined;
   engine.child?.once("exit", (code, signal) => {
     if (!closing) opts.onPrismExit?.(code, signal);
@@ -187,10 +208,14 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const sockets = new Set<Socket>();
   const streams = new Set<StreamWriter>();
   const counters = { streamsStarted: 0, streamsCompleted: 0, streamsAborted: 0, requests: 0 };
-  const routes = [...spec.paths.entries()].flatMap(([p, ms]) => [...ms.keys()].map((m) => `${m.toUpperCase()} ${spec.basePath}${p}`));
+  const routes = [...spec.paths.entries()].flatMap(([p, ms]) =>
+    [...ms.keys()].map((m) => `${m.toUpperCase()} ${spec.basePath}${p}`),
+  );
 
   const stripBase = (pathname: string) =>
-    spec.basePath && (pathname === spec.basePath || pathname.startsWith(spec.basePath + "/")) ? pathname.slice(spec.basePath.length) || "/" : pathname;
+    spec.basePath && (pathname === spec.basePath || pathname.startsWith(`${spec.basePath}/`))
+      ? pathname.slice(spec.basePath.length) || "/"
+      : pathname;
 
   function serveFile(res: ServerResponse, file: string, type: string, head: boolean) {
     if (!existsSync(file)) {
@@ -198,7 +223,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     }
     res.writeHead(200, { "content-type": type, "cache-control": "no-cache" });
     if (head) return res.end();
-    createReadStream(file).on("error", () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on("error", () => res.destroy())
+      .pipe(res);
   }
 
   function convertError(
@@ -223,7 +250,12 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     try {
       parsed = JSON.parse(body.toString("utf8"));
     } catch {
-      return { env: envelope(status, `Mock: Prism answered ${status} with a non-JSON body`, { mock_error: "UPSTREAM_BODY", body: body.toString("utf8").slice(0, 500) }) };
+      return {
+        env: envelope(status, `Mock: Prism answered ${status} with a non-JSON body`, {
+          mock_error: "UPSTREAM_BODY",
+          body: body.toString("utf8").slice(0, 500),
+        }),
+      };
     }
     if (ct.includes("problem+json")) {
       const env = fromProblem(status, parsed);
@@ -234,7 +266,11 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     // Prism's own malformed-JSON answer (not an envelope: its code is a string). The layer normally catches
     // malformed JSON first; this covers bodies it did not parse (e.g. an unusual JSON content type).
     if (isObj(parsed) && isObj(parsed.error) && parsed.error.code === "invalid_json") {
-      return { env: envelope(400, "Malformed JSON body", { violations: [{ pointer: "", message: "Invalid JSON", code: "invalid_json", location: "body" }] }) };
+      return {
+        env: envelope(400, "Malformed JSON body", {
+          violations: [{ pointer: "", message: "Invalid JSON", code: "invalid_json", location: "body" }],
+        }),
+      };
     }
     // Otherwise it is the spec's example for that status (e.g. `Prefer: code=429`): pass it through byte for byte.
     return undefined;
@@ -259,7 +295,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
 
     if (method === "get" || method === "head") {
       const head = method === "head";
-      if (path === "/docs" || path === "/docs/" || path === "/docs/index.html") return serveFile(res, docsFile, "text/html; charset=utf-8", head);
+      if (path === "/docs" || path === "/docs/" || path === "/docs/index.html")
+        return serveFile(res, docsFile, "text/html; charset=utf-8", head);
       if (path === "/openapi.yaml") return serveFile(res, specFile, "application/yaml; charset=utf-8", head);
       if (path === "/openapi.json") return serveFile(res, bundleJson, "application/json; charset=utf-8", head);
       if (path === "/openapi.stream.json") return serveFile(res, streamJson, "application/json; charset=utf-8", head);
@@ -269,7 +306,14 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const methods = spec.paths.get(path);
     if (!methods) {
       req.resume();
-      return sendEnvelope(res, envelope(404, `Not found: ${req.method} ${pathname}. This mock serves ${routes.join(", ")} (the bare paths without ${spec.basePath || "a base path"} answer too) and GET /docs.`, { mock_error: "NO_PATH_MATCHED", routes }));
+      return sendEnvelope(
+        res,
+        envelope(
+          404,
+          `Not found: ${req.method} ${pathname}. This mock serves ${routes.join(", ")} (the bare paths without ${spec.basePath || "a base path"} answer too) and GET /docs.`,
+          { mock_error: "NO_PATH_MATCHED", routes },
+        ),
+      );
     }
     const op = methods.get(method);
     const allow = [...methods.keys()].map((m) => m.toUpperCase()).join(", ");
@@ -286,7 +330,14 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
         });
         return res.end();
       }
-      return sendEnvelope(res, envelope(405, `Method ${req.method} not allowed on ${pathname}; allowed: ${allow}`, { mock_error: "NO_METHOD_MATCHED", allow }), { allow });
+      return sendEnvelope(
+        res,
+        envelope(405, `Method ${req.method} not allowed on ${pathname}; allowed: ${allow}`, {
+          mock_error: "NO_METHOD_MATCHED",
+          allow,
+        }),
+        { allow },
+      );
     }
 
     const declared = Number(req.headers["content-length"]);
@@ -297,7 +348,11 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     }
     const body = await readAll(req, maxBody);
     if (body === "too_large") {
-      return sendEnvelope(res, envelope(413, `Request body exceeds the mock's limit of ${maxBody} bytes`, { mock_error: "PAYLOAD_TOO_LARGE" }), { connection: "close" });
+      return sendEnvelope(
+        res,
+        envelope(413, `Request body exceeds the mock's limit of ${maxBody} bytes`, { mock_error: "PAYLOAD_TOO_LARGE" }),
+        { connection: "close" },
+      );
     }
     const ctype = String(req.headers["content-type"] ?? "");
     const isJson = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i.test(ctype);
@@ -307,7 +362,12 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
         parsed = JSON.parse(body.toString("utf8"));
       } catch (e) {
         const message = `Malformed JSON body: ${(e as Error).message}`;
-        return sendEnvelope(res, envelope(400, message, { violations: [{ pointer: "", message: (e as Error).message, code: "invalid_json", location: "body" }] }));
+        return sendEnvelope(
+          res,
+          envelope(400, message, {
+            violations: [{ pointer: "", message: (e as Error).message, code: "invalid_json", location: "body" }],
+          }),
+        );
       }
     }
     const prefer = parsePrefer(req.headers.prefer);
@@ -318,12 +378,20 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const explained = () => (explainedOnce ??= parsed === undefined ? undefined : explain(path, op.method, parsed));
     if (parsed !== undefined && explained()?.some((v) => v.code === "violations_capped")) {
       const auth = req.headers.authorization;
-      const unauthorized = convertViolation({ location: ["request"], code: 401, message: "Invalid security scheme used" });
+      const unauthorized = convertViolation({
+        location: ["request"],
+        code: 401,
+        message: "Invalid security scheme used",
+      });
       const vs = dedupe([...(auth && /^bearer\s+\S/i.test(auth) ? [] : [unauthorized]), ...explained()!]);
       const env = fromViolations(400, vs, auth);
       return sendEnvelope(res, env, corsHeaders());
     }
-    const streaming = isObj(parsed) && parsed.stream === true && op.sseExamples.length > 0 && (prefer.code === undefined || prefer.code === "200");
+    const streaming =
+      isObj(parsed) &&
+      parsed.stream === true &&
+      op.sseExamples.length > 0 &&
+      (prefer.code === undefined || prefer.code === "200");
 
     const headers = copyHeaders(req.headers);
     // The body's `stream` flag picks the media type (as on OpenRouter); the client's Accept does not matter.
@@ -335,9 +403,22 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
 
     let up: EngineResponse;
     try {
-      up = await engine.handle({ method: req.method ?? "POST", path, query, headers: headers as IncomingHttpHeaders, rawBody: body, json: parsed, isJson });
+      up = await engine.handle({
+        method: req.method ?? "POST",
+        path,
+        query,
+        headers: headers as IncomingHttpHeaders,
+        rawBody: body,
+        json: parsed,
+        isJson,
+      });
     } catch (e) {
-      return sendEnvelope(res, envelope(502, `Mock: Prism failed: ${(e as Error)?.message ?? String(e)}`, { mock_error: "UPSTREAM_UNAVAILABLE" }));
+      return sendEnvelope(
+        res,
+        envelope(502, `Mock: Prism failed: ${(e as Error)?.message ?? String(e)}`, {
+          mock_error: "UPSTREAM_UNAVAILABLE",
+        }),
+      );
     }
     if (res.destroyed) return;
     const status = up.status;
@@ -348,7 +429,11 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     }
     const isSse = String(up.headers["content-type"] ?? "").startsWith("text/event-stream");
     if (!(streaming && isSse && status < 300)) {
-      res.writeHead(status, { ...upstreamHeaders(up, prefer), "content-type": up.headers["content-type"] ?? "application/json", "content-length": up.body.length });
+      res.writeHead(status, {
+        ...upstreamHeaders(up, prefer),
+        "content-type": up.headers["content-type"] ?? "application/json",
+        "content-length": up.body.length,
+      });
       return res.end(up.body);
     }
     const events = splitEvents(up.body.toString("utf8"));
@@ -395,7 +480,11 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const server = createServer(serverOpts, (req, res) => {
     req.on("error", () => res.destroy());
     handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) sendEnvelope(res, envelope(500, `Mock internal error: ${(e as Error)?.message ?? String(e)}`, { mock_error: "INTERNAL" }));
+      if (!res.headersSent)
+        sendEnvelope(
+          res,
+          envelope(500, `Mock internal error: ${(e as Error)?.message ?? String(e)}`, { mock_error: "INTERNAL" }),
+        );
       else res.destroy();
     });
   });
@@ -413,7 +502,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       : envelope(400, `Malformed HTTP request: ${err.message}`, { mock_error: "CLIENT_ERROR" });
     const text = JSON.stringify(env);
     const reason = timeout ? "Request Timeout" : "Bad Request";
-    socket.end(`HTTP/1.1 ${env.error.code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+    socket.end(
+      `HTTP/1.1 ${env.error.code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+    );
   });
 
   try {
@@ -435,8 +526,22 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       for (const op of ms.values()) {
         if (closing) return;
         explain(p, op.method, {});
-        const headers = { "content-type": "application/json", accept: "application/json", authorization: "Bearer warm-up" };
-        engine.handle({ method: op.method.toUpperCase(), path: p, query: "", headers, rawBody: Buffer.from("{}"), json: {}, isJson: true }).catch(() => {});
+        const headers = {
+          "content-type": "application/json",
+          accept: "application/json",
+          authorization: "Bearer warm-up",
+        };
+        engine
+          .handle({
+            method: op.method.toUpperCase(),
+            path: p,
+            query: "",
+            headers,
+            rawBody: Buffer.from("{}"),
+            json: {},
+            isJson: true,
+          })
+          .catch(() => {});
       }
     }
   });
@@ -446,7 +551,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   return {
     url,
     baseUrl: url + spec.basePath,
-    docsUrl: url + "/docs",
+    docsUrl: `${url}/docs`,
     engine: engine.kind,
     prismUrl: engine.url ?? "",
     prismPid: engine.pid ?? process.pid,

@@ -97,7 +97,13 @@ function schemasAt(doc: Obj, root: unknown, pointer: string): Obj[] {
     return out;
   };
   let current = expand([root]);
-  const segments = pointer === "" ? [] : pointer.slice(1).split("/").map((x) => x.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments =
+    pointer === ""
+      ? []
+      : pointer
+          .slice(1)
+          .split("/")
+          .map((x) => x.replace(/~1/g, "/").replace(/~0/g, "~"));
   for (const seg of segments) {
     const next: unknown[] = [];
     for (const s of current) {

@@ -3,12 +3,14 @@ import type { ServerResponse } from "node:http";
 
 /** Splits an SSE transcript on blank lines. Each returned event has no trailing blank line. */
 export function splitEvents(transcript: string): string[] {
-  return transcript
-    .split(/\r?\n\r?\n/)
-    // Leading and trailing line breaks are framing, not content: the writer adds exactly one blank line per event,
-    // so the transcript ends `data: [DONE]\n\n` like a real stream (a YAML block's final newline must not add a third).
-    .map((e) => e.replace(/^(?:\r?\n)+/, "").replace(/(?:\r?\n)+$/, ""))
-    .filter((e) => e.trim() !== "");
+  return (
+    transcript
+      .split(/\r?\n\r?\n/)
+      // Leading and trailing line breaks are framing, not content: the writer adds exactly one blank line per event,
+      // so the transcript ends `data: [DONE]\n\n` like a real stream (a YAML block's final newline must not add a third).
+      .map((e) => e.replace(/^(?:\r?\n)+/, "").replace(/(?:\r?\n)+$/, ""))
+      .filter((e) => e.trim() !== "")
+  );
 }
 
 /** The `id` of the first JSON `data:` event, if any (used for the X-Generation-Id header). */
@@ -71,11 +73,11 @@ export function writeEvents(res: ServerResponse, events: string[], delayMs: numb
     if (res.destroyed || res.writableEnded) return finish(false);
     if (delayMs <= 0) {
       let all = "";
-      for (; i < events.length; i++) all += events[i] + "\n\n";
+      for (; i < events.length; i++) all += `${events[i]}\n\n`;
       res.end(all);
       return finish(true);
     }
-    res.write(events[i++] + "\n\n");
+    res.write(`${events[i++]}\n\n`);
     if (i >= events.length) {
       res.end();
       return finish(true);

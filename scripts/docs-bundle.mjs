@@ -32,5 +32,5 @@ export const LOCAL_LOGO =
   "data:image/svg+xml," +
   encodeURIComponent(
     '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16" viewBox="0 0 64 16">' +
-      '<text x="0" y="12" font-family="sans-serif" font-size="12" font-weight="bold" fill="#555">Redocly</text></svg>'
+      '<text x="0" y="12" font-family="sans-serif" font-size="12" font-weight="bold" fill="#555">Redocly</text></svg>',
   );

@@ -36,7 +36,7 @@ function walk(schema, fn, path) {
   fn(schema, path);
 }
 
-const show = (value) => "`" + (typeof value === "string" ? value : JSON.stringify(value)) + "`";
+const show = (value) => `\`${typeof value === "string" ? value : JSON.stringify(value)}\``;
 
 function nullableEnum(schema, path) {
   if (!Array.isArray(schema.type) || !schema.type.includes("null") || !Array.isArray(schema.enum)) return;
@@ -85,7 +85,7 @@ export function normalizeBundle(bundle) {
         constEnum(s);
         defaultToDescription(s);
       },
-      `#/components/schemas/${name}`
+      `#/components/schemas/${name}`,
     );
   }
   // A body that sets `additionalProperties` itself (false, or a schema) keeps it.

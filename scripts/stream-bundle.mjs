@@ -89,7 +89,7 @@ export function streamBundle(bundle) {
       const body = op.requestBody?.content?.["application/json"];
       const reqName = refName(body?.schema?.$ref);
       if (!reqName) throw new Error(`streamBundle: ${op.operationId} has no named JSON request body`);
-      const streamName = reqName.replace(/Request$/, "") + "StreamRequest";
+      const streamName = `${reqName.replace(/Request$/, "")}StreamRequest`;
       schemas[streamName] = {
         description: `\`${reqName}\` with \`stream: true\`: the body of a streaming call.`,
         allOf: [

@@ -4,9 +4,7 @@ import { createReadStream } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 
-export type Line =
-  | { n: number; text: string; bytes: number }
-  | { n: number; error: string; bytes: number };
+export type Line = { n: number; text: string; bytes: number } | { n: number; error: string; bytes: number };
 
 /**
  * Yield lines of a file or stream, split on LF (a trailing CR is dropped). Lines longer than `maxLineBytes` are skipped
@@ -46,7 +44,11 @@ export async function* readLines(input: string | Readable, maxLineBytes: number)
       if (nl < 0) break;
       // End of line.
       if (skipping) {
-        yield { n: n++, error: `line is ${partBytes} bytes, over the ${maxLineBytes}-byte limit (--max-line-bytes); skipped`, bytes: partBytes + 1 };
+        yield {
+          n: n++,
+          error: `line is ${partBytes} bytes, over the ${maxLineBytes}-byte limit (--max-line-bytes); skipped`,
+          bytes: partBytes + 1,
+        };
       } else {
         const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes);
         yield finish(buf, partBytes + 1);
@@ -57,7 +59,12 @@ export async function* readLines(input: string | Readable, maxLineBytes: number)
       pos = nl + 1;
     }
   }
-  if (skipping) yield { n: n++, error: `line is ${partBytes} bytes, over the ${maxLineBytes}-byte limit (--max-line-bytes); skipped`, bytes: partBytes };
+  if (skipping)
+    yield {
+      n: n++,
+      error: `line is ${partBytes} bytes, over the ${maxLineBytes}-byte limit (--max-line-bytes); skipped`,
+      bytes: partBytes,
+    };
   else if (partBytes > 0) yield finish(parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes), partBytes);
 }
 

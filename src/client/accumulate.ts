@@ -22,7 +22,16 @@ interface ChoiceState {
 }
 
 const SKIP_TOP = new Set(["choices", "object", "error"]);
-const SKIP_DELTA = new Set(["content", "reasoning", "reasoning_details", "tool_calls", "refusal", "role", "annotations", "images"]);
+const SKIP_DELTA = new Set([
+  "content",
+  "reasoning",
+  "reasoning_details",
+  "tool_calls",
+  "refusal",
+  "role",
+  "annotations",
+  "images",
+]);
 
 function mergeDetail(list: any[], d: any): void {
   const prev = typeof d?.index === "number" ? list.find((x) => x.index === d.index && x.type === d.type) : undefined;
@@ -32,7 +41,8 @@ function mergeDetail(list: any[], d: any): void {
   }
   for (const k of Object.keys(d)) {
     const v = d[k];
-    if ((k === "text" || k === "summary" || k === "data") && typeof v === "string" && typeof prev[k] === "string") prev[k] += v;
+    if ((k === "text" || k === "summary" || k === "data") && typeof v === "string" && typeof prev[k] === "string")
+      prev[k] += v;
     else if (v !== undefined && v !== null) prev[k] = v;
   }
 }
@@ -41,7 +51,12 @@ function mergeToolCall(list: any[], t: any): void {
   const index = typeof t?.index === "number" ? t.index : list.length;
   let tc = list.find((x) => x.index === index);
   if (!tc) {
-    tc = { index, id: t.id ?? "", type: t.type ?? "function", function: { name: t.function?.name ?? "", arguments: "" } };
+    tc = {
+      index,
+      id: t.id ?? "",
+      type: t.type ?? "function",
+      function: { name: t.function?.name ?? "", arguments: "" },
+    };
     list.push(tc);
   } else {
     if (t.id) tc.id = t.id;
@@ -66,8 +81,23 @@ export class ChatCompletionAccumulator {
     for (const ch of c.choices) {
       const index = typeof ch?.index === "number" ? ch.index : 0;
       let s = this.#choices.get(index);
-      if (!s) this.#choices.set(index, (s = { index, content: [], reasoning: [], refusal: [], details: [], tools: [], extra: {}, delta: {}, finish_reason: null }));
-      for (const k in ch) if (k !== "delta" && k !== "index" && ch[k] !== undefined && ch[k] !== null) s.extra[k] = ch[k];
+      if (!s)
+        this.#choices.set(
+          index,
+          (s = {
+            index,
+            content: [],
+            reasoning: [],
+            refusal: [],
+            details: [],
+            tools: [],
+            extra: {},
+            delta: {},
+            finish_reason: null,
+          }),
+        );
+      for (const k in ch)
+        if (k !== "delta" && k !== "index" && ch[k] !== undefined && ch[k] !== null) s.extra[k] = ch[k];
       if (ch.finish_reason != null) s.finish_reason = ch.finish_reason;
       const d = ch.delta;
       if (!d) continue;
@@ -76,8 +106,10 @@ export class ChatCompletionAccumulator {
       if (typeof d.refusal === "string") s.refusal.push(d.refusal);
       if (Array.isArray(d.reasoning_details)) for (const r of d.reasoning_details) mergeDetail(s.details, r);
       if (Array.isArray(d.tool_calls)) for (const t of d.tool_calls) mergeToolCall(s.tools, t);
-      if (Array.isArray(d.annotations)) (this.#annotations.get(index) ?? this.#annotations.set(index, []).get(index)!).push(...d.annotations);
-      if (Array.isArray(d.images)) (this.#images.get(index) ?? this.#images.set(index, []).get(index)!).push(...d.images);
+      if (Array.isArray(d.annotations))
+        (this.#annotations.get(index) ?? this.#annotations.set(index, []).get(index)!).push(...d.annotations);
+      if (Array.isArray(d.images))
+        (this.#images.get(index) ?? this.#images.set(index, []).get(index)!).push(...d.images);
       for (const k in d) if (!SKIP_DELTA.has(k) && d[k] !== undefined && d[k] !== null) s.delta[k] = d[k];
     }
   }
@@ -87,7 +119,11 @@ export class ChatCompletionAccumulator {
     const choices = [...this.#choices.values()]
       .sort((a, b) => a.index - b.index)
       .map((s) => {
-        const message: Record<string, unknown> = { ...s.delta, role: "assistant", content: s.content.length ? s.content.join("") : null };
+        const message: Record<string, unknown> = {
+          ...s.delta,
+          role: "assistant",
+          content: s.content.length ? s.content.join("") : null,
+        };
         if (s.reasoning.length) message.reasoning = s.reasoning.join("");
         if (s.details.length) message.reasoning_details = s.details;
         if (s.refusal.length) message.refusal = s.refusal.join("");
@@ -125,11 +161,18 @@ export async function accumulateCompletion(stream: AsyncIterable<CompletionChunk
       if (!s) choices.set(index, (s = { text: [], reasoning: [], extra: { finish_reason: null } }));
       if (typeof ch.text === "string") s.text.push(ch.text);
       if (typeof ch.reasoning === "string") s.reasoning.push(ch.reasoning);
-      for (const k in ch) if (k !== "text" && k !== "reasoning" && k !== "index" && ch[k] !== undefined && ch[k] !== null) s.extra[k] = ch[k];
+      for (const k in ch)
+        if (k !== "text" && k !== "reasoning" && k !== "index" && ch[k] !== undefined && ch[k] !== null)
+          s.extra[k] = ch[k];
     }
   }
   const out = [...choices.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([index, s]) => ({ ...s.extra, index, text: s.text.join(""), ...(s.reasoning.length ? { reasoning: s.reasoning.join("") } : {}) }));
+    .map(([index, s]) => ({
+      ...s.extra,
+      index,
+      text: s.text.join(""),
+      ...(s.reasoning.length ? { reasoning: s.reasoning.join("") } : {}),
+    }));
   return { ...top, object: "text_completion", choices: out } as unknown as Completion;
 }

@@ -63,13 +63,13 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
       if (SCHEMA_CHILD_MAPS.has(k) && x && typeof x === "object") {
         const m: Json = {};
         for (const [n, s] of Object.entries(x as Json)) {
-          m[n] = closeSchema(s, ptr + "/" + k + "/" + escapeToken(n), false);
+          m[n] = closeSchema(s, `${ptr}/${k}/${escapeToken(n)}`, false);
         }
         o[k] = m;
       } else if (SCHEMA_CHILD_ARRAYS.has(k) && Array.isArray(x)) {
-        o[k] = x.map((s, i) => closeSchema(s, ptr + "/" + k + "/" + i, k === "allOf"));
+        o[k] = x.map((s, i) => closeSchema(s, `${ptr}/${k}/${i}`, k === "allOf"));
       } else if (SCHEMA_CHILD.has(k)) {
-        o[k] = closeSchema(x, ptr + "/" + k, false);
+        o[k] = closeSchema(x, `${ptr}/${k}`, false);
       }
     }
     if (Array.isArray(o.anyOf)) {
@@ -77,10 +77,10 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
       const k = branches.findIndex((b) => b && b.type === "string" && Array.isArray(b.enum));
       const rest = branches.filter((_b, i) => i !== k);
       if (k >= 0 && rest.some(isBareString) && rest.every((b) => isBareString(b) || b?.type === "null")) {
-        known.add(ptr + "/anyOf/" + k);
+        known.add(`${ptr}/anyOf/${k}`);
         o.anyOf = branches.map((b, i) => {
           if (i === k || !isBareString(b)) return b;
-          fallbacks.set(ptr + "/anyOf/" + i, ptr + "/anyOf/" + k);
+          fallbacks.set(`${ptr}/anyOf/${i}`, `${ptr}/anyOf/${k}`);
           const { type: _t, ...notes } = b;
           return { ...notes, not: {} };
         });
@@ -95,7 +95,7 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
     }
     const isObject = o.properties && typeof o.properties === "object";
     const declared = o.additionalProperties !== undefined || o.unevaluatedProperties !== undefined;
-    if (isObject && !inAllOf && !allOfMembers.has("#" + ptr) && !declared && typeof o.$ref !== "string") {
+    if (isObject && !inAllOf && !allOfMembers.has(`#${ptr}`) && !declared && typeof o.$ref !== "string") {
       o.unevaluatedProperties = false;
     }
     return o;
@@ -108,7 +108,7 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
     if (schemas) {
       const s: Json = {};
       for (const [n, x] of Object.entries(schemas)) {
-        s[n] = closeSchema(x, "/components/schemas/" + escapeToken(n), false);
+        s[n] = closeSchema(x, `/components/schemas/${escapeToken(n)}`, false);
       }
       c.schemas = s;
     }
@@ -117,14 +117,13 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
   // Inline schemas under paths: close media-type schemas.
   const closePaths = (v: unknown, ptr: string): unknown => {
     if (!v || typeof v !== "object") return v;
-    if (Array.isArray(v)) return v.map((x, i) => closePaths(x, ptr + "/" + i));
+    if (Array.isArray(v)) return v.map((x, i) => closePaths(x, `${ptr}/${i}`));
     const o: Json = {};
     for (const [k, x] of Object.entries(v as Json)) {
       if ((k === "schema" || k === "itemSchema") && x && typeof x === "object") {
-        o[k] = closeSchema(x, ptr + "/" + k, false);
-      }
-      else if (k === "examples" || k === "example") o[k] = x;
-      else o[k] = closePaths(x, ptr + "/" + escapeToken(k));
+        o[k] = closeSchema(x, `${ptr}/${k}`, false);
+      } else if (k === "examples" || k === "example") o[k] = x;
+      else o[k] = closePaths(x, `${ptr}/${escapeToken(k)}`);
     }
     return o;
   };

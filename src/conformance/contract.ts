@@ -64,7 +64,7 @@ export class Contract {
 
   /** Find the operation for a concrete request (method + absolute or relative URL). */
   match(method: string, url: string): UrlMatch {
-    const key = method + " " + url;
+    const key = `${method} ${url}`;
     const hit = this.matchCache.get(key);
     if (hit) return hit;
     const r = matchOperation(this.operations, this.basePaths, method, url);

@@ -139,7 +139,9 @@ function canonical(s: J): J {
   }
   const any = out.anyOf;
   if (Array.isArray(any) && any.length === 2 && out.type === undefined && out.enum === undefined && !out.oneOf) {
-    const nul = any.findIndex((x) => x && typeof x === "object" && Object.keys(x).length === 1 && (x as J).type === "null");
+    const nul = any.findIndex(
+      (x) => x && typeof x === "object" && Object.keys(x).length === 1 && (x as J).type === "null",
+    );
     const other = any[1 - nul] as J | undefined;
     if (nul >= 0 && other && Array.isArray(other.enum) && other.type !== undefined && other.$ref === undefined) {
       const { anyOf: _a, ...rest } = out;
@@ -153,7 +155,16 @@ function canonical(s: J): J {
 function typesOf(s: J): Set<string> | undefined {
   if (typeof s.type === "string") return new Set([s.type]);
   if (Array.isArray(s.type)) return new Set(s.type.map(String));
-  if ("const" in s) return new Set([s.const === null ? "null" : Array.isArray(s.const) ? "array" : Number.isInteger(s.const) ? "integer" : typeof s.const]);
+  if ("const" in s)
+    return new Set([
+      s.const === null
+        ? "null"
+        : Array.isArray(s.const)
+          ? "array"
+          : Number.isInteger(s.const)
+            ? "integer"
+            : typeof s.const,
+    ]);
   return undefined;
 }
 
@@ -166,17 +177,17 @@ const j = (v: unknown) => JSON.stringify(v);
 
 function branchKey(doc: J, b: unknown, i: number, tag?: string): string {
   const { s, ref } = deref(doc, b);
-  if (ref) return "ref:" + refName(ref);
+  if (ref) return `ref:${refName(ref)}`;
   if (tag) {
     const p = (s.properties as J | undefined)?.[tag];
     const ps = p ? deref(doc, p).s : undefined;
-    if (ps && "const" in ps) return "tag:" + j(ps.const);
-    if (ps && Array.isArray(ps.enum) && ps.enum.length === 1) return "tag:" + j(ps.enum[0]);
+    if (ps && "const" in ps) return `tag:${j(ps.const)}`;
+    if (ps && Array.isArray(ps.enum) && ps.enum.length === 1) return `tag:${j(ps.enum[0])}`;
   }
   const t = typesOf(s);
-  if (t && t.size === 1 && !s.properties && !s.items) return "type:" + [...t][0];
+  if (t && t.size === 1 && !s.properties && !s.items) return `type:${[...t][0]}`;
   if (t && t.size === 1 && s.items) return "type:array";
-  return "idx:" + i;
+  return `idx:${i}`;
 }
 
 /** Disambiguate repeated keys (e.g. several array branches): the second becomes `type:array#2`. */
@@ -214,27 +225,68 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
     const removed = [...bt].filter((t) => !covers(ht, t));
     const added = [...ht].filter((t) => !covers(bt, t));
     if (removed.length) {
-      if (req) add(ctx, "request_type_narrowed", loc, `type narrowed: ${removed.join(", ")} no longer accepted${removed.includes("null") ? " (null removed)" : ""}`, [...bt], [...ht]);
-      else add(ctx, "response_type_narrowed", loc, `type narrowed: ${removed.join(", ")} no longer returned`, [...bt], [...ht]);
+      if (req)
+        add(
+          ctx,
+          "request_type_narrowed",
+          loc,
+          `type narrowed: ${removed.join(", ")} no longer accepted${removed.includes("null") ? " (null removed)" : ""}`,
+          [...bt],
+          [...ht],
+        );
+      else
+        add(
+          ctx,
+          "response_type_narrowed",
+          loc,
+          `type narrowed: ${removed.join(", ")} no longer returned`,
+          [...bt],
+          [...ht],
+        );
     }
     if (added.length) {
-      if (req) add(ctx, "request_type_widened", loc, `type widened: ${added.join(", ")} now accepted`, [...bt], [...ht]);
-      else add(ctx, "response_type_widened", loc, `type widened: ${added.join(", ")} may now be returned${added.includes("null") ? " (null added)" : ""}`, [...bt], [...ht]);
+      if (req)
+        add(ctx, "request_type_widened", loc, `type widened: ${added.join(", ")} now accepted`, [...bt], [...ht]);
+      else
+        add(
+          ctx,
+          "response_type_widened",
+          loc,
+          `type widened: ${added.join(", ")} may now be returned${added.includes("null") ? " (null added)" : ""}`,
+          [...bt],
+          [...ht],
+        );
     }
   } else if (!bt && ht && !("const" in h)) {
     if (req) add(ctx, "request_type_narrowed", loc, `type constrained to ${[...ht].join(", ")}`, undefined, [...ht]);
     else add(ctx, "response_type_narrowed", loc, `type constrained to ${[...ht].join(", ")}`, undefined, [...ht]);
   } else if (bt && !ht && !("const" in b) && !h.oneOf && !h.anyOf && !h.allOf) {
     if (req) add(ctx, "request_type_widened", loc, `type constraint ${[...bt].join(", ")} removed`, [...bt]);
-    else add(ctx, "response_type_widened", loc, `type constraint ${[...bt].join(", ")} removed: any type may be returned`, [...bt]);
+    else
+      add(
+        ctx,
+        "response_type_widened",
+        loc,
+        `type constraint ${[...bt].join(", ")} removed: any type may be returned`,
+        [...bt],
+      );
   }
   // const
   if ("const" in b || "const" in h) {
     if ("const" in b && "const" in h) {
-      if (j(b.const) !== j(h.const)) add(ctx, req ? "request_const_changed" : "response_const_changed", loc, `const changed from ${j(b.const)} to ${j(h.const)}`, b.const, h.const);
+      if (j(b.const) !== j(h.const))
+        add(
+          ctx,
+          req ? "request_const_changed" : "response_const_changed",
+          loc,
+          `const changed from ${j(b.const)} to ${j(h.const)}`,
+          b.const,
+          h.const,
+        );
     } else if ("const" in h) {
       if (req) add(ctx, "request_const_changed", loc, `const ${j(h.const)} added`, undefined, h.const);
-    } else if (!req) add(ctx, "response_const_changed", loc, `const ${j(b.const)} removed: other values may be returned`, b.const);
+    } else if (!req)
+      add(ctx, "response_const_changed", loc, `const ${j(b.const)} removed: other values may be returned`, b.const);
   }
   // enum
   const be = Array.isArray(b.enum) ? b.enum : undefined;
@@ -242,12 +294,36 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
   if (be && he) {
     const hs = new Set(he.map(j));
     const bs = new Set(be.map(j));
-    for (const v of be) if (!hs.has(j(v))) add(ctx, req ? "request_enum_value_removed" : "response_enum_value_removed", loc, `enum value ${j(v)} removed`, v);
+    for (const v of be)
+      if (!hs.has(j(v)))
+        add(
+          ctx,
+          req ? "request_enum_value_removed" : "response_enum_value_removed",
+          loc,
+          `enum value ${j(v)} removed`,
+          v,
+        );
     for (const v of he) {
       if (bs.has(j(v))) continue;
       if (req) add(ctx, "request_enum_value_added", loc, `enum value ${j(v)} added`, undefined, v);
-      else if (h["x-extensible-enum"] === true || b["x-extensible-enum"] === true) ctx.out.push({ id: "response_enum_value_added", level: "INFO", operation: ctx.op, location: loc, message: `enum value ${j(v)} added (x-extensible-enum)`, after: v });
-      else add(ctx, "response_enum_value_added", loc, `enum value ${j(v)} added: clients switching on this enum need a fallback`, undefined, v);
+      else if (h["x-extensible-enum"] === true || b["x-extensible-enum"] === true)
+        ctx.out.push({
+          id: "response_enum_value_added",
+          level: "INFO",
+          operation: ctx.op,
+          location: loc,
+          message: `enum value ${j(v)} added (x-extensible-enum)`,
+          after: v,
+        });
+      else
+        add(
+          ctx,
+          "response_enum_value_added",
+          loc,
+          `enum value ${j(v)} added: clients switching on this enum need a fallback`,
+          undefined,
+          v,
+        );
     }
   } else if (!be && he) {
     if (req) add(ctx, "request_enum_added", loc, `enum ${j(he)} added: other values no longer accepted`, undefined, he);
@@ -259,23 +335,75 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
     const x = typeof b[k] === "number" ? (b[k] as number) : undefined;
     const y = typeof h[k] === "number" ? (h[k] as number) : undefined;
     if (y !== undefined && (x === undefined || y < x)) {
-      if (req) add(ctx, "request_max_decreased", loc, `${k} ${x === undefined ? "added" : "decreased"}: ${x ?? "none"} → ${y}`, x, y);
+      if (req)
+        add(
+          ctx,
+          "request_max_decreased",
+          loc,
+          `${k} ${x === undefined ? "added" : "decreased"}: ${x ?? "none"} → ${y}`,
+          x,
+          y,
+        );
     } else if (x !== undefined && (y === undefined || y > x)) {
-      if (!req) add(ctx, "response_bounds_loosened", loc, `${k} ${y === undefined ? "removed" : "increased"}: ${x} → ${y ?? "none"}`, x, y);
+      if (!req)
+        add(
+          ctx,
+          "response_bounds_loosened",
+          loc,
+          `${k} ${y === undefined ? "removed" : "increased"}: ${x} → ${y ?? "none"}`,
+          x,
+          y,
+        );
     }
   }
   for (const k of ["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"] as const) {
     const x = typeof b[k] === "number" ? (b[k] as number) : undefined;
     const y = typeof h[k] === "number" ? (h[k] as number) : undefined;
     if (y !== undefined && (x === undefined || y > x)) {
-      if (req) add(ctx, "request_min_increased", loc, `${k} ${x === undefined ? "added" : "increased"}: ${x ?? "none"} → ${y}`, x, y);
+      if (req)
+        add(
+          ctx,
+          "request_min_increased",
+          loc,
+          `${k} ${x === undefined ? "added" : "increased"}: ${x ?? "none"} → ${y}`,
+          x,
+          y,
+        );
     } else if (x !== undefined && (y === undefined || y < x)) {
-      if (!req) add(ctx, "response_bounds_loosened", loc, `${k} ${y === undefined ? "removed" : "decreased"}: ${x} → ${y ?? "none"}`, x, y);
+      if (!req)
+        add(
+          ctx,
+          "response_bounds_loosened",
+          loc,
+          `${k} ${y === undefined ? "removed" : "decreased"}: ${x} → ${y ?? "none"}`,
+          x,
+          y,
+        );
     }
   }
   if (b.pattern !== h.pattern) {
-    if (req && h.pattern !== undefined) add(ctx, "request_pattern_changed", loc, b.pattern === undefined ? `pattern ${j(h.pattern)} added` : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`, b.pattern, h.pattern);
-    if (!req && b.pattern !== undefined) add(ctx, "response_bounds_loosened", loc, h.pattern === undefined ? `pattern ${j(b.pattern)} removed` : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`, b.pattern, h.pattern);
+    if (req && h.pattern !== undefined)
+      add(
+        ctx,
+        "request_pattern_changed",
+        loc,
+        b.pattern === undefined
+          ? `pattern ${j(h.pattern)} added`
+          : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`,
+        b.pattern,
+        h.pattern,
+      );
+    if (!req && b.pattern !== undefined)
+      add(
+        ctx,
+        "response_bounds_loosened",
+        loc,
+        h.pattern === undefined
+          ? `pattern ${j(b.pattern)} removed`
+          : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`,
+        b.pattern,
+        h.pattern,
+      );
   }
   // Objects.
   const bp = (b.properties ?? {}) as J;
@@ -286,7 +414,13 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
   for (const n of Object.keys(bp)) {
     if (n in hp) continue;
     if (req) {
-      if (h.additionalProperties === false || h.unevaluatedProperties === false) add(ctx, "request_property_removed_closed", pl(n), `property ${n} removed while additional properties are not allowed: callers sending it are rejected`);
+      if (h.additionalProperties === false || h.unevaluatedProperties === false)
+        add(
+          ctx,
+          "request_property_removed_closed",
+          pl(n),
+          `property ${n} removed while additional properties are not allowed: callers sending it are rejected`,
+        );
       else add(ctx, "request_property_removed", pl(n), `property ${n} removed`);
     } else add(ctx, "response_property_removed", pl(n), `property ${n} removed from the response`);
   }
@@ -296,29 +430,74 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
       if (!hrq.has(n)) add(ctx, "request_property_added", pl(n), `optional property ${n} added`);
     } else add(ctx, "response_property_added", pl(n), `property ${n} added to the response`);
   }
-  for (const n of hrq) if (!brq.has(n)) add(ctx, req ? "request_required_added" : "response_required_added", pl(n), req ? `property ${n} is now required` : `property ${n} is now always present`);
+  for (const n of hrq)
+    if (!brq.has(n))
+      add(
+        ctx,
+        req ? "request_required_added" : "response_required_added",
+        pl(n),
+        req ? `property ${n} is now required` : `property ${n} is now always present`,
+      );
   for (const n of brq) {
     if (hrq.has(n)) continue;
     if (req) add(ctx, "request_required_removed", pl(n), `property ${n} is no longer required`);
-    else if (n in hp) add(ctx, "response_required_removed", pl(n), `property ${n} changed from required to optional: readers may not find it`);
+    else if (n in hp)
+      add(
+        ctx,
+        "response_required_removed",
+        pl(n),
+        `property ${n} changed from required to optional: readers may not find it`,
+      );
   }
   const bClosed = b.additionalProperties === false || b.unevaluatedProperties === false;
   const hClosed = h.additionalProperties === false || h.unevaluatedProperties === false;
-  if (req && !bClosed && hClosed) add(ctx, "request_additional_properties_closed", loc, "additionalProperties changed to false: unknown fields are now rejected");
-  if (!req && bClosed && !hClosed) add(ctx, "response_additional_properties_opened", loc, "the response object may now carry undocumented properties");
+  if (req && !bClosed && hClosed)
+    add(
+      ctx,
+      "request_additional_properties_closed",
+      loc,
+      "additionalProperties changed to false: unknown fields are now rejected",
+    );
+  if (!req && bClosed && !hClosed)
+    add(ctx, "response_additional_properties_opened", loc, "the response object may now carry undocumented properties");
   for (const n of Object.keys(bp)) if (n in hp) compareSchema(ctx, bp[n], hp[n], dir, pl(n), depth + 1);
-  if (b.additionalProperties && typeof b.additionalProperties === "object" && h.additionalProperties && typeof h.additionalProperties === "object") compareSchema(ctx, b.additionalProperties, h.additionalProperties, dir, loc + "/additionalProperties", depth + 1);
-  if (b.items !== undefined && h.items !== undefined && typeof b.items === "object" && typeof h.items === "object") compareSchema(ctx, b.items, h.items, dir, loc + "/items", depth + 1);
+  if (
+    b.additionalProperties &&
+    typeof b.additionalProperties === "object" &&
+    h.additionalProperties &&
+    typeof h.additionalProperties === "object"
+  )
+    compareSchema(ctx, b.additionalProperties, h.additionalProperties, dir, `${loc}/additionalProperties`, depth + 1);
+  if (b.items !== undefined && h.items !== undefined && typeof b.items === "object" && typeof h.items === "object")
+    compareSchema(ctx, b.items, h.items, dir, `${loc}/items`, depth + 1);
   if (Array.isArray(b.prefixItems) && Array.isArray(h.prefixItems)) {
-    for (let i = 0; i < Math.min(b.prefixItems.length, h.prefixItems.length); i++) compareSchema(ctx, b.prefixItems[i], h.prefixItems[i], dir, `${loc}/prefixItems/${i}`, depth + 1);
+    for (let i = 0; i < Math.min(b.prefixItems.length, h.prefixItems.length); i++)
+      compareSchema(ctx, b.prefixItems[i], h.prefixItems[i], dir, `${loc}/prefixItems/${i}`, depth + 1);
   }
-  if (b.contentSchema !== undefined && h.contentSchema !== undefined) compareSchema(ctx, b.contentSchema, h.contentSchema, dir, loc + "/contentSchema", depth + 1);
+  if (b.contentSchema !== undefined && h.contentSchema !== undefined)
+    compareSchema(ctx, b.contentSchema, h.contentSchema, dir, `${loc}/contentSchema`, depth + 1);
   // Discriminator.
   const bd = b.discriminator as J | undefined;
   const hd = h.discriminator as J | undefined;
   if (bd && hd) {
-    if (bd.propertyName !== hd.propertyName) add(ctx, "discriminator_property_changed", loc + "/discriminator", `discriminator property changed from ${j(bd.propertyName)} to ${j(hd.propertyName)}`, bd.propertyName, hd.propertyName);
-    if (j(bd.mapping ?? null) !== j(hd.mapping ?? null)) add(ctx, "discriminator_mapping_changed", loc + "/discriminator/mapping", "discriminator mapping changed", bd.mapping, hd.mapping);
+    if (bd.propertyName !== hd.propertyName)
+      add(
+        ctx,
+        "discriminator_property_changed",
+        `${loc}/discriminator`,
+        `discriminator property changed from ${j(bd.propertyName)} to ${j(hd.propertyName)}`,
+        bd.propertyName,
+        hd.propertyName,
+      );
+    if (j(bd.mapping ?? null) !== j(hd.mapping ?? null))
+      add(
+        ctx,
+        "discriminator_mapping_changed",
+        `${loc}/discriminator/mapping`,
+        "discriminator mapping changed",
+        bd.mapping,
+        hd.mapping,
+      );
   }
   // Composition.
   for (const kw of ["oneOf", "anyOf"] as const) {
@@ -332,7 +511,12 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
       // A schema became (or stopped being) a union: which values each side accepts cannot be decided rule by rule,
       // so say so at WARN instead of reporting only the property-level noise it leaves behind.
       const what = bb ? `${kw} replaced by a single schema` : `schema replaced by ${kw} of ${hb!.length} alternatives`;
-      add(ctx, req ? "request_composition_changed" : "response_composition_changed", loc, `${what}: review which values are ${req ? "accepted" : "returned"} now`);
+      add(
+        ctx,
+        req ? "request_composition_changed" : "response_composition_changed",
+        loc,
+        `${what}: review which values are ${req ? "accepted" : "returned"} now`,
+      );
       continue;
     }
     bk.forEach((k, i) => {
@@ -340,8 +524,15 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
       const bl = `${loc}/${kw}[${k.replace(/^(ref|tag|type|idx):/, "")}]`;
       if (at < 0) {
         if (req) {
-          if (isNullBranch(ctx.base, bb[i])) add(ctx, "request_type_narrowed", bl, "null no longer accepted (null branch removed)");
-          else add(ctx, "request_branch_removed", bl, `${kw} alternative ${k.replace(/^\w+:/, "")} removed: callers sending it are rejected`);
+          if (isNullBranch(ctx.base, bb[i]))
+            add(ctx, "request_type_narrowed", bl, "null no longer accepted (null branch removed)");
+          else
+            add(
+              ctx,
+              "request_branch_removed",
+              bl,
+              `${kw} alternative ${k.replace(/^\w+:/, "")} removed: callers sending it are rejected`,
+            );
         } else add(ctx, "response_branch_removed", bl, `${kw} alternative ${k.replace(/^\w+:/, "")} removed`);
       } else compareSchema(ctx, bb[i], hb[at], dir, bl, depth + 1);
     });
@@ -349,8 +540,15 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
       if (bk.includes(k)) return;
       const bl = `${loc}/${kw}[${k.replace(/^(ref|tag|type|idx):/, "")}]`;
       if (req) add(ctx, "request_branch_added", bl, `${kw} alternative ${k.replace(/^\w+:/, "")} added`);
-      else if (isNullBranch(ctx.head, hb[i])) add(ctx, "response_type_widened", bl, "null may now be returned (null branch added)");
-      else add(ctx, "response_branch_added", bl, `${kw} alternative ${k.replace(/^\w+:/, "")} added: readers need a fallback`);
+      else if (isNullBranch(ctx.head, hb[i]))
+        add(ctx, "response_type_widened", bl, "null may now be returned (null branch added)");
+      else
+        add(
+          ctx,
+          "response_branch_added",
+          bl,
+          `${kw} alternative ${k.replace(/^\w+:/, "")} added: readers need a fallback`,
+        );
     });
   }
   if (Array.isArray(b.allOf) && Array.isArray(h.allOf)) {
@@ -358,7 +556,15 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
     const hk = uniqueKeys(h.allOf.map((x, i) => branchKey(ctx.head, x, i)));
     bk.forEach((k, i) => {
       const at = hk.indexOf(k);
-      if (at >= 0) compareSchema(ctx, (b.allOf as unknown[])[i], (h.allOf as unknown[])[at], dir, `${loc}/allOf[${k.replace(/^\w+:/, "")}]`, depth + 1);
+      if (at >= 0)
+        compareSchema(
+          ctx,
+          (b.allOf as unknown[])[i],
+          (h.allOf as unknown[])[at],
+          dir,
+          `${loc}/allOf[${k.replace(/^\w+:/, "")}]`,
+          depth + 1,
+        );
     });
   }
 }
@@ -399,22 +605,50 @@ function compareMedia(ctx: Ctx, bm: MediaSpec[], hm: MediaSpec[], dir: Dir, loc:
     const other = hm.find((x) => x.mediaType === m.mediaType);
     const ml = `${loc}[${m.mediaType}]`;
     if (!other) {
-      add(ctx, "media_type_removed", ml, `${dir === "request" ? "request" : "response"} media type ${m.mediaType} removed`);
+      add(
+        ctx,
+        "media_type_removed",
+        ml,
+        `${dir === "request" ? "request" : "response"} media type ${m.mediaType} removed`,
+      );
       continue;
     }
     // Fresh cycle guard per media type, so a change in a shared component is reported at each media type using it.
     ctx = { ...ctx, visited: new Set<string>() };
-    if (m.schemaPointer && other.schemaPointer) compareSchema(ctx, schemaOf(ctx.base, m.schemaPointer), schemaOf(ctx.head, other.schemaPointer), dir, ml, 0);
+    if (m.schemaPointer && other.schemaPointer)
+      compareSchema(ctx, schemaOf(ctx.base, m.schemaPointer), schemaOf(ctx.head, other.schemaPointer), dir, ml, 0);
     if (m.kind === "sse") {
-      if ((m.terminator ?? "[DONE]") !== (other.terminator ?? "[DONE]")) add(ctx, "sse_terminator_changed", ml, `SSE terminator changed from ${j(m.terminator)} to ${j(other.terminator)}`, m.terminator, other.terminator);
-      if (m.chunkPointer && !other.chunkPointer) add(ctx, "sse_chunk_schema_removed", ml, "the SSE chunk schema is no longer declared");
+      if ((m.terminator ?? "[DONE]") !== (other.terminator ?? "[DONE]"))
+        add(
+          ctx,
+          "sse_terminator_changed",
+          ml,
+          `SSE terminator changed from ${j(m.terminator)} to ${j(other.terminator)}`,
+          m.terminator,
+          other.terminator,
+        );
+      if (m.chunkPointer && !other.chunkPointer)
+        add(ctx, "sse_chunk_schema_removed", ml, "the SSE chunk schema is no longer declared");
       // The chunk schema is reached through contentSchema when both use it; compare explicitly otherwise.
-      if (m.chunkPointer && other.chunkPointer && !(m.chunkPointer.endsWith("/contentSchema") && other.chunkPointer.endsWith("/contentSchema"))) {
-        compareSchema(ctx, schemaOf(ctx.base, m.chunkPointer), schemaOf(ctx.head, other.chunkPointer), dir, ml + ".chunk", 0);
+      if (
+        m.chunkPointer &&
+        other.chunkPointer &&
+        !(m.chunkPointer.endsWith("/contentSchema") && other.chunkPointer.endsWith("/contentSchema"))
+      ) {
+        compareSchema(
+          ctx,
+          schemaOf(ctx.base, m.chunkPointer),
+          schemaOf(ctx.head, other.chunkPointer),
+          dir,
+          `${ml}.chunk`,
+          0,
+        );
       }
     }
   }
-  for (const m of hm) if (!bm.some((x) => x.mediaType === m.mediaType)) add(ctx, "media_type_added", `${loc}[${m.mediaType}]`, `media type ${m.mediaType} added`);
+  for (const m of hm)
+    if (!bm.some((x) => x.mediaType === m.mediaType))
+      add(ctx, "media_type_added", `${loc}[${m.mediaType}]`, `media type ${m.mediaType} added`);
 }
 
 /** Compare two bundled OpenAPI documents (refs kept or dereferenced). */
@@ -424,7 +658,14 @@ export function diffSpecs(baseDoc: unknown, headDoc: unknown, opts: DiffOptions 
   const base = { spec: baseSpec, operations: indexOperations(baseSpec) };
   const head = { spec: headSpec, operations: indexOperations(headSpec) };
   const out: Change[] = [];
-  const ctxFor = (op: string, soft = false): Ctx => ({ base: base.spec, head: head.spec, op, out, visited: new Set(), soft });
+  const ctxFor = (op: string, soft = false): Ctx => ({
+    base: base.spec,
+    head: head.spec,
+    op,
+    out,
+    visited: new Set(),
+    soft,
+  });
   for (const bo of base.operations) {
     const ho = head.operations.find((o) => o.method === bo.method && o.path === bo.path);
     const name = opKey(bo);
@@ -433,22 +674,41 @@ export function diffSpecs(baseDoc: unknown, headDoc: unknown, opts: DiffOptions 
       add(ctx, "operation_removed", "", `operation ${name}${bo.operationId ? ` (${bo.operationId})` : ""} removed`);
       continue;
     }
-    if (bo.operationId !== ho.operationId) add(ctx, "operation_id_changed", "operationId", `operationId changed from ${j(bo.operationId)} to ${j(ho.operationId)}: generated method names change`, bo.operationId, ho.operationId);
+    if (bo.operationId !== ho.operationId)
+      add(
+        ctx,
+        "operation_id_changed",
+        "operationId",
+        `operationId changed from ${j(bo.operationId)} to ${j(ho.operationId)}: generated method names change`,
+        bo.operationId,
+        ho.operationId,
+      );
     const bs = effectiveSecurity(base.spec, bo.pointer);
     const hs = effectiveSecurity(head.spec, ho.pointer);
-    if (hs.length && (bs.length === 0 || hs.some((x) => !bs.includes(x)) && !bs.some((x) => hs.includes(x)))) add(ctx, "security_added", "security", "a security requirement was added", bs, hs);
+    if (hs.length && (bs.length === 0 || (hs.some((x) => !bs.includes(x)) && !bs.some((x) => hs.includes(x)))))
+      add(ctx, "security_added", "security", "a security requirement was added", bs, hs);
     const bp = parameters(base.spec, bo.pointer);
     const hp = parameters(head.spec, ho.pointer);
     for (const [k, p] of hp) {
       const old = bp.get(k);
-      if (p.required && !old?.required) add(ctx, "request_parameter_required_added", `parameters.${k}`, `parameter ${k} is ${old ? "now" : "new and"} required`);
-      if (old && old.schema !== undefined && p.schema !== undefined) compareSchema(ctx, old.schema, p.schema, "request", `parameters.${k}`);
+      if (p.required && !old?.required)
+        add(
+          ctx,
+          "request_parameter_required_added",
+          `parameters.${k}`,
+          `parameter ${k} is ${old ? "now" : "new and"} required`,
+        );
+      if (old && old.schema !== undefined && p.schema !== undefined)
+        compareSchema(ctx, old.schema, p.schema, "request", `parameters.${k}`);
     }
-    for (const k of bp.keys()) if (!hp.has(k)) add(ctx, "request_parameter_removed", `parameters.${k}`, `parameter ${k} removed`);
+    for (const k of bp.keys())
+      if (!hp.has(k)) add(ctx, "request_parameter_removed", `parameters.${k}`, `parameter ${k} removed`);
     if (bo.request && ho.request) {
-      if (!bo.request.required && ho.request.required) add(ctx, "request_body_became_required", "request.body", "the request body is now required");
+      if (!bo.request.required && ho.request.required)
+        add(ctx, "request_body_became_required", "request.body", "the request body is now required");
       compareMedia(ctx, bo.request.content, ho.request.content, "request", "request.body");
-    } else if (!bo.request && ho.request?.required) add(ctx, "request_body_became_required", "request.body", "a required request body was added");
+    } else if (!bo.request && ho.request?.required)
+      add(ctx, "request_body_became_required", "request.body", "a required request body was added");
     for (const br of bo.responses) {
       const hr = ho.responses.find((r) => r.status === br.status);
       const rl = `responses.${br.status}`;
@@ -459,12 +719,22 @@ export function diffSpecs(baseDoc: unknown, headDoc: unknown, opts: DiffOptions 
       }
       const rctx = /^2/.test(br.status) ? ctx : { ...ctx, soft: true, visited: new Set<string>() };
       compareMedia(rctx, br.content, hr.content, "response", rl);
-      for (const h of br.headers) if (!hr.headers.some((x) => x.name === h.name)) add(ctx, "response_header_removed", `${rl}.headers.${h.name}`, `response header ${h.name} removed`);
+      for (const h of br.headers)
+        if (!hr.headers.some((x) => x.name === h.name))
+          add(ctx, "response_header_removed", `${rl}.headers.${h.name}`, `response header ${h.name} removed`);
     }
-    for (const hr of ho.responses) if (!bo.responses.some((r) => r.status === hr.status)) add(ctx, "response_status_added", `responses.${hr.status}`, `new response status ${hr.status}: clients may not handle it`);
+    for (const hr of ho.responses)
+      if (!bo.responses.some((r) => r.status === hr.status))
+        add(
+          ctx,
+          "response_status_added",
+          `responses.${hr.status}`,
+          `new response status ${hr.status}: clients may not handle it`,
+        );
   }
   for (const ho of head.operations) {
-    if (!base.operations.some((o) => o.method === ho.method && o.path === ho.path)) add(ctxFor(opKey(ho)), "operation_added", "", `operation ${opKey(ho)} added`);
+    if (!base.operations.some((o) => o.method === ho.method && o.path === ho.path))
+      add(ctxFor(opKey(ho)), "operation_added", "", `operation ${opKey(ho)} added`);
   }
   // Dedupe (a shared component reached from several places is reported once per location).
   const seen = new Set<string>();
@@ -475,11 +745,24 @@ export function diffSpecs(baseDoc: unknown, headDoc: unknown, opts: DiffOptions 
     return true;
   });
   for (const c of changes) {
-    const a = (opts.allow ?? []).find((e) => (e.rule === c.id || e.rule === "*") && (e.method === "*" || `${e.method.toUpperCase()} ${e.path}` === c.operation || (e.path === "*" && c.operation.startsWith(e.method.toUpperCase() + " "))) && (!e.location || c.location.startsWith(e.location)));
+    const a = (opts.allow ?? []).find(
+      (e) =>
+        (e.rule === c.id || e.rule === "*") &&
+        (e.method === "*" ||
+          `${e.method.toUpperCase()} ${e.path}` === c.operation ||
+          (e.path === "*" && c.operation.startsWith(`${e.method.toUpperCase()} `))) &&
+        (!e.location || c.location.startsWith(e.location)),
+    );
     if (a) c.allowed = a.reason;
   }
   const rank: Record<Level, number> = { ERR: 0, WARN: 1, INFO: 2 };
-  changes.sort((a, b) => rank[a.level] - rank[b.level] || (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0) || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0) || (a.id < b.id ? -1 : 1));
+  changes.sort(
+    (a, b) =>
+      rank[a.level] - rank[b.level] ||
+      (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0) ||
+      (a.location < b.location ? -1 : a.location > b.location ? 1 : 0) ||
+      (a.id < b.id ? -1 : 1),
+  );
   const summary = { ERR: 0, WARN: 0, INFO: 0, allowed: 0 };
   for (const c of changes) {
     if (c.allowed !== undefined) summary.allowed++;
@@ -501,7 +784,8 @@ export function parseAllowList(text: string): AllowEntry[] {
     const reason = sep >= 0 ? line.slice(sep + 4).trim() : "";
     if (!reason) throw new Error(`allow-list line ${i + 1}: missing " -- reason"`);
     const parts = line.slice(0, sep).trim().split(/\s+/);
-    if (parts.length < 3 || parts.length > 4) throw new Error(`allow-list line ${i + 1}: expected "METHOD /path rule-id [location] -- reason"`);
+    if (parts.length < 3 || parts.length > 4)
+      throw new Error(`allow-list line ${i + 1}: expected "METHOD /path rule-id [location] -- reason"`);
     const [method, path, rule, location] = parts as [string, string, string, string | undefined];
     if (rule !== "*" && !(rule in DIFF_RULES)) throw new Error(`allow-list line ${i + 1}: unknown rule ${rule}`);
     out.push({ method, path, rule, reason, line: i + 1, ...(location ? { location } : {}) });
@@ -518,6 +802,8 @@ export function formatDiffText(r: DiffResult, opts: { showInfo?: boolean } = {})
     lines.push(`      ${c.message}${c.allowed !== undefined ? `  [allowed: ${c.allowed}]` : ""}`);
   }
   const s = r.summary;
-  lines.push(`${r.changes.length} change${r.changes.length === 1 ? "" : "s"}: ${s.ERR} ERR, ${s.WARN} WARN, ${s.INFO} INFO${s.allowed ? `, ${s.allowed} allowed by the allow-list (marked *)` : ""}${!opts.showInfo && s.INFO ? " (INFO hidden; --show-info)" : ""}`);
-  return lines.join("\n") + "\n";
+  lines.push(
+    `${r.changes.length} change${r.changes.length === 1 ? "" : "s"}: ${s.ERR} ERR, ${s.WARN} WARN, ${s.INFO} INFO${s.allowed ? `, ${s.allowed} allowed by the allow-list (marked *)` : ""}${!opts.showInfo && s.INFO ? " (INFO hidden; --show-info)" : ""}`,
+  );
+  return `${lines.join("\n")}\n`;
 }

@@ -22,18 +22,34 @@ export function shapeCheck(v: unknown): LineResult {
   if (o.v !== 1) return { ok: false, error: `unsupported record version ${JSON.stringify(o.v)} (expected "v": 1)` };
   const req = o.request as Record<string, unknown> | undefined;
   if (!req || typeof req !== "object") return { ok: false, error: "missing request object" };
-  if (typeof req.method !== "string" || typeof req.url !== "string") return { ok: false, error: "request.method and request.url must be strings" };
+  if (typeof req.method !== "string" || typeof req.url !== "string")
+    return { ok: false, error: "request.method and request.url must be strings" };
   const res = o.response as Record<string, unknown> | undefined;
-  if (res !== undefined && (typeof res !== "object" || res === null || typeof res.status !== "number")) return { ok: false, error: "response.status must be a number" };
-  if (res?.headers !== undefined && (typeof res.headers !== "object" || res.headers === null)) return { ok: false, error: "response.headers must be an object" };
+  if (res !== undefined && (typeof res !== "object" || res === null || typeof res.status !== "number"))
+    return { ok: false, error: "response.status must be a number" };
+  if (res?.headers !== undefined && (typeof res.headers !== "object" || res.headers === null))
+    return { ok: false, error: "response.headers must be an object" };
   return { ok: true, record: o as unknown as ExchangeRecord };
 }
 
-interface HarHeader { name: string; value: string }
+interface HarHeader {
+  name: string;
+  value: string;
+}
 interface HarEntry {
   startedDateTime?: string;
-  request?: { method?: string; url?: string; headers?: HarHeader[]; postData?: { mimeType?: string; text?: string; encoding?: string } };
-  response?: { status?: number; headers?: HarHeader[]; content?: { mimeType?: string; text?: string; encoding?: string }; _error?: string };
+  request?: {
+    method?: string;
+    url?: string;
+    headers?: HarHeader[];
+    postData?: { mimeType?: string; text?: string; encoding?: string };
+  };
+  response?: {
+    status?: number;
+    headers?: HarHeader[];
+    content?: { mimeType?: string; text?: string; encoding?: string };
+    _error?: string;
+  };
 }
 
 function decodeBody(text: string | undefined, encoding: string | undefined): string | undefined {
@@ -57,13 +73,16 @@ function headersOf(h: HarHeader[] | undefined): Record<string, string> {
     const k = x.name.toLowerCase();
     if (k.startsWith(":")) continue; // HTTP/2 pseudo-headers
     const val = isSecretName(k) ? REDACTED : String(x.value ?? ""); // the recorder's rule: secret by name pattern
-    out[k] = out[k] !== undefined ? out[k] + ", " + val : val;
+    out[k] = out[k] !== undefined ? `${out[k]}, ${val}` : val;
   }
   return out;
 }
 
 /** Convert a parsed HAR 1.2 document into exchange records (entries in order; id = `har-<index>`). */
-export function harToExchanges(har: unknown): { records: ExchangeRecord[]; errors: { index: number; error: string }[] } {
+export function harToExchanges(har: unknown): {
+  records: ExchangeRecord[];
+  errors: { index: number; error: string }[];
+} {
   const records: ExchangeRecord[] = [];
   const errors: { index: number; error: string }[] = [];
   const entries = (har as { log?: { entries?: unknown } })?.log?.entries;
@@ -76,8 +95,13 @@ export function harToExchanges(har: unknown): { records: ExchangeRecord[]; error
     }
     const reqText = decodeBody(e.request.postData?.text, e.request.postData?.encoding);
     const reqHeaders = headersOf(e.request.headers);
-    if (e.request.postData?.mimeType && !reqHeaders["content-type"]) reqHeaders["content-type"] = e.request.postData.mimeType;
-    const rec: ExchangeRecord = { v: 1, id: `har-${index}`, request: { method: e.request.method, url: e.request.url, headers: reqHeaders } };
+    if (e.request.postData?.mimeType && !reqHeaders["content-type"])
+      reqHeaders["content-type"] = e.request.postData.mimeType;
+    const rec: ExchangeRecord = {
+      v: 1,
+      id: `har-${index}`,
+      request: { method: e.request.method, url: e.request.url, headers: reqHeaders },
+    };
     if (e.startedDateTime) rec.ts = e.startedDateTime;
     if (reqText !== undefined && reqText !== "") {
       try {

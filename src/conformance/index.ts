@@ -3,9 +3,21 @@
  * Browser-safe: no node: imports in this module graph. Importing does no work; validators compile lazily on first use.
  */
 import { bundledSpec as bundled } from "../spec/bundle";
-import { baseMediaType, findMedia, findResponse, streamMediaOf, type MediaSpec, type OperationSpec } from "../spec/operations";
+import {
+  baseMediaType,
+  findMedia,
+  findResponse,
+  streamMediaOf,
+  type MediaSpec,
+  type OperationSpec,
+} from "../spec/operations";
 import type { ClientValidator, ClientViolation } from "../client/validate";
-import { checkExchange as checkExchangeWith, requestViolations, responseViolations, type ExchangeResult } from "./check";
+import {
+  checkExchange as checkExchangeWith,
+  requestViolations,
+  responseViolations,
+  type ExchangeResult,
+} from "./check";
 import { Contract, type LoadOptions } from "./contract";
 import { checkEventStream, StreamChecker, type StreamCheckOptions } from "./sse";
 import type { CheckOptions, ExchangeRecord, Violation } from "./types";
@@ -24,7 +36,15 @@ export { SSE_CHECKS } from "./sse";
 export { createRecorder, type RecorderOptions } from "./record";
 export { isSecretName, redactHeaders, redactText, redactUrl, secretHeaderValues, type RedactOptions } from "./record";
 export { MIN_SECRET_CHARS, REDACTED, SECRET_NAME } from "./record";
-export { diffSpecs, formatDiffText, parseAllowList, type Change, type DiffResult, type DiffOptions, type AllowEntry } from "./diff";
+export {
+  diffSpecs,
+  formatDiffText,
+  parseAllowList,
+  type Change,
+  type DiffResult,
+  type DiffOptions,
+  type AllowEntry,
+} from "./diff";
 export { parseExchangeLine, harToExchanges, type LineResult } from "./exchange";
 export { Report, type ReportViolation, type ReportSummary } from "./report";
 
@@ -46,7 +66,10 @@ export interface ContractOption {
 
 function resolveOp(contract: Contract, operation: string | OperationSpec): OperationSpec {
   const op = contract.operation(operation);
-  if (!op) throw new Error(`unknown operation ${JSON.stringify(typeof operation === "string" ? operation : operation.operationId)} (known: ${contract.operations.map((o) => o.operationId ?? o.path).join(", ")})`);
+  if (!op)
+    throw new Error(
+      `unknown operation ${JSON.stringify(typeof operation === "string" ? operation : operation.operationId)} (known: ${contract.operations.map((o) => o.operationId ?? o.path).join(", ")})`,
+    );
   return op;
 }
 
@@ -60,7 +83,13 @@ export function validateRequest(operation: string, body: unknown, opts: Contract
  * Validate a response. JSON bodies are validated against the documented schema for the status/content type;
  * a `text/event-stream` body (string) is routed to the stream checks.
  */
-export function validateResponse(operation: string, status: number, contentType: string, body: unknown, opts: CheckOptions & ContractOption = {}): Violation[] {
+export function validateResponse(
+  operation: string,
+  status: number,
+  contentType: string,
+  body: unknown,
+  opts: CheckOptions & ContractOption = {},
+): Violation[] {
   const c = opts.contract ?? loadContract();
   const op = resolveOp(c, operation);
   if (baseMediaType(contentType) === "text/event-stream" && typeof body === "string") {
@@ -78,8 +107,16 @@ function streamMedia(op: OperationSpec): MediaSpec {
 
 /** Run the SSE checks on a whole stream body (string) or on a live byte stream. */
 export function checkStream(operation: string, input: string, opts?: StreamCheckOptions & ContractOption): Violation[];
-export function checkStream(operation: string, input: ReadableStream<Uint8Array>, opts?: StreamCheckOptions & ContractOption): Promise<Violation[]>;
-export function checkStream(operation: string, input: string | ReadableStream<Uint8Array>, opts: StreamCheckOptions & ContractOption = {}): Violation[] | Promise<Violation[]> {
+export function checkStream(
+  operation: string,
+  input: ReadableStream<Uint8Array>,
+  opts?: StreamCheckOptions & ContractOption,
+): Promise<Violation[]>;
+export function checkStream(
+  operation: string,
+  input: string | ReadableStream<Uint8Array>,
+  opts: StreamCheckOptions & ContractOption = {},
+): Violation[] | Promise<Violation[]> {
   const c = opts.contract ?? loadContract();
   const media = streamMedia(resolveOp(c, operation));
   return checkEventStream(c, media, input, opts);
@@ -101,14 +138,23 @@ export interface ClientValidatorOptions extends CheckOptions, ContractOption {
 /** Validator for the client's `validate: "warn" | "strict"` option. Compiles lazily; cheap to create. */
 export function createClientValidator(opts: ClientValidatorOptions = {}): ClientValidator & { contract(): Contract } {
   const contract = () => opts.contract ?? loadContract();
-  const keep = (vs: Violation[]): ClientViolation[] => vs.filter((v) => opts.dropInfo === false || v.severity !== "info").map((v) => ({ ...v }));
+  const keep = (vs: Violation[]): ClientViolation[] =>
+    vs.filter((v) => opts.dropInfo === false || v.severity !== "info").map((v) => ({ ...v }));
   const mode = opts.mode;
   return {
     contract,
     validateRequest(operationId, body) {
       const c = contract();
       const op = c.operation(operationId);
-      if (!op) return [{ check: "operation_documented", severity: "error", instancePath: "", message: `unknown operation ${operationId}` }];
+      if (!op)
+        return [
+          {
+            check: "operation_documented",
+            severity: "error",
+            instancePath: "",
+            message: `unknown operation ${operationId}`,
+          },
+        ];
       return keep(dedupe(requestViolations(c, op, body)));
     },
     validateResponse(operationId, status, contentType, body) {
@@ -130,7 +176,14 @@ export function createClientValidator(opts: ClientValidatorOptions = {}): Client
       }
       if (!media.chunkPointer) return [];
       const vs = c.validate(media.chunkPointer, chunk, { check: "sse_chunk_schema", location: "response.sse.data" });
-      if (!vs.length) vs.push(...c.undocumentedFields(media.chunkPointer, chunk, { check: "no_undocumented_fields", location: "response.sse.data", severity: mode === "strict" ? "error" : "info" }));
+      if (!vs.length)
+        vs.push(
+          ...c.undocumentedFields(media.chunkPointer, chunk, {
+            check: "no_undocumented_fields",
+            location: "response.sse.data",
+            severity: mode === "strict" ? "error" : "info",
+          }),
+        );
       return keep(dedupe(vs));
     },
   };

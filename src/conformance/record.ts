@@ -139,7 +139,8 @@ function bodyFields(
     try {
       const body = JSON.parse(clean) as unknown;
       if (secretKeys.size && body && typeof body === "object" && !Array.isArray(body)) {
-        for (const k of Object.keys(body)) if (secretKeys.has(k.toLowerCase())) (body as Record<string, unknown>)[k] = REDACTED;
+        for (const k of Object.keys(body))
+          if (secretKeys.has(k.toLowerCase())) (body as Record<string, unknown>)[k] = REDACTED;
       }
       return { body };
     } catch {
@@ -174,7 +175,7 @@ export function createRecorder(opts: RecorderOptions): Middleware {
   };
   const emit = (rec: ExchangeRecord & { error?: string }) => {
     try {
-      opts.write(JSON.stringify(rec) + "\n");
+      opts.write(`${JSON.stringify(rec)}\n`);
     } catch (e) {
       fail(e);
     }
@@ -262,7 +263,11 @@ export function createRecorder(opts: RecorderOptions): Middleware {
         if (isSse) {
           if (text !== "") res.bodyText = redactText(text, p.values);
         } else {
-          const b = complete ? bodyFields(text, ct, new Set(), p.values) : text ? { bodyText: redactText(text, p.values) } : {};
+          const b = complete
+            ? bodyFields(text, ct, new Set(), p.values)
+            : text
+              ? { bodyText: redactText(text, p.values) }
+              : {};
           Object.assign(res, b);
         }
         emit({ v: 1, id, ts: p.ts, request: p.request, response: res });

@@ -69,8 +69,8 @@ export class Report {
       this.sev[v.severity]++;
       const folded = v.instancePath.replace(/\/\d+(?=\/|$)/g, "/*");
       const base = `${op}\u0000${v.check}\u0000${v.severity}\u0000`;
-      let key = base + `${v.schemaPath}\u0000${v.schemaPath ? "" : v.message.slice(0, 200).replace(/\d+/g, "N")}`;
-      if (!this.groups.has(key) && this.groups.size >= MAX_GROUPS) key = base + "*";
+      let key = `${base}${v.schemaPath}\u0000${v.schemaPath ? "" : v.message.slice(0, 200).replace(/\d+/g, "N")}`;
+      if (!this.groups.has(key) && this.groups.size >= MAX_GROUPS) key = `${base}*`;
       const g = this.groups.get(key);
       if (g) {
         g.count++;
@@ -83,7 +83,20 @@ export class Report {
           g.lastExchange = exchange;
         }
       } else {
-        this.groups.set(key, { operation: op, check: v.check, severity: v.severity, key: folded, paths: [folded], otherPaths: 0, count: 1, exchanges: 1, firstLine: line, firstExchange: exchange, sample: v, lastExchange: exchange });
+        this.groups.set(key, {
+          operation: op,
+          check: v.check,
+          severity: v.severity,
+          key: folded,
+          paths: [folded],
+          otherPaths: 0,
+          count: 1,
+          exchanges: 1,
+          firstLine: line,
+          firstExchange: exchange,
+          sample: v,
+          lastExchange: exchange,
+        });
       }
       if (this.violations.length < this.maxListed) this.violations.push({ exchange, line, operation: op, ...v });
       else this.truncated = true;
@@ -91,7 +104,15 @@ export class Report {
   }
 
   summary(): ReportSummary {
-    return { exchanges: this.exchanges, inputErrors: this.inputErrors, lines: this.lines, exchangesWithViolations: this.withViolations, violations: this.total, bySeverity: { ...this.sev }, truncated: this.truncated };
+    return {
+      exchanges: this.exchanges,
+      inputErrors: this.inputErrors,
+      lines: this.lines,
+      exchangesWithViolations: this.withViolations,
+      violations: this.total,
+      bySeverity: { ...this.sev },
+      truncated: this.truncated,
+    };
   }
 
   /** Highest severity seen ("none" when clean). */
@@ -104,7 +125,13 @@ export class Report {
   }
 
   sortedGroups(): Group[] {
-    return [...this.groups.values()].sort((a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0) || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || a.firstLine - b.firstLine);
+    return [...this.groups.values()].sort(
+      (a, b) =>
+        (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0) ||
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) ||
+        a.firstLine - b.firstLine,
+    );
   }
 
   text(opts: { showInfo?: boolean } = {}): string {
@@ -126,7 +153,10 @@ export class Report {
       const shown = g.paths.filter(Boolean);
       const others = g.otherPaths ? ` (+${g.otherPaths} at other paths)` : "";
       const where = shown.length ? ` ${shown.join(", ")}${others}:` : "";
-      const seen = g.exchanges > 1 || g.count > 1 ? ` (seen ${g.count}× in ${g.exchanges} exchange${g.exchanges === 1 ? "" : "s"}; first at line ${g.firstLine})` : ` (line ${g.firstLine}, ${g.firstExchange})`;
+      const seen =
+        g.exchanges > 1 || g.count > 1
+          ? ` (seen ${g.count}× in ${g.exchanges} exchange${g.exchanges === 1 ? "" : "s"}; first at line ${g.firstLine})`
+          : ` (line ${g.firstLine}, ${g.firstExchange})`;
       out.push(`    ${g.severity.toUpperCase().padEnd(7)}${where} ${g.sample.message}${seen}`);
       const detail: string[] = [];
       if (g.sample.expected !== undefined) detail.push(`expected ${short(g.sample.expected)}`);
@@ -138,12 +168,25 @@ export class Report {
     out.push(
       `\n${s.exchanges} exchange${s.exchanges === 1 ? "" : "s"} checked (${s.lines} lines${s.inputErrors ? `, ${s.inputErrors} unreadable` : ""}): ${s.bySeverity.error} error, ${s.bySeverity.warning} warning, ${s.bySeverity.info} info${infoHidden}; ${s.exchangesWithViolations} exchange${s.exchangesWithViolations === 1 ? "" : "s"} with errors or warnings`,
     );
-    return out.join("\n").replace(/^\n/, "") + "\n";
+    return `${out.join("\n").replace(/^\n/, "")}\n`;
   }
 
   json(): string {
-    const groups = this.sortedGroups().map((g) => ({ operation: g.operation, check: g.check, severity: g.severity, instancePath: g.key, instancePaths: g.paths, otherPaths: g.otherPaths, schemaPath: g.sample.schemaPath, message: g.sample.message, count: g.count, exchanges: g.exchanges, firstLine: g.firstLine, firstExchange: g.firstExchange }));
-    return JSON.stringify({ summary: this.summary(), groups, violations: this.violations }) + "\n";
+    const groups = this.sortedGroups().map((g) => ({
+      operation: g.operation,
+      check: g.check,
+      severity: g.severity,
+      instancePath: g.key,
+      instancePaths: g.paths,
+      otherPaths: g.otherPaths,
+      schemaPath: g.sample.schemaPath,
+      message: g.sample.message,
+      count: g.count,
+      exchanges: g.exchanges,
+      firstLine: g.firstLine,
+      firstExchange: g.firstExchange,
+    }));
+    return `${JSON.stringify({ summary: this.summary(), groups, violations: this.violations })}\n`;
   }
 
   junit(name = "openrouter-contract check"): string {
@@ -159,23 +202,36 @@ export class Report {
       const cases = groups.map((g) => {
         const caseName = `${g.check} ${g.key || "(whole)"} ${g.sample.schemaPath}`.trim();
         const body = `${g.sample.message} — seen ${g.count}× in ${g.exchanges} exchange(s); first at line ${g.firstLine} (${g.firstExchange})`;
-        const inner = g.severity === "error" ? `<failure type="${esc(g.check)}" message="${esc(g.sample.message)}">${esc(body)}</failure>` : `<system-out>${esc(g.severity + ": " + body)}</system-out>`;
+        const inner =
+          g.severity === "error"
+            ? `<failure type="${esc(g.check)}" message="${esc(g.sample.message)}">${esc(body)}</failure>`
+            : `<system-out>${esc(`${g.severity}: ${body}`)}</system-out>`;
         return `    <testcase classname="${esc(op)}" name="${esc(caseName)}">${inner}</testcase>`;
       });
       const failures = groups.filter((g) => g.severity === "error").length;
-      suites.push(`  <testsuite name="${esc(op)}" tests="${groups.length}" failures="${failures}" errors="0">\n${cases.join("\n")}\n  </testsuite>`);
+      suites.push(
+        `  <testsuite name="${esc(op)}" tests="${groups.length}" failures="${failures}" errors="0">\n${cases.join("\n")}\n  </testsuite>`,
+      );
     }
-    if (!suites.length) suites.push(`  <testsuite name="exchanges" tests="1" failures="0" errors="0">\n    <testcase classname="exchanges" name="${s.exchanges} exchanges conform"/>\n  </testsuite>`);
+    if (!suites.length)
+      suites.push(
+        `  <testsuite name="exchanges" tests="1" failures="0" errors="0">\n    <testcase classname="exchanges" name="${s.exchanges} exchanges conform"/>\n  </testsuite>`,
+      );
     return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${this.groups.size || 1}" failures="${[...this.groups.values()].filter((g) => g.severity === "error").length}">\n${suites.join("\n")}\n</testsuites>\n`;
   }
 }
 
 function short(v: unknown): string {
-  const s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
-  return s.length > 120 ? s.slice(0, 120) + "…" : s;
+  const s = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  return s.length > 120 ? `${s.slice(0, 120)}…` : s;
 }
 
 function esc(s: string): string {
   // Strip characters XML 1.0 forbids, then escape.
-  return s.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return s
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }

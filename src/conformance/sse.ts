@@ -171,7 +171,7 @@ export class StreamChecker {
         expected: "JSON",
         actual: preview(raw.data),
         message: `event ${n}: data is not JSON (${(err as Error).message})`,
-        location: loc + ".data",
+        location: `${loc}.data`,
       });
       return undefined;
     }
@@ -181,7 +181,7 @@ export class StreamChecker {
   private sseChunkSchema({ n, loc }: StreamEvent, data: unknown) {
     const chunk = this.media.chunkPointer;
     if (!chunk) return;
-    const o = { check: "sse_chunk_schema", location: loc + ".data", instancePrefix: `/events/${n}/data` };
+    const o = { check: "sse_chunk_schema", location: `${loc}.data`, instancePrefix: `/events/${n}/data` };
     const undocumented = this.opts.mode === "strict" ? "error" : "info";
     const vs =
       this.opts.undocumented === false
@@ -216,7 +216,7 @@ export class StreamChecker {
         expected: "object",
         actual: preview(d.error),
         message: `event ${n}: error must be an object`,
-        location: loc + ".data",
+        location: `${loc}.data`,
       });
     }
     return true;
@@ -335,7 +335,7 @@ export class StreamChecker {
           expected: first,
           actual: v,
           message: `event ${n}: ${key} ${JSON.stringify(v)} differs from earlier chunks (${JSON.stringify(first)})`,
-          location: loc + ".data",
+          location: `${loc}.data`,
         });
       }
     }
@@ -360,7 +360,7 @@ export class StreamChecker {
         expected: "at most one non-null finish_reason per choice",
         actual: preview(ch.finish_reason),
         message: `event ${n}: choice ${idx} gets a second non-null finish_reason (first at event ${prev})`,
-        location: loc + ".data",
+        location: `${loc}.data`,
       });
     });
   }

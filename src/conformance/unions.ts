@@ -44,7 +44,7 @@ export function narrowUnions(
     const base = store.pointerOf(ps);
     const branches = ps[c.keyword];
     if (base === undefined || !Array.isArray(branches)) continue;
-    const key = c.instancePath + "|" + base;
+    const key = `${c.instancePath}|${base}`;
     if (done.has(key)) continue;
     done.add(key);
     if (c.keyword === "oneOf" && (c.params as Json).passingSchemas) continue; // matched several: keep as is
@@ -57,18 +57,18 @@ export function narrowUnions(
     let taken = -1;
     if (closed) {
       for (let i = 0; i < branches.length && taken < 0; i++) {
-        const open = store.compile("#" + base + "/" + c.keyword + "/" + i, "open");
-        if (runValidator(open, value, "#" + base)) taken = i;
+        const open = store.compile(`#${base}/${c.keyword}/${i}`, "open");
+        if (runValidator(open, value, `#${base}`)) taken = i;
       }
     }
     if (taken >= 0) {
-      const at = base + "/" + c.keyword + "/" + taken;
-      const fn = store.compile("#" + (store.openFallbacks.get(at) ?? at), "closed");
-      best = runValidator(fn, value, "#" + at) ? [] : under(fn.errors ?? []);
+      const at = `${base}/${c.keyword}/${taken}`;
+      const fn = store.compile(`#${store.openFallbacks.get(at) ?? at}`, "closed");
+      best = runValidator(fn, value, `#${at}`) ? [] : under(fn.errors ?? []);
     }
     for (let i = 0; taken < 0 && i < branches.length; i++) {
-      const fn = store.compile("#" + base + "/" + c.keyword + "/" + i, closed ? "closed" : "open");
-      if (runValidator(fn, value, "#" + base)) {
+      const fn = store.compile(`#${base}/${c.keyword}/${i}`, closed ? "closed" : "open");
+      if (runValidator(fn, value, `#${base}`)) {
         best = undefined;
         bestScore = [-1, 0];
         break;
@@ -91,7 +91,7 @@ export function narrowUnions(
       for (const e of list ?? []) if (e === c || e.parentSchema !== ps) removed.add(e);
     };
     drop(byPath.get(c.instancePath));
-    const prefix = c.instancePath + "/";
+    const prefix = `${c.instancePath}/`;
     for (let i = lowerBound(paths, prefix); i < paths.length && paths[i]!.startsWith(prefix); i++) {
       drop(byPath.get(paths[i]!));
     }
@@ -128,7 +128,7 @@ export function tagValues(spec: Json, store: ValidatorStore, union: unknown, tag
 
 function tagValuesUncached(spec: Json, store: ValidatorStore, union: unknown, tag: string): unknown[] {
   const base = store.pointerOf(union);
-  const branches = base === undefined ? undefined : (getAt(spec, "#" + base) as Json | undefined)?.oneOf;
+  const branches = base === undefined ? undefined : (getAt(spec, `#${base}`) as Json | undefined)?.oneOf;
   if (!Array.isArray(branches)) return [];
   const out: unknown[] = [];
   branches.forEach((_b, i) => {

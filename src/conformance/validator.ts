@@ -55,7 +55,7 @@ export function createAjv(opts: AjvOptions = {}): Ajv {
 
 /** `{$ref}` to a pointer inside the schema registered as `id`, percent-encoded as Ajv resolves fragments as URIs. */
 export function schemaRef(id: string, pointer: string): { $ref: string } {
-  const ptr = pointer.startsWith("#") ? pointer : "#" + pointer;
+  const ptr = pointer.startsWith("#") ? pointer : `#${pointer}`;
   return { $ref: id + ptr.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/#]/g, (c) => encodeURIComponent(c)) };
 }
 
@@ -156,7 +156,7 @@ export class ValidatorStore {
         return this.compile(pointer, kind);
       }
       if (err instanceof RangeError) {
-        const ptr = pointer.startsWith("#") ? pointer : "#" + pointer;
+        const ptr = pointer.startsWith("#") ? pointer : `#${pointer}`;
         throw new Error(`cannot compile the schema at ${ptr}: it nests or recurses too deeply (${err.message})`);
       }
       throw err;
@@ -224,8 +224,8 @@ function pointerIndex(doc: Json, map = new WeakMap<object, string>()): WeakMap<o
   const walk = (v: unknown, p: string) => {
     if (!v || typeof v !== "object" || map.has(v as object)) return;
     map.set(v as object, p);
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, p + "/" + i));
-    else for (const [k, x] of Object.entries(v as Json)) walk(x, p + "/" + escapeToken(k));
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${p}/${i}`));
+    else for (const [k, x] of Object.entries(v as Json)) walk(x, `${p}/${escapeToken(k)}`);
   };
   walk(doc, "");
   return map;

@@ -42,7 +42,7 @@ export function violation(check: string, severity: Severity, f: ViolationFields)
 /** Truncated JSON rendering of a value for reports (about 200 characters). */
 export function preview(v: unknown, max = 200): unknown {
   if (v === undefined) return undefined;
-  if (typeof v === "string") return v.length > max ? v.slice(0, max) + "…" : v;
+  if (typeof v === "string") return v.length > max ? `${v.slice(0, max)}…` : v;
   if (v === null || typeof v !== "object") return v;
   let s: string;
   try {
@@ -50,7 +50,7 @@ export function preview(v: unknown, max = 200): unknown {
   } catch {
     return "[unserialisable]";
   }
-  return s.length > max ? s.slice(0, max) + "…" : v;
+  return s.length > max ? `${s.slice(0, max)}…` : v;
 }
 
 export interface ValidateOptions {
@@ -84,11 +84,11 @@ function schemaPointerOf(src: ErrorSource, e: ErrorObject): string {
     base !== undefined &&
     e.keyword === "unevaluatedProperties" &&
     (ps as Json).unevaluatedProperties === false &&
-    !(getAt(src.spec, "#" + base) as Json | undefined)?.unevaluatedProperties
+    !(getAt(src.spec, `#${base}`) as Json | undefined)?.unevaluatedProperties
   ) {
-    return "#" + base + "/properties";
+    return `#${base}/properties`;
   }
-  if (base !== undefined) return "#" + base + "/" + escapeToken(e.keyword);
+  if (base !== undefined) return `#${base}/${escapeToken(e.keyword)}`;
   return e.schemaPath;
 }
 
@@ -120,17 +120,21 @@ export function schemaViolations(
     }
     const p = e.params as Record<string, unknown>;
     const extra =
-      e.keyword === "required" ? p.missingProperty
-      : e.keyword === "additionalProperties" ? p.additionalProperty
-      : e.keyword === "unevaluatedProperties" ? p.unevaluatedProperty
-      : e.keyword === "discriminator" ? p.tag
-      : undefined;
+      e.keyword === "required"
+        ? p.missingProperty
+        : e.keyword === "additionalProperties"
+          ? p.additionalProperty
+          : e.keyword === "unevaluatedProperties"
+            ? p.unevaluatedProperty
+            : e.keyword === "discriminator"
+              ? p.tag
+              : undefined;
     // The pointer names the property (missing, undocumented) or the tag, not only the object holding it.
-    const ip = extra === undefined ? e.instancePath : e.instancePath + "/" + escapeToken(String(extra));
+    const ip = extra === undefined ? e.instancePath : `${e.instancePath}/${escapeToken(String(extra))}`;
     const undocumented = e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties";
     const openValue = closed && src.isOpenEnumError(e);
     const schemaPath = schemaPointerOf(src, e);
-    const id = (undocumented ? "u" : "s") + "\u0000" + schemaPath + "\u0000" + ip;
+    const id = `${undocumented ? "u" : "s"}\u0000${schemaPath}\u0000${ip}`;
     if (seen.has(id)) continue;
     seen.add(id);
     let expected: unknown;

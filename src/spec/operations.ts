@@ -142,17 +142,17 @@ export function indexOperations(spec: Json): OperationSpec[] {
     return { node: (r.node ?? {}) as Json, ptr: r.pointer };
   };
   for (const [path, item0] of Object.entries(paths)) {
-    const { node: item, ptr: itemPtr } = resolve(item0, "#" + toPointer(["paths", path]));
+    const { node: item, ptr: itemPtr } = resolve(item0, `#${toPointer(["paths", path])}`);
     for (const method of METHODS) {
       const op0 = item[method];
       if (!op0 || typeof op0 !== "object") continue;
       const op = op0 as Json;
-      const opPtr = itemPtr + "/" + method;
+      const opPtr = `${itemPtr}/${method}`;
       const secured = Array.isArray(op.security) ? hasRequirement(op.security) : rootSecured;
       const parameters: ParameterSpec[] = [];
       const lists = [
-        [item.parameters, itemPtr + "/parameters"],
-        [op.parameters, opPtr + "/parameters"],
+        [item.parameters, `${itemPtr}/parameters`],
+        [op.parameters, `${opPtr}/parameters`],
       ] as const;
       for (const [list, lPtr] of lists) {
         if (!Array.isArray(list)) continue;
@@ -164,10 +164,11 @@ export function indexOperations(spec: Json): OperationSpec[] {
             name,
             in: p.in,
             required: p.required === true,
-            ...(p.schema !== undefined ? { schemaPointer: pPtr + "/schema" } : {}),
+            ...(p.schema !== undefined ? { schemaPointer: `${pPtr}/schema` } : {}),
           };
           const at = parameters.findIndex((x) => x.name === name && x.in === p.in);
-          if (at >= 0) parameters[at] = entry; // operation-level overrides path-level
+          if (at >= 0)
+            parameters[at] = entry; // operation-level overrides path-level
           else parameters.push(entry);
         });
       }
@@ -181,19 +182,19 @@ export function indexOperations(spec: Json): OperationSpec[] {
         ...(typeof op.operationId === "string" ? { operationId: op.operationId } : {}),
       };
       if (op.requestBody) {
-        const { node: rb, ptr: rbPtr } = resolve(op.requestBody, opPtr + "/requestBody");
-        const content = mediaSpecs(spec, (rb.content ?? {}) as Json, rbPtr + "/content");
+        const { node: rb, ptr: rbPtr } = resolve(op.requestBody, `${opPtr}/requestBody`);
+        const content = mediaSpecs(spec, (rb.content ?? {}) as Json, `${rbPtr}/content`);
         spec1.request = { required: rb.required === true, content };
       }
       for (const [status, r0] of Object.entries((op.responses ?? {}) as Json)) {
-        const { node: r, ptr: rPtr } = resolve(r0, opPtr + "/responses/" + escapeToken(status));
+        const { node: r, ptr: rPtr } = resolve(r0, `${opPtr}/responses/${escapeToken(status)}`);
         const headers: HeaderSpec[] = [];
         for (const [name, h0] of Object.entries((r.headers ?? {}) as Json)) {
-          const { node: h, ptr: hPtr } = resolve(h0, rPtr + "/headers/" + escapeToken(name));
-          const schema = h.schema ? { schemaPointer: hPtr + "/schema" } : {};
+          const { node: h, ptr: hPtr } = resolve(h0, `${rPtr}/headers/${escapeToken(name)}`);
+          const schema = h.schema ? { schemaPointer: `${hPtr}/schema` } : {};
           headers.push({ name: name.toLowerCase(), required: h.required === true, ...schema });
         }
-        const content = mediaSpecs(spec, (r.content ?? {}) as Json, rPtr + "/content");
+        const content = mediaSpecs(spec, (r.content ?? {}) as Json, `${rPtr}/content`);
         spec1.responses.push({ status, pointer: rPtr, content, headers });
       }
       ops.push(spec1);
@@ -211,34 +212,34 @@ function mediaSpecs(spec: Json, content: Json, ptr: string): MediaSpec[] {
   const out: MediaSpec[] = [];
   for (const [mt, m0] of Object.entries(content)) {
     const m = (m0 ?? {}) as Json;
-    const mPtr = ptr + "/" + escapeToken(mt);
+    const mPtr = `${ptr}/${escapeToken(mt)}`;
     const kind = mediaKind(mt);
     const ms: MediaSpec = { mediaType: mt.toLowerCase(), kind };
-    if (m.schema !== undefined) ms.schemaPointer = mPtr + "/schema";
+    if (m.schema !== undefined) ms.schemaPointer = `${mPtr}/schema`;
     if (kind === "sse") {
       let terminator: unknown = m["x-sse-terminator"];
       // 3.1 modelling: schema -> {type: string, contentSchema: Chunk}; or Speakeasy style {properties: {data: Chunk}}
       if (m.schema !== undefined) {
-        const { node: s, ptr: sPtr } = resolve(m.schema, mPtr + "/schema");
+        const { node: s, ptr: sPtr } = resolve(m.schema, `${mPtr}/schema`);
         terminator ??= s["x-sse-terminator"];
         const items = s.items && typeof s.items === "object" ? (s.items as Json) : undefined;
         const props = s.properties && typeof s.properties === "object" ? (s.properties as Json) : undefined;
-        if (s.contentSchema !== undefined) ms.chunkPointer = sPtr + "/contentSchema";
-        else if (items?.contentSchema !== undefined) ms.chunkPointer = sPtr + "/items/contentSchema";
+        if (s.contentSchema !== undefined) ms.chunkPointer = `${sPtr}/contentSchema`;
+        else if (items?.contentSchema !== undefined) ms.chunkPointer = `${sPtr}/items/contentSchema`;
         else if (props?.data !== undefined) {
-          const { node: d, ptr: dPtr } = resolve(props.data, sPtr + "/properties/data");
-          ms.chunkPointer = d.contentSchema !== undefined ? dPtr + "/contentSchema" : dPtr;
+          const { node: d, ptr: dPtr } = resolve(props.data, `${sPtr}/properties/data`);
+          ms.chunkPointer = d.contentSchema !== undefined ? `${dPtr}/contentSchema` : dPtr;
         }
       }
       // OAS 3.2: itemSchema describes one event {data, event, id}; data carries contentSchema.
       if (!ms.chunkPointer && m.itemSchema !== undefined) {
-        const { node: it, ptr: itPtr } = resolve(m.itemSchema, mPtr + "/itemSchema");
+        const { node: it, ptr: itPtr } = resolve(m.itemSchema, `${mPtr}/itemSchema`);
         terminator ??= it["x-sse-terminator"];
         const data = (it.properties as Json | undefined)?.data;
         if (data !== undefined) {
-          const { node: d, ptr: dPtr } = resolve(data, itPtr + "/properties/data");
-          ms.chunkPointer = d.contentSchema !== undefined ? dPtr + "/contentSchema" : dPtr;
-        } else if (it.contentSchema !== undefined) ms.chunkPointer = itPtr + "/contentSchema";
+          const { node: d, ptr: dPtr } = resolve(data, `${itPtr}/properties/data`);
+          ms.chunkPointer = d.contentSchema !== undefined ? `${dPtr}/contentSchema` : dPtr;
+        } else if (it.contentSchema !== undefined) ms.chunkPointer = `${itPtr}/contentSchema`;
       }
       ms.terminator = typeof terminator === "string" ? terminator : "[DONE]";
     }

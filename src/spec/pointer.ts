@@ -7,7 +7,7 @@ export function unescapeToken(t: string): string {
 }
 /** Build a pointer from tokens: ["a","b/c"] -> "/a/b~1c". */
 export function toPointer(tokens: ReadonlyArray<string | number>): string {
-  return tokens.map((t) => "/" + escapeToken(String(t))).join("");
+  return tokens.map((t) => `/${escapeToken(String(t))}`).join("");
 }
 /** Parse "#/a/b" or "/a/b" into tokens. */
 export function parsePointer(p: string): string[] {

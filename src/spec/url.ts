@@ -38,7 +38,14 @@ export function firstServerBasePath(spec: Json): string {
 export function pathMatches(template: string, path: string): boolean {
   if (!template.includes("{")) return template === path;
   const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const re = new RegExp("^" + template.split(/\{[^}]+\}/).map(literal).join("[^/]+") + "$");
+  const re = new RegExp(
+    "^" +
+      template
+        .split(/\{[^}]+\}/)
+        .map(literal)
+        .join("[^/]+") +
+      "$",
+  );
   return re.test(path);
 }
 
@@ -60,7 +67,7 @@ export function matchOperation(ops: OperationSpec[], basePaths: string[], method
     path = url.split("?")[0] ?? url;
   }
   const candidates = [path];
-  for (const b of basePaths) if (b && b !== "/" && path.startsWith(b + "/")) candidates.push(path.slice(b.length));
+  for (const b of basePaths) if (b && b !== "/" && path.startsWith(`${b}/`)) candidates.push(path.slice(b.length));
   const m = method.toLowerCase();
   for (const p of candidates) {
     const same = ops.filter((o) => pathMatches(o.path, p));

@@ -22,8 +22,23 @@ function har(records: ReturnType<typeof sampleRecords>) {
         const b64 = i % 3 === 0; // exercise base64-encoded bodies
         return {
           startedDateTime: "2026-11-26T00:00:00Z",
-          request: { method: r.request.method, url: r.request.url, headers: Object.entries(r.request.headers ?? {}).map(([name, value]) => ({ name, value })), ...(r.request.body !== undefined ? { postData: { mimeType: "application/json", text: JSON.stringify(r.request.body) } } : {}) },
-          response: { status: r.response!.status, headers: Object.entries(r.response!.headers ?? {}).map(([name, value]) => ({ name, value })), content: { mimeType: r.response!.headers!["content-type"], text: b64 ? Buffer.from(text).toString("base64") : text, ...(b64 ? { encoding: "base64" } : {}) } },
+          request: {
+            method: r.request.method,
+            url: r.request.url,
+            headers: Object.entries(r.request.headers ?? {}).map(([name, value]) => ({ name, value })),
+            ...(r.request.body !== undefined
+              ? { postData: { mimeType: "application/json", text: JSON.stringify(r.request.body) } }
+              : {}),
+          },
+          response: {
+            status: r.response!.status,
+            headers: Object.entries(r.response!.headers ?? {}).map(([name, value]) => ({ name, value })),
+            content: {
+              mimeType: r.response!.headers!["content-type"],
+              text: b64 ? Buffer.from(text).toString("base64") : text,
+              ...(b64 ? { encoding: "base64" } : {}),
+            },
+          },
         };
       }),
     },
@@ -33,9 +48,11 @@ function har(records: ReturnType<typeof sampleRecords>) {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "orc-cli-"));
   const recs = sampleRecords();
-  writeFileSync(join(dir, "sample.jsonl"), recs.map((r) => JSON.stringify(r)).join("\n") + "\n");
-  const clean = recs.filter((r) => !/^(bad-|teapot|no-done|not-json|undocumented-op|code-mismatch|new-field)/.test(r.id!));
-  writeFileSync(join(dir, "clean.jsonl"), clean.map((r) => JSON.stringify(r)).join("\r\n") + "\r\n\n");
+  writeFileSync(join(dir, "sample.jsonl"), `${recs.map((r) => JSON.stringify(r)).join("\n")}\n`);
+  const clean = recs.filter(
+    (r) => !/^(bad-|teapot|no-done|not-json|undocumented-op|code-mismatch|new-field)/.test(r.id!),
+  );
+  writeFileSync(join(dir, "clean.jsonl"), `${clean.map((r) => JSON.stringify(r)).join("\r\n")}\r\n\n`);
   writeFileSync(join(dir, "sample.har"), JSON.stringify(har(recs)));
   writeFileSync(join(dir, "clean.har"), JSON.stringify(har(clean)));
   const bin = Buffer.alloc(4096);
@@ -44,31 +61,67 @@ beforeAll(() => {
   writeFileSync(join(dir, "garbage.jsonl"), "hello\nworld\n");
   // A 50 MB line between two good lines, written in pieces (never held as one string here).
   const fd = openSync(join(dir, "huge.jsonl"), "w");
-  writeSync(fd, JSON.stringify(clean[0]) + "\n" + '{"v":1,"junk":"');
+  writeSync(fd, `${JSON.stringify(clean[0])}\n{"v":1,"junk":"`);
   const piece = Buffer.alloc(1 << 20, "a");
   for (let i = 0; i < 50; i++) writeSync(fd, piece);
-  writeSync(fd, '"\n' + JSON.stringify(clean[1]) + "\n");
+  writeSync(fd, `"\n${JSON.stringify(clean[1])}\n`);
   closeSync(fd);
   const req = allExamples().find((e) => e.operationId === "createChatCompletion" && e.side === "request")!;
   writeFileSync(join(dir, "req.json"), JSON.stringify(req.value));
-  writeFileSync(join(dir, "bad-req.json"), JSON.stringify({ ...(req.value as object), messages: [{ role: "user", content: 42 }] }));
+  writeFileSync(
+    join(dir, "bad-req.json"),
+    JSON.stringify({ ...(req.value as object), messages: [{ role: "user", content: 42 }] }),
+  );
   writeFileSync(join(dir, "not.json"), "{nope");
-  writeFileSync(join(dir, "allow-all.txt"), ["# everything in head-breaking.json is intentional", "POST /chat/completions request_required_added -- model became mandatory", "POST /chat/completions request_enum_value_removed -- tier b retired", "POST /chat/completions request_type_narrowed /components -- null no longer meaningful", "POST /chat/completions request_type_narrowed request.body -- null no longer meaningful"].join("\n"));
+  writeFileSync(
+    join(dir, "allow-all.txt"),
+    [
+      "# everything in head-breaking.json is intentional",
+      "POST /chat/completions request_required_added -- model became mandatory",
+      "POST /chat/completions request_enum_value_removed -- tier b retired",
+      "POST /chat/completions request_type_narrowed /components -- null no longer meaningful",
+      "POST /chat/completions request_type_narrowed request.body -- null no longer meaningful",
+    ].join("\n"),
+  );
 });
 
 describe("check", () => {
   it("text report on mixed traffic: grouped by operation and check, exit 1", async () => {
     const r = await run("check", join(dir, "sample.jsonl"));
     expect(r.code).toBe(1);
-    for (const id of ["response_body_schema", "request_body_schema", "status_code_documented", "sse_done_terminator", "sse_data_is_json", "operation_documented", "error_code_matches_status"]) expect(r.out).toContain(id);
+    for (const id of [
+      "response_body_schema",
+      "request_body_schema",
+      "status_code_documented",
+      "sse_done_terminator",
+      "sse_data_is_json",
+      "operation_documented",
+      "error_code_matches_status",
+    ])
+      expect(r.out).toContain(id);
     expect(r.out).toMatch(/createChatCompletion\n/);
     expect(r.out).toMatch(/\d+ exchanges checked/);
   });
   it("--checks / --exclude-checks filter by check id", async () => {
-    const only = JSON.parse((await run("check", join(dir, "sample.jsonl"), "--format", "json", "--checks", "sse_done_terminator")).out);
+    const only = JSON.parse(
+      (await run("check", join(dir, "sample.jsonl"), "--format", "json", "--checks", "sse_done_terminator")).out,
+    );
     expect([...new Set(only.violations.map((v: any) => v.check))]).toEqual(["sse_done_terminator"]);
-    const ex = JSON.parse((await run("check", join(dir, "sample.jsonl"), "--format", "json", "--exclude-checks", "not_a_server_error,no_undocumented_fields")).out);
-    expect(ex.violations.some((v: any) => v.check === "not_a_server_error" || v.check === "no_undocumented_fields")).toBe(false);
+    const ex = JSON.parse(
+      (
+        await run(
+          "check",
+          join(dir, "sample.jsonl"),
+          "--format",
+          "json",
+          "--exclude-checks",
+          "not_a_server_error,no_undocumented_fields",
+        )
+      ).out,
+    );
+    expect(
+      ex.violations.some((v: any) => v.check === "not_a_server_error" || v.check === "no_undocumented_fields"),
+    ).toBe(false);
   });
   it("clean traffic (CRLF, blank lines) exits 0", async () => {
     const r = await run("check", join(dir, "clean.jsonl"));
@@ -98,11 +151,11 @@ describe("check", () => {
     expect((await run("check", clean, "--fail-on", "info")).code).toBe(1); // 5xx examples carry not_a_server_error info
     const warnOnly = join(dir, "warn.jsonl");
     const rec = sampleRecords().find((r) => r.id === "code-mismatch")!;
-    writeFileSync(warnOnly, JSON.stringify(rec) + "\n");
+    writeFileSync(warnOnly, `${JSON.stringify(rec)}\n`);
     expect((await run("check", warnOnly)).code).toBe(0);
     expect((await run("check", warnOnly, "--fail-on", "warning")).code).toBe(1);
     const nf = join(dir, "newfield.jsonl");
-    writeFileSync(nf, JSON.stringify(sampleRecords().find((r) => r.id === "new-field")!) + "\n");
+    writeFileSync(nf, `${JSON.stringify(sampleRecords().find((r) => r.id === "new-field")!)}\n`);
     expect((await run("check", nf)).code).toBe(0);
     expect((await run("check", nf, "--strict")).code).toBe(1);
   });
@@ -116,7 +169,11 @@ describe("check", () => {
   it("stdin input with -", async () => {
     const { Readable } = await import("node:stream");
     let out = "";
-    const code = await main(["check", "-", "--format", "json"], { stdout: (s) => void (out += s), stderr: () => {}, stdin: Readable.from([Buffer.from(JSON.stringify(sampleRecords()[0]) + "\n")]) });
+    const code = await main(["check", "-", "--format", "json"], {
+      stdout: (s) => void (out += s),
+      stderr: () => {},
+      stdin: Readable.from([Buffer.from(`${JSON.stringify(sampleRecords()[0])}\n`)]),
+    });
     expect(code).toBe(0);
     expect(JSON.parse(out).summary.exchanges).toBe(1);
   });
@@ -136,7 +193,7 @@ describe("hostile input", () => {
   it("a malformed line among good ones is a record_malformed violation with its line number", async () => {
     const f = join(dir, "mixed.jsonl");
     const recs = sampleRecords();
-    writeFileSync(f, JSON.stringify(recs[0]) + "\n{oops\n" + JSON.stringify({ v: 2 }) + "\n" + JSON.stringify(recs[1]) + "\n");
+    writeFileSync(f, `${JSON.stringify(recs[0])}\n{oops\n${JSON.stringify({ v: 2 })}\n${JSON.stringify(recs[1])}\n`);
     const r = await run("check", f, "--format", "json");
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
@@ -197,12 +254,32 @@ describe("diff", () => {
     expect(r.out).toMatch(/\d+ ERR/);
   });
   it("--format json parsable; allow-list turns ERR into allowed", async () => {
-    const j = JSON.parse((await run("diff", join(specs, "base.json"), join(specs, "head-breaking.json"), "--format", "json")).out);
+    const j = JSON.parse(
+      (await run("diff", join(specs, "base.json"), join(specs, "head-breaking.json"), "--format", "json")).out,
+    );
     expect(j.summary.ERR).toBeGreaterThan(0);
-    const allowed = await run("diff", join(specs, "base.json"), join(specs, "head-breaking.json"), "--allow", join(dir, "allow-all.txt"));
+    const allowed = await run(
+      "diff",
+      join(specs, "base.json"),
+      join(specs, "head-breaking.json"),
+      "--allow",
+      join(dir, "allow-all.txt"),
+    );
     expect(allowed.out).toContain("allowed");
     expect(allowed.code).toBe(0);
-    expect((await run("diff", join(specs, "base.json"), join(specs, "head-breaking.json"), "--allow", join(dir, "allow-all.txt"), "--fail-on", "WARN")).code).toBe(1);
+    expect(
+      (
+        await run(
+          "diff",
+          join(specs, "base.json"),
+          join(specs, "head-breaking.json"),
+          "--allow",
+          join(dir, "allow-all.txt"),
+          "--fail-on",
+          "WARN",
+        )
+      ).code,
+    ).toBe(1);
   });
   it("identical specs exit 0; unreadable spec or bad git ref exit 2", async () => {
     expect((await run("diff", join(specs, "base.json"), join(specs, "base.json"))).code).toBe(0);
@@ -229,7 +306,18 @@ describe("diff against a directory of released bundles", () => {
 
 describe("the bin via tsx", () => {
   it("runs and sets the exit code", () => {
-    const r = spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/cli/main.ts"), "check", join(dir, "sample.jsonl"), "--format", "json"], { encoding: "utf8", cwd: root });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, "node_modules/tsx/dist/cli.mjs"),
+        join(root, "src/cli/main.ts"),
+        "check",
+        join(dir, "sample.jsonl"),
+        "--format",
+        "json",
+      ],
+      { encoding: "utf8", cwd: root },
+    );
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).summary.exchanges).toBeGreaterThan(10);
   }, 60_000);

@@ -11,7 +11,10 @@ import { exampleExchanges, runCli as run } from "../support/conformance";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
 
-const chatJson = () => exampleExchanges().find((e) => e.request.url.endsWith("/chat/completions") && e.response!.status === 200 && e.response!.body !== undefined)!;
+const chatJson = () =>
+  exampleExchanges().find(
+    (e) => e.request.url.endsWith("/chat/completions") && e.response!.status === 200 && e.response!.body !== undefined,
+  )!;
 
 /** n records, each with its own undocumented response field (or, `badIndex`, a bad choice index). */
 function distinctFindings(file: string, n: number, badIndex = false) {
@@ -24,16 +27,27 @@ function distinctFindings(file: string, n: number, badIndex = false) {
     else r.response.body[`x_field_${i}`] = i;
     lines.push(JSON.stringify(r));
   }
-  writeFileSync(file, lines.join("\n") + "\n");
+  writeFileSync(file, `${lines.join("\n")}\n`);
 }
 
 function cyclicSpec(file: string) {
-  writeFileSync(file, JSON.stringify({
-    openapi: "3.1.0",
-    info: { title: "t", version: "1" },
-    paths: { "/x": { post: { operationId: "x", requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/A" } } } }, responses: { "200": { description: "ok" } } } } },
-    components: { schemas: { A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } } },
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/x": {
+          post: {
+            operationId: "x",
+            requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/A" } } } },
+            responses: { "200": { description: "ok" } },
+          },
+        },
+      },
+      components: { schemas: { A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } } },
+    }),
+  );
 }
 
 beforeAll(() => {
@@ -48,14 +62,23 @@ beforeAll(() => {
 
 describe("check keeps bounded detail for distinct findings", () => {
   it("groups by check and schema path: 4x records with distinct fields give the same groups, not 4x", async () => {
-    const a = JSON.parse((await run("check", join(dir, "d1.jsonl"), "--format", "json", "--strict", "--max-violations", "50")).out);
-    const b = JSON.parse((await run("check", join(dir, "d4.jsonl"), "--format", "json", "--strict", "--max-violations", "50")).out);
+    const a = JSON.parse(
+      (await run("check", join(dir, "d1.jsonl"), "--format", "json", "--strict", "--max-violations", "50")).out,
+    );
+    const b = JSON.parse(
+      (await run("check", join(dir, "d4.jsonl"), "--format", "json", "--strict", "--max-violations", "50")).out,
+    );
     expect(b.summary.exchanges).toBe(800);
     expect(b.summary.violations).toBe(800);
     expect(a.groups.length).toBe(1);
     expect(b.groups.length).toBe(1);
     const undocumented = b.groups[0];
-    expect(undocumented).toMatchObject({ check: "no_undocumented_fields", count: 800, exchanges: 800, otherPaths: 795 });
+    expect(undocumented).toMatchObject({
+      check: "no_undocumented_fields",
+      count: 800,
+      exchanges: 800,
+      otherPaths: 795,
+    });
     expect(undocumented.instancePaths).toEqual(["/x_field_0", "/x_field_1", "/x_field_2", "/x_field_3", "/x_field_4"]);
     expect(b.violations).toHaveLength(50);
     const text = (await run("check", join(dir, "d4.jsonl"), "--strict")).out;
@@ -93,7 +116,9 @@ describe("hostile --spec", () => {
   it("a $ref cycle is a usage error naming the cycle (validate and check)", async () => {
     const v = await run("validate", "x", "request", join(dir, "body.json"), "--spec", join(dir, "cyclic.json"));
     expect(v.code).toBe(2);
-    expect(v.err).toMatch(/invalid spec .*cyclic\.json: \$ref cycle: #\/components\/schemas\/A -> #\/components\/schemas\/B -> #\/components\/schemas\/A/);
+    expect(v.err).toMatch(
+      /invalid spec .*cyclic\.json: \$ref cycle: #\/components\/schemas\/A -> #\/components\/schemas\/B -> #\/components\/schemas\/A/,
+    );
     expect(v.err).not.toContain("internal error");
     const c = await run("check", join(dir, "d1.jsonl"), "--spec", join(dir, "cyclic.json"));
     expect(c.code).toBe(2);
@@ -104,14 +129,39 @@ describe("hostile --spec", () => {
 describe("catastrophic patterns in a user's spec", () => {
   it("are named in a warning when the spec is loaded (validation uses backtracking regular expressions)", async () => {
     const file = join(dir, "redos.json");
-    writeFileSync(file, JSON.stringify({
-      openapi: "3.1.0",
-      info: { title: "t", version: "1" },
-      paths: { "/x": { post: { operationId: "x", requestBody: { content: { "application/json": { schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" }, ok: { type: "string", pattern: "^[a-z]+$" } } } } } }, responses: { "200": { description: "ok" } } } } },
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        openapi: "3.1.0",
+        info: { title: "t", version: "1" },
+        paths: {
+          "/x": {
+            post: {
+              operationId: "x",
+              requestBody: {
+                content: {
+                  "application/json": {
+                    schema: {
+                      type: "object",
+                      properties: {
+                        s: { type: "string", pattern: "^(a+)+$" },
+                        ok: { type: "string", pattern: "^[a-z]+$" },
+                      },
+                    },
+                  },
+                },
+              },
+              responses: { "200": { description: "ok" } },
+            },
+          },
+        },
+      }),
+    );
     writeFileSync(join(dir, "short.json"), JSON.stringify({ s: "aaab" }));
     const r = await run("validate", "x", "request", join(dir, "short.json"), "--spec", file);
-    expect(r.err).toContain('pattern "^(a+)+$" at #/paths/~1x/post/requestBody/content/application~1json/schema/properties/s/pattern');
+    expect(r.err).toContain(
+      'pattern "^(a+)+$" at #/paths/~1x/post/requestBody/content/application~1json/schema/properties/s/pattern',
+    );
     expect(r.err).not.toContain("^[a-z]+$");
     expect(r.code).toBe(1);
   });

@@ -16,12 +16,22 @@ import { baseUrl as mockBaseUrl, hasServer } from "../support/mock";
 import { allExamples, contract, sseBlocks } from "../support/conformance";
 
 const KEY = "sk-or-v1-CANARY-proxy-0123456789abcdef";
-const chatReq = allExamples().find((e) => e.operationId === "createChatCompletion" && e.side === "request" && !(e.value as { stream?: boolean }).stream)!.value as Record<string, unknown>;
-const chatJson = JSON.stringify(allExamples().find((e) => e.operationId === "createChatCompletion" && e.status === 200 && e.mediaType === "application/json")!.value);
-const streams = allExamples().filter((e) => e.operationId === "createChatCompletion" && e.mediaType === "text/event-stream");
+const chatReq = allExamples().find(
+  (e) => e.operationId === "createChatCompletion" && e.side === "request" && !(e.value as { stream?: boolean }).stream,
+)!.value as Record<string, unknown>;
+const chatJson = JSON.stringify(
+  allExamples().find(
+    (e) => e.operationId === "createChatCompletion" && e.status === 200 && e.mediaType === "application/json",
+  )!.value,
+);
+const streams = allExamples().filter(
+  (e) => e.operationId === "createChatCompletion" && e.mediaType === "text/event-stream",
+);
 const streamOk = streams.find((e) => !/"error"/.test(e.value as string))!.value as string;
 const streamErr = streams.find((e) => /"error"/.test(e.value as string))!.value as string;
-const tooMany = JSON.stringify(allExamples().find((e) => e.operationId === "createChatCompletion" && e.status === 429)!.value);
+const tooMany = JSON.stringify(
+  allExamples().find((e) => e.operationId === "createChatCompletion" && e.status === 429)!.value,
+);
 
 /** The blocks up to and including the first data event (the examples open with comment blocks), and the rest. */
 function head(text: string): [string, string[]] {
@@ -31,7 +41,12 @@ function head(text: string): [string, string[]] {
 }
 
 // ---------- fake upstream: the scenario is picked by the x-scenario request header ----------
-interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 const seen: Seen[] = [];
 let release: () => void = () => undefined;
 let upstreamClosed: Promise<boolean> = Promise.resolve(false);
@@ -102,7 +117,13 @@ function scenario(req: IncomingMessage, res: ServerResponse, body: string) {
       return;
     }
     case "429":
-      res.writeHead(429, { "content-type": "application/json", "retry-after": "7", "x-ratelimit-limit": "20", "x-ratelimit-remaining": "0", "set-cookie": ["a=1", "b=2"] });
+      res.writeHead(429, {
+        "content-type": "application/json",
+        "retry-after": "7",
+        "x-ratelimit-limit": "20",
+        "x-ratelimit-remaining": "0",
+        "set-cookie": ["a=1", "b=2"],
+      });
       return res.end(tooMany);
     case "echo":
       res.writeHead(200, { "content-type": "application/json" });
@@ -135,7 +156,13 @@ let records: string[];
 async function start(o: Partial<ProxyOptions> = {}) {
   logs = [];
   records = [];
-  proxy = await startProxy({ upstream: upUrl, contract, log: (l) => logs.push(l), record: (l) => records.push(l), ...o });
+  proxy = await startProxy({
+    upstream: upUrl,
+    contract,
+    log: (l) => logs.push(l),
+    record: (l) => records.push(l),
+    ...o,
+  });
   return proxy;
 }
 afterEach(async () => {
@@ -152,10 +179,20 @@ async function until(cond: () => boolean, ms = 5000) {
 }
 /** Records written and exchanges reported (stream checks finish in a worker, after the record may be written). */
 const settled = (n: number) => until(() => records.length >= n && proxy!.report.summary().exchanges >= n);
-function post(scenarioName: string, body: unknown = chatReq, extra: Record<string, string> = {}, init: RequestInit = {}) {
-  return fetch(proxy!.baseUrl + "/chat/completions", {
+function post(
+  scenarioName: string,
+  body: unknown = chatReq,
+  extra: Record<string, string> = {},
+  init: RequestInit = {},
+) {
+  return fetch(`${proxy!.baseUrl}/chat/completions`, {
     method: "POST",
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "x-scenario": scenarioName, ...extra },
+    headers: {
+      authorization: `Bearer ${KEY}`,
+      "content-type": "application/json",
+      "x-scenario": scenarioName,
+      ...extra,
+    },
     body: typeof body === "string" ? body : JSON.stringify(body),
     ...init,
   });
@@ -199,7 +236,10 @@ describe("proxy: transparent forwarding", () => {
     await start();
     const res = await post("stream-gated", { ...chatReq, stream: true });
     const reader = res.body!.getReader();
-    const first = await Promise.race([reader.read(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error("proxy buffered the stream")), 5000))]);
+    const first = await Promise.race([
+      reader.read(),
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error("proxy buffered the stream")), 5000)),
+    ]);
     let got = new TextDecoder().decode(first.value);
     expect(head(streamOk)[0].startsWith(got)).toBe(true);
     release();
@@ -231,7 +271,9 @@ describe("proxy: transparent forwarding", () => {
     await reader.read();
     const closed = upstreamClosed;
     ac.abort();
-    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r("upstream never saw the abort"), 5000))])).toBe(true);
+    expect(
+      await Promise.race([closed, new Promise((r) => setTimeout(() => r("upstream never saw the abort"), 5000))]),
+    ).toBe(true);
     await settled(1);
     const r = recs()[0]!;
     expect(r.response!.complete).toBe(false);
@@ -302,16 +344,17 @@ describe("proxy: validation", () => {
     expect(recs()[3]!.response!.body).toMatchObject({ choices: [{ index: "zero" }] }); // recorded decoded
   });
 
-  for (const checkThread of ["worker", "main"] as const) it(`checks that fall behind pause the upstream and catch up (${checkThread} thread)`, async () => {
-    await start({ maxLagBytes: 1024, checkThread });
-    const text = await (await post("big-stream", { ...chatReq, stream: true })).text();
-    expect((text.match(/\ndata: \{/g) ?? []).length).toBeGreaterThan(2000);
-    await settled(1);
-    expect(recs()[0]!.response).toMatchObject({ complete: true, bodyText: text });
-    // All 2000 repeated events were checked: finish_reason/consistency checks see every one of them.
-    expect(proxy!.report.summary().bySeverity.error).toBe(0);
-    expect(proxy!.report.summary().exchanges).toBe(1);
-  });
+  for (const checkThread of ["worker", "main"] as const)
+    it(`checks that fall behind pause the upstream and catch up (${checkThread} thread)`, async () => {
+      await start({ maxLagBytes: 1024, checkThread });
+      const text = await (await post("big-stream", { ...chatReq, stream: true })).text();
+      expect((text.match(/\ndata: \{/g) ?? []).length).toBeGreaterThan(2000);
+      await settled(1);
+      expect(recs()[0]!.response).toMatchObject({ complete: true, bodyText: text });
+      // All 2000 repeated events were checked: finish_reason/consistency checks see every one of them.
+      expect(proxy!.report.summary().bySeverity.error).toBe(0);
+      expect(proxy!.report.summary().exchanges).toBe(1);
+    });
 
   it("a response over --max-body-bytes reaches the client whole, is still checked whole, and is recorded as incomplete", async () => {
     await start({ maxBodyBytes: 4096 });
@@ -325,33 +368,36 @@ describe("proxy: validation", () => {
     expect(proxy!.report.summary().bySeverity.error).toBe(0); // the live check saw [DONE]
   });
 
-  for (const checkThread of ["worker", "main"] as const) it(`reports stream findings while the stream runs, with the event pointer (checks in the ${checkThread} thread)`, async () => {
-    await start({ checkThread });
-    const broken = streamOk.replace(/"index":0/, '"index":"zero"');
-    expect(broken).not.toBe(streamOk);
-    const srv = http.createServer((req, res) => {
-      req.resume();
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      const [first, rest] = head(broken);
-      res.write(first);
-      // The finding must be out before the stream ends.
-      const t = setInterval(() => {
-        if (logs.length) {
-          clearInterval(t);
-          for (const b of rest) res.write(b);
-          res.end();
-        }
-      }, 5);
-      setTimeout(() => clearInterval(t), 5000);
+  for (const checkThread of ["worker", "main"] as const)
+    it(`reports stream findings while the stream runs, with the event pointer (checks in the ${checkThread} thread)`, async () => {
+      await start({ checkThread });
+      const broken = streamOk.replace(/"index":0/, '"index":"zero"');
+      expect(broken).not.toBe(streamOk);
+      const srv = http.createServer((req, res) => {
+        req.resume();
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        const [first, rest] = head(broken);
+        res.write(first);
+        // The finding must be out before the stream ends.
+        const t = setInterval(() => {
+          if (logs.length) {
+            clearInterval(t);
+            for (const b of rest) res.write(b);
+            res.end();
+          }
+        }, 5);
+        setTimeout(() => clearInterval(t), 5000);
+      });
+      await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+      await proxy!.close();
+      await start({ checkThread, upstream: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/v1` });
+      const text = await (await post("x", { ...chatReq, stream: true })).text();
+      expect(text).toBe(broken);
+      expect(logs[0]).toMatch(
+        / ERROR +sse_chunk_schema response\.sse\[\d+\]\.data \/events\/\d+\/data\/choices\/0\/index: /,
+      );
+      await new Promise<void>((r) => srv.close(() => r()));
     });
-    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-    await proxy!.close();
-    await start({ checkThread, upstream: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/v1` });
-    const text = await (await post("x", { ...chatReq, stream: true })).text();
-    expect(text).toBe(broken);
-    expect(logs[0]).toMatch(/ ERROR +sse_chunk_schema response\.sse\[\d+\]\.data \/events\/\d+\/data\/choices\/0\/index: /);
-    await new Promise<void>((r) => srv.close(() => r()));
-  });
 
   it("--enforce answers an invalid request 400 in OpenRouter's envelope naming the violations; the upstream never sees it", async () => {
     await start({ enforce: true });
@@ -359,13 +405,18 @@ describe("proxy: validation", () => {
     const res = await post("json", { ...chatReq, temperature: 5, messages: [] });
     expect(res.status).toBe(400);
     expect(res.headers.get("x-contract-proxy")).toBe("rejected");
-    const body = (await res.json()) as { error: { code: number; message: string; metadata: { violations: { pointer: string; code: string }[] } } };
+    const body = (await res.json()) as {
+      error: { code: number; message: string; metadata: { violations: { pointer: string; code: string }[] } };
+    };
     expect(body.error.code).toBe(400);
     expect(body.error.message).toMatch(/^Invalid request: /);
     expect(body.error.metadata.violations.map((v) => v.pointer).sort()).toEqual(["/messages", "/temperature"]);
     const bad = await post("json", "{not json");
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { metadata: { violations: { code: string }[] } } }).error.metadata.violations[0]!.code).toBe("invalid_json");
+    expect(
+      ((await bad.json()) as { error: { metadata: { violations: { code: string }[] } } }).error.metadata.violations[0]!
+        .code,
+    ).toBe("invalid_json");
     expect(seen).toHaveLength(0);
     const ok = await post("json");
     expect(ok.status).toBe(200);
@@ -397,11 +448,19 @@ describe("proxy CLI", () => {
     const stop = new AbortController();
     let out = "";
     let err = "";
-    const running = main(["proxy", "--upstream", upUrl, "--port", "0", "--record", file], { stdout: (s) => void (out += s), stderr: (s) => void (err += s), stop: stop.signal });
+    const running = main(["proxy", "--upstream", upUrl, "--port", "0", "--record", file], {
+      stdout: (s) => void (out += s),
+      stderr: (s) => void (err += s),
+      stop: stop.signal,
+    });
     await until(() => /listening on (\S+)/.test(out));
     const base = /listening on (\S+)/.exec(out)![1]!;
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
-    const res = await fetch(base + "/chat/completions", { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "x-scenario": "json" }, body: JSON.stringify({ ...chatReq, top_p: 0 }) });
+    const res = await fetch(`${base}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "x-scenario": "json" },
+      body: JSON.stringify({ ...chatReq, top_p: 0 }),
+    });
     expect(res.status).toBe(200);
     await res.text();
     await until(() => / ERROR /.test(out));
@@ -426,14 +485,22 @@ describe("proxy CLI", () => {
       const file = join(dir, "t.jsonl");
       const root = join(import.meta.dirname, "../..");
       // One process, as the published bin runs (tsx's own CLI would stand between the signal and the proxy).
-      const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "proxy", "--upstream", upUrl, "--record", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "src/cli/main.ts", "proxy", "--upstream", upUrl, "--record", file],
+        { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+      );
       let out = "";
       child.stdout!.on("data", (d) => (out += d));
       child.stderr!.on("data", (d) => (out += d));
       const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
       await until(() => /listening on (\S+)/.test(out), 30_000);
       const base = /listening on (\S+)/.exec(out)![1]!;
-      const res = await fetch(base + "/chat/completions", { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "x-scenario": "stream-hang" }, body: JSON.stringify({ ...chatReq, stream: true }) });
+      const res = await fetch(`${base}/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "x-scenario": "stream-hang" },
+        body: JSON.stringify({ ...chatReq, stream: true }),
+      });
       const reader = res.body!.getReader();
       await reader.read();
       const closed = upstreamClosed;
@@ -469,25 +536,36 @@ describe.skipIf(!hasServer)("openai SDK through the proxy in front of the mock",
     const run = async (name: string, bad: boolean) => {
       const file = join(dir, `${name}.jsonl`);
       const lines: string[] = [];
-      const p = await startProxy({ upstream: mockBaseUrl, contract, log: () => undefined, record: (l) => lines.push(l) });
+      const p = await startProxy({
+        upstream: mockBaseUrl,
+        contract,
+        log: () => undefined,
+        record: (l) => lines.push(l),
+      });
       proxy = p;
       const client = new OpenAI({ apiKey: KEY, baseURL: p.baseUrl, maxRetries: 0, timeout: 10_000 });
       const body = chatReq as { model: string; messages: OpenAI.Chat.ChatCompletionMessageParam[] };
       const c = await client.chat.completions.create({ model: body.model, messages: body.messages });
       expect(c.object).toBe("chat.completion");
       let chunks = 0;
-      for await (const ch of await client.chat.completions.create({ model: body.model, messages: body.messages, stream: true })) {
+      for await (const ch of await client.chat.completions.create({
+        model: body.model,
+        messages: body.messages,
+        stream: true,
+      })) {
         expect(ch.object).toBe("chat.completion.chunk");
         chunks++;
       }
       expect(chunks).toBeGreaterThan(1);
       if (bad) {
-        const e = await client.chat.completions.create({ model: body.model, messages: body.messages, temperature: 5 }).catch((x: unknown) => x);
+        const e = await client.chat.completions
+          .create({ model: body.model, messages: body.messages, temperature: 5 })
+          .catch((x: unknown) => x);
         expect((e as InstanceType<typeof OpenAI.APIError>).status).toBe(400); // the mock's answer, passed through
       }
       await p.close();
       proxy = undefined;
-      writeFileSync(file, lines.join("\n") + "\n");
+      writeFileSync(file, `${lines.join("\n")}\n`);
       expect(lines.join("\n")).not.toContain(KEY);
       let out = "";
       const code = await main(["check", file], { stdout: (s) => void (out += s), stderr: () => undefined });

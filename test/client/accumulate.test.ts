@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ChatCompletionAccumulator, accumulateChatCompletion, accumulateCompletion, type ChatCompletionChunk, type CompletionChunk } from "../../src/client/index";
+import {
+  ChatCompletionAccumulator,
+  accumulateChatCompletion,
+  accumulateCompletion,
+  type ChatCompletionChunk,
+  type CompletionChunk,
+} from "../../src/client/index";
 
 const base = { id: "gen-1", object: "chat.completion.chunk" as const, created: 1, model: "m" };
 const ch = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -13,16 +19,34 @@ describe("accumulate", () => {
   it("content, reasoning and reasoning_details (merged by index)", async () => {
     const r = await accumulateChatCompletion(
       iter([
-        ch({ role: "assistant", reasoning: "Think", reasoning_details: [{ type: "reasoning.text", text: "Think", index: 0, format: "anthropic-claude-v1" }] }),
-        ch({ reasoning: "ing.", reasoning_details: [{ type: "reasoning.text", text: "ing.", index: 0, signature: "sig" }] }),
+        ch({
+          role: "assistant",
+          reasoning: "Think",
+          reasoning_details: [{ type: "reasoning.text", text: "Think", index: 0, format: "anthropic-claude-v1" }],
+        }),
+        ch({
+          reasoning: "ing.",
+          reasoning_details: [{ type: "reasoning.text", text: "ing.", index: 0, signature: "sig" }],
+        }),
         ch({ reasoning_details: [{ type: "reasoning.encrypted", data: "xyz", index: 1 }] }),
         ch({ content: "Hel" }),
         ch({ content: "lo" }),
         ch({ content: "" }, { finish_reason: "stop", native_finish_reason: "end_turn" }),
-        { ...base, choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, provider: "Anthropic" } as unknown as ChatCompletionChunk,
+        {
+          ...base,
+          choices: [],
+          usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+          provider: "Anthropic",
+        } as unknown as ChatCompletionChunk,
       ]),
     );
-    expect(r).toMatchObject({ id: "gen-1", object: "chat.completion", model: "m", provider: "Anthropic", usage: { total_tokens: 3 } });
+    expect(r).toMatchObject({
+      id: "gen-1",
+      object: "chat.completion",
+      model: "m",
+      provider: "Anthropic",
+      usage: { total_tokens: 3 },
+    });
     const c = r.choices![0]!;
     expect(c.finish_reason).toBe("stop");
     expect(c).toMatchObject({ native_finish_reason: "end_turn" });
@@ -36,9 +60,17 @@ describe("accumulate", () => {
   it("tool_calls assembled from fragments by index (interleaved)", async () => {
     const r = await accumulateChatCompletion(
       iter([
-        ch({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } }] }),
+        ch({
+          role: "assistant",
+          content: null,
+          tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } }],
+        }),
         ch({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
-        ch({ tool_calls: [{ index: 1, id: "call_b", type: "function", function: { name: "get_time", arguments: '{"tz"' } }] }),
+        ch({
+          tool_calls: [
+            { index: 1, id: "call_b", type: "function", function: { name: "get_time", arguments: '{"tz"' } },
+          ],
+        }),
         ch({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
         ch({ tool_calls: [{ index: 1, function: { arguments: ':"CET"}' } }] }),
         ch({}, { finish_reason: "tool_calls" }),
@@ -56,7 +88,14 @@ describe("accumulate", () => {
 
   it("multiple choices by index, unknown fields kept", () => {
     const acc = new ChatCompletionAccumulator();
-    acc.push({ ...base, x_top: 1, choices: [{ index: 1, delta: { content: "B", x_delta: true }, finish_reason: null }, { index: 0, delta: { content: "A" }, finish_reason: null }] } as unknown as ChatCompletionChunk);
+    acc.push({
+      ...base,
+      x_top: 1,
+      choices: [
+        { index: 1, delta: { content: "B", x_delta: true }, finish_reason: null },
+        { index: 0, delta: { content: "A" }, finish_reason: null },
+      ],
+    } as unknown as ChatCompletionChunk);
     const r = acc.result() as any;
     expect(r.x_top).toBe(1);
     expect(r.choices.map((c: any) => c.message.content)).toEqual(["A", "B"]);
@@ -74,7 +113,14 @@ describe("accumulate", () => {
   });
 
   it("completions stream: text concatenated", async () => {
-    const c = (text: string, finish_reason: string | null = null) => ({ id: "g", object: "text_completion", created: 1, model: "m", choices: [{ text, index: 0, finish_reason, logprobs: null }] }) as unknown as CompletionChunk;
+    const c = (text: string, finish_reason: string | null = null) =>
+      ({
+        id: "g",
+        object: "text_completion",
+        created: 1,
+        model: "m",
+        choices: [{ text, index: 0, finish_reason, logprobs: null }],
+      }) as unknown as CompletionChunk;
     const r = await accumulateCompletion(iter([c("Hel"), c("lo", "stop")]));
     expect(r.choices![0]).toMatchObject({ text: "Hello", finish_reason: "stop", index: 0 });
   });

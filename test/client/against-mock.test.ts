@@ -25,7 +25,13 @@ import {
 } from "../../src/client/index";
 
 const baseUrl = inject("apiBaseUrl");
-const client = createOpenRouterClient({ apiKey: "sk-or-v1-test", baseUrl, appUrl: "https://example.test", appTitle: "contract tests", maxRetries: 0 });
+const client = createOpenRouterClient({
+  apiKey: "sk-or-v1-test",
+  baseUrl,
+  appUrl: "https://example.test",
+  appTitle: "contract tests",
+  maxRetries: 0,
+});
 const chatBody = { model: "openai/gpt-4o", messages: [{ role: "user" as const, content: "Hello" }] };
 const completionBody = { model: "openai/gpt-3.5-turbo-instruct", prompt: "Say hello" };
 const prefer = (v: string) => ({ headers: { prefer: v } });
@@ -43,15 +49,21 @@ describe.skipIf(!baseUrl)("client against the mock", () => {
       const res = await client.chat.completions.create(chatBody, prefer(`example=${key}`));
       expect(res.choices?.length).toBeGreaterThan(0);
       if (key === "tool_calls") expect(res.choices![0]!.message.tool_calls?.[0]?.function.name).toBeTypeOf("string");
-      if (key === "reasoning") expect(res.choices![0]!.message.reasoning ?? res.choices![0]!.message.reasoning_details).toBeTruthy();
+      if (key === "reasoning")
+        expect(res.choices![0]!.message.reasoning ?? res.choices![0]!.message.reasoning_details).toBeTruthy();
     });
   }
 
   it("chat JSON in-band error example: InBandError (or the body with inBandErrors: 'return')", async () => {
-    const err = await client.chat.completions.create(chatBody, prefer("example=in_band_error")).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create(chatBody, prefer("example=in_band_error"))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InBandError);
     expect((err as InBandError).status).toBe(200);
-    const res = await client.chat.completions.create(chatBody, { ...prefer("example=in_band_error"), inBandErrors: "return" });
+    const res = await client.chat.completions.create(chatBody, {
+      ...prefer("example=in_band_error"),
+      inBandErrors: "return",
+    });
     expect(res.choices?.some((c) => c.finish_reason === "error")).toBe(true);
   });
 
@@ -94,9 +106,20 @@ describe.skipIf(!baseUrl)("client against the mock", () => {
   });
 
   const families: Array<[number, abstract new (...a: never[]) => OpenRouterError]> = [
-    [400, BadRequestError], [401, AuthenticationError], [402, PaymentRequiredError], [403, PermissionDeniedError],
-    [404, NotFoundError], [408, RequestTimeoutError], [413, PayloadTooLargeError], [422, UnprocessableEntityError],
-    [429, RateLimitError], [500, ServerError], [502, ServerError], [503, ServerError], [524, ServerError], [529, ServerError],
+    [400, BadRequestError],
+    [401, AuthenticationError],
+    [402, PaymentRequiredError],
+    [403, PermissionDeniedError],
+    [404, NotFoundError],
+    [408, RequestTimeoutError],
+    [413, PayloadTooLargeError],
+    [422, UnprocessableEntityError],
+    [429, RateLimitError],
+    [500, ServerError],
+    [502, ServerError],
+    [503, ServerError],
+    [524, ServerError],
+    [529, ServerError],
   ];
   for (const [status, Cls] of families) {
     it(`HTTP ${status} -> ${Cls.name} with code and message (both endpoints, JSON and stream requests)`, async () => {

@@ -28,7 +28,7 @@ describe("requests", () => {
   it("sends auth, attribution and caller headers; unknown body fields as-is", async () => {
     const client = createOpenRouterClient({
       apiKey: "sk-test",
-      baseUrl: base("echo-request") + "/",
+      baseUrl: `${base("echo-request")}/`,
       appUrl: "https://example.app",
       appTitle: "Example App",
       headers: { "X-Custom": "client", "X-Override": "client" },
@@ -58,7 +58,11 @@ describe("requests", () => {
   it("keeps unknown response fields and snake_case names", async () => {
     const client = createOpenRouterClient({ baseUrl: base("ok") });
     const res = await client.chat.completions.create(body);
-    expect(res).toMatchObject({ x_unknown_field: { kept: true }, usage: { prompt_tokens: 3 }, choices: [{ native_finish_reason: "stop" }] });
+    expect(res).toMatchObject({
+      x_unknown_field: { kept: true },
+      usage: { prompt_tokens: 3 },
+      choices: [{ native_finish_reason: "stop" }],
+    });
   });
 
   it("omits Authorization without apiKey; streams send Accept: text/event-stream", async () => {
@@ -78,7 +82,10 @@ describe("both endpoints, JSON and streaming", () => {
   });
 
   it("chat stream: comments skipped, usage chunk yielded, [DONE] ends", async () => {
-    const stream = await createOpenRouterClient({ baseUrl: base("ok-stream") }).chat.completions.create({ ...body, stream: true });
+    const stream = await createOpenRouterClient({ baseUrl: base("ok-stream") }).chat.completions.create({
+      ...body,
+      stream: true,
+    });
     expect(stream.generationId).toBe("gen-123");
     expect(stream.response.status).toBe(200);
     const chunks: ChatCompletionChunk[] = [];
@@ -90,7 +97,10 @@ describe("both endpoints, JSON and streaming", () => {
   });
 
   it("chat stream accumulated", async () => {
-    const stream = await createOpenRouterClient({ baseUrl: base("ok-stream") }).chat.completions.create({ ...body, stream: true });
+    const stream = await createOpenRouterClient({ baseUrl: base("ok-stream") }).chat.completions.create({
+      ...body,
+      stream: true,
+    });
     const done = await accumulateChatCompletion(stream);
     expect(done.choices?.[0]?.message.content).toBe("Hello wörld 🌍");
     expect(done.usage?.total_tokens).toBe(5);
@@ -101,7 +111,11 @@ describe("both endpoints, JSON and streaming", () => {
     const res = await c.completions.create({ model: "m", prompt: "Say hi" });
     expect(res.choices?.[0]?.text).toBe("Hi");
     expect(srv.hits.at(-1)?.path).toBe("/completions");
-    const s = await createOpenRouterClient({ baseUrl: base("completion-stream") }).completions.create({ model: "m", prompt: "x", stream: true });
+    const s = await createOpenRouterClient({ baseUrl: base("completion-stream") }).completions.create({
+      model: "m",
+      prompt: "x",
+      stream: true,
+    });
     const full = await accumulateCompletion(s);
     expect(full.choices?.[0]?.text).toBe("Hello");
     expect(full.usage?.total_tokens).toBe(3);
@@ -110,10 +124,14 @@ describe("both endpoints, JSON and streaming", () => {
 
 describe("middleware path (openapi-fetch) behaves the same", () => {
   const seen: string[] = [];
-  const mw = [{ onRequest: ({ request }: { request: Request }) => void seen.push(request.url) }, { onResponse: ({ response }: { response: Response }) => void seen.push(String(response.status)) }];
+  const mw = [
+    { onRequest: ({ request }: { request: Request }) => void seen.push(request.url) },
+    { onResponse: ({ response }: { response: Response }) => void seen.push(String(response.status)) },
+  ];
 
   it("JSON, retries, stream, stream error, HTML error", async () => {
-    const mk = (s: string, extra = {}) => createOpenRouterClient({ apiKey: "k", baseUrl: base(s), middleware: mw, retryInitialDelayMs: 20, ...extra });
+    const mk = (s: string, extra = {}) =>
+      createOpenRouterClient({ apiKey: "k", baseUrl: base(s), middleware: mw, retryInitialDelayMs: 20, ...extra });
     expect((await mk("ok").chat.completions.create(body)).id).toBe("gen-123");
     expect((await mk("503x2-then-ok").chat.completions.create(body)).id).toBe("gen-123");
     const chunks: unknown[] = [];
@@ -130,25 +148,37 @@ describe("middleware path (openapi-fetch) behaves the same", () => {
 
 describe("validation hook", () => {
   const validator: ClientValidator = {
-    validateRequest: (_op, b: any) => (b.model ? [] : [{ instancePath: "/model", message: "is required", severity: "error", check: "schema" }]),
+    validateRequest: (_op, b: any) =>
+      b.model ? [] : [{ instancePath: "/model", message: "is required", severity: "error", check: "schema" }],
     validateResponse: () => [{ instancePath: "/x", message: "note", severity: "warning", check: "schema" }],
     validateChunk: () => [],
   };
 
   it("strict throws ValidationError on request errors before sending", async () => {
     const c = createOpenRouterClient({ baseUrl: base("ok"), validate: "strict", validator });
-    await expect(c.chat.completions.create({ messages: body.messages } as typeof body)).rejects.toBeInstanceOf(ValidationError);
+    await expect(c.chat.completions.create({ messages: body.messages } as typeof body)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it("warnings go to onViolation", async () => {
     const onViolation = vi.fn();
     const c = createOpenRouterClient({ baseUrl: base("ok"), validate: "warn", validator, onViolation });
     await c.chat.completions.create(body);
-    expect(onViolation).toHaveBeenCalledWith([expect.objectContaining({ message: "note" })], "response", "createChatCompletion");
+    expect(onViolation).toHaveBeenCalledWith(
+      [expect.objectContaining({ message: "note" })],
+      "response",
+      "createChatCompletion",
+    );
   });
 
   it("strict chunk violation stops the stream with ValidationError and closes the connection", async () => {
-    const strictChunks: ClientValidator = { ...validator, validateResponse: () => [], validateChunk: (_op, c: any) => (c.choices?.length ? [] : [{ instancePath: "/choices", message: "empty", severity: "error", check: "schema" }]) };
+    const strictChunks: ClientValidator = {
+      ...validator,
+      validateResponse: () => [],
+      validateChunk: (_op, c: any) =>
+        c.choices?.length ? [] : [{ instancePath: "/choices", message: "empty", severity: "error", check: "schema" }],
+    };
     const scenario = base("ok-stream");
     const c = createOpenRouterClient({ baseUrl: scenario, validate: "strict", validator: strictChunks });
     const got: unknown[] = [];
@@ -180,7 +210,12 @@ describe("raw openapi-fetch client", () => {
 describe("import graph", () => {
   it("no node: imports and no top-level network in src/ client modules", () => {
     const dir = new URL("../../src/client/", import.meta.url);
-    const files = [...readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => new URL(f, dir)), new URL("../../src/types.ts", import.meta.url)];
+    const files = [
+      ...readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => new URL(f, dir)),
+      new URL("../../src/types.ts", import.meta.url),
+    ];
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) {
       const src = readFileSync(f, "utf8");

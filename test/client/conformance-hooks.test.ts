@@ -23,7 +23,9 @@ describe("ClientValidator compatibility", () => {
     for await (const _ of await sse.chat.completions.create({ ...body, stream: true })) n++;
     expect(n).toBe(5);
     const bad = createOpenRouterClient({ baseUrl: `${srv.url}/ok/v2`, validate: "strict", validator });
-    await expect(bad.chat.completions.create({ model: "m", messages: "nope" } as unknown as typeof body)).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      bad.chat.completions.create({ model: "m", messages: "nope" } as unknown as typeof body),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(srv.attempts("ok", "v2")).toBe(0);
   });
 });
@@ -32,7 +34,12 @@ describe("recorder middleware", () => {
   it("records JSON and streamed SSE bodies through the typed client, API key redacted", async () => {
     const lines: string[] = [];
     const key = "sk-or-v1-RECORDER-CANARY-0123456789";
-    const mk = (s: string) => createOpenRouterClient({ apiKey: key, baseUrl: `${srv.url}/${s}/rec`, middleware: [createRecorder({ write: (l) => void lines.push(l) })] });
+    const mk = (s: string) =>
+      createOpenRouterClient({
+        apiKey: key,
+        baseUrl: `${srv.url}/${s}/rec`,
+        middleware: [createRecorder({ write: (l) => void lines.push(l) })],
+      });
     await mk("ok").chat.completions.create(body);
     let n = 0;
     for await (const _ of await mk("ok-stream").chat.completions.create({ ...body, stream: true })) n++;
@@ -47,10 +54,17 @@ describe("recorder middleware", () => {
 
   it("still records a stream the client abandons (mid-stream error, break): incomplete, with what arrived", async () => {
     const lines: string[] = [];
-    const mk = (s: string) => createOpenRouterClient({ baseUrl: `${srv.url}/${s}/rec-abandon`, maxRetries: 0, middleware: [createRecorder({ write: (l) => void lines.push(l) })] });
-    await expect((async () => {
-      for await (const _ of await mk("stream-error-int").chat.completions.create({ ...body, stream: true }));
-    })()).rejects.toThrow(/Stream error/);
+    const mk = (s: string) =>
+      createOpenRouterClient({
+        baseUrl: `${srv.url}/${s}/rec-abandon`,
+        maxRetries: 0,
+        middleware: [createRecorder({ write: (l) => void lines.push(l) })],
+      });
+    await expect(
+      (async () => {
+        for await (const _ of await mk("stream-error-int").chat.completions.create({ ...body, stream: true }));
+      })(),
+    ).rejects.toThrow(/Stream error/);
     for await (const _ of await mk("stream-then-hang").chat.completions.create({ ...body, stream: true })) break;
     for (let i = 0; i < 100 && lines.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(lines).toHaveLength(2);
@@ -66,11 +80,21 @@ describe("recorder middleware", () => {
   const mockUrl = inject("apiBaseUrl");
   it.runIf(mockUrl)("records the mock's mid-stream error stream (the caller aborts on the error chunk)", async () => {
     const lines: string[] = [];
-    const client = createOpenRouterClient({ apiKey: "k", baseUrl: mockUrl, maxRetries: 0, middleware: [createRecorder({ write: (l) => void lines.push(l) })] });
-    await expect((async () => {
-      const s = await client.chat.completions.create({ ...body, stream: true }, { headers: { Prefer: "example=stream_error" } });
-      for await (const _ of s);
-    })()).rejects.toThrow(/Stream error/);
+    const client = createOpenRouterClient({
+      apiKey: "k",
+      baseUrl: mockUrl,
+      maxRetries: 0,
+      middleware: [createRecorder({ write: (l) => void lines.push(l) })],
+    });
+    await expect(
+      (async () => {
+        const s = await client.chat.completions.create(
+          { ...body, stream: true },
+          { headers: { Prefer: "example=stream_error" } },
+        );
+        for await (const _ of s);
+      })(),
+    ).rejects.toThrow(/Stream error/);
     for (let i = 0; i < 100 && lines.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
     expect(lines).toHaveLength(1);
     const rec = JSON.parse(lines[0]!);

@@ -52,7 +52,13 @@ const body = { model: "openai/gpt-4o", messages: [{ role: "user" as const, conte
 
 function setup(scenario: string, opts: ClientOptions = {}) {
   const key = `k${++seq}`;
-  const client = createOpenRouterClient({ apiKey: CANARY, baseUrl: `${srv.url}/${scenario}/${key}`, retryInitialDelayMs: 50, retryMaxDelayMs: 200, ...opts });
+  const client = createOpenRouterClient({
+    apiKey: CANARY,
+    baseUrl: `${srv.url}/${scenario}/${key}`,
+    retryInitialDelayMs: 50,
+    retryMaxDelayMs: 200,
+    ...opts,
+  });
   return { client, attempts: () => srv.attempts(scenario, key), hits: () => srv.hitsFor(scenario, key) };
 }
 
@@ -136,7 +142,12 @@ describe("retries", () => {
     const nf = setup("404-availability");
     const [err] = await failure(() => nf.client.chat.completions.create(body));
     expect(err).toBeInstanceOf(NotFoundError);
-    expect(err).toMatchObject({ status: 404, code: undefined, errorType: "not_found", availability: { code: "no_endpoints" } });
+    expect(err).toMatchObject({
+      status: 404,
+      code: undefined,
+      errorType: "not_found",
+      availability: { code: "no_endpoints" },
+    });
     expect(nf.attempts()).toBe(1);
   });
 
@@ -145,7 +156,12 @@ describe("retries", () => {
     const { client, attempts } = setup("500-forever");
     const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(ServerError);
-    expect(err).toMatchObject({ status: 500, code: 500, generationId: "gen-err", message: "500 Internal Server Error" });
+    expect(err).toMatchObject({
+      status: 500,
+      code: 500,
+      generationId: "gen-err",
+      message: "500 Internal Server Error",
+    });
     expect(attempts()).toBe(3);
     expect(clock.sleeps).toEqual([50, 100]);
   });
@@ -342,7 +358,9 @@ describe("stream faults", () => {
 
   it("garbage SSE lines (unknown fields, bad retry, stray blanks) are ignored per the SSE spec", async () => {
     const { client } = setup("stream-garbage");
-    const [chunks, ms] = await timed(async () => drain(await client.chat.completions.create({ ...body, stream: true })));
+    const [chunks, ms] = await timed(async () =>
+      drain(await client.chat.completions.create({ ...body, stream: true })),
+    );
     expect(chunks.map((c: any) => c.choices[0].delta.content)).toEqual(["A", "B"]);
     expect(ms).toBeLessThan(1000);
   });
@@ -361,7 +379,13 @@ describe("stream faults", () => {
     const stream = await client.chat.completions.create({ ...body, stream: true });
     const [err, ms] = await failure(() => drain(stream));
     expect(err).toBeInstanceOf(StreamError);
-    expect(err).toMatchObject({ status: 200, code: 502, generationId: "gen-123", partialContent: "Partial answer", metadata: { error_type: "provider_unavailable" } });
+    expect(err).toMatchObject({
+      status: 200,
+      code: 502,
+      generationId: "gen-123",
+      partialContent: "Partial answer",
+      metadata: { error_type: "provider_unavailable" },
+    });
     expect(err.message).toContain("Provider disconnected");
     expect(ms).toBeLessThan(1000);
   });
@@ -437,7 +461,13 @@ describe("bodies", () => {
     const { client, attempts } = setup("in-band-error");
     const [err, ms] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(InBandError);
-    expect(err).toMatchObject({ status: 200, code: 502, generationId: "gen-123", partialContent: "Partial answ", metadata: { provider_name: "X" } });
+    expect(err).toMatchObject({
+      status: 200,
+      code: 502,
+      generationId: "gen-123",
+      partialContent: "Partial answ",
+      metadata: { provider_name: "X" },
+    });
     expect(err.body.choices[0].finish_reason).toBe("error");
     expect(attempts()).toBe(1);
     expect(ms).toBeLessThan(1000);
@@ -458,7 +488,12 @@ describe("bodies", () => {
 
   it("connection refused: ConnectionError after retries", async () => {
     const clock = useFakeClock();
-    const client = createOpenRouterClient({ apiKey: CANARY, baseUrl: "http://127.0.0.1:1", retryInitialDelayMs: 20, maxRetries: 1 });
+    const client = createOpenRouterClient({
+      apiKey: CANARY,
+      baseUrl: "http://127.0.0.1:1",
+      retryInitialDelayMs: 20,
+      maxRetries: 1,
+    });
     const [err] = await failure(() => client.chat.completions.create(body));
     expect(err).toBeInstanceOf(ConnectionError);
     expect(clock.sleeps).toEqual([20]);
@@ -484,7 +519,13 @@ describe("canary API key", () => {
     for (const e of thrown) {
       expect(e).toBeInstanceOf(OpenRouterError);
       const err = e as Error;
-      const forms = [err.message, String(err.stack), inspect(err, { depth: 10, showHidden: true }), JSON.stringify(err), String(err)];
+      const forms = [
+        err.message,
+        String(err.stack),
+        inspect(err, { depth: 10, showHidden: true }),
+        JSON.stringify(err),
+        String(err),
+      ];
       for (const f of forms) expect(f).not.toContain(CANARY);
       expect(forms.join("\n")).not.toContain("CANARY0123");
     }

@@ -442,7 +442,10 @@ describe("a caller's own errors", () => {
     const validator = { validateRequest: () => [], validateResponse: () => [], validateChunk: () => [] };
     const { client } = setup("ok", {
       validate: "warn",
-      validator: { ...validator, validateRequest: () => [{ instancePath: "", message: "m", severity: "warning", check: "c" }] },
+      validator: {
+        ...validator,
+        validateRequest: () => [{ instancePath: "", message: "m", severity: "warning", check: "c" }],
+      },
       onViolation: () => {
         throw mine;
       },

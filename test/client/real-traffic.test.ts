@@ -54,9 +54,27 @@ describe("client on real traffic", () => {
   });
 
   it("new open-enum values and the real /completions body pass strict validation", async () => {
-    const unknownType = { id: "gen-1", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "x", reasoning_details: [{ type: "reasoning.image", format: "newvendor-v1" }] } }] };
+    const unknownType = {
+      id: "gen-1",
+      object: "chat.completion",
+      created: 1,
+      model: "m",
+      choices: [
+        {
+          index: 0,
+          finish_reason: "stop",
+          message: {
+            role: "assistant",
+            content: "x",
+            reasoning_details: [{ type: "reasoning.image", format: "newvendor-v1" }],
+          },
+        },
+      ],
+    };
     const a = clientAnswering(200, "application/json", JSON.stringify(unknownType));
-    expect((await a.client.chat.completions.create(chatBody)).choices?.[0]?.message.reasoning_details?.[0]?.type).toBe("reasoning.image");
+    expect((await a.client.chat.completions.create(chatBody)).choices?.[0]?.message.reasoning_details?.[0]?.type).toBe(
+      "reasoning.image",
+    );
     expect(a.violations).toEqual([]);
     const real = capture("responses/completions-object-chat-completion.json").body;
     const b = clientAnswering(200, "application/json", JSON.stringify(real));

@@ -63,14 +63,20 @@ describe("SSE chunking property", () => {
     expect((got.at(-1) as { choices: unknown[] }).choices).toEqual([]);
   });
 
-  for (const [name, text] of [["LF", lf], ["CRLF", crlf]] as const) {
+  for (const [name, text] of [
+    ["LF", lf],
+    ["CRLF", crlf],
+  ] as const) {
     it(`any split of the ${name} transcript into network chunks yields the same chunks (1000 runs, seeded)`, async () => {
       const bytes = enc.encode(text);
       await fc.assert(
-        fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }), async (cuts) => {
-          cuts.sort((a, b) => a - b);
-          expect(await collect(responseFrom(bytes, cuts))).toEqual(expected);
-        }),
+        fc.asyncProperty(
+          fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }),
+          async (cuts) => {
+            cuts.sort((a, b) => a - b);
+            expect(await collect(responseFrom(bytes, cuts))).toEqual(expected);
+          },
+        ),
         { numRuns: 1000, seed: 20261126 },
       );
     });

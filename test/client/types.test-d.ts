@@ -5,7 +5,7 @@
  * The runtime behaviour of the same calls is tested in client.test.ts and against-mock.test.ts.
  */
 import { describe, expectTypeOf, test } from "vitest";
-import { createClientValidator } from "../../src/conformance/index";
+import type { createClientValidator } from "../../src/conformance/index";
 import {
   createOpenRouterClient,
   type ClientValidator,

@@ -1,6 +1,13 @@
 // Hostile input for the conformance library: many violations in one payload, hostile specs, message shape.
 import { describe, expect, it } from "vitest";
-import { Contract, createClientValidator, ERROR_LIMIT, loadContract, MAX_VIOLATIONS, validateRequest } from "../../src/conformance/index";
+import {
+  Contract,
+  createClientValidator,
+  ERROR_LIMIT,
+  loadContract,
+  MAX_VIOLATIONS,
+  validateRequest,
+} from "../../src/conformance/index";
 import { riskyPatterns } from "../../src/conformance/guards";
 
 const manyBad = (n: number) => ({ model: "openai/gpt-4o", messages: Array.from({ length: n }, () => ({})) });
@@ -21,7 +28,11 @@ describe("many violations in one payload", () => {
     const vs = validateRequest("createChatCompletion", manyBad(5000));
     expect(vs).toHaveLength(MAX_VIOLATIONS + 1);
     const last = vs.at(-1)!;
-    expect(last).toMatchObject({ check: "violations_capped", severity: "error", actual: `${5000 - MAX_VIOLATIONS} more` });
+    expect(last).toMatchObject({
+      check: "violations_capped",
+      severity: "error",
+      actual: `${5000 - MAX_VIOLATIONS} more`,
+    });
     expect(last.message).toContain(`${5000 - MAX_VIOLATIONS} more schema errors not listed`);
     // The ones listed are the first items, each naming the missing tag.
     expect(vs[0]).toMatchObject({ instancePath: "/messages/0/role", expected: "present" });
@@ -31,14 +42,22 @@ describe("many violations in one payload", () => {
   it("the cap is configurable per contract", () => {
     const c = loadContract(undefined, { maxViolations: 3 });
     const vs = validateRequest("createChatCompletion", manyBad(10), { contract: c });
-    expect(vs.map((v) => v.check)).toEqual(["request_body_schema", "request_body_schema", "request_body_schema", "violations_capped"]);
+    expect(vs.map((v) => v.check)).toEqual([
+      "request_body_schema",
+      "request_body_schema",
+      "request_body_schema",
+      "violations_capped",
+    ]);
     expect(() => loadContract(undefined, { maxViolations: 0 })).toThrow(/maxViolations/);
   });
 
   it("past the error limit the walk stops: the count is a lower bound, the verdict stays exact", () => {
     const vs = validateRequest("createChatCompletion", manyBad(50_000));
     expect(vs).toHaveLength(MAX_VIOLATIONS + 1);
-    expect(vs.at(-1)).toMatchObject({ check: "violations_capped", actual: `at least ${ERROR_LIMIT - MAX_VIOLATIONS} more` });
+    expect(vs.at(-1)).toMatchObject({
+      check: "violations_capped",
+      actual: `at least ${ERROR_LIMIT - MAX_VIOLATIONS} more`,
+    });
     // A long valid token array fails the string[] branch of `prompt` thousands of times before matching integer[]:
     // the stopped walk must not turn that into a rejection.
     const prompt = Array.from({ length: 3 * ERROR_LIMIT }, (_, i) => i);
@@ -57,7 +76,10 @@ describe("many violations in one payload", () => {
 
   it("oneOf narrowing stays linear when every item fails inside a union branch", () => {
     // Each message picks its branch (role: user) but has a bad content part: narrowing runs per item.
-    const bad = (n: number) => ({ model: "m", messages: Array.from({ length: n }, () => ({ role: "user", content: [{ type: "image_url", image_url: 5 }] })) });
+    const bad = (n: number) => ({
+      model: "m",
+      messages: Array.from({ length: n }, () => ({ role: "user", content: [{ type: "image_url", image_url: 5 }] })),
+    });
     validateRequest("createChatCompletion", bad(10));
     const vs = validateRequest("createChatCompletion", bad(3000));
     expect(vs.length).toBe(MAX_VIOLATIONS + 1);
@@ -88,21 +110,33 @@ function specWith(schemas: Record<string, unknown>) {
   return {
     openapi: "3.1.0",
     info: { title: "t", version: "1" },
-    paths: { "/x": { post: { operationId: "x", requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/S0" } } } }, responses: { "200": { description: "ok" } } } } },
+    paths: {
+      "/x": {
+        post: {
+          operationId: "x",
+          requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/S0" } } } },
+          responses: { "200": { description: "ok" } },
+        },
+      },
+    },
     components: { schemas },
   };
 }
 
 describe("hostile specs", () => {
   it("a $ref cycle is a clear error, not a stack overflow", () => {
-    const c = new Contract(specWith({ S0: { $ref: "#/components/schemas/S1" }, S1: { $ref: "#/components/schemas/S0" } }));
-    expect(() => validateRequest("x", {}, { contract: c })).toThrow(/\$ref cycle: #\/components\/schemas\/S0 -> #\/components\/schemas\/S1 -> #\/components\/schemas\/S0/);
+    const c = new Contract(
+      specWith({ S0: { $ref: "#/components/schemas/S1" }, S1: { $ref: "#/components/schemas/S0" } }),
+    );
+    expect(() => validateRequest("x", {}, { contract: c })).toThrow(
+      /\$ref cycle: #\/components\/schemas\/S0 -> #\/components\/schemas\/S1 -> #\/components\/schemas\/S0/,
+    );
   });
 
   it("a 10k-long $ref chain is refused with its length limit", () => {
     const schemas: Record<string, unknown> = {};
     for (let i = 0; i < 10_000; i++) schemas[`S${i}`] = { $ref: `#/components/schemas/S${i + 1}` };
-    schemas["S10000"] = { type: "object" };
+    schemas.S10000 = { type: "object" };
     const c = new Contract(specWith(schemas));
     expect(() => validateRequest("x", {}, { contract: c })).toThrow(/\$ref chain longer than 64 links/);
   });
@@ -113,8 +147,14 @@ describe("hostile specs", () => {
   });
 
   it("a legitimately recursive schema still validates", () => {
-    const c = new Contract(specWith({ S0: { type: "object", properties: { child: { $ref: "#/components/schemas/S0" }, n: { type: "integer" } } } }));
+    const c = new Contract(
+      specWith({
+        S0: { type: "object", properties: { child: { $ref: "#/components/schemas/S0" }, n: { type: "integer" } } },
+      }),
+    );
     expect(validateRequest("x", { child: { child: { n: 1 } } }, { contract: c })).toEqual([]);
-    expect(validateRequest("x", { child: { child: { n: "one" } } }, { contract: c })[0]).toMatchObject({ instancePath: "/child/child/n" });
+    expect(validateRequest("x", { child: { child: { n: "one" } } }, { contract: c })[0]).toMatchObject({
+      instancePath: "/child/child/n",
+    });
   });
 });

@@ -22,7 +22,10 @@ describe("library entry", () => {
     expect((c as any).validators.ajvs.size).toBe(0);
     expect(c.operations.map((o) => o.operationId).sort()).toEqual(["createChatCompletion", "createCompletion"]);
     const v = createClientValidator();
-    expect(v.validateRequest("createChatCompletion", {})[0]).toMatchObject({ check: "request_body_schema", severity: "error" });
+    expect(v.validateRequest("createChatCompletion", {})[0]).toMatchObject({
+      check: "request_body_schema",
+      severity: "error",
+    });
     expect((c as any).validators.ajvs.size).toBeGreaterThan(0);
   });
   it("range violations say what was expected and what was sent", () => {
@@ -36,7 +39,10 @@ describe("library entry", () => {
 
   it("a discriminated union names its allowed tags; a missing tag is a missing required property", () => {
     const roles = ["system", "developer", "user", "assistant", "tool"];
-    const [unknown] = validateRequest("createChatCompletion", { model: "m", messages: [{ role: "wizard", content: "hi" }] });
+    const [unknown] = validateRequest("createChatCompletion", {
+      model: "m",
+      messages: [{ role: "wizard", content: "hi" }],
+    });
     expect(unknown).toMatchObject({ instancePath: "/messages/0/role", expected: roles, actual: "wizard" });
     expect(unknown!.message).toBe(`must be one of ${roles.map((r) => JSON.stringify(r)).join(", ")}`);
     const [missing] = validateRequest("createChatCompletion", { model: "m", messages: [{ content: "hi" }] });
@@ -56,13 +62,34 @@ describe("library entry", () => {
     const spec = {
       openapi: "3.1.0",
       info: { title: "t", version: "1" },
-      paths: { "/x": { post: { operationId: "x", parameters: [{ name: "X-Mode", in: "header", required: true, schema: { type: "string", enum: ["a", "b"] } }, { name: "X-Count", in: "header", schema: { type: "integer", maximum: 3 } }], responses: { "200": { description: "ok" } } } } },
+      paths: {
+        "/x": {
+          post: {
+            operationId: "x",
+            parameters: [
+              { name: "X-Mode", in: "header", required: true, schema: { type: "string", enum: ["a", "b"] } },
+              { name: "X-Count", in: "header", schema: { type: "integer", maximum: 3 } },
+            ],
+            responses: { "200": { description: "ok" } },
+          },
+        },
+      },
     };
     const contract = loadContract(spec);
-    const rec = (headers: Record<string, string>) => ({ v: 1 as const, request: { method: "POST", url: "/x", headers }, response: { status: 200, headers: {} } });
+    const rec = (headers: Record<string, string>) => ({
+      v: 1 as const,
+      request: { method: "POST", url: "/x", headers },
+      response: { status: 200, headers: {} },
+    });
     expect(checkExchange(rec({ "x-mode": "a", "x-count": "2" }), { contract }).violations).toEqual([]);
-    expect(checkExchange(rec({}), { contract }).violations.map((v) => [v.check, v.message])).toEqual([["request_required_headers", "required request header x-mode missing"]]);
-    expect(checkExchange(rec({ "x-mode": "c", "x-count": "9" }), { contract }).violations.map((v) => `${v.location} ${v.schemaPath.split("/").pop()}`).sort()).toEqual(["request.headers.x-count maximum", "request.headers.x-mode enum"]);
+    expect(checkExchange(rec({}), { contract }).violations.map((v) => [v.check, v.message])).toEqual([
+      ["request_required_headers", "required request header x-mode missing"],
+    ]);
+    expect(
+      checkExchange(rec({ "x-mode": "c", "x-count": "9" }), { contract })
+        .violations.map((v) => `${v.location} ${v.schemaPath.split("/").pop()}`)
+        .sort(),
+    ).toEqual(["request.headers.x-count maximum", "request.headers.x-mode enum"]);
   });
   it("accepts a user-supplied spec object and OAS 3.2 itemSchema streams", async () => {
     const spec = {
@@ -75,7 +102,20 @@ describe("library entry", () => {
             responses: {
               "200": {
                 description: "ok",
-                content: { "text/event-stream": { itemSchema: { type: "object", properties: { data: { type: "string", contentMediaType: "application/json", contentSchema: { type: "object", required: ["n"], properties: { n: { type: "integer" } } } } } } } },
+                content: {
+                  "text/event-stream": {
+                    itemSchema: {
+                      type: "object",
+                      properties: {
+                        data: {
+                          type: "string",
+                          contentMediaType: "application/json",
+                          contentSchema: { type: "object", required: ["n"], properties: { n: { type: "integer" } } },
+                        },
+                      },
+                    },
+                  },
+                },
               },
             },
           },

@@ -23,25 +23,39 @@ export function mutationsFor(op: OperationSpec): Mutation[] {
   const required = new Set<string>(root.required ?? []);
   for (const [name, p0] of Object.entries<any>(root.properties ?? {})) {
     const p = deref(p0);
-    const ptr = "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
+    const ptr = `/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
     const set = (value: unknown) => (b: S) => ({ ...clone(b), [name]: value });
-    if (required.has(name)) out.push({ kind: "removed_required", pointer: ptr, apply: (b) => { const c = clone(b); delete c[name]; return c; } });
+    if (required.has(name))
+      out.push({
+        kind: "removed_required",
+        pointer: ptr,
+        apply: (b) => {
+          const c = clone(b);
+          delete c[name];
+          return c;
+        },
+      });
     const t = types(p);
     const composite = p.oneOf || p.anyOf || p.allOf;
     // A nullable enum in the bundle's form: anyOf [{enum: [...]}, {type: "null"}].
-    const nullableEnum = Array.isArray(p.anyOf) && p.anyOf.length === 2 && p.anyOf.some((b: S) => b.type === "null")
-      ? p.anyOf.find((b: S) => Array.isArray(b.enum)) : undefined;
+    const nullableEnum =
+      Array.isArray(p.anyOf) && p.anyOf.length === 2 && p.anyOf.some((b: S) => b.type === "null")
+        ? p.anyOf.find((b: S) => Array.isArray(b.enum))
+        : undefined;
     if (nullableEnum?.enum.every((x: unknown) => typeof x === "string")) {
       out.push({ kind: "bad_enum", pointer: ptr, apply: set("zz-not-a-documented-value") });
     }
     if (t && !composite) {
       if (typeof p.maximum === "number") out.push({ kind: "out_of_range", pointer: ptr, apply: set(p.maximum + 1) });
-      if (typeof p.exclusiveMaximum === "number") out.push({ kind: "out_of_range", pointer: ptr, apply: set(p.exclusiveMaximum) });
+      if (typeof p.exclusiveMaximum === "number")
+        out.push({ kind: "out_of_range", pointer: ptr, apply: set(p.exclusiveMaximum) });
       if (typeof p.minimum === "number") out.push({ kind: "out_of_range", pointer: ptr, apply: set(p.minimum - 1) });
-      if (typeof p.exclusiveMinimum === "number") out.push({ kind: "out_of_range", pointer: ptr, apply: set(p.exclusiveMinimum) });
+      if (typeof p.exclusiveMinimum === "number")
+        out.push({ kind: "out_of_range", pointer: ptr, apply: set(p.exclusiveMinimum) });
       const wrong = !t.includes("object") ? { wrong: true } : !t.includes("array") ? [1] : undefined;
       if (wrong !== undefined) out.push({ kind: "wrong_type", pointer: ptr, apply: set(wrong) });
-      if (Array.isArray(p.enum) && p.enum.every((x: unknown) => typeof x === "string" || x === null)) out.push({ kind: "bad_enum", pointer: ptr, apply: set("zz-not-a-documented-value") });
+      if (Array.isArray(p.enum) && p.enum.every((x: unknown) => typeof x === "string" || x === null))
+        out.push({ kind: "bad_enum", pointer: ptr, apply: set("zz-not-a-documented-value") });
     }
     // Arrays of discriminated unions: an undocumented tag value on the first item.
     if (t?.includes("array") && p.items) {
@@ -53,7 +67,13 @@ export function mutationsFor(op: OperationSpec): Mutation[] {
           pointer: `${ptr}/0/${tag}`,
           apply: (b) => {
             const c = clone(b);
-            if (!Array.isArray(c[name]) || c[name].length === 0 || typeof c[name][0] !== "object" || c[name][0] === null) return c;
+            if (
+              !Array.isArray(c[name]) ||
+              c[name].length === 0 ||
+              typeof c[name][0] !== "object" ||
+              c[name][0] === null
+            )
+              return c;
             c[name][0][tag] = "zz-not-a-documented-tag";
             return c;
           },

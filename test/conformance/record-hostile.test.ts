@@ -17,8 +17,19 @@ beforeAll(async () => {
     req.resume();
     req.on("end", () => {
       const auth = String(req.headers.authorization ?? "");
-      res.writeHead(200, { "content-type": "application/json", "x-echo": `you sent ${auth}`, "x-request-signature": "abc123", "x-title": "kept" });
-      res.end(JSON.stringify({ id: "gen-1", note: `key was ${auth.replace(/^Bearer /, "")}`, message: "Rate limit exceeded" }));
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "x-echo": `you sent ${auth}`,
+        "x-request-signature": "abc123",
+        "x-title": "kept",
+      });
+      res.end(
+        JSON.stringify({
+          id: "gen-1",
+          note: `key was ${auth.replace(/^Bearer /, "")}`,
+          message: "Rate limit exceeded",
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -37,11 +48,19 @@ async function record(headers: Record<string, string>, query = "") {
 
 describe("recorder redaction", () => {
   it("redacts secret headers and query parameters by name pattern, keeps the rest", async () => {
-    const secretHeaders = ["x-openrouter-key", "x-secret-key", "api_key", "authentication", "x-auth", "x-password", "x-api-keys"];
+    const secretHeaders = [
+      "x-openrouter-key",
+      "x-secret-key",
+      "api_key",
+      "authentication",
+      "x-auth",
+      "x-password",
+      "x-api-keys",
+    ];
     const secretQuery = ["api-key", "x-api-key", "secret", "password", "client_secret", "refresh_token", "auth", "sig"];
     const headers: Record<string, string> = { authorization: `Bearer ${KEY}`, "x-title": "my app" };
     secretHeaders.forEach((h, i) => (headers[h] = `hdr-secret-${i}-value`));
-    const query = "?" + secretQuery.map((q, i) => `${q}=qs-secret-${i}-value`).join("&") + "&model=kept-model";
+    const query = `?${secretQuery.map((q, i) => `${q}=qs-secret-${i}-value`).join("&")}&model=kept-model`;
     const [line] = await record(headers, query);
     expect(line).toBeDefined();
     expect(line).not.toMatch(/hdr-secret|qs-secret/);
@@ -73,8 +92,14 @@ describe("recorder redaction", () => {
   it("redaction is exported for reuse (the proxy uses the same rules)", () => {
     expect(isSecretName("X-Goog-Api-Key")).toBe(true);
     expect(isSecretName("content-type")).toBe(false);
-    expect(redactHeaders({ "X-Auth": "a", Accept: "b", echo: `k=${KEY}` }, { values: [KEY] })).toEqual({ "x-auth": "[REDACTED]", accept: "b", echo: "k=[REDACTED]" });
-    expect(redactUrl(`https://u:p@h.example/p?token=1&q=2&k=${KEY}`, { values: [KEY] })).toBe("https://h.example/p?token=%5BREDACTED%5D&q=2&k=%5BREDACTED%5D");
+    expect(redactHeaders({ "X-Auth": "a", Accept: "b", echo: `k=${KEY}` }, { values: [KEY] })).toEqual({
+      "x-auth": "[REDACTED]",
+      accept: "b",
+      echo: "k=[REDACTED]",
+    });
+    expect(redactUrl(`https://u:p@h.example/p?token=1&q=2&k=${KEY}`, { values: [KEY] })).toBe(
+      "https://h.example/p?token=%5BREDACTED%5D&q=2&k=%5BREDACTED%5D",
+    );
   });
 });
 

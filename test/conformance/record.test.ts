@@ -7,9 +7,18 @@ import { checkExchange, createClientValidator, createRecorder, type ExchangeReco
 import { allExamples, sseBlocks } from "../support/conformance";
 
 const ex = allExamples();
-const chatReq = ex.find((e) => e.operationId === "createChatCompletion" && e.side === "request" && !(e.value as any).stream)!.value as Record<string, unknown>;
-const chatJson = ex.find((e) => e.operationId === "createChatCompletion" && e.status === 200 && e.mediaType === "application/json")!.value;
-const chatSse = ex.find((e) => e.operationId === "createChatCompletion" && e.mediaType === "text/event-stream" && !/"error"/.test(e.value as string))!.value as string;
+const chatReq = ex.find(
+  (e) => e.operationId === "createChatCompletion" && e.side === "request" && !(e.value as any).stream,
+)!.value as Record<string, unknown>;
+const chatJson = ex.find(
+  (e) => e.operationId === "createChatCompletion" && e.status === 200 && e.mediaType === "application/json",
+)!.value;
+const chatSse = ex.find(
+  (e) =>
+    e.operationId === "createChatCompletion" &&
+    e.mediaType === "text/event-stream" &&
+    !/"error"/.test(e.value as string),
+)!.value as string;
 
 let server: Server;
 let base = "";
@@ -24,7 +33,11 @@ beforeAll(async () => {
     req.on("end", async () => {
       const parsed = JSON.parse(body || "{}");
       if (parsed.stream) {
-        res.writeHead(200, { "content-type": "text/event-stream", "x-generation-id": "gen-1", "set-cookie": "s=secret" });
+        res.writeHead(200, {
+          "content-type": "text/event-stream",
+          "x-generation-id": "gen-1",
+          "set-cookie": "s=secret",
+        });
         const blocks = sseBlocks(chatSse);
         res.write(blocks[0]);
         res.write(blocks[1]);
@@ -60,10 +73,16 @@ async function waitFor<T>(f: () => T | undefined, ms = 5000): Promise<T> {
 describe("createRecorder (bare openapi-fetch client)", () => {
   it("tees a stream without holding back the caller, then writes one redacted, checkable record", async () => {
     const lines: string[] = [];
-    const client = createClient<any>({ baseUrl: base, headers: { authorization: "Bearer sk-or-v1-SECRET", "x-api-key": "k" } });
+    const client = createClient<any>({
+      baseUrl: base,
+      headers: { authorization: "Bearer sk-or-v1-SECRET", "x-api-key": "k" },
+    });
     client.use(createRecorder({ write: (l) => lines.push(l) }));
     newGate();
-    const { response } = await client.POST("/chat/completions", { body: { ...chatReq, stream: true }, parseAs: "stream" });
+    const { response } = await client.POST("/chat/completions", {
+      body: { ...chatReq, stream: true },
+      parseAs: "stream",
+    });
     const reader = response.body!.getReader();
     const first = await reader.read(); // would deadlock if the recorder buffered the caller's stream
     expect(new TextDecoder().decode(first.value)).toContain("OPENROUTER PROCESSING");
@@ -105,7 +124,10 @@ describe("createRecorder (bare openapi-fetch client)", () => {
     const client = createClient<any>({ baseUrl: base, headers: { authorization: "Bearer k" } });
     client.use(createRecorder({ write: (l) => lines.push(l) }));
     newGate();
-    const { response } = await client.POST("/chat/completions", { body: { ...chatReq, stream: true, abort_midway: true }, parseAs: "stream" });
+    const { response } = await client.POST("/chat/completions", {
+      body: { ...chatReq, stream: true, abort_midway: true },
+      parseAs: "stream",
+    });
     release();
     await response.body!.pipeTo(new WritableStream()).catch(() => undefined);
     const rec = JSON.parse(await waitFor(() => lines[0])) as ExchangeRecord;
@@ -117,7 +139,14 @@ describe("createRecorder (bare openapi-fetch client)", () => {
   it("a throwing writer never breaks the caller", async () => {
     const client = createClient<any>({ baseUrl: base });
     let reported = 0;
-    client.use(createRecorder({ write: () => { throw new Error("disk full"); }, onError: () => void reported++ }));
+    client.use(
+      createRecorder({
+        write: () => {
+          throw new Error("disk full");
+        },
+        onError: () => void reported++,
+      }),
+    );
     const { data } = await client.POST("/chat/completions", { body: chatReq });
     expect(data).toEqual(chatJson);
     await waitFor(() => (reported ? true : undefined));
@@ -128,7 +157,14 @@ describe("with the package client (middleware + validate)", () => {
   it("records a streamed chat call made through createOpenRouterClient and validates chunks", async () => {
     const lines: string[] = [];
     const violations: unknown[] = [];
-    const client = createOpenRouterClient({ baseUrl: base, apiKey: "sk-or-v1-SECRET", middleware: [createRecorder({ write: (l) => lines.push(l) })], validate: "warn", validator: createClientValidator(), onViolation: (v: unknown) => violations.push(v) } as any);
+    const client = createOpenRouterClient({
+      baseUrl: base,
+      apiKey: "sk-or-v1-SECRET",
+      middleware: [createRecorder({ write: (l) => lines.push(l) })],
+      validate: "warn",
+      validator: createClientValidator(),
+      onViolation: (v: unknown) => violations.push(v),
+    } as any);
     newGate();
     setTimeout(() => release(), 50);
     const stream: any = await (client as any).chat.completions.create({ ...chatReq, stream: true });
@@ -140,8 +176,15 @@ describe("with the package client (middleware + validate)", () => {
   });
   it("strict validation stops an invalid request before it is sent", async () => {
     const lines: string[] = [];
-    const client = createOpenRouterClient({ baseUrl: base, middleware: [createRecorder({ write: (l) => lines.push(l) })], validate: "strict", validator: createClientValidator() } as any);
-    await expect((client as any).chat.completions.create({ ...chatReq, messages: [{ role: "user", content: 42 }] })).rejects.toThrow(/messages\/0\/content/);
+    const client = createOpenRouterClient({
+      baseUrl: base,
+      middleware: [createRecorder({ write: (l) => lines.push(l) })],
+      validate: "strict",
+      validator: createClientValidator(),
+    } as any);
+    await expect(
+      (client as any).chat.completions.create({ ...chatReq, messages: [{ role: "user", content: 42 }] }),
+    ).rejects.toThrow(/messages\/0\/content/);
     await new Promise((r) => setTimeout(r, 50));
     expect(lines).toEqual([]);
   });

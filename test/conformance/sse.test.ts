@@ -16,7 +16,8 @@ function parsed(block: string): Record<string, any> {
 function block(obj: unknown) {
   return `data: ${JSON.stringify(obj)}\n\n`;
 }
-const ids = (vs: { check: string; severity: string }[]) => [...new Set(vs.filter((v) => v.severity !== "info").map((v) => v.check))].sort();
+const ids = (vs: { check: string; severity: string }[]) =>
+  [...new Set(vs.filter((v) => v.severity !== "info").map((v) => v.check))].sort();
 
 describe.each(good.map((g) => [`${g.operationId} ${g.name}`, g] as const))("broken variants of %s", (_n, g) => {
   const text = g.value as string;
@@ -32,7 +33,7 @@ describe.each(good.map((g) => [`${g.operationId} ${g.name}`, g] as const))("brok
     expect(ids(checkStream(op, text.replace("data: [DONE]\n\n", "")))).toEqual(["sse_done_terminator"]);
   });
   it("[DONE] twice -> sse_done_terminator", () => {
-    const vs = checkStream(op, text + "data: [DONE]\n\n");
+    const vs = checkStream(op, `${text}data: [DONE]\n\n`);
     expect(ids(vs)).toEqual(["sse_done_terminator"]);
     expect(vs[0]!.message).toMatch(/duplicate/);
   });
@@ -55,12 +56,12 @@ describe.each(good.map((g) => [`${g.operationId} ${g.name}`, g] as const))("brok
   });
   it("chunk id changes mid-stream -> sse_chunk_consistency", () => {
     const c = parsed(chunks[1] ?? chunks[0]!);
-    c.id = String(first.id) + "-other";
+    c.id = `${String(first.id)}-other`;
     expect(ids(checkStream(op, text.replace(chunks[1] ?? chunks[0]!, block(c))))).toEqual(["sse_chunk_consistency"]);
   });
   it("model changes mid-stream -> sse_chunk_consistency", () => {
     const c = parsed(chunks[1] ?? chunks[0]!);
-    c.model = String(first.model) + "-other";
+    c.model = `${String(first.model)}-other`;
     expect(ids(checkStream(op, text.replace(chunks[1] ?? chunks[0]!, block(c))))).toEqual(["sse_chunk_consistency"]);
   });
   it("a second non-null finish_reason for the same choice -> sse_finish_reason", () => {
@@ -96,11 +97,13 @@ describe.each(good.map((g) => [`${g.operationId} ${g.name}`, g] as const))("brok
     expect(vs.every((v) => v.severity === "info")).toBe(true);
   });
   it("an undocumented event name -> sse_framing (warning)", () => {
-    const vs = checkStream(op, text.replace(chunks[0]!, "event: surprise\n" + chunks[0]));
+    const vs = checkStream(op, text.replace(chunks[0]!, `event: surprise\n${chunks[0]}`));
     expect(ids(vs)).toEqual(["sse_framing"]);
   });
   it("a field line that is not SSE -> sse_framing", () => {
-    expect(ids(checkStream(op, text.replace(chunks[0]!, "garbage line without colon\n" + chunks[0])))).toEqual(["sse_framing"]);
+    expect(ids(checkStream(op, text.replace(chunks[0]!, `garbage line without colon\n${chunks[0]}`)))).toEqual([
+      "sse_framing",
+    ]);
   });
   it("an empty body -> sse_done_terminator", () => {
     expect(ids(checkStream(op, ""))).toEqual(["sse_done_terminator"]);
@@ -122,15 +125,18 @@ describe.each(good.map((g) => [`${g.operationId} ${g.name}`, g] as const))("brok
 });
 
 describe("error streams", () => {
-  it.each(withError.map((w) => [`${w.operationId} ${w.name}`, w] as const))("%s is clean without [DONE] after the error chunk", (_n, w) => {
-    expect(checkStream(w.operationId, w.value as string)).toEqual([]);
-  });
+  it.each(withError.map((w) => [`${w.operationId} ${w.name}`, w] as const))(
+    "%s is clean without [DONE] after the error chunk",
+    (_n, w) => {
+      expect(checkStream(w.operationId, w.value as string)).toEqual([]);
+    },
+  );
 });
 
 describe("hostile streams never throw", () => {
   it("huge single event beyond the buffer limit -> sse_framing error", () => {
     const op = good[0]!.operationId;
-    const vs = checkStream(op, "data: " + "x".repeat(2_000_000), { maxEventBytes: 1_000_000 });
+    const vs = checkStream(op, `data: ${"x".repeat(2_000_000)}`, { maxEventBytes: 1_000_000 });
     expect(ids(vs)).toContain("sse_framing");
   });
   it("random bytes", () => {

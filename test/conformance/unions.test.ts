@@ -30,15 +30,25 @@ const BAD: [string, Record<string, unknown>, string][] = [
   ["content: [null]", { model: "m", messages: [{ role: "user", content: [null] }] }, "/messages/0/content/0"],
   ["response_format: 7", { ...BASE, response_format: 7 }, "/response_format"],
   ["plugins: [0]", { ...BASE, plugins: [0] }, "/plugins/0"],
-  ["tools: [\"x\"]", { ...BASE, tools: ["x"] }, "/tools/0"],
-  ["assistant reasoning_details: [1]", { model: "m", messages: [{ role: "assistant", content: "a", reasoning_details: [1] }] }, "/messages/0/reasoning_details/0"],
-  ["assistant annotations: [true]", { model: "m", messages: [{ role: "assistant", content: "a", annotations: [true] }] }, "/messages/0/annotations/0"],
+  ['tools: ["x"]', { ...BASE, tools: ["x"] }, "/tools/0"],
+  [
+    "assistant reasoning_details: [1]",
+    { model: "m", messages: [{ role: "assistant", content: "a", reasoning_details: [1] }] },
+    "/messages/0/reasoning_details/0",
+  ],
+  [
+    "assistant annotations: [true]",
+    { model: "m", messages: [{ role: "assistant", content: "a", annotations: [true] }] },
+    "/messages/0/annotations/0",
+  ],
   ["stop_server_tools_when: [3]", { ...BASE, stop_server_tools_when: [3] }, "/stop_server_tools_when/0"],
 ];
 
 describe("unions of objects reject non-objects", () => {
   it("every component union whose members are all objects declares type: object itself", () => {
-    const unions = Object.entries<any>(spec.components.schemas).filter(([, s]) => (s.anyOf ?? s.oneOf) && isObjectSchema(s));
+    const unions = Object.entries<any>(spec.components.schemas).filter(
+      ([, s]) => (s.anyOf ?? s.oneOf) && isObjectSchema(s),
+    );
     expect(unions.length).toBeGreaterThanOrEqual(10);
     expect(unions.filter(([, s]) => s.type !== "object").map(([n]) => n)).toEqual([]);
   });
@@ -52,7 +62,11 @@ describe("unions of objects reject non-objects", () => {
 
   const base = inject("apiBaseUrl");
   it.skipIf(!base).each(BAD)("%s: the mock answers 400 naming the same pointer", async (_name, body, pointer) => {
-    const res = await fetch(base + "/chat/completions", { method: "POST", headers: { authorization: "Bearer sk-or-v1-test", "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk-or-v1-test", "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(400);
     const violations = (await res.json()).error.metadata.violations as { pointer: string }[];
     expect(violations.map((v) => v.pointer)).toContain(pointer);
@@ -64,7 +78,11 @@ describe("unions of objects reject non-objects", () => {
     let code = 0;
     let out = "";
     try {
-      execFileSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "validate", "createChatCompletion", "request", join(dir, "body.json")], { encoding: "utf8" });
+      execFileSync(
+        process.execPath,
+        ["--import", "tsx", "src/cli/main.ts", "validate", "createChatCompletion", "request", join(dir, "body.json")],
+        { encoding: "utf8" },
+      );
     } catch (e: any) {
       code = e.status;
       out = String(e.stdout);

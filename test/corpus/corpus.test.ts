@@ -14,7 +14,14 @@ import { contract, sseBlocks } from "../support/conformance";
 const here = dirname(fileURLToPath(import.meta.url));
 const KINDS = ["requests", "responses", "errors", "streams"] as const;
 
-interface Source { source: string; date: string; shows: string; verbatim: string; completed: string | null; via?: string }
+interface Source {
+  source: string;
+  date: string;
+  shows: string;
+  verbatim: string;
+  completed: string | null;
+  via?: string;
+}
 interface Capture {
   file: string;
   _source: Source;
@@ -74,7 +81,8 @@ describe("capture corpus", () => {
     for (const c of captures) {
       const s = c._source;
       expect(s, c.file).toBeTruthy();
-      for (const k of ["source", "date", "shows", "verbatim"] as const) expect(typeof s[k] === "string" && s[k].length > 3, `${c.file} _source.${k}`).toBe(true);
+      for (const k of ["source", "date", "shows", "verbatim"] as const)
+        expect(typeof s[k] === "string" && s[k].length > 3, `${c.file} _source.${k}`).toBe(true);
       expect("completed" in s, `${c.file} _source.completed (null when nothing was completed)`).toBe(true);
       expect(["valid", "invalid"]).toContain(c.expect);
       if (c.expect === "invalid") expect((c.reason ?? "").length, `${c.file} needs a reason`).toBeGreaterThan(20);
@@ -92,13 +100,18 @@ describe("capture corpus", () => {
 
   it.each(captures.map((c) => [c.file, c] as const))("%s", async (_f, c) => {
     const findings = library(c).filter((v) => v.severity === "error" || v.severity === "warning");
-    const hj = await Promise.all(targets(c).map(async ([ptr, v]) => ((await validate(ID + ptr, v as never)) as { valid: boolean }).valid));
+    const hj = await Promise.all(
+      targets(c).map(async ([ptr, v]) => ((await validate(ID + ptr, v as never)) as { valid: boolean }).valid),
+    );
     if (c.expect === "valid") {
       expect(findings, c.file).toEqual([]);
       expect(hj.every(Boolean), `${c.file}: hyperjump`).toBe(true);
     } else {
       expect(findings.length, `${c.file}: conformance library must reject it`).toBeGreaterThan(0);
-      expect(hj.some((x) => !x), `${c.file}: hyperjump must reject it`).toBe(true);
+      expect(
+        hj.some((x) => !x),
+        `${c.file}: hyperjump must reject it`,
+      ).toBe(true);
     }
   });
 });

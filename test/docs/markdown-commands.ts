@@ -102,7 +102,7 @@ function blockCommands(lang: string, lines: { text: string; line: number }[]): {
   let current: { text: string; line: number } | undefined;
   for (const { text, line } of lines) {
     if (current) {
-      current.text += "\n" + text;
+      current.text += `\n${text}`;
     } else {
       let cmd = text;
       if (lang === "console") {
@@ -121,7 +121,7 @@ function blockCommands(lang: string, lines: { text: string; line: number }[]): {
   return out;
 }
 
-const selects = (selector: string, text: string) => text === selector || text.startsWith(selector + " ");
+const selects = (selector: string, text: string) => text === selector || text.startsWith(`${selector} `);
 
 /** All shell commands of `markdown` in document order, markers applied. Throws MarkerError on a bad marker. */
 export function extractCommands(markdown: string): Command[] {

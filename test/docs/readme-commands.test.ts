@@ -192,7 +192,10 @@ describe("README.md, run as written", () => {
         const deadline = Date.now() + 100_000;
         let status = 0;
         while (!early && Date.now() < deadline) {
-          status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
+          status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+            (r) => r.status,
+            () => 0,
+          );
           if (status === 200 || (status && !c.probe)) break;
           await new Promise((r) => setTimeout(r, 200));
         }

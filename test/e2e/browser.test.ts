@@ -10,7 +10,14 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+];
 const apiBaseUrl = inject("apiBaseUrl");
 
 let browser: BrowserContext;
@@ -18,7 +25,11 @@ let userDataDir = "";
 beforeAll(async () => {
   userDataDir = mkdtempSync(join(tmpdir(), "orc-chromium-"));
   // A persistent context on a fresh directory = a fresh --user-data-dir (playwright refuses it in `args`).
-  browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -26,7 +37,15 @@ afterAll(async () => {
 });
 
 async function bundle(entry: string, globalName: string): Promise<string> {
-  const out = await build({ entryPoints: [join(root, entry)], bundle: true, write: false, format: "iife", globalName, platform: "browser", target: "es2022" });
+  const out = await build({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    write: false,
+    format: "iife",
+    globalName,
+    platform: "browser",
+    target: "es2022",
+  });
   return out.outputFiles[0]!.text;
 }
 
@@ -44,20 +63,46 @@ it.runIf(apiBaseUrl)("client and conformance entry work in Chromium: JSON call, 
     const messages = [{ role: "user", content: "Hi" }];
     const json = await client.chat.completions.create({ model: "openai/gpt-4o", messages });
     const chunks: string[] = [];
-    for await (const c of await client.chat.completions.create({ model: "openai/gpt-4o", messages, stream: true })) chunks.push(c.object);
+    for await (const c of await client.chat.completions.create({ model: "openai/gpt-4o", messages, stream: true }))
+      chunks.push(c.object);
     let midStream = "";
     try {
-      for await (const _ of await client.chat.completions.create({ model: "openai/gpt-4o", messages, stream: true }, { headers: { Prefer: "example=stream_error" } }));
+      for await (const _ of await client.chat.completions.create(
+        { model: "openai/gpt-4o", messages, stream: true },
+        { headers: { Prefer: "example=stream_error" } },
+      ));
     } catch (e) {
       midStream = e instanceof StreamError ? "StreamError" : String(e);
     }
-    const bad = validateRequest("createChatCompletion", { model: "m", messages, top_k: 0 }).map((v: any) => v.instancePath);
-    const sse = await (await fetch(baseUrl + "/completions", { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: JSON.stringify({ model: "m", prompt: "p", stream: true }) })).text();
+    const bad = validateRequest("createChatCompletion", { model: "m", messages, top_k: 0 }).map(
+      (v: any) => v.instancePath,
+    );
+    const sse = await (
+      await fetch(`${baseUrl}/completions`, {
+        method: "POST",
+        headers: { authorization: "Bearer x", "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", prompt: "p", stream: true }),
+      })
+    ).text();
     const streamViolations = checkStream("createCompletion", sse).filter((v: any) => v.severity === "error").length;
-    return { object: json.object, chunks: chunks.length, first: chunks[0], midStream, bad, streamViolations, ua: navigator.userAgent };
+    return {
+      object: json.object,
+      chunks: chunks.length,
+      first: chunks[0],
+      midStream,
+      bad,
+      streamViolations,
+      ua: navigator.userAgent,
+    };
   }, apiBaseUrl);
   expect(errors).toEqual([]);
-  expect(result).toMatchObject({ object: "chat.completion", first: "chat.completion.chunk", midStream: "StreamError", bad: ["/top_k"], streamViolations: 0 });
+  expect(result).toMatchObject({
+    object: "chat.completion",
+    first: "chat.completion.chunk",
+    midStream: "StreamError",
+    bad: ["/top_k"],
+    streamViolations: 0,
+  });
   expect(result.chunks).toBeGreaterThan(1);
   expect(result.ua).toMatch(/Chrome/);
   await page.close();

@@ -11,19 +11,37 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+];
 /** Requests that stay on the machine: the page itself, inlined data, blobs, and the loopback mock. */
 const LOCAL = /^(file:|data:|blob:|about:|https?:\/\/(127\.0\.0\.1|localhost)[:/])/;
 
 const spec = JSON.parse(readFileSync(join(root, "generated/openapi.json"), "utf8"));
 const deref = (n: any): any => {
-  while (n && typeof n.$ref === "string") n = n.$ref.slice(2).split("/").reduce((o: any, k: string) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
+  while (n && typeof n.$ref === "string")
+    n = n.$ref
+      .slice(2)
+      .split("/")
+      .reduce((o: any, k: string) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
   return n;
 };
 const operations = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
   Object.entries<any>(item).map(([method, op]) => {
     const schema = deref(deref(op.requestBody)?.content?.["application/json"]?.schema);
-    return { path, method, summary: op.summary as string, tag: (op.tags?.[0] ?? "") as string, fields: Object.keys(schema?.properties ?? {}), required: (schema?.required ?? []) as string[] };
+    return {
+      path,
+      method,
+      summary: op.summary as string,
+      tag: (op.tags?.[0] ?? "") as string,
+      fields: Object.keys(schema?.properties ?? {}),
+      required: (schema?.required ?? []) as string[],
+    };
   }),
 );
 
@@ -33,7 +51,12 @@ let context: BrowserContext;
 beforeAll(async () => {
   userDataDir = mkdtempSync(join(tmpdir(), "orc-chromium-"));
   // A persistent context on a fresh directory = a fresh --user-data-dir (playwright refuses it in `args`).
-  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1400, height: 1000 },
+  });
 });
 
 afterAll(async () => {
@@ -69,7 +92,9 @@ async function checkPage(url: string) {
       await entry.first().click();
       // The operation page: heading, method + path, and every request body field.
       const main = page.locator("#api-content, main").first();
-      await expect.poll(() => main.getByText(op.summary, { exact: true }).first().isVisible(), { timeout: 15_000 }).toBe(true);
+      await expect
+        .poll(() => main.getByText(op.summary, { exact: true }).first().isVisible(), { timeout: 15_000 })
+        .toBe(true);
       await expect.poll(async () => (await main.innerText()).includes(op.path)).toBe(true);
       expect(op.fields.length).toBeGreaterThan(0);
       for (const field of op.fields) {
@@ -100,7 +125,9 @@ async function showsChunkFields(page: Page) {
   if (!(await entry.isVisible())) await menu.getByText(chat.tag, { exact: true }).first().click();
   await entry.first().click();
   // The media type dropdown of the 200 response: switch it to text/event-stream.
-  const dropdown = page.locator('[data-component-name="Dropdown/Dropdown"] button:has-text("application/json")').first();
+  const dropdown = page
+    .locator('[data-component-name="Dropdown/Dropdown"] button:has-text("application/json")')
+    .first();
   await dropdown.scrollIntoViewIfNeeded();
   await dropdown.click();
   await page.locator('[data-component-name="Dropdown/DropdownMenuItem"]:has-text("text/event-stream")').first().click();

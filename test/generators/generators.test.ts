@@ -78,26 +78,23 @@ describe.each(generators)("$name", ({ dir, client, streams }) => {
     expect(ours).toEqual([]);
   });
 
-  test(
-    "calls the mock: chat, /completions, a typed 400 with the violations" + (streams ? ", a typed stream" : ""),
-    async () => {
-      const baseUrl = inject("apiBaseUrl");
-      const mod = (await import(`./clients/${client}.ts`)) as { run(baseUrl: string): Promise<Outcome> };
-      const outcome = await mod.run(baseUrl);
-      expect(outcome.chat).toBe(chatText);
-      expect(outcome.completion).toBe(completionText);
-      expect(outcome.badRequest.status).toBe(400);
-      expect(outcome.badRequest.code).toBe(400);
-      expect(outcome.badRequest.message).toContain("/temperature");
-      expect(outcome.badRequest.pointers.sort()).toEqual(["/temperature", "/top_p"]);
-      if (streams) {
-        expect(outcome.stream?.objects).toEqual(streamChunks.map((c) => c.object));
-        expect(outcome.stream?.content).toBe(streamText);
-      } else {
-        expect(outcome.stream).toBeUndefined();
-      }
+  test(`calls the mock: chat, /completions, a typed 400 with the violations${streams ? ", a typed stream" : ""}`, async () => {
+    const baseUrl = inject("apiBaseUrl");
+    const mod = (await import(`./clients/${client}.ts`)) as { run(baseUrl: string): Promise<Outcome> };
+    const outcome = await mod.run(baseUrl);
+    expect(outcome.chat).toBe(chatText);
+    expect(outcome.completion).toBe(completionText);
+    expect(outcome.badRequest.status).toBe(400);
+    expect(outcome.badRequest.code).toBe(400);
+    expect(outcome.badRequest.message).toContain("/temperature");
+    expect(outcome.badRequest.pointers.sort()).toEqual(["/temperature", "/top_p"]);
+    if (streams) {
+      expect(outcome.stream?.objects).toEqual(streamChunks.map((c) => c.object));
+      expect(outcome.stream?.content).toBe(streamText);
+    } else {
+      expect(outcome.stream).toBeUndefined();
     }
-  );
+  });
 });
 
 test("the README's commands are the ones run here, one or more per generator in the table", async () => {
@@ -105,7 +102,7 @@ test("the README's commands are the ones run here, one or more per generator in 
   const commands = readmeCommands(readFileSync(new URL("../../README.md", import.meta.url), "utf8"));
   const outputs = commands.map((c) => /\bout\/([\w-]+)/.exec(c)?.[1]);
   expect(outputs.sort()).toEqual(
-    generators.flatMap((g) => g.dir.filter((d) => d.startsWith("out/")).map((d) => d.slice(4, -1))).sort()
+    generators.flatMap((g) => g.dir.filter((d) => d.startsWith("out/")).map((d) => d.slice(4, -1))).sort(),
   );
 });
 

@@ -9,7 +9,12 @@ let port = 0;
 const AUTH = { authorization: "Bearer sk-or-v1-hostile", "content-type": "application/json" };
 
 beforeAll(async () => {
-  mock = await startMock({ port: 0, maxBodyBytes: 4 << 20, requestTimeoutMs: 1500, ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}) });
+  mock = await startMock({
+    port: 0,
+    maxBodyBytes: 4 << 20,
+    requestTimeoutMs: 1500,
+    ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}),
+  });
   port = Number(new URL(mock.url).port);
 });
 afterAll(() => mock?.close());
@@ -48,15 +53,23 @@ describe("a body with many invalid items", () => {
 
   it("a million bad items: the validator stops counting at its error limit and says so", async () => {
     const t = performance.now();
-    const res = await fetch(`${mock.baseUrl}/chat/completions`, { method: "POST", headers: AUTH, body: bad(1_000_000) });
+    const res = await fetch(`${mock.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: AUTH,
+      body: bad(1_000_000),
+    });
     const env = await res.json();
     expect(res.status).toBe(400);
     expect(env.error.metadata.violations).toHaveLength(101);
-    expect(env.error.metadata.violations[100].message).toMatch(/^at least 9900 more schema errors not listed .*stopped counting after 10000 errors/);
+    expect(env.error.metadata.violations[100].message).toMatch(
+      /^at least 9900 more schema errors not listed .*stopped counting after 10000 errors/,
+    );
     expect(performance.now() - t).toBeLessThan(15_000); // before: the process ran out of memory
   });
 
-  it("work grows linearly (4x items must not cost 16x) and other requests are still served", { timeout: 60_000 }, async () => {
+  it("work grows linearly (4x items must not cost 16x) and other requests are still served", {
+    timeout: 60_000,
+  }, async () => {
     // Median of 5: the machine is shared. Sizes large enough that per-item work dominates the fixed cost.
     const time = async (n: number) => {
       const body = bad(n);
@@ -74,19 +87,33 @@ describe("a body with many invalid items", () => {
     const large = await time(80_000);
     // Linear: about 4x (less while fixed costs weigh in). Quadratic: 16x.
     expect(large / small).toBeLessThan(9);
-    const ok = await fetch(`${mock.baseUrl}/chat/completions`, { method: "POST", headers: AUTH, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) });
+    const ok = await fetch(`${mock.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: AUTH,
+      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(ok.status).toBe(200);
   });
 
   it("without a bearer token the over-cap body still answers 401", async () => {
-    const res = await fetch(`${mock.baseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: bad(500) });
+    const res = await fetch(`${mock.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: bad(500),
+    });
     expect(res.status).toBe(401);
   });
 });
 
 describe("uploads", () => {
   it("a declared Content-Length over the limit gets 413 at once, before any body is sent", async () => {
-    const r = await raw((s) => s.write(`POST /api/v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`), 4000);
+    const r = await raw(
+      (s) =>
+        s.write(
+          `POST /api/v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`,
+        ),
+      4000,
+    );
     expect(r.text).toMatch(/^HTTP\/1\.1 413 /);
     expect(r.ms).toBeLessThan(3000);
     const env = JSON.parse(r.text.slice(r.text.indexOf("\r\n\r\n") + 4));
@@ -95,7 +122,13 @@ describe("uploads", () => {
   });
 
   it("a slow upload gets 408 in OpenRouter's envelope", async () => {
-    const r = await raw((s) => s.write(`POST /api/v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model"`), 8000);
+    const r = await raw(
+      (s) =>
+        s.write(
+          `POST /api/v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model"`,
+        ),
+      8000,
+    );
     expect(r.text).toMatch(/^HTTP\/1\.1 408 /);
     const env = JSON.parse(r.text.slice(r.text.indexOf("\r\n\r\n") + 4));
     expect(env.error).toMatchObject({ code: 408, metadata: { mock_error: "REQUEST_TIMEOUT" } });
@@ -104,7 +137,9 @@ describe("uploads", () => {
 
 describe("who may talk to the mock", () => {
   it("a foreign Host header (DNS rebinding) gets 403; loopback names pass", async () => {
-    const foreign = await raw((s) => s.write(`GET /api/v1/openapi.json HTTP/1.1\r\nHost: attacker.example:${port}\r\nConnection: close\r\n\r\n`));
+    const foreign = await raw((s) =>
+      s.write(`GET /api/v1/openapi.json HTTP/1.1\r\nHost: attacker.example:${port}\r\nConnection: close\r\n\r\n`),
+    );
     expect(foreign.text).toMatch(/^HTTP\/1\.1 403 /);
     expect(foreign.text).toContain("HOST_NOT_ALLOWED");
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, "localhost"]) {
@@ -115,9 +150,24 @@ describe("who may talk to the mock", () => {
 
   it("CORS allows any origin without credentials, on preflights, answers and errors", async () => {
     const origin = { origin: "https://attacker.example" };
-    const pre = await fetch(`${mock.baseUrl}/chat/completions`, { method: "OPTIONS", headers: { ...origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization" } });
-    const ok = await fetch(`${mock.baseUrl}/chat/completions`, { method: "POST", headers: { ...AUTH, ...origin }, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) });
-    const err = await fetch(`${mock.baseUrl}/chat/completions`, { method: "POST", headers: { ...AUTH, ...origin }, body: "{}" });
+    const pre = await fetch(`${mock.baseUrl}/chat/completions`, {
+      method: "OPTIONS",
+      headers: {
+        ...origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization",
+      },
+    });
+    const ok = await fetch(`${mock.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: { ...AUTH, ...origin },
+      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+    });
+    const err = await fetch(`${mock.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: { ...AUTH, ...origin },
+      body: "{}",
+    });
     expect([pre.status, ok.status, err.status]).toEqual([204, 200, 400]);
     for (const r of [pre, ok, err]) {
       expect(r.headers.get("access-control-allow-origin")).toBe("*");
@@ -134,7 +184,12 @@ describe("who may talk to the mock", () => {
 
 describe("Retry-After", () => {
   it("Prefer: retry-after=0 sets it per request; the spec's example stays the default", async () => {
-    const ask = (prefer: string) => fetch(`${mock.baseUrl}/chat/completions`, { method: "POST", headers: { ...AUTH, prefer }, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) });
+    const ask = (prefer: string) =>
+      fetch(`${mock.baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { ...AUTH, prefer },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
     const zero = await ask("code=429, retry-after=0");
     expect(zero.status).toBe(429);
     expect(zero.headers.get("retry-after")).toBe("0");
@@ -144,9 +199,17 @@ describe("Retry-After", () => {
   });
 
   it("retryAfterSeconds (env MOCK_RETRY_AFTER for npm start) sets the default", async () => {
-    const m = await startMock({ port: 0, retryAfterSeconds: 1, ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}) });
+    const m = await startMock({
+      port: 0,
+      retryAfterSeconds: 1,
+      ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}),
+    });
     try {
-      const r = await fetch(`${m.baseUrl}/chat/completions`, { method: "POST", headers: { ...AUTH, prefer: "code=429" }, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) });
+      const r = await fetch(`${m.baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { ...AUTH, prefer: "code=429" },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
       expect(r.status).toBe(429);
       expect(r.headers.get("retry-after")).toBe("1");
     } finally {

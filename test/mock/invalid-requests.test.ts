@@ -11,7 +11,11 @@ interface Violation {
 }
 
 /** Asserts the envelope shape, the status, that it validates against the op's declared error schema, and returns the violations. */
-async function expectEnvelope(res: Response, status: number, op?: Op): Promise<{ message: string; violations: Violation[] }> {
+async function expectEnvelope(
+  res: Response,
+  status: number,
+  op?: Op,
+): Promise<{ message: string; violations: Violation[] }> {
   const text = await res.text();
   expect(res.status, text).toBe(status);
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
@@ -66,7 +70,11 @@ describe.skipIf(!hasServer)("invalid requests -> error envelope", () => {
       for (const [field, value] of SEED_VIOLATIONS) {
         it(`${field}: ${JSON.stringify(value)} -> 400 naming /${field}`, async () => {
           expect(schema.properties, `request schema declares ${field}`).toHaveProperty(field);
-          const { message, violations } = await expectEnvelope(await post(op.path, { ...op.validBody, [field]: value }), 400, op);
+          const { message, violations } = await expectEnvelope(
+            await post(op.path, { ...op.validBody, [field]: value }),
+            400,
+            op,
+          );
           const v = violations.find((x) => x.pointer === `/${field}`);
           expect(v, JSON.stringify(violations)).toBeDefined();
           expect(v!.code).toMatch(/^(minimum|maximum|exclusiveMinimum|exclusiveMaximum)$/);
@@ -76,7 +84,11 @@ describe.skipIf(!hasServer)("invalid requests -> error envelope", () => {
 
       for (const [field, value] of WRONG_TYPES) {
         it(`wrong type ${field}: ${JSON.stringify(value)} -> 400 naming /${field}`, async () => {
-          const { message, violations } = await expectEnvelope(await post(op.path, { ...op.validBody, [field]: value }), 400, op);
+          const { message, violations } = await expectEnvelope(
+            await post(op.path, { ...op.validBody, [field]: value }),
+            400,
+            op,
+          );
           expect(violations.map((x) => x.pointer)).toContain(`/${field}`);
           expect(message).toContain(`/${field}`);
         });
@@ -92,7 +104,11 @@ describe.skipIf(!hasServer)("invalid requests -> error envelope", () => {
       }
 
       it("every violation is listed (three at once)", async () => {
-        const { message, violations } = await expectEnvelope(await post(op.path, { ...op.validBody, temperature: 3, top_p: 0, top_k: 0 }), 400, op);
+        const { message, violations } = await expectEnvelope(
+          await post(op.path, { ...op.validBody, temperature: 3, top_p: 0, top_k: 0 }),
+          400,
+          op,
+        );
         for (const f of ["temperature", "top_p", "top_k"]) {
           expect(violations.map((x) => x.pointer)).toContain(`/${f}`);
           expect(message).toContain(`/${f}`);
@@ -107,7 +123,11 @@ describe.skipIf(!hasServer)("invalid requests -> error envelope", () => {
 
       for (const bad of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "sk-or-v1-abc"]) {
         it(`malformed Authorization '${bad}' -> 401 envelope`, async () => {
-          const res = await fetch(url(op), { method: "POST", headers: { ...JSON_CT, authorization: bad }, body: JSON.stringify(op.validBody) });
+          const res = await fetch(url(op), {
+            method: "POST",
+            headers: { ...JSON_CT, authorization: bad },
+            body: JSON.stringify(op.validBody),
+          });
           await expectEnvelope(res, 401, op);
         });
       }
@@ -118,7 +138,11 @@ describe.skipIf(!hasServer)("invalid requests -> error envelope", () => {
       });
 
       it("wrong content type -> 400 envelope (documented status; 415 is not declared)", async () => {
-        const res = await fetch(url(op), { method: "POST", headers: { ...AUTH, "content-type": "text/plain" }, body: JSON.stringify(op.validBody) });
+        const res = await fetch(url(op), {
+          method: "POST",
+          headers: { ...AUTH, "content-type": "text/plain" },
+          body: JSON.stringify(op.validBody),
+        });
         const { message, violations } = await expectEnvelope(res, 400, op);
         expect(violations).toContainEqual(expect.objectContaining({ code: "content_type" }));
         expect(message).toMatch(/application\/json/);
@@ -148,18 +172,25 @@ describe.skipIf(!hasServer)("invalid requests -> error envelope", () => {
     expect(message).toMatch(/"user"/);
   });
 
-  it.runIf(!!chat)("a bad content part in a valid user message names that part only (not the other roles' branches)", async () => {
-    const op = chat!;
-    const body = { ...op.validBody, messages: [{ role: "user", content: [{ type: "image_url" }] }] };
-    const { message, violations } = await expectEnvelope(await post(op.path, body), 400, op);
-    expect(violations.map((x) => x.pointer)).toContain("/messages/0/content/0/image_url");
-    expect(violations.map((x) => x.pointer)).not.toContain("/messages/0/role");
-    expect(message).not.toMatch(/must match exactly one schema/);
-  });
+  it.runIf(!!chat)(
+    "a bad content part in a valid user message names that part only (not the other roles' branches)",
+    async () => {
+      const op = chat!;
+      const body = { ...op.validBody, messages: [{ role: "user", content: [{ type: "image_url" }] }] };
+      const { message, violations } = await expectEnvelope(await post(op.path, body), 400, op);
+      expect(violations.map((x) => x.pointer)).toContain("/messages/0/content/0/image_url");
+      expect(violations.map((x) => x.pointer)).not.toContain("/messages/0/role");
+      expect(message).not.toMatch(/must match exactly one schema/);
+    },
+  );
 
   it.runIf(!!chat)("a missing role names /messages/0/role as required", async () => {
     const op = chat!;
-    const { violations } = await expectEnvelope(await post(op.path, { ...op.validBody, messages: [{ content: "hi" }] }), 400, op);
+    const { violations } = await expectEnvelope(
+      await post(op.path, { ...op.validBody, messages: [{ content: "hi" }] }),
+      400,
+      op,
+    );
     expect(violations).toContainEqual(expect.objectContaining({ pointer: "/messages/0/role", code: "required" }));
   });
 
@@ -172,13 +203,20 @@ describe.skipIf(!hasServer)("invalid requests -> error envelope", () => {
   const completion = ops.find((o) => (deref(o.requestSchema).required ?? []).includes("prompt"));
   it.runIf(!!completion)("prompt of the wrong type -> 400 naming /prompt", async () => {
     const op = completion!;
-    const { violations } = await expectEnvelope(await post(op.path, { ...op.validBody, prompt: { text: "hi" } }), 400, op);
+    const { violations } = await expectEnvelope(
+      await post(op.path, { ...op.validBody, prompt: { text: "hi" } }),
+      400,
+      op,
+    );
     expect(violations.map((x) => x.pointer)).toContain("/prompt");
   });
 
   it("unknown path -> 404 envelope (with and without the base path)", async () => {
     await expectEnvelope(await post("/nope", {}), 404);
-    const res = await fetch(url("/nope").replace("/api/v1/nope", "/v1/chat/completions"), { method: "POST", headers: AUTH });
+    const res = await fetch(url("/nope").replace("/api/v1/nope", "/v1/chat/completions"), {
+      method: "POST",
+      headers: AUTH,
+    });
     await expectEnvelope(res, 404);
   });
 

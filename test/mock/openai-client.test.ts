@@ -30,7 +30,9 @@ describe.skipIf(!hasServer || !chatOp)("openai npm client (6.49.0) pointed at th
   });
 
   it("an invalid request surfaces as an APIError with status 400 and the envelope's message", async () => {
-    const err = await client.chat.completions.create({ model: body!.model, messages: body!.messages, temperature: 5 }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: body!.model, messages: body!.messages, temperature: 5 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
     expect((err as Error).message).toContain("/temperature");

@@ -17,15 +17,30 @@ const EXPECTED_REFUSALS: Record<string, string> = {
 
 const chatOp = ops.find((o) => o.path.endsWith("/chat/completions"));
 
-interface Case { key: string; status: number; mediaType: string; name: string; value: any }
+interface Case {
+  key: string;
+  status: number;
+  mediaType: string;
+  name: string;
+  value: any;
+}
 const cases: Case[] = Object.entries<any>(chatOp?.responses ?? {}).flatMap(([status, r]) =>
   Object.entries<any>(deref(r).content ?? {}).flatMap(([mediaType, m]) =>
-    Object.entries<any>(m.examples ?? {}).map(([name, ex]) => ({ key: `${status} ${mediaType} ${name}`, status: Number(status), mediaType, name, value: deref(ex).value })),
+    Object.entries<any>(m.examples ?? {}).map(([name, ex]) => ({
+      key: `${status} ${mediaType} ${name}`,
+      status: Number(status),
+      mediaType,
+      name,
+      value: deref(ex).value,
+    })),
   ),
 );
 
 const dataEvents = (transcript: string) =>
-  transcript.split(/\n\n/).filter((b) => b.startsWith("data:") && b.trim() !== "data: [DONE]").map((b) => JSON.parse(b.slice(5)));
+  transcript
+    .split(/\n\n/)
+    .filter((b) => b.startsWith("data:") && b.trim() !== "data: [DONE]")
+    .map((b) => JSON.parse(b.slice(5)));
 
 describe.skipIf(!hasServer || !chatOp)("@openrouter/sdk 1.3.19 against the mock", () => {
   const sdk = new OpenRouter({ apiKey: "sk-or-v1-test", serverURL: baseUrl, retryConfig: { strategy: "none" } });
@@ -39,15 +54,24 @@ describe.skipIf(!hasServer || !chatOp)("@openrouter/sdk 1.3.19 against the mock"
 
   it.each(cases.map((c) => [c.key, c] as const))("%s", async (key, c) => {
     const stream = c.mediaType === "text/event-stream";
-    const call = sdk.chat.send({ chatRequest: { model: body.model, messages: body.messages, stream } as never }, { headers: { Prefer: `code=${c.status}, example=${c.name}` } });
+    const call = sdk.chat.send(
+      { chatRequest: { model: body.model, messages: body.messages, stream } as never },
+      { headers: { Prefer: `code=${c.status}, example=${c.name}` } },
+    );
     const refusal = EXPECTED_REFUSALS[key];
     if (refusal) {
-      const err = await Promise.resolve(call).then(() => undefined, (e: unknown) => e);
+      const err = await Promise.resolve(call).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err?.constructor?.name, "expected refusal").toBe(refusal);
       return;
     }
     if (c.status >= 400) {
-      const err = (await Promise.resolve(call).then(() => undefined, (e: unknown) => e)) as { statusCode?: number; message?: string } | undefined;
+      const err = (await Promise.resolve(call).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { statusCode?: number; message?: string } | undefined;
       expect(err, "the SDK throws its typed error for the status").toBeDefined();
       expect(err!.constructor.name).toMatch(/ResponseError$/);
       expect(err!.statusCode).toBe(c.status);

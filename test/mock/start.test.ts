@@ -8,8 +8,14 @@ import { describe, expect, it } from "vitest";
 const root = resolve(import.meta.dirname, "../..");
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 
-function start(env: Record<string, string>): Promise<{ child: ChildProcess; out: () => string; baseUrl: string; docsUrl: string; prismPid?: number }> {
-  const child = spawn(process.execPath, [tsx, "mock/main.ts"], { cwd: root, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function start(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; out: () => string; baseUrl: string; docsUrl: string; prismPid?: number }> {
+  const child = spawn(process.execPath, [tsx, "mock/main.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
@@ -22,7 +28,13 @@ function start(env: Record<string, string>): Promise<{ child: ChildProcess; out:
         clearInterval(poll);
         clearTimeout(timer);
         const pid = /pid (\d+)/.exec(out);
-        res({ child, out: () => out, baseUrl: base[1]!, docsUrl: docs[1]!, ...(pid ? { prismPid: Number(pid[1]) } : {}) });
+        res({
+          child,
+          out: () => out,
+          baseUrl: base[1]!,
+          docsUrl: docs[1]!,
+          ...(pid ? { prismPid: Number(pid[1]) } : {}),
+        });
       }
     }, 50);
     child.once("exit", (code) => rej(new Error(`npm start exited early (${code}):\n${out}`)));
@@ -38,7 +50,10 @@ const alive = (pid: number) => {
   }
 };
 
-describe.each([["in-process Prism", {}], ["Prism as a child process", { MOCK_PRISM: "child" }]] as const)("npm start (%s)", (_name, env) => {
+describe.each([
+  ["in-process Prism", {}],
+  ["Prism as a child process", { MOCK_PRISM: "child" }],
+] as const)("npm start (%s)", (_name, env) => {
   it("serves the API and the docs, then SIGTERM stops everything it started", { timeout: 90_000 }, async () => {
     const m = await start(env);
     const res = await fetch(`${m.baseUrl}/chat/completions`, {

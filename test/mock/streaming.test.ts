@@ -3,7 +3,20 @@
 // that disconnects mid-stream stops the writer without leaking timers or sockets.
 import { describe, expect, it } from "vitest";
 import { startMock } from "../../mock/server";
-import { chunkSchemaOf, dataOf, deref, exampleValue, hasServer, isComment, post, readEvents, splitTranscript, streamingOps, validatorFor, type Op } from "../support/mock";
+import {
+  chunkSchemaOf,
+  dataOf,
+  deref,
+  exampleValue,
+  hasServer,
+  isComment,
+  post,
+  readEvents,
+  splitTranscript,
+  streamingOps,
+  validatorFor,
+  type Op,
+} from "../support/mock";
 
 const DELAY = 40;
 
@@ -47,7 +60,11 @@ describe.skipIf(!hasServer)("streaming (stream: true)", () => {
 
       for (const [key, transcript] of examples) {
         it(`example '${key}': comments precede data, [DONE] last (or an error chunk ends it), chunks validate`, async () => {
-          const res = await post(op.path, { ...op.validBody, stream: true }, { prefer: `example=${key}`, "x-mock-stream-delay-ms": "1" });
+          const res = await post(
+            op.path,
+            { ...op.validBody, stream: true },
+            { prefer: `example=${key}`, "x-mock-stream-delay-ms": "1" },
+          );
           expect(res.status).toBe(200);
           const raws = (await readEvents(res)).events.map((e) => e.raw);
           expect(raws).toEqual(splitTranscript(transcript));
@@ -71,7 +88,11 @@ describe.skipIf(!hasServer)("streaming (stream: true)", () => {
 
       it("every event ends with exactly one blank line; a finished stream ends `data: [DONE]\\n\\n` as real streams do", async () => {
         for (const [key, transcript] of examples) {
-          const res = await post(op.path, { ...op.validBody, stream: true }, { prefer: `example=${key}`, "x-mock-stream-delay-ms": "0" });
+          const res = await post(
+            op.path,
+            { ...op.validBody, stream: true },
+            { prefer: `example=${key}`, "x-mock-stream-delay-ms": "0" },
+          );
           const text = await res.text();
           expect(text, key).not.toMatch(/\n\n\n/);
           expect(text.endsWith("\n\n") && !text.endsWith("\n\n\n"), key).toBe(true);
@@ -91,13 +112,21 @@ describe.skipIf(!hasServer)("streaming (stream: true)", () => {
 
 describe.skipIf(!!process.env.TEST_SKIP_MOCK)("client disconnect (private mock instance)", () => {
   it("stops the writer, clears its timer, closes the socket; close() stops everything", async () => {
-    const mock = await startMock({ port: 0, pacingMs: 200, ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}) });
+    const mock = await startMock({
+      port: 0,
+      pacingMs: 200,
+      ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}),
+    });
     try {
       const op = streamingOps[0]!;
       // node:http with agent: false, so the only socket to the mock is this request's one (fetch/undici may open
       // spare idle connections, which would blur the socket count).
       const { request } = await import("node:http");
-      const req = request(mock.baseUrl + op.path, { method: "POST", agent: false, headers: { authorization: "Bearer sk-test", "content-type": "application/json" } });
+      const req = request(mock.baseUrl + op.path, {
+        method: "POST",
+        agent: false,
+        headers: { authorization: "Bearer sk-test", "content-type": "application/json" },
+      });
       const res = await new Promise<import("node:http").IncomingMessage>((resolve, reject) => {
         req.on("response", resolve);
         req.on("error", reject);
@@ -109,9 +138,16 @@ describe.skipIf(!!process.env.TEST_SKIP_MOCK)("client disconnect (private mock i
       req.on("error", () => {});
       req.destroy(); // the client disconnects mid-stream
       const deadline = Date.now() + 3000;
-      while (Date.now() < deadline && (mock.stats().activeStreams > 0 || mock.stats().openSockets > 0)) await new Promise((r) => setTimeout(r, 20));
+      while (Date.now() < deadline && (mock.stats().activeStreams > 0 || mock.stats().openSockets > 0))
+        await new Promise((r) => setTimeout(r, 20));
       const s = mock.stats();
-      expect(s).toMatchObject({ activeStreams: 0, pendingTimers: 0, openSockets: 0, streamsAborted: 1, streamsCompleted: 0 });
+      expect(s).toMatchObject({
+        activeStreams: 0,
+        pendingTimers: 0,
+        openSockets: 0,
+        streamsAborted: 1,
+        streamsCompleted: 0,
+      });
       // The mock still answers after the disconnect.
       const again = await fetch(mock.baseUrl + op.path, {
         method: "POST",
@@ -141,7 +177,11 @@ describe.skipIf(!!process.env.TEST_SKIP_MOCK)("client disconnect (private mock i
       });
       expect(reply).toMatch(/^HTTP\/1\.1 400/);
       const op = streamingOps[0]!;
-      const res = await fetch(mock.baseUrl + op.path, { method: "POST", headers: { authorization: "Bearer k", "content-type": "application/json" }, body: JSON.stringify(op.validBody) });
+      const res = await fetch(mock.baseUrl + op.path, {
+        method: "POST",
+        headers: { authorization: "Bearer k", "content-type": "application/json" },
+        body: JSON.stringify(op.validBody),
+      });
       expect(res.status).toBe(200);
       await res.arrayBuffer();
     } finally {

@@ -42,7 +42,7 @@ describe("generator-friendly form of generated/openapi.json", () => {
   test("no enum lists null: nullable enums are anyOf [{enum}, {type: null}]", () => {
     expect(nodes.filter(([, s]) => Array.isArray(s.enum) && s.enum.includes(null)).map(([p]) => p)).toEqual([]);
     const nullable = nodes.filter(
-      ([, s]) => s.anyOf?.some((b: J) => b.type === "null") && s.anyOf.some((b: J) => b.enum)
+      ([, s]) => s.anyOf?.some((b: J) => b.type === "null") && s.anyOf.some((b: J) => b.enum),
     );
     expect(nullable.map(([p]) => p)).toContain("#/components/schemas/FinishReason");
   });
@@ -182,17 +182,17 @@ describe("streaming form generated/openapi.stream.json", () => {
       const ref: string = op.requestBody.content["application/json"].schema.$ref;
       const validate = compile(stream, ref);
       expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi", stream: true })).toBe(
-        true
+        true,
       );
       expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi" })).toBe(false);
       expect(validate({ model: "m", messages: [{ role: "user", content: "hi" }], prompt: "hi", stream: false })).toBe(
-        false
+        false,
       );
       for (const e of Object.values(op.requestBody.content["application/json"].examples ?? {}) as J[]) {
         const value = deref(e, stream).value;
         expect(value.stream).toBe(true);
       }
-    }
+    },
   );
 
   test("keeps no component that nothing refers to", () => {
@@ -205,7 +205,7 @@ describe("streaming form generated/openapi.stream.json", () => {
       reachable.add(ref);
       const [, kind, name] = ref.split("/").slice(1);
       queue.push(
-        ...[...JSON.stringify(stream.components[kind!][name!]).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!)
+        ...[...JSON.stringify(stream.components[kind!][name!]).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!),
       );
     }
     for (const [kind, group] of Object.entries(stream.components as J)) {

@@ -49,9 +49,17 @@ const wrongTypes: { label: string; patch: Body; pointer: string }[] = [
   { label: "logit_bias value as string", patch: { logit_bias: { "50256": "-100" } }, pointer: "/logit_bias/50256" },
   { label: "logit_bias as array", patch: { logit_bias: [1] }, pointer: "/logit_bias" },
   { label: "usage.include as string", patch: { usage: { include: "yes" } }, pointer: "/usage/include" },
-  { label: "reasoning.max_tokens as float", patch: { reasoning: { max_tokens: 1.5 } }, pointer: "/reasoning/max_tokens" },
+  {
+    label: "reasoning.max_tokens as float",
+    patch: { reasoning: { max_tokens: 1.5 } },
+    pointer: "/reasoning/max_tokens",
+  },
   { label: "reasoning.exclude as string", patch: { reasoning: { exclude: "no" } }, pointer: "/reasoning/exclude" },
-  { label: "reasoning.effort outside the enum", patch: { reasoning: { effort: "extreme" } }, pointer: "/reasoning/effort" },
+  {
+    label: "reasoning.effort outside the enum",
+    patch: { reasoning: { effort: "extreme" } },
+    pointer: "/reasoning/effort",
+  },
   { label: "provider.sort outside the enum", patch: { provider: { sort: "cheapest" } }, pointer: "/provider/sort" },
   { label: "provider with an unknown key", patch: { provider: { fastest: true } }, pointer: "/provider" },
   { label: "stop with five sequences", patch: { stop: ["a", "b", "c", "d", "e"] }, pointer: "/stop" },
@@ -60,11 +68,20 @@ const wrongTypes: { label: string; patch: Body; pointer: string }[] = [
 
 /** Values that must be accepted on both endpoints beyond the plain ranges. */
 const accepted: { label: string; patch: Body }[] = [
-  { label: "unknown top-level keys (passed through to providers)", patch: { safe_prompt: true, raw_mode: false, x_custom: { a: 1 } } },
-  { label: "every reasoning effort of the current docs", patch: { reasoning: { effort: "max", exclude: false, max_tokens: 2048, enabled: true } } },
+  {
+    label: "unknown top-level keys (passed through to providers)",
+    patch: { safe_prompt: true, raw_mode: false, x_custom: { a: 1 } },
+  },
+  {
+    label: "every reasoning effort of the current docs",
+    patch: { reasoning: { effort: "max", exclude: false, max_tokens: 2048, enabled: true } },
+  },
   { label: "reasoning.effort none", patch: { reasoning: { effort: "none" } } },
   { label: "seed's provider.sort string", patch: { provider: { sort: "throughput" } } },
-  { label: "provider.sort object and max_price as number and string", patch: { provider: { sort: { by: "price", partition: "none" }, max_price: { prompt: 1, completion: "2.5" } } } },
+  {
+    label: "provider.sort object and max_price as number and string",
+    patch: { provider: { sort: { by: "price", partition: "none" }, max_price: { prompt: 1, completion: "2.5" } } },
+  },
   { label: "null sampling fields", patch: { temperature: null, top_p: null, max_tokens: null, seed: null } },
   { label: "stop as string, list of four, null", patch: { stop: ["a", "b", "c", "d"] } },
   { label: "deprecated usage and transforms", patch: { usage: { include: true }, transforms: ["middle-out"] } },
@@ -98,12 +115,18 @@ describe.each(endpoints)("$name request constraints", ({ schema, base, required 
   describe.each(ranges)("$field", ({ field, ok, bad, integer }) => {
     test.each(ok.map((v) => [v]))("accepts %s", (v) => expectValid(schema, withPatch(base, { [field]: v })));
     if (bad.length) {
-      test.each(bad.map((v) => [v]))("rejects %s", (v) => expectRejectedAt(schema, withPatch(base, { [field]: v }), `/${field}`));
+      test.each(bad.map((v) => [v]))("rejects %s", (v) =>
+        expectRejectedAt(schema, withPatch(base, { [field]: v }), `/${field}`),
+      );
     }
-    if (integer) test("rejects a non-integer (1.5)", () => expectRejectedAt(schema, withPatch(base, { [field]: 1.5 }), `/${field}`));
+    if (integer)
+      test("rejects a non-integer (1.5)", () =>
+        expectRejectedAt(schema, withPatch(base, { [field]: 1.5 }), `/${field}`));
   });
 
-  test.each(wrongTypes)("rejects $label", ({ patch, pointer }) => expectRejectedAt(schema, withPatch(base, patch), pointer));
+  test.each(wrongTypes)("rejects $label", ({ patch, pointer }) =>
+    expectRejectedAt(schema, withPatch(base, patch), pointer),
+  );
 
   test.each(accepted)("accepts $label", ({ patch }) => expectValid(schema, withPatch(base, patch)));
 
@@ -112,7 +135,9 @@ describe.each(endpoints)("$name request constraints", ({ schema, base, required 
     delete body[field];
     const r = validate(schema, body);
     expect(r.valid).toBe(false);
-    expect(r.errors.some((e) => e.instancePath === "" && e.keyword === "required" && e.params.missingProperty === field)).toBe(true);
+    expect(
+      r.errors.some((e) => e.instancePath === "" && e.keyword === "required" && e.params.missingProperty === field),
+    ).toBe(true);
   });
 
   test("rejects a non-object body", () => {
@@ -145,7 +170,8 @@ describe("POST /completions legacy fields", () => {
     for (const v of [...bad, 1.5]) expectRejectedAt(schema, withPatch(base, { [field]: v }), `/${field}`);
   });
   test("accepts suffix and echo", () => expectValid(schema, withPatch(base, { suffix: " end", echo: true })));
-  test("rejects chat-style boolean logprobs", () => expectRejectedAt(schema, withPatch(base, { logprobs: true }), "/logprobs"));
+  test("rejects chat-style boolean logprobs", () =>
+    expectRejectedAt(schema, withPatch(base, { logprobs: true }), "/logprobs"));
 });
 
 describe("POST /chat/completions messages", () => {
@@ -154,8 +180,10 @@ describe("POST /chat/completions messages", () => {
   const msgs = (...messages: unknown[]) => withPatch(base, { messages });
 
   test("rejects an empty messages array", () => expectRejectedAt(schema, msgs(), "/messages"));
-  test("rejects messages as a string", () => expectRejectedAt(schema, withPatch(base, { messages: "hi" }), "/messages"));
-  test("rejects an unknown role", () => expectRejectedAt(schema, msgs({ role: "robot", content: "beep" }), "/messages/0"));
+  test("rejects messages as a string", () =>
+    expectRejectedAt(schema, withPatch(base, { messages: "hi" }), "/messages"));
+  test("rejects an unknown role", () =>
+    expectRejectedAt(schema, msgs({ role: "robot", content: "beep" }), "/messages/0"));
   test("rejects a message without role", () => expectRejectedAt(schema, msgs({ content: "hi" }), "/messages/0"));
   test("rejects a user message without content", () => expectRejectedAt(schema, msgs({ role: "user" }), "/messages/0"));
   test("rejects numeric content", () => expectRejectedAt(schema, msgs({ role: "user", content: 5 }), "/messages/0"));
@@ -164,7 +192,11 @@ describe("POST /chat/completions messages", () => {
   test("rejects an unknown content part type", () =>
     expectRejectedAt(schema, msgs({ role: "user", content: [{ type: "hologram", data: "x" }] }), "/messages/0"));
   test("rejects an image part on a system message", () =>
-    expectRejectedAt(schema, msgs({ role: "system", content: [{ type: "image_url", image_url: { url: "https://x" } }] }), "/messages/0"));
+    expectRejectedAt(
+      schema,
+      msgs({ role: "system", content: [{ type: "image_url", image_url: { url: "https://x" } }] }),
+      "/messages/0",
+    ));
 
   test("accepts every seed role with string content", () =>
     expectValid(
@@ -236,18 +268,29 @@ describe("POST /chat/completions tools, formats and plugins", () => {
       { type: "openrouter:web_search", parameters: { max_results: 3 } },
       { type: "web_search_preview", search_context_size: "low" },
     ];
-    for (const tool_choice of ["auto", "none", "required", { type: "function", function: { name: "get_weather" } }, { type: "openrouter:web_search" }])
+    for (const tool_choice of [
+      "auto",
+      "none",
+      "required",
+      { type: "function", function: { name: "get_weather" } },
+      { type: "openrouter:web_search" },
+    ])
       expectValid(schema, withPatch(base, { tools, tool_choice }));
   });
   // OpenRouter's spec sets only a length limit on function names (no character pattern).
   test("rejects a function name over 64 characters", () =>
-    expectRejectedAt(schema, withPatch(base, { tools: [{ type: "function", function: { name: "f".repeat(65) } }] }), "/tools/0"));
-  test("rejects an unknown tool_choice string", () => expectRejectedAt(schema, withPatch(base, { tool_choice: "sometimes" }), "/tool_choice"));
+    expectRejectedAt(
+      schema,
+      withPatch(base, { tools: [{ type: "function", function: { name: "f".repeat(65) } }] }),
+      "/tools/0",
+    ));
+  test("rejects an unknown tool_choice string", () =>
+    expectRejectedAt(schema, withPatch(base, { tool_choice: "sometimes" }), "/tool_choice"));
   test.each([
     [{ type: "text" }],
     [{ type: "json_object" }],
     [{ type: "json_schema", json_schema: { name: "answer", schema: { type: "object" }, strict: true } }],
-    [{ type: "grammar", grammar: "root ::= \"yes\"" }],
+    [{ type: "grammar", grammar: 'root ::= "yes"' }],
     [{ type: "python" }],
   ])("accepts response_format %j", (response_format) => expectValid(schema, withPatch(base, { response_format })));
   test("rejects json_schema without its schema object", () =>
@@ -270,9 +313,18 @@ describe("POST /chat/completions tools, formats and plugins", () => {
         ],
       }),
     ));
-  test("rejects an unknown plugin id", () => expectRejectedAt(schema, withPatch(base, { plugins: [{ id: "teleport" }] }), "/plugins/0"));
+  test("rejects an unknown plugin id", () =>
+    expectRejectedAt(schema, withPatch(base, { plugins: [{ id: "teleport" }] }), "/plugins/0"));
   test("accepts stop_server_tools_when conditions", () =>
-    expectValid(schema, withPatch(base, { stop_server_tools_when: [{ type: "step_count_is", step_count: 5 }, { type: "max_cost", max_cost_in_dollars: 0.5 }] })));
+    expectValid(
+      schema,
+      withPatch(base, {
+        stop_server_tools_when: [
+          { type: "step_count_is", step_count: 5 },
+          { type: "max_cost", max_cost_in_dollars: 0.5 },
+        ],
+      }),
+    ));
 });
 
 describe("POST /chat/completions server tools", () => {
@@ -287,66 +339,286 @@ describe("POST /chat/completions server tools", () => {
     const r = validate(schema, body);
     expect(r.valid).toBe(false);
     const hit = r.errors.filter((e) => e.instancePath === pointer);
-    expect(hit.map((e) => e.keyword), describeErrors(r.errors)).toContain(keyword);
+    expect(
+      hit.map((e) => e.keyword),
+      describeErrors(r.errors),
+    ).toContain(keyword);
     const isAncestor = (p: string) => pointer.startsWith(`${p}/`);
     const onBranch = (p: string) =>
-      p === pointer || p.startsWith(`${pointer}/`) || isAncestor(p) || (p.endsWith("/type") && isAncestor(p.slice(0, -"/type".length)));
-    for (const p of pointers(r.errors)) expect(onBranch(p), `${p} is off ${pointer}\n${describeErrors(r.errors)}`).toBe(true);
+      p === pointer ||
+      p.startsWith(`${pointer}/`) ||
+      isAncestor(p) ||
+      (p.endsWith("/type") && isAncestor(p.slice(0, -"/type".length)));
+    for (const p of pointers(r.errors))
+      expect(onBranch(p), `${p} is off ${pointer}\n${describeErrors(r.errors)}`).toBe(true);
   }
 
   test.each([
-    ["advisor", { type: "openrouter:advisor", parameters: { model: "anthropic/claude-opus-4", name: "Senior reviewer_1", instructions: "Be brief.", forward_transcript: true, max_completion_tokens: 2000, reasoning: { effort: "high", max_tokens: 4096 }, stream: false, temperature: 0.2 } }],
-    ["bash with a new container", { type: "openrouter:bash", parameters: { engine: "openrouter", environment: { type: "container_auto" }, sleep_after_seconds: 2_592_000 } }],
-    ["bash with a container reference", { type: "openrouter:bash", parameters: { engine: "auto", environment: { type: "container_reference", container_id: "ctr_ABC-123" } } }],
+    [
+      "advisor",
+      {
+        type: "openrouter:advisor",
+        parameters: {
+          model: "anthropic/claude-opus-4",
+          name: "Senior reviewer_1",
+          instructions: "Be brief.",
+          forward_transcript: true,
+          max_completion_tokens: 2000,
+          reasoning: { effort: "high", max_tokens: 4096 },
+          stream: false,
+          temperature: 0.2,
+        },
+      },
+    ],
+    [
+      "bash with a new container",
+      {
+        type: "openrouter:bash",
+        parameters: { engine: "openrouter", environment: { type: "container_auto" }, sleep_after_seconds: 2_592_000 },
+      },
+    ],
+    [
+      "bash with a container reference",
+      {
+        type: "openrouter:bash",
+        parameters: { engine: "auto", environment: { type: "container_reference", container_id: "ctr_ABC-123" } },
+      },
+    ],
     ["datetime", { type: "openrouter:datetime", parameters: { timezone: "Europe/Berlin" } }],
     ["files without parameters", { type: "openrouter:files" }],
-    ["fusion", { type: "openrouter:fusion", parameters: { analysis_models: ["a/1", "b/2"], model: "c/3", max_tool_calls: 16, max_completion_tokens: 16000, reasoning: { effort: "low" }, temperature: 0.5, tools: [{ type: "openrouter:web_search" }], cache_control: { type: "ephemeral" } } }],
-    ["image generation with image_config keys", { type: "openrouter:image_generation", parameters: { model: "openai/gpt-5-image", aspect_ratio: "16:9", quality: "high" } }],
+    [
+      "fusion",
+      {
+        type: "openrouter:fusion",
+        parameters: {
+          analysis_models: ["a/1", "b/2"],
+          model: "c/3",
+          max_tool_calls: 16,
+          max_completion_tokens: 16000,
+          reasoning: { effort: "low" },
+          temperature: 0.5,
+          tools: [{ type: "openrouter:web_search" }],
+          cache_control: { type: "ephemeral" },
+        },
+      },
+    ],
+    [
+      "image generation with image_config keys",
+      {
+        type: "openrouter:image_generation",
+        parameters: { model: "openai/gpt-5-image", aspect_ratio: "16:9", quality: "high" },
+      },
+    ],
     ["model search", { type: "openrouter:experimental__search_models", parameters: { max_results: 20 } }],
-    ["subagent with server tools", { type: "openrouter:subagent", parameters: { model: "openai/gpt-4o-mini", name: "researcher", instructions: "Dig.", max_completion_tokens: 1000, max_tool_calls: 25, reasoning: { max_tokens: 2048 }, temperature: 1, tools: [{ type: "openrouter:web_fetch", parameters: { max_uses: 3 } }], inherit_functions: true, inherited_function_names: ["get_weather"] } }],
-    ["web fetch", { type: "openrouter:web_fetch", parameters: { engine: "firecrawl", allowed_domains: ["example.org"], blocked_domains: ["example.com"], max_content_tokens: 5000, max_uses: 2 } }],
-    ["web search", { type: "openrouter:web_search", parameters: { engine: "exa", mode: "deep", max_results: 10, max_total_results: 30, max_uses: 3, max_characters: 100_000, search_context_size: "high", user_location: { type: "approximate", city: "Berlin", country: "DE" } } }],
-    ["a config with an undocumented key (configs are open)", { type: "openrouter:datetime", parameters: { timezone: "UTC", locale: "de-DE" } }],
-    ["an undocumented openrouter:* type with free-form parameters", { type: "openrouter:shell", parameters: { anything: [1, 2] } }],
+    [
+      "subagent with server tools",
+      {
+        type: "openrouter:subagent",
+        parameters: {
+          model: "openai/gpt-4o-mini",
+          name: "researcher",
+          instructions: "Dig.",
+          max_completion_tokens: 1000,
+          max_tool_calls: 25,
+          reasoning: { max_tokens: 2048 },
+          temperature: 1,
+          tools: [{ type: "openrouter:web_fetch", parameters: { max_uses: 3 } }],
+          inherit_functions: true,
+          inherited_function_names: ["get_weather"],
+        },
+      },
+    ],
+    [
+      "web fetch",
+      {
+        type: "openrouter:web_fetch",
+        parameters: {
+          engine: "firecrawl",
+          allowed_domains: ["example.org"],
+          blocked_domains: ["example.com"],
+          max_content_tokens: 5000,
+          max_uses: 2,
+        },
+      },
+    ],
+    [
+      "web search",
+      {
+        type: "openrouter:web_search",
+        parameters: {
+          engine: "exa",
+          mode: "deep",
+          max_results: 10,
+          max_total_results: 30,
+          max_uses: 3,
+          max_characters: 100_000,
+          search_context_size: "high",
+          user_location: { type: "approximate", city: "Berlin", country: "DE" },
+        },
+      },
+    ],
+    [
+      "a config with an undocumented key (configs are open)",
+      { type: "openrouter:datetime", parameters: { timezone: "UTC", locale: "de-DE" } },
+    ],
+    [
+      "an undocumented openrouter:* type with free-form parameters",
+      { type: "openrouter:shell", parameters: { anything: [1, 2] } },
+    ],
   ])("accepts %s", (_label, tool) => expectValid(schema, withTools(tool)));
 
   test("accepts two server tools with tool_choice naming one of them", () => {
-    const body = withTools({ type: "openrouter:web_search", parameters: { max_results: 3 } }, { type: "openrouter:datetime" });
-    for (const tool_choice of [{ type: "openrouter:datetime" }, { type: "openrouter:web_search" }, { type: "web_search" }, { type: "openrouter:apply_patch" }])
+    const body = withTools(
+      { type: "openrouter:web_search", parameters: { max_results: 3 } },
+      { type: "openrouter:datetime" },
+    );
+    for (const tool_choice of [
+      { type: "openrouter:datetime" },
+      { type: "openrouter:web_search" },
+      { type: "web_search" },
+      { type: "openrouter:apply_patch" },
+    ])
       expectValid(schema, { ...body, tool_choice });
   });
   test("rejects a tool_choice type that is neither a function, a shorthand nor openrouter:*", () =>
     expectRejectedAt(schema, withPatch(base, { tool_choice: { type: "code_interpreter" } }), "/tool_choice"));
 
   test.each([
-    ["model search max_results above 20", { type: "openrouter:experimental__search_models", parameters: { max_results: 21 } }, "/tools/0/parameters/max_results", "maximum"],
-    ["bash sleep_after_seconds above 30 days", { type: "openrouter:bash", parameters: { sleep_after_seconds: 2_592_001 } }, "/tools/0/parameters/sleep_after_seconds", "maximum"],
-    ["bash engine outside the enum", { type: "openrouter:bash", parameters: { engine: "docker" } }, "/tools/0/parameters/engine", "enum"],
-    ["bash container_id longer than 20", { type: "openrouter:bash", parameters: { environment: { type: "container_reference", container_id: "x".repeat(21) } } }, "/tools/0/parameters/environment/container_id", "maxLength"],
-    ["bash container_id with a dot", { type: "openrouter:bash", parameters: { environment: { type: "container_reference", container_id: "a.b" } } }, "/tools/0/parameters/environment/container_id", "pattern"],
-    ["advisor name longer than 64", { type: "openrouter:advisor", parameters: { name: "a".repeat(65) } }, "/tools/0/parameters/name", "maxLength"],
-    ["advisor name with a slash", { type: "openrouter:advisor", parameters: { name: "a/b" } }, "/tools/0/parameters/name", "pattern"],
-    ["advisor empty name", { type: "openrouter:advisor", parameters: { name: "" } }, "/tools/0/parameters/name", "minLength"],
-    ["fusion without analysis models", { type: "openrouter:fusion", parameters: { analysis_models: [] } }, "/tools/0/parameters/analysis_models", "minItems"],
-    ["fusion with nine analysis models", { type: "openrouter:fusion", parameters: { analysis_models: Array.from({ length: 9 }, (_, i) => `m/${i}`) } }, "/tools/0/parameters/analysis_models", "maxItems"],
-    ["fusion max_tool_calls 17", { type: "openrouter:fusion", parameters: { max_tool_calls: 17 } }, "/tools/0/parameters/max_tool_calls", "maximum"],
-    ["fusion max_tool_calls 0", { type: "openrouter:fusion", parameters: { max_tool_calls: 0 } }, "/tools/0/parameters/max_tool_calls", "minimum"],
-    ["subagent max_tool_calls 26", { type: "openrouter:subagent", parameters: { max_tool_calls: 26 } }, "/tools/0/parameters/max_tool_calls", "maximum"],
-    ["web fetch engine outside the enum", { type: "openrouter:web_fetch", parameters: { engine: "curl" } }, "/tools/0/parameters/engine", "enum"],
-    ["web search max_characters above 100,000", { type: "openrouter:web_search", parameters: { max_characters: 100_001 } }, "/tools/0/parameters/max_characters", "maximum"],
-    ["web search search_context_size outside the enum", { type: "openrouter:web_search", parameters: { search_context_size: "huge" } }, "/tools/0/parameters/search_context_size", "enum"],
-    ["datetime timezone as a number", { type: "openrouter:datetime", parameters: { timezone: 1 } }, "/tools/0/parameters/timezone", "type"],
+    [
+      "model search max_results above 20",
+      { type: "openrouter:experimental__search_models", parameters: { max_results: 21 } },
+      "/tools/0/parameters/max_results",
+      "maximum",
+    ],
+    [
+      "bash sleep_after_seconds above 30 days",
+      { type: "openrouter:bash", parameters: { sleep_after_seconds: 2_592_001 } },
+      "/tools/0/parameters/sleep_after_seconds",
+      "maximum",
+    ],
+    [
+      "bash engine outside the enum",
+      { type: "openrouter:bash", parameters: { engine: "docker" } },
+      "/tools/0/parameters/engine",
+      "enum",
+    ],
+    [
+      "bash container_id longer than 20",
+      {
+        type: "openrouter:bash",
+        parameters: { environment: { type: "container_reference", container_id: "x".repeat(21) } },
+      },
+      "/tools/0/parameters/environment/container_id",
+      "maxLength",
+    ],
+    [
+      "bash container_id with a dot",
+      { type: "openrouter:bash", parameters: { environment: { type: "container_reference", container_id: "a.b" } } },
+      "/tools/0/parameters/environment/container_id",
+      "pattern",
+    ],
+    [
+      "advisor name longer than 64",
+      { type: "openrouter:advisor", parameters: { name: "a".repeat(65) } },
+      "/tools/0/parameters/name",
+      "maxLength",
+    ],
+    [
+      "advisor name with a slash",
+      { type: "openrouter:advisor", parameters: { name: "a/b" } },
+      "/tools/0/parameters/name",
+      "pattern",
+    ],
+    [
+      "advisor empty name",
+      { type: "openrouter:advisor", parameters: { name: "" } },
+      "/tools/0/parameters/name",
+      "minLength",
+    ],
+    [
+      "fusion without analysis models",
+      { type: "openrouter:fusion", parameters: { analysis_models: [] } },
+      "/tools/0/parameters/analysis_models",
+      "minItems",
+    ],
+    [
+      "fusion with nine analysis models",
+      { type: "openrouter:fusion", parameters: { analysis_models: Array.from({ length: 9 }, (_, i) => `m/${i}`) } },
+      "/tools/0/parameters/analysis_models",
+      "maxItems",
+    ],
+    [
+      "fusion max_tool_calls 17",
+      { type: "openrouter:fusion", parameters: { max_tool_calls: 17 } },
+      "/tools/0/parameters/max_tool_calls",
+      "maximum",
+    ],
+    [
+      "fusion max_tool_calls 0",
+      { type: "openrouter:fusion", parameters: { max_tool_calls: 0 } },
+      "/tools/0/parameters/max_tool_calls",
+      "minimum",
+    ],
+    [
+      "subagent max_tool_calls 26",
+      { type: "openrouter:subagent", parameters: { max_tool_calls: 26 } },
+      "/tools/0/parameters/max_tool_calls",
+      "maximum",
+    ],
+    [
+      "web fetch engine outside the enum",
+      { type: "openrouter:web_fetch", parameters: { engine: "curl" } },
+      "/tools/0/parameters/engine",
+      "enum",
+    ],
+    [
+      "web search max_characters above 100,000",
+      { type: "openrouter:web_search", parameters: { max_characters: 100_001 } },
+      "/tools/0/parameters/max_characters",
+      "maximum",
+    ],
+    [
+      "web search search_context_size outside the enum",
+      { type: "openrouter:web_search", parameters: { search_context_size: "huge" } },
+      "/tools/0/parameters/search_context_size",
+      "enum",
+    ],
+    [
+      "datetime timezone as a number",
+      { type: "openrouter:datetime", parameters: { timezone: 1 } },
+      "/tools/0/parameters/timezone",
+      "type",
+    ],
   ])("rejects %s", (_label, tool, pointer, keyword) => expectToolRejectedAt(withTools(tool), pointer, keyword));
 
   test("rejects a nested fusion/subagent tool without a type (nested tools are checked only for their type)", () => {
-    expectToolRejectedAt(withTools({ type: "openrouter:subagent", parameters: { tools: [{ parameters: {} }] } }), "/tools/0/parameters/tools/0", "required");
-    expectToolRejectedAt(withTools({ type: "openrouter:fusion", parameters: { tools: [{ type: 7 }] } }), "/tools/0/parameters/tools/0/type", "type");
+    expectToolRejectedAt(
+      withTools({ type: "openrouter:subagent", parameters: { tools: [{ parameters: {} }] } }),
+      "/tools/0/parameters/tools/0",
+      "required",
+    );
+    expectToolRejectedAt(
+      withTools({ type: "openrouter:fusion", parameters: { tools: [{ type: 7 }] } }),
+      "/tools/0/parameters/tools/0/type",
+      "type",
+    );
   });
   test("rejects more than 8 fusion tools", () =>
-    expectToolRejectedAt(withTools({ type: "openrouter:fusion", parameters: { tools: Array.from({ length: 9 }, () => ({ type: "openrouter:datetime" })) } }), "/tools/0/parameters/tools", "maxItems"));
+    expectToolRejectedAt(
+      withTools({
+        type: "openrouter:fusion",
+        parameters: { tools: Array.from({ length: 9 }, () => ({ type: "openrouter:datetime" })) },
+      }),
+      "/tools/0/parameters/tools",
+      "maxItems",
+    ));
   test("a documented type does not fall back to the generic branch", () => {
-    const r = validate(schema, withTools({ type: "openrouter:experimental__search_models", parameters: { max_results: 21 } }));
+    const r = validate(
+      schema,
+      withTools({ type: "openrouter:experimental__search_models", parameters: { max_results: 21 } }),
+    );
     expect(r.errors.some((e) => e.instancePath === "/tools/0/type" && e.keyword === "not")).toBe(true);
   });
-  test("rejects a non-openrouter server tool type", () => expectRejectedAt(schema, withTools({ type: "code_interpreter" }), "/tools/0"));
+  test("rejects a non-openrouter server tool type", () =>
+    expectRejectedAt(schema, withTools({ type: "code_interpreter" }), "/tools/0"));
 });

@@ -44,45 +44,51 @@ const operations = indexOperations(spec).map(({ method, path, pointer, operation
 const byOperation = operations.map((o) => [o.id, o] as const);
 
 const isCurl = (s: CodeSample) => s.lang.toLowerCase() === "curl" || /^\s*curl\b/m.test(s.source);
-const isClient = (s: CodeSample) => s.lang.toLowerCase() === "typescript" && s.source.includes('from "openrouter-contract"');
-const isFetch = (s: CodeSample) => /\bfetch\(/.test(s.source) && !s.source.includes("openrouter-contract") && !isCurl(s);
+const isClient = (s: CodeSample) =>
+  s.lang.toLowerCase() === "typescript" && s.source.includes('from "openrouter-contract"');
+const isFetch = (s: CodeSample) =>
+  /\bfetch\(/.test(s.source) && !s.source.includes("openrouter-contract") && !isCurl(s);
 const streams = (s: CodeSample) => /"?stream"?: true/.test(s.source);
 
 describe("code samples", () => {
-  test.each(byOperation)("%s: curl, TypeScript client and fetch samples, each also streaming", (_id, { path, samples }) => {
-    for (const s of samples) {
-      expect(s.lang, JSON.stringify(s).slice(0, 80)).toMatch(/\S/);
-      expect(s.label, `${s.lang} sample has a label`).toMatch(/\S/);
-      expect(s.source.trim().length, `${s.label} has a source`).toBeGreaterThan(0);
-      if (!isClient(s)) expect(s.source, `${s.label} calls ${path}`).toContain(`${serverUrl}${path}`);
-    }
-    const labels = samples.map((s) => s.label);
-    expect(new Set(labels).size, "labels are unique (Redoc shows one sample per label)").toBe(labels.length);
+  test.each(byOperation)(
+    "%s: curl, TypeScript client and fetch samples, each also streaming",
+    (_id, { path, samples }) => {
+      for (const s of samples) {
+        expect(s.lang, JSON.stringify(s).slice(0, 80)).toMatch(/\S/);
+        expect(s.label, `${s.lang} sample has a label`).toMatch(/\S/);
+        expect(s.source.trim().length, `${s.label} has a source`).toBeGreaterThan(0);
+        if (!isClient(s)) expect(s.source, `${s.label} calls ${path}`).toContain(`${serverUrl}${path}`);
+      }
+      const labels = samples.map((s) => s.label);
+      expect(new Set(labels).size, "labels are unique (Redoc shows one sample per label)").toBe(labels.length);
 
-    const curl = samples.filter(isCurl);
-    expect(curl.filter((s) => !streams(s)).length, "curl JSON sample").toBeGreaterThan(0);
-    const curlStream = curl.filter(streams);
-    expect(curlStream.length, "curl streaming sample").toBeGreaterThan(0);
-    for (const s of curlStream) expect(s.source, `${s.label} disables buffering`).toMatch(/curl -N\b/);
-    for (const s of curl) expect(s.source).toContain("Authorization: Bearer $OPENROUTER_API_KEY");
+      const curl = samples.filter(isCurl);
+      expect(curl.filter((s) => !streams(s)).length, "curl JSON sample").toBeGreaterThan(0);
+      const curlStream = curl.filter(streams);
+      expect(curlStream.length, "curl streaming sample").toBeGreaterThan(0);
+      for (const s of curlStream) expect(s.source, `${s.label} disables buffering`).toMatch(/curl -N\b/);
+      for (const s of curl) expect(s.source).toContain("Authorization: Bearer $OPENROUTER_API_KEY");
 
-    const client = samples.filter(isClient);
-    expect(client.filter((s) => !streams(s)).length, "TypeScript client JSON sample").toBeGreaterThan(0);
-    const clientStream = client.filter(streams);
-    expect(clientStream.length, "TypeScript client streaming sample").toBeGreaterThan(0);
-    for (const s of clientStream) expect(s.source, `${s.label} iterates the stream`).toMatch(/for await \(const \w+ of /);
+      const client = samples.filter(isClient);
+      expect(client.filter((s) => !streams(s)).length, "TypeScript client JSON sample").toBeGreaterThan(0);
+      const clientStream = client.filter(streams);
+      expect(clientStream.length, "TypeScript client streaming sample").toBeGreaterThan(0);
+      for (const s of clientStream)
+        expect(s.source, `${s.label} iterates the stream`).toMatch(/for await \(const \w+ of /);
 
-    const raw = samples.filter(isFetch);
-    expect(raw.filter((s) => !streams(s)).length, "fetch JSON sample").toBeGreaterThan(0);
-    const rawStream = raw.filter(streams);
-    expect(rawStream.length, "fetch streaming sample").toBeGreaterThan(0);
-    for (const s of rawStream) {
-      expect(s.source, `${s.label} skips SSE comments`).toContain('startsWith(":")');
-      expect(s.source, `${s.label} names the keep-alive`).toContain("OPENROUTER PROCESSING");
-      expect(s.source, `${s.label} stops at the terminator`).toContain('"[DONE]"');
-      expect(s.source, `${s.label} handles the mid-stream error chunk`).toMatch(/chunk\.error/);
-    }
-  });
+      const raw = samples.filter(isFetch);
+      expect(raw.filter((s) => !streams(s)).length, "fetch JSON sample").toBeGreaterThan(0);
+      const rawStream = raw.filter(streams);
+      expect(rawStream.length, "fetch streaming sample").toBeGreaterThan(0);
+      for (const s of rawStream) {
+        expect(s.source, `${s.label} skips SSE comments`).toContain('startsWith(":")');
+        expect(s.source, `${s.label} names the keep-alive`).toContain("OPENROUTER PROCESSING");
+        expect(s.source, `${s.label} stops at the terminator`).toContain('"[DONE]"');
+        expect(s.source, `${s.label} handles the mid-stream error chunk`).toMatch(/chunk\.error/);
+      }
+    },
+  );
 
   test("each TypeScript/JavaScript sample is a file under openapi/code_samples, and every file is used", () => {
     const files = readdirSync(samplesDir, { recursive: true, encoding: "utf8" }).filter((f) => /\.\w+$/.test(f));
@@ -98,7 +104,10 @@ describe("code samples", () => {
     }
     expect(used.size).toBeGreaterThanOrEqual(operations.length * 4);
     const code = files.filter((f) => /\.(ts|js)$/.test(f));
-    expect(code.filter((f) => !used.has(f)), "sample files no operation references").toEqual([]);
+    expect(
+      code.filter((f) => !used.has(f)),
+      "sample files no operation references",
+    ).toEqual([]);
   });
 
   test("the sample files type-check against src/ (code-samples.tsconfig.json)", { timeout: 120_000 }, () => {
@@ -132,7 +141,7 @@ describe("streaming framing and overview", () => {
   test.each(byOperation)("%s: summary and description state the SSE framing", (_id, { op }) => {
     expect(String(op.summary ?? "")).toMatch(/\S/);
     const d = String(op.description ?? "");
-    for (const s of ["text/event-stream", "OPENROUTER PROCESSING", "data: [DONE]", "finish_reason: \"error\"", "usage"]) {
+    for (const s of ["text/event-stream", "OPENROUTER PROCESSING", "data: [DONE]", 'finish_reason: "error"', "usage"]) {
       expect(d, s).toContain(s);
     }
   });

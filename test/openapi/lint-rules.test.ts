@@ -124,7 +124,12 @@ const defects: Defect[] = [
 ];
 
 /** `::error title=<rule>,file=<path>,line=<n>,col=<n>::<message>` lines of redocly's github-actions format. */
-interface Report { rule: string; file: string; line: number; message: string }
+interface Report {
+  rule: string;
+  file: string;
+  line: number;
+  message: string;
+}
 function lint(...targets: string[]): { reports: Report[]; output: string } {
   const r = spawnSync(
     process.execPath,
@@ -182,14 +187,20 @@ describe("redocly.yaml rules point at the source line they break", () => {
   test.each(defects.map((d) => [d.rule, d] as const))("%s", (rule, d) => {
     const { file, line } = where.get(d)!;
     const got = result.reports.filter((r) => r.rule === rule);
-    expect(got.map((r) => `${r.file}:${r.line}`), result.output).toContain(`${file}:${line}`);
+    expect(
+      got.map((r) => `${r.file}:${r.line}`),
+      result.output,
+    ).toContain(`${file}:${line}`);
   });
 
   test("rule/schema-description (on a bundle, where schemas are named)", () => {
     const file = relative(root, join(dir, "bundle.yaml"));
     const line = BUNDLE.split("\n").indexOf("      type: object") + 1;
     const got = result.reports.filter((r) => r.rule === "rule/schema-description");
-    expect(got.map((r) => `${r.file}:${r.line}`), result.output).toEqual([`${file}:${line}`]);
+    expect(
+      got.map((r) => `${r.file}:${r.line}`),
+      result.output,
+    ).toEqual([`${file}:${line}`]);
   });
 
   test("nothing else in the copy fails: each report comes from one of the defects", () => {

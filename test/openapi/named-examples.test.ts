@@ -45,7 +45,8 @@ for (const { path, method, pointer, operationId } of indexOperations(spec as unk
   const opId = operationId ?? `${method} ${path}`;
   const containers: [string, JsonObject][] = [];
   if (op.requestBody) containers.push(["request", deref(op.requestBody)]);
-  for (const [status, resp] of Object.entries((op.responses ?? {}) as JsonObject)) containers.push([status, deref(resp)]);
+  for (const [status, resp] of Object.entries((op.responses ?? {}) as JsonObject))
+    containers.push([status, deref(resp)]);
   for (const [label, container] of containers) {
     for (const [mediaType, media] of Object.entries((container.content ?? {}) as JsonObject)) {
       const m = media as JsonObject;
@@ -141,7 +142,7 @@ describe("named examples", () => {
 describe("SSE transcript checking", () => {
   test("a bad payload in a transcript is caught through contentSchema", () => {
     const op = spec.paths["/chat/completions"]!.post!;
-    const media = ((deref((op.responses as JsonObject)["200"]).content as JsonObject)["text/event-stream"]) as JsonObject;
+    const media = (deref((op.responses as JsonObject)["200"]).content as JsonObject)["text/event-stream"] as JsonObject;
     const validate = validatorFor(chunkRefOf(media.schema as JsonObject));
     const good = { id: "gen-1", object: "chat.completion.chunk", created: 1, model: "openai/gpt-4o", choices: [] };
     const text = `: OPENROUTER PROCESSING\n\ndata: ${JSON.stringify(good)}\n\ndata: ${JSON.stringify({ ...good, object: "chat.completion" })}\n\ndata: [DONE]\n\n`;
@@ -178,14 +179,42 @@ describe("response floor (seed)", () => {
   });
   test.each(["Completion", "ChatCompletion"])("%s is valid without system_fingerprint and with it null", (name) => {
     const validate = schema(name);
-    const base = { id: "gen-1764139200-abc", object: name === "Completion" ? "text_completion" : "chat.completion", created: 1764139200, model: "openai/gpt-4o", choices: [] };
+    const base = {
+      id: "gen-1764139200-abc",
+      object: name === "Completion" ? "text_completion" : "chat.completion",
+      created: 1764139200,
+      model: "openai/gpt-4o",
+      choices: [],
+    };
     expect(validate(base), formatErrors(validate.errors)).toBe(true);
     expect(validate({ ...base, system_fingerprint: null })).toBe(true);
   });
   test.each([
-    ["Completion", { id: "gen-1", choices: [{ text: "", index: 0, finish_reason: "stop", brand_new: 1 }], future_field: { a: 1 } }],
-    ["ChatCompletion", { id: "gen-1", choices: [{ index: 0, message: { role: "assistant", content: "hi", new_thing: true }, finish_reason: "stop", extra: 1 }], future_field: [1] }],
-    ["ChatCompletionChunk", { id: "gen-1", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "x", novel: 1 }, finish_reason: null }], novel: "x" }],
+    [
+      "Completion",
+      { id: "gen-1", choices: [{ text: "", index: 0, finish_reason: "stop", brand_new: 1 }], future_field: { a: 1 } },
+    ],
+    [
+      "ChatCompletion",
+      {
+        id: "gen-1",
+        choices: [
+          { index: 0, message: { role: "assistant", content: "hi", new_thing: true }, finish_reason: "stop", extra: 1 },
+        ],
+        future_field: [1],
+      },
+    ],
+    [
+      "ChatCompletionChunk",
+      {
+        id: "gen-1",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "m",
+        choices: [{ index: 0, delta: { content: "x", novel: 1 }, finish_reason: null }],
+        novel: "x",
+      },
+    ],
     ["CompletionChunk", { choices: [{ text: "x", index: 0, finish_reason: null, novel: 1 }], novel: 2 }],
     ["ErrorResponse", { error: { code: 400, message: "bad", novel: 1 }, novel: 2 }],
   ] as const)("%s accepts unknown fields", (name, body) => {
@@ -194,33 +223,60 @@ describe("response floor (seed)", () => {
   });
   test("finish_reason accepts the five normalised values and null only", () => {
     const validate = schema("FinishReason");
-    for (const v of ["tool_calls", "stop", "length", "content_filter", "error", null]) expect(validate(v), String(v)).toBe(true);
+    for (const v of ["tool_calls", "stop", "length", "content_filter", "error", null])
+      expect(validate(v), String(v)).toBe(true);
     expect(validate("STOP")).toBe(false);
   });
 });
 
 describe("streaming chunks", () => {
-  const chunk = (extra: JsonObject): JsonObject => ({ id: "gen-1", object: "chat.completion.chunk", created: 1, model: "openai/gpt-4o", ...extra });
+  const chunk = (extra: JsonObject): JsonObject => ({
+    id: "gen-1",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "openai/gpt-4o",
+    ...extra,
+  });
   test("usage chunk may have empty choices or one empty-delta choice", () => {
     const validate = schema("ChatCompletionChunk");
     const usage = { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 };
     expect(validate(chunk({ choices: [], usage })), formatErrors(validate.errors)).toBe(true);
-    const one = [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null, native_finish_reason: null, logprobs: null }];
+    const one = [
+      {
+        index: 0,
+        delta: { role: "assistant", content: "" },
+        finish_reason: null,
+        native_finish_reason: null,
+        logprobs: null,
+      },
+    ];
     expect(validate(chunk({ choices: one, usage })), formatErrors(validate.errors)).toBe(true);
   });
   test.each([502, "server_error"])("mid-stream error code %s is accepted", (code) => {
     const validate = schema("ChatCompletionChunk");
-    const body = chunk({ error: { code, message: "Provider returned error", metadata: { error_type: "provider_unavailable" } }, choices: [{ index: 0, delta: { content: "" }, finish_reason: "error" }] });
+    const body = chunk({
+      error: { code, message: "Provider returned error", metadata: { error_type: "provider_unavailable" } },
+      choices: [{ index: 0, delta: { content: "" }, finish_reason: "error" }],
+    });
     expect(validate(body), formatErrors(validate.errors)).toBe(true);
     expect(validate(chunk({ error: { code: true, message: "x" }, choices: [] }))).toBe(false);
   });
   test("debug chunk with empty choices is accepted", () => {
     const validate = schema("ChatCompletionChunk");
-    expect(validate(chunk({ choices: [], debug: { echo_upstream_body: { model: "gpt-4o", stream: true } } })), formatErrors(validate.errors)).toBe(true);
+    expect(
+      validate(chunk({ choices: [], debug: { echo_upstream_body: { model: "gpt-4o", stream: true } } })),
+      formatErrors(validate.errors),
+    ).toBe(true);
   });
-  test.each(["text_completion", "text_completion.chunk", "chat.completion.chunk"])("completion chunk object %s is accepted", (object) => {
-    const validate = schema("CompletionChunk");
-    expect(validate({ id: "gen-1", object, choices: [{ text: "x", index: 0, finish_reason: null }] }), formatErrors(validate.errors)).toBe(true);
-    expect(validate({ object: "chat.completion", choices: [] })).toBe(false);
-  });
+  test.each(["text_completion", "text_completion.chunk", "chat.completion.chunk"])(
+    "completion chunk object %s is accepted",
+    (object) => {
+      const validate = schema("CompletionChunk");
+      expect(
+        validate({ id: "gen-1", object, choices: [{ text: "x", index: 0, finish_reason: null }] }),
+        formatErrors(validate.errors),
+      ).toBe(true);
+      expect(validate({ object: "chat.completion", choices: [] })).toBe(false);
+    },
+  );
 });

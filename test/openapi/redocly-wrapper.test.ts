@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 const root = resolve(import.meta.dirname, "../..");
 const wrapper = join(root, "scripts/redocly.mjs");
 const NOTICE = "Node.js 20 support is ending";
-const node = (args: string[], cwd = root) => spawnSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 60_000 });
+const node = (args: string[], cwd = root) =>
+  spawnSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 60_000 });
 
 describe("scripts/redocly.mjs", () => {
   it("prints Redocly's output without the Node 20 notice", () => {

@@ -41,24 +41,31 @@ describe("bundled spec", () => {
     expect(operations.map((o) => o.id).sort()).toEqual(["createChatCompletion", "createCompletion"]);
   });
 
-  test.each(operations.map((o) => [o.id, o.op] as const))("%s: text/event-stream names its chunk schema via contentSchema", (_id, op) => {
-    const media = (deref((op.responses as JsonObject)["200"]).content as JsonObject)["text/event-stream"] as JsonObject | undefined;
-    expect(media, "200 has a text/event-stream media type").toBeTruthy();
-    const stream = deref(media!.schema);
-    expect(stream.type).toBe("string");
-    expect(stream.contentMediaType).toBe("text/event-stream");
-    expect(stream["x-sse-terminator"]).toBe("[DONE]");
-    const ref = refOf(stream.contentSchema);
-    expect(ref).toMatch(/^#\/components\/schemas\/[A-Za-z0-9]+$/);
-    // The named event union: the chunk first, then the error-only event real streams also send.
-    const event = deref(stream.contentSchema);
-    expect(event.type).toBe("object");
-    const members = (event.anyOf as JsonObject[]).map((m) => refOf(m));
-    expect(members[1]).toBe("#/components/schemas/StreamErrorEvent");
-    const chunk = deref((event.anyOf as JsonObject[])[0]);
-    expect(chunk.type).toBe("object");
-    expect(Object.keys(chunk.properties as JsonObject)).toEqual(expect.arrayContaining(["choices", "usage", "error"]));
-  });
+  test.each(operations.map((o) => [o.id, o.op] as const))(
+    "%s: text/event-stream names its chunk schema via contentSchema",
+    (_id, op) => {
+      const media = (deref((op.responses as JsonObject)["200"]).content as JsonObject)["text/event-stream"] as
+        | JsonObject
+        | undefined;
+      expect(media, "200 has a text/event-stream media type").toBeTruthy();
+      const stream = deref(media!.schema);
+      expect(stream.type).toBe("string");
+      expect(stream.contentMediaType).toBe("text/event-stream");
+      expect(stream["x-sse-terminator"]).toBe("[DONE]");
+      const ref = refOf(stream.contentSchema);
+      expect(ref).toMatch(/^#\/components\/schemas\/[A-Za-z0-9]+$/);
+      // The named event union: the chunk first, then the error-only event real streams also send.
+      const event = deref(stream.contentSchema);
+      expect(event.type).toBe("object");
+      const members = (event.anyOf as JsonObject[]).map((m) => refOf(m));
+      expect(members[1]).toBe("#/components/schemas/StreamErrorEvent");
+      const chunk = deref((event.anyOf as JsonObject[])[0]);
+      expect(chunk.type).toBe("object");
+      expect(Object.keys(chunk.properties as JsonObject)).toEqual(
+        expect.arrayContaining(["choices", "usage", "error"]),
+      );
+    },
+  );
 
   test.each(operations.map((o) => [o.id, o.op] as const))("%s: 200 declares X-Generation-Id", (_id, op) => {
     const headers = (deref((op.responses as JsonObject)["200"]).headers ?? {}) as JsonObject;
@@ -72,7 +79,11 @@ describe("bundled spec", () => {
   });
 
   test("generated/ is fresh", () => {
-    const r = spawnSync(process.execPath, ["scripts/generate.mjs", "--check"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["scripts/generate.mjs", "--check"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
   }, 150_000);
 });

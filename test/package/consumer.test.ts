@@ -10,9 +10,15 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 const root = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "orc-consumer-"));
 const baseUrl = inject("apiBaseUrl");
-const npm = (args: string[]) => execFileSync("npm", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const npm = (args: string[]) =>
+  execFileSync("npm", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const run = (cmd: string, args: string[], input?: string) =>
-  spawnSync(cmd, args, { cwd: dir, encoding: "utf8", input, env: { ...process.env, BASE_URL: baseUrl, NODE_OPTIONS: "" } });
+  spawnSync(cmd, args, {
+    cwd: dir,
+    encoding: "utf8",
+    input,
+    env: { ...process.env, BASE_URL: baseUrl, NODE_OPTIONS: "" },
+  });
 
 const ESM = `
 import { createOpenRouterClient, RateLimitError } from "openrouter-contract";
@@ -56,15 +62,47 @@ export async function go(): Promise<string | null | undefined> {
 `;
 
 beforeAll(() => {
-  const tarball = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root, encoding: "utf8" }))[0].filename as string;
+  const tarball = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
+      cwd: root,
+      encoding: "utf8",
+    }),
+  )[0].filename as string;
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-  npm(["install", "--no-audit", "--no-fund", "--prefer-offline", join(dir, tarball), "typescript@5.9.3", "@types/node@20.19.43"]);
+  npm([
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--prefer-offline",
+    join(dir, tarball),
+    "typescript@5.9.3",
+    "@types/node@20.19.43",
+  ]);
   writeFileSync(join(dir, "esm.mjs"), ESM);
   writeFileSync(join(dir, "cjs.cjs"), CJS);
   writeFileSync(join(dir, "consumer.ts"), TS);
-  const base = { strict: true, noEmit: true, skipLibCheck: false, target: "ES2022", lib: ["ES2022", "DOM", "DOM.Iterable"], types: ["node"] };
-  writeFileSync(join(dir, "tsconfig.node16.json"), JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["consumer.ts"] }));
-  writeFileSync(join(dir, "tsconfig.bundler.json"), JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler" }, files: ["consumer.ts"] }));
+  const base = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    target: "ES2022",
+    lib: ["ES2022", "DOM", "DOM.Iterable"],
+    types: ["node"],
+  };
+  writeFileSync(
+    join(dir, "tsconfig.node16.json"),
+    JSON.stringify({
+      compilerOptions: { ...base, module: "node16", moduleResolution: "node16" },
+      files: ["consumer.ts"],
+    }),
+  );
+  writeFileSync(
+    join(dir, "tsconfig.bundler.json"),
+    JSON.stringify({
+      compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler" },
+      files: ["consumer.ts"],
+    }),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,7 +111,12 @@ describe("installed from the tarball", () => {
     const r = run("node", ["esm.mjs"]);
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ object: "chat.completion", chunkObject: "chat.completion.chunk", bad: ["/temperature"], errClass: "function" });
+    expect(out).toMatchObject({
+      object: "chat.completion",
+      chunkObject: "chat.completion.chunk",
+      bad: ["/temperature"],
+      errClass: "function",
+    });
     expect(out.chunks).toBeGreaterThan(1);
   });
 
@@ -96,25 +139,34 @@ describe("installed from the tarball", () => {
     const help = run("npx", ["openrouter-contract", "--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/check/);
-    const bad = run("npx", ["openrouter-contract", "validate", "createChatCompletion", "request", "-"],
-      JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], top_p: 0 }));
+    const bad = run(
+      "npx",
+      ["openrouter-contract", "validate", "createChatCompletion", "request", "-"],
+      JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], top_p: 0 }),
+    );
     expect(bad.status).toBe(1);
     expect(bad.stdout + bad.stderr).toContain("/top_p");
-    const good = run("npx", ["openrouter-contract", "validate", "createChatCompletion", "request", "-"],
-      JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }));
+    const good = run(
+      "npx",
+      ["openrouter-contract", "validate", "createChatCompletion", "request", "-"],
+      JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+    );
     expect(good.status).toBe(0);
   });
 
   test("the installed bin's proxy forwards a streamed call to the mock, then stops on SIGINT with its summary", async () => {
     const bin = join(dir, "node_modules/.bin/openrouter-contract");
-    const child = spawn(bin, ["proxy", "--upstream", baseUrl, "--port", "0"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, ["proxy", "--upstream", baseUrl, "--port", "0"], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     for (let i = 0; i < 600 && !/listening on (\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
     const url = /listening on (\S+)/.exec(out)![1]!;
-    const res = await fetch(url + "/chat/completions", {
+    const res = await fetch(`${url}/chat/completions`, {
       method: "POST",
       headers: { authorization: "Bearer sk-or-v1-consumer", "content-type": "application/json" },
       body: JSON.stringify({ model: "openai/gpt-4o", messages: [{ role: "user", content: "Hello" }], stream: true }),

@@ -7,7 +7,7 @@ import { schemaValidators } from "./spec";
 
 /** Compiled validator for `#/components/<section>/<name>` (default section: schemas). */
 export function validator(name: string, section = "schemas"): ValidateFunction {
-  return schemaValidators(bundledSpec).at("#" + toPointer(["components", section, name]));
+  return schemaValidators(bundledSpec).at(`#${toPointer(["components", section, name])}`);
 }
 
 export interface Result {

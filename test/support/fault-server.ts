@@ -29,23 +29,48 @@ export const chatCompletion = (content = "Hello!", extra: Record<string, unknown
   created: 1_700_000_000,
   model: "openai/gpt-4o",
   provider: "OpenAI",
-  choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop", native_finish_reason: "stop", logprobs: null }],
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content },
+      finish_reason: "stop",
+      native_finish_reason: "stop",
+      logprobs: null,
+    },
+  ],
   usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
   x_unknown_field: { kept: true },
   ...extra,
 });
 
-export const chunk = (content: string | null, extra: Record<string, unknown> = {}, choiceExtra: Record<string, unknown> = {}) => ({
+export const chunk = (
+  content: string | null,
+  extra: Record<string, unknown> = {},
+  choiceExtra: Record<string, unknown> = {},
+) => ({
   id: "gen-123",
   object: "chat.completion.chunk",
   created: 1_700_000_000,
   model: "openai/gpt-4o",
   provider: "OpenAI",
-  choices: [{ index: 0, delta: content === null ? {} : { role: "assistant", content }, finish_reason: null, native_finish_reason: null, logprobs: null, ...choiceExtra }],
+  choices: [
+    {
+      index: 0,
+      delta: content === null ? {} : { role: "assistant", content },
+      finish_reason: null,
+      native_finish_reason: null,
+      logprobs: null,
+      ...choiceExtra,
+    },
+  ],
   ...extra,
 });
 
-export const usageChunk = () => ({ ...chunk(null), choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } });
+export const usageChunk = () => ({
+  ...chunk(null),
+  choices: [],
+  usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+});
 
 export const sse = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
 
@@ -77,28 +102,75 @@ const scenarios: Record<string, Handler> = {
     res.writeHead(200, sseHead);
     res.end(transcript());
   },
-  "echo-request": (q, res, _a, hit) => json(res, 200, chatCompletion("echo", { echo: { headers: q.headers, body: JSON.parse(hit.body) } })),
+  "echo-request": (q, res, _a, hit) =>
+    json(res, 200, chatCompletion("echo", { echo: { headers: q.headers, body: JSON.parse(hit.body) } })),
   "429-then-ok": (_q, res, n) =>
-    n === 1 ? json(res, 429, { error: { code: 429, message: "Rate limit exceeded" } }, { "retry-after": "1" }) : json(res, 200, chatCompletion()),
+    n === 1
+      ? json(res, 429, { error: { code: 429, message: "Rate limit exceeded" } }, { "retry-after": "1" })
+      : json(res, 200, chatCompletion()),
   "429-ms-then-ok": (_q, res, n) =>
-    n === 1 ? json(res, 429, { error: { code: 429, message: "Rate limit exceeded" } }, { "retry-after-ms": "150", "retry-after": "30" }) : json(res, 200, chatCompletion()),
+    n === 1
+      ? json(
+          res,
+          429,
+          { error: { code: 429, message: "Rate limit exceeded" } },
+          { "retry-after-ms": "150", "retry-after": "30" },
+        )
+      : json(res, 200, chatCompletion()),
   "429-date-then-ok": (_q, res, n) =>
     n === 1
-      ? json(res, 429, { error: { code: 429, message: "Rate limit exceeded" } }, { "retry-after": new Date(Date.now() + 2000).toUTCString() })
+      ? json(
+          res,
+          429,
+          { error: { code: 429, message: "Rate limit exceeded" } },
+          { "retry-after": new Date(Date.now() + 2000).toUTCString() },
+        )
       : json(res, 200, chatCompletion()),
   "429-long": (_q, res) => json(res, 429, { error: { code: 429, message: "Slow down" } }, { "retry-after": "120" }),
   "503x2-then-ok": (_q, res, n) =>
-    n <= 2 ? json(res, 503, { error: { code: 503, message: "No available provider", metadata: { provider_name: null } } }) : json(res, 200, chatCompletion()),
+    n <= 2
+      ? json(res, 503, { error: { code: 503, message: "No available provider", metadata: { provider_name: null } } })
+      : json(res, 200, chatCompletion()),
   "503-availability-then-ok": (_q, res, n) =>
     n === 1
-      ? json(res, 503, { error: { message: "All providers are temporarily unavailable", error_type: "provider_overloaded", http_status: 503, availability: { code: "temporarily_unavailable", retryable: true, retry_after: 0.3, requested_models: ["m"], docs_url: "https://x" } } })
+      ? json(res, 503, {
+          error: {
+            message: "All providers are temporarily unavailable",
+            error_type: "provider_overloaded",
+            http_status: 503,
+            availability: {
+              code: "temporarily_unavailable",
+              retryable: true,
+              retry_after: 0.3,
+              requested_models: ["m"],
+              docs_url: "https://x",
+            },
+          },
+        })
       : json(res, 200, chatCompletion()),
   "404-availability": (_q, res) =>
-    json(res, 404, { error: { message: "No endpoints found", error_type: "not_found", http_status: 404, availability: { code: "no_endpoints", retryable: false, requested_models: ["m"], docs_url: "https://x" } } }),
-  "503-retry-after-5": (_q, res) => json(res, 503, { error: { code: 503, message: "Overloaded" } }, { "retry-after": "5" }),
-  "500-forever": (_q, res) => json(res, 500, { error: { code: 500, message: "Internal Server Error" } }, { "x-generation-id": "gen-err" }),
-  "400": (_q, res) => json(res, 400, { error: { code: 400, message: "model is required", metadata: { field: "model" } } }),
-  "echo-auth-401": (q, res) => json(res, 401, { error: { code: 401, message: `Invalid credentials: ${q.headers.authorization}`, metadata: { raw: q.headers.authorization } } }),
+    json(res, 404, {
+      error: {
+        message: "No endpoints found",
+        error_type: "not_found",
+        http_status: 404,
+        availability: { code: "no_endpoints", retryable: false, requested_models: ["m"], docs_url: "https://x" },
+      },
+    }),
+  "503-retry-after-5": (_q, res) =>
+    json(res, 503, { error: { code: 503, message: "Overloaded" } }, { "retry-after": "5" }),
+  "500-forever": (_q, res) =>
+    json(res, 500, { error: { code: 500, message: "Internal Server Error" } }, { "x-generation-id": "gen-err" }),
+  "400": (_q, res) =>
+    json(res, 400, { error: { code: 400, message: "model is required", metadata: { field: "model" } } }),
+  "echo-auth-401": (q, res) =>
+    json(res, 401, {
+      error: {
+        code: 401,
+        message: `Invalid credentials: ${q.headers.authorization}`,
+        metadata: { raw: q.headers.authorization },
+      },
+    }),
   "echo-auth-html-502": (q, res) => {
     res.writeHead(502, { "content-type": "text/html" });
     res.end(`<html><body><h1>502 Bad Gateway</h1><p>${q.headers.authorization}</p></body></html>`);
@@ -110,7 +182,7 @@ const scenarios: Record<string, Handler> = {
   },
   "stream-then-hang": (_q, res) => {
     res.writeHead(200, sseHead);
-    res.write(": OPENROUTER PROCESSING\n\n" + sse(chunk("one")) + sse(chunk("two")));
+    res.write(`: OPENROUTER PROCESSING\n\n${sse(chunk("one"))}${sse(chunk("two"))}`);
   },
   "stream-reset": (q, res) => {
     res.writeHead(200, sseHead);
@@ -123,7 +195,7 @@ const scenarios: Record<string, Handler> = {
   },
   "stream-no-done-mid-event": (_q, res) => {
     res.writeHead(200, sseHead);
-    res.end(sse(chunk("Hello")) + 'data: {"id":"gen-123","choi');
+    res.end(`${sse(chunk("Hello"))}data: {"id":"gen-123","choi`);
   },
   "stream-garbage": (_q, res) => {
     res.writeHead(200, sseHead);
@@ -142,23 +214,42 @@ const scenarios: Record<string, Handler> = {
   },
   "stream-bad-json": (_q, res) => {
     res.writeHead(200, sseHead);
-    res.end(sse(chunk("A")) + "data: {not json\n\n" + "data: [DONE]\n\n");
+    res.end(`${sse(chunk("A"))}data: {not json\n\ndata: [DONE]\n\n`);
   },
   "stream-error-int": (_q, res) => {
     res.writeHead(200, sseHead);
     res.end(
       sse(chunk("Partial")) +
         sse(chunk(" answer")) +
-        sse({ ...chunk("", { error: { code: 502, message: "Provider disconnected", metadata: { error_type: "provider_unavailable", provider_code: "ECONNRESET" } } }, { finish_reason: "error" }) }),
+        sse({
+          ...chunk(
+            "",
+            {
+              error: {
+                code: 502,
+                message: "Provider disconnected",
+                metadata: { error_type: "provider_unavailable", provider_code: "ECONNRESET" },
+              },
+            },
+            { finish_reason: "error" },
+          ),
+        }),
     );
   },
   "stream-error-string": (_q, res) => {
     res.writeHead(200, sseHead);
-    res.end(sse(chunk("Partial")) + sse({ ...chunk("", { error: { code: "server_error", message: "Internal error" } }, { finish_reason: "error" }) }));
+    res.end(
+      sse(chunk("Partial")) +
+        sse({
+          ...chunk("", { error: { code: "server_error", message: "Internal error" } }, { finish_reason: "error" }),
+        }),
+    );
   },
   "html-502": (_q, res) => {
     res.writeHead(502, { "content-type": "text/html" });
-    res.end("<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>\n");
+    res.end(
+      "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>\n",
+    );
   },
   "empty-200": (_q, res) => {
     res.writeHead(200, { "content-type": "application/json", "content-length": "0" });
@@ -176,7 +267,7 @@ const scenarios: Record<string, Handler> = {
     const pump = () => {
       while (sent < 4 * 1024 * 1024) {
         sent += big.length;
-        if (!res.write(sent === big.length ? "data: " + big : big)) return void res.once("drain", pump);
+        if (!res.write(sent === big.length ? `data: ${big}` : big)) return void res.once("drain", pump);
       }
       res.end("\n\n");
     };
@@ -185,20 +276,46 @@ const scenarios: Record<string, Handler> = {
   "in-band-error": (_q, res) =>
     json(res, 200, {
       ...chatCompletion("Partial answ"),
-      choices: [{ index: 0, message: { role: "assistant", content: "Partial answ" }, finish_reason: "error", error: { code: 502, message: "Upstream provider failed", metadata: { provider_name: "X" } } }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Partial answ" },
+          finish_reason: "error",
+          error: { code: 502, message: "Upstream provider failed", metadata: { provider_name: "X" } },
+        },
+      ],
     }),
-  "in-band-top-error": (_q, res) => json(res, 200, { error: { code: 400, message: "Provider returned error" }, user_id: "u1" }),
+  "in-band-top-error": (_q, res) =>
+    json(res, 200, { error: { code: 400, message: "Provider returned error" }, user_id: "u1" }),
   "200-html": (_q, res) => {
     res.writeHead(200, { "content-type": "text/html" });
     res.end("<html><body>Captive portal</body></html>");
   },
   "stream-json-error": (_q, res) => json(res, 200, { error: { code: 402, message: "Insufficient credits" } }),
   "completion-ok": (_q, res) =>
-    json(res, 200, { id: "gen-c", object: "text_completion", created: 1, model: "m", choices: [{ text: "Hi", index: 0, finish_reason: "stop", logprobs: null }] }),
+    json(res, 200, {
+      id: "gen-c",
+      object: "text_completion",
+      created: 1,
+      model: "m",
+      choices: [{ text: "Hi", index: 0, finish_reason: "stop", logprobs: null }],
+    }),
   "completion-stream": (_q, res) => {
     res.writeHead(200, sseHead);
-    const c = (text: string, fr: string | null = null) => ({ id: "gen-c", object: "text_completion", created: 1, model: "m", choices: [{ text, index: 0, finish_reason: fr, logprobs: null }] });
-    res.end(": OPENROUTER PROCESSING\n\n" + sse(c("Hel")) + sse(c("lo", "stop")) + sse({ ...c(""), choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }) + "data: [DONE]\n\n");
+    const c = (text: string, fr: string | null = null) => ({
+      id: "gen-c",
+      object: "text_completion",
+      created: 1,
+      model: "m",
+      choices: [{ text, index: 0, finish_reason: fr, logprobs: null }],
+    });
+    res.end(
+      ": OPENROUTER PROCESSING\n\n" +
+        sse(c("Hel")) +
+        sse(c("lo", "stop")) +
+        sse({ ...c(""), choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }) +
+        "data: [DONE]\n\n",
+    );
   },
 };
 
@@ -228,7 +345,14 @@ export async function startFaultServer(extra: Record<string, Handler> = {}): Pro
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const hit: Hit = { scenario, key, path: "/" + rest.join("/"), headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), clientClosed: false };
+      const hit: Hit = {
+        scenario,
+        key,
+        path: `/${rest.join("/")}`,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        clientClosed: false,
+      };
       hits.push(hit);
       res.on("close", () => {
         if (!res.writableFinished) hit.clientClosed = true;

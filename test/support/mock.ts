@@ -68,7 +68,8 @@ export function validatorFor(schema: any) {
 /** The chunk schema of an operation's SSE 200 response, found via the media type's contentSchema. */
 export function chunkSchemaOf(op: Op): any {
   const chunk = streamMediaOf(op.spec)?.chunkPointer;
-  if (!chunk?.endsWith("/contentSchema")) throw new Error(`${op.operationId}: text/event-stream schema has no contentSchema`);
+  if (!chunk?.endsWith("/contentSchema"))
+    throw new Error(`${op.operationId}: text/event-stream schema has no contentSchema`);
   return getAt(doc, chunk);
 }
 
@@ -84,7 +85,10 @@ export interface TimedEvent {
 }
 
 /** Reads a fetch body as SSE events (split on blank lines), recording when each complete event arrived. */
-export async function readEvents(res: Response, opts: { stopAfter?: number; onEvent?: (e: TimedEvent) => void } = {}): Promise<{ events: TimedEvent[]; endedAt: number }> {
+export async function readEvents(
+  res: Response,
+  opts: { stopAfter?: number; onEvent?: (e: TimedEvent) => void } = {},
+): Promise<{ events: TimedEvent[]; endedAt: number }> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buf = "";

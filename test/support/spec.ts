@@ -12,7 +12,9 @@ type Obj = Record<string, any>;
 
 export const root = resolve(import.meta.dirname, "../..");
 /** The spec the mock serves: MOCK_SPEC (same env as the globalSetup) or the bundle. */
-export const specFile = process.env.MOCK_SPEC ? resolve(process.env.MOCK_SPEC) : resolve(root, "generated/openapi.json");
+export const specFile = process.env.MOCK_SPEC
+  ? resolve(process.env.MOCK_SPEC)
+  : resolve(root, "generated/openapi.json");
 
 /** Parsed spec under test (the bundle as the library loads it, unless MOCK_SPEC names another file). */
 export const doc: Obj = !process.env.MOCK_SPEC

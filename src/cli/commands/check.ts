@@ -12,10 +12,10 @@ import { contractFrom } from "../spec-arg";
 
 export async function cmdCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: CHECK_OPTIONS });
-  if (values.help) return io.stdout(CHECK_HELP), 0;
+  if (values.help) return (io.stdout(CHECK_HELP), 0);
   const filter = checkFilter(values.checks, values["exclude-checks"]);
   if (positionals.length !== 1) {
-    throw new UsageError("check needs exactly one input file (or - for stdin)\n\n" + CHECK_HELP);
+    throw new UsageError(`check needs exactly one input file (or - for stdin)\n\n${CHECK_HELP}`);
   }
   const file = positionals[0]!;
   const format = formatArg(values.format, ["text", "json", "junit"]);
@@ -36,7 +36,7 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
   let malformed = 0;
   let messages = 0;
   const note = (s: string) => {
-    if (messages++ < 20) io.stderr(s + "\n");
+    if (messages++ < 20) io.stderr(`${s}\n`);
     else if (messages === 21) io.stderr("(further input problems not printed; see the report)\n");
   };
   const malformedViolation = (line: number, msg: string) => {

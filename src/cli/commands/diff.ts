@@ -30,8 +30,8 @@ export function latestReleased(dir: string): string | undefined {
 
 export async function cmdDiff(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: DIFF_OPTIONS });
-  if (values.help) return io.stdout(DIFF_HELP), 0;
-  if (positionals.length !== 2) throw new UsageError("diff needs <base-spec> <head-spec>\n\n" + DIFF_HELP);
+  if (values.help) return (io.stdout(DIFF_HELP), 0);
+  if (positionals.length !== 2) throw new UsageError(`diff needs <base-spec> <head-spec>\n\n${DIFF_HELP}`);
   const failOn = (values["fail-on"] ?? "ERR").toUpperCase() as Level;
   if (failOn !== "ERR" && failOn !== "WARN") {
     throw new UsageError(`--fail-on must be ERR or WARN (got ${values["fail-on"]})`);
@@ -70,7 +70,7 @@ export async function cmdDiff(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot diff: ${(e as Error).message}`);
   }
-  if (format === "json") io.stdout(JSON.stringify({ base: baseArg, head: positionals[1], ...r }, null, 2) + "\n");
+  if (format === "json") io.stdout(`${JSON.stringify({ base: baseArg, head: positionals[1], ...r }, null, 2)}\n`);
   else io.stdout(formatDiffText(r, { showInfo: !!values["show-info"] }));
   const blocks = (level: Level) => level === "ERR" || (failOn === "WARN" && level === "WARN");
   const failing = r.changes.filter((c) => c.allowed === undefined && blocks(c.level));

@@ -8,7 +8,7 @@ import { contractFrom } from "../spec-arg";
 
 export async function cmdProxy(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: PROXY_OPTIONS });
-  if (values.help) return io.stdout(PROXY_HELP), 0;
+  if (values.help) return (io.stdout(PROXY_HELP), 0);
   if (positionals.length) {
     throw new UsageError(`proxy takes no positional arguments (got ${positionals.join(" ")})\n\n${PROXY_HELP}`);
   }
@@ -57,7 +57,7 @@ export async function cmdProxy(args: string[], io: Io): Promise<number> {
       keep,
       maxBodyBytes: intArg(values["max-body-bytes"], 16 << 20, "--max-body-bytes"),
       redact: listArg(values.redact),
-      log: (line) => io.stdout(line + "\n"),
+      log: (line) => io.stdout(`${line}\n`),
       ...(sink ? { record: (line: string) => void sink.write(line) } : {}),
     });
   } catch (e) {
@@ -85,7 +85,7 @@ export async function cmdProxy(args: string[], io: Io): Promise<number> {
   await proxy.close();
   if (sink) await new Promise<void>((resolve) => sink.end(resolve));
   const st = proxy.stats();
-  io.stdout("\n" + proxy.report.text({ showInfo: !!values["show-info"] }));
+  io.stdout(`\n${proxy.report.text({ showInfo: !!values["show-info"] })}`);
   io.stdout(
     `proxy: ${st.exchanges} exchanges forwarded or answered; ${st.enforced} rejected by --enforce, ` +
       `${st.upstreamErrors} upstream errors, ${st.clientAborts} client aborts, ${st.cutAtStop} cut at stop, ` +

@@ -10,9 +10,9 @@ import { contractFrom } from "../spec-arg";
 
 export async function cmdValidate(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: VALIDATE_OPTIONS });
-  if (values.help) return io.stdout(VALIDATE_HELP), 0;
+  if (values.help) return (io.stdout(VALIDATE_HELP), 0);
   if (positionals.length !== 3) {
-    throw new UsageError("validate needs <operationId> request|response <file.json | ->\n\n" + VALIDATE_HELP);
+    throw new UsageError(`validate needs <operationId> request|response <file.json | ->\n\n${VALIDATE_HELP}`);
   }
   const [operation, side, file] = positionals as [string, string, string];
   if (side !== "request" && side !== "response") {
@@ -53,7 +53,7 @@ export async function cmdValidate(args: string[], io: Io): Promise<number> {
   }
   if (format === "json") {
     const valid = !vs.some((v) => v.severity === "error");
-    io.stdout(JSON.stringify({ operation, side, valid, violations: vs }) + "\n");
+    io.stdout(`${JSON.stringify({ operation, side, valid, violations: vs })}\n`);
   } else if (!vs.length) io.stdout(`${file}: valid ${side} for ${operation}\n`);
   else {
     for (const v of vs) {

@@ -19,33 +19,56 @@ const { workerData } = require("node:worker_threads");
 })().catch((e) => { throw e; });
 `;
 
-interface WorkerMsg { t: "ready" | "live" | "done"; id: string; n?: number; vs: Violation[]; all?: Violation[] }
+interface WorkerMsg {
+  t: "ready" | "live" | "done";
+  id: string;
+  n?: number;
+  vs: Violation[];
+  all?: Violation[];
+}
 
 /** Worker side: one Contract, one StreamChecker per open exchange; replies with acks carrying new findings. */
 function serveChecks(): void {
   const conf = (workerData as Record<string, { spec: unknown; formats: boolean; mode: Mode }>)[WORKER_MARK]!;
   const contract = new Contract(conf.spec, { formats: conf.formats });
   const open = new Map<string, { c: StreamChecker; o: StreamCheckOptions; td: TextDecoder }>();
-  parentPort!.on("message", (m: { t: string; id: string; method: string; url: string; status: number; ct: string; b: Uint8Array; complete: boolean }) => {
-    if (m.t === "open") {
-      const op = contract.match(m.method, m.url).op;
-      const media = op ? findMedia(findResponse(op, m.status)?.content ?? [], m.ct) : undefined;
-      const o: StreamCheckOptions = { mode: conf.mode };
-      if (media) open.set(m.id, { c: new StreamChecker(contract, media, o), o, td: new TextDecoder() });
-    } else if (m.t === "data") {
-      const s = open.get(m.id);
-      if (s) s.c.feed(s.td.decode(m.b, { stream: true }));
-      parentPort!.postMessage({ t: "live", id: m.id, n: m.b.byteLength, vs: s ? s.c.takeNew() : [] } satisfies WorkerMsg);
-    } else if (m.t === "end") {
-      const s = open.get(m.id);
-      open.delete(m.id);
-      if (!s) return void parentPort!.postMessage({ t: "done", id: m.id, vs: [], all: [] } satisfies WorkerMsg);
-      s.c.feed(s.td.decode());
-      s.o.complete = m.complete;
-      const all = s.c.end();
-      parentPort!.postMessage({ t: "done", id: m.id, vs: s.c.takeNew(), all } satisfies WorkerMsg);
-    }
-  });
+  parentPort!.on(
+    "message",
+    (m: {
+      t: string;
+      id: string;
+      method: string;
+      url: string;
+      status: number;
+      ct: string;
+      b: Uint8Array;
+      complete: boolean;
+    }) => {
+      if (m.t === "open") {
+        const op = contract.match(m.method, m.url).op;
+        const media = op ? findMedia(findResponse(op, m.status)?.content ?? [], m.ct) : undefined;
+        const o: StreamCheckOptions = { mode: conf.mode };
+        if (media) open.set(m.id, { c: new StreamChecker(contract, media, o), o, td: new TextDecoder() });
+      } else if (m.t === "data") {
+        const s = open.get(m.id);
+        if (s) s.c.feed(s.td.decode(m.b, { stream: true }));
+        parentPort!.postMessage({
+          t: "live",
+          id: m.id,
+          n: m.b.byteLength,
+          vs: s ? s.c.takeNew() : [],
+        } satisfies WorkerMsg);
+      } else if (m.t === "end") {
+        const s = open.get(m.id);
+        open.delete(m.id);
+        if (!s) return void parentPort!.postMessage({ t: "done", id: m.id, vs: [], all: [] } satisfies WorkerMsg);
+        s.c.feed(s.td.decode());
+        s.o.complete = m.complete;
+        const all = s.c.end();
+        parentPort!.postMessage({ t: "done", id: m.id, vs: s.c.takeNew(), all } satisfies WorkerMsg);
+      }
+    },
+  );
   // Compile the chunk validators now, so the first stream's findings are not held up by it.
   for (const op of contract.operations) {
     for (const r of op.responses) {
@@ -62,15 +85,27 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MAR
 /** One worker thread for every exchange's stream checks: forwarding never waits for them. */
 export class CheckWorker {
   private readonly worker: Worker;
-  private readonly live = new Map<string, { onLive(vs: Violation[], n: number): void; onDone(all: Violation[], fresh: Violation[]): void }>();
+  private readonly live = new Map<
+    string,
+    { onLive(vs: Violation[], n: number): void; onDone(all: Violation[], fresh: Violation[]): void }
+  >();
   failed: Error | undefined;
   private closing = false;
 
   constructor(spec: unknown, formats: boolean, mode: Mode) {
     const url = import.meta.url;
     // From source (tests, tsx) the worker needs tsx to load TypeScript; the built bin is plain JavaScript.
-    const tsx = url.endsWith(".ts") ? pathToFileURL(createRequire(url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href : undefined;
-    this.worker = new Worker(WORKER_BOOT, { eval: true, workerData: { url, tsx, [WORKER_MARK]: { spec, formats, mode } } });
+    const tsx = url.endsWith(".ts")
+      ? pathToFileURL(
+          createRequire(url)
+            .resolve("tsx/esm/api")
+            .replace(/\.cjs$/, ".mjs"),
+        ).href
+      : undefined;
+    this.worker = new Worker(WORKER_BOOT, {
+      eval: true,
+      workerData: { url, tsx, [WORKER_MARK]: { spec, formats, mode } },
+    });
     this.worker.unref();
     this.worker.on("message", (m: WorkerMsg) => {
       if (m.t === "ready") return;
@@ -97,7 +132,16 @@ export class CheckWorker {
     this.live.clear();
   }
 
-  checks(id: string, method: string, url: string, status: number, ct: string, maxLag: number, live: (vs: Violation[]) => void, wake: () => void): SseChecks {
+  checks(
+    id: string,
+    method: string,
+    url: string,
+    status: number,
+    ct: string,
+    maxLag: number,
+    live: (vs: Violation[]) => void,
+    wake: () => void,
+  ): SseChecks {
     let inflight = 0;
     let onDone: ((all: Violation[], fresh: Violation[]) => void) | undefined;
     let result: [Violation[], Violation[]] | undefined;

@@ -5,12 +5,23 @@ import zlib from "node:zlib";
 
 // `expect` too: the proxy has already answered 100-continue itself.
 const HOP = new Set([
-  "connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
-  "host", "expect",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "expect",
 ]);
 
 /** Read up to `max` bytes; past that, stop (paused) and let the caller stream the rest. */
-export function readBody(req: IncomingMessage, max: number): Promise<{ chunks: Buffer[]; size: number; overflow: boolean; ok: boolean }> {
+export function readBody(
+  req: IncomingMessage,
+  max: number,
+): Promise<{ chunks: Buffer[]; size: number; overflow: boolean; ok: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -50,7 +61,8 @@ export function displayUrl(u: URL): string {
 export function forwardable(raw: string[]): string[] {
   const named = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === "connection") for (const t of raw[i + 1]!.split(",")) named.add(t.trim().toLowerCase());
+    if (raw[i]!.toLowerCase() === "connection")
+      for (const t of raw[i + 1]!.split(",")) named.add(t.trim().toLowerCase());
   }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
@@ -90,7 +102,9 @@ export function lowerHeaders(h: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-export function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined | null {
+export function decoderFor(
+  encoding: string | undefined,
+): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined | null {
   const e = (encoding ?? "").trim().toLowerCase();
   if (e === "" || e === "identity") return undefined;
   if (e === "gzip" || e === "x-gzip") return zlib.createGunzip();

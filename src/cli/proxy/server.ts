@@ -115,7 +115,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   let recordsSettled: (() => void) | undefined;
   const sockets = new Set<Socket>();
   const counters: ProxyStats = {
-    exchanges: 0, finished: 0, clientAborts: 0, cutAtStop: 0, upstreamErrors: 0, enforced: 0, unchecked: 0,
+    exchanges: 0,
+    finished: 0,
+    clientAborts: 0,
+    cutAtStop: 0,
+    upstreamErrors: 0,
+    enforced: 0,
+    unchecked: 0,
   };
   let explain: ReturnType<typeof createBodyExplainer> | undefined;
   let closing: Promise<void> | undefined;
@@ -132,9 +138,12 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         log(`stream checks run in the main thread (check worker unavailable: ${(e as Error).message})`);
         return undefined;
       }
-      checkWorker.onStop = (n) => log(`stopped before the stream checks of ${n} exchange(s) finished: reported without them`);
+      checkWorker.onStop = (n) =>
+        log(`stopped before the stream checks of ${n} exchange(s) finished: reported without them`);
       checkWorker.onFail = (e, n) =>
-        log(`check worker failed (${e.message}): ${n} open stream(s) lose their remaining checks; later streams are checked in the main thread`);
+        log(
+          `check worker failed (${e.message}): ${n} open stream(s) lose their remaining checks; later streams are checked in the main thread`,
+        );
     }
     return checkWorker.failed ? undefined : checkWorker;
   };
@@ -151,8 +160,15 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     ex.done = true;
     exchanges.delete(ex.id);
     if (response) {
-      const more = checkExchange(contract, { v: 1, id: ex.id, request: ex.request, response }, { mode }).violations.filter(
-        (v) => (v.location ?? "").startsWith("response") && !(ex.sse && (v.location ?? "").startsWith("response.sse")) && keep(v),
+      const more = checkExchange(
+        contract,
+        { v: 1, id: ex.id, request: ex.request, response },
+        { mode },
+      ).violations.filter(
+        (v) =>
+          (v.location ?? "").startsWith("response") &&
+          !(ex.sse && (v.location ?? "").startsWith("response.sse")) &&
+          keep(v),
       );
       for (const v of more) emitFinding(ex, v);
       ex.findings.push(...more);
@@ -190,7 +206,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     const rawUrl = req.url ?? "/";
     const qi = rawUrl.indexOf("?");
     const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
-    const underBase = basePath && (pathname === basePath || pathname.startsWith(basePath + "/"));
+    const underBase = basePath && (pathname === basePath || pathname.startsWith(`${basePath}/`));
     const rest = underBase ? pathname.slice(basePath.length) : pathname;
     const target = new URL(upstream.href);
     target.pathname = basePath + rest;
@@ -237,7 +253,15 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       if (parseError !== undefined) request.bodyText = body.toString("utf8");
       else if (parsed !== undefined) request.body = parsed;
       const checked = checkExchange(contract, { v: 1, id, request }, { mode });
-      ex = { id, seq, request, operation: checked.operation, findings: checked.violations.filter(keep), live: 0, done: false };
+      ex = {
+        id,
+        seq,
+        request,
+        operation: checked.operation,
+        findings: checked.violations.filter(keep),
+        live: 0,
+        done: false,
+      };
       exchanges.set(id, ex);
       for (const v of ex.findings) emitFinding(ex, v);
       if (recorder) {
@@ -299,7 +323,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       const reason = err.code ? `${err.code}` : err.message;
       if (!res.headersSent) {
         // Nothing came back: the client gets a 502 naming the cause.
-        const text = JSON.stringify(envelope(502, `openrouter-contract proxy: upstream ${upstream.host} failed: ${reason}`));
+        const text = JSON.stringify(
+          envelope(502, `openrouter-contract proxy: upstream ${upstream.host} failed: ${reason}`),
+        );
         res.writeHead(502, {
           "content-type": "application/json",
           "content-length": String(Buffer.byteLength(text)),
@@ -333,7 +359,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
             for (const v of vs) if (keep(v)) emitFinding(x, v);
           };
           const w = remote();
-          x.sse = w ? w.checks(id, method, target.href, status, ct, maxLag, live, () => wake()) : localChecks(contract, media, mode, live);
+          x.sse = w
+            ? w.checks(id, method, target.href, status, ct, maxLag, live, () => wake())
+            : localChecks(contract, media, mode, live);
           x.operation = opName(m.op!);
         }
         let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -373,7 +401,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         };
         if (decoder === null) {
           whole = false;
-          log(`${id} content-encoding ${String(up.headers["content-encoding"])} cannot be decoded: body forwarded, not checked`);
+          log(
+            `${id} content-encoding ${String(up.headers["content-encoding"])} cannot be decoded: body forwarded, not checked`,
+          );
         }
         if (decoder) {
           decoder.on("data", onText);
@@ -394,7 +424,11 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
             const complete = ok && whole;
             const s = x.sse;
             if (!s) text += td.decode();
-            const response: NonNullable<ExchangeRecord["response"]> = { status, headers: lowerHeaders(up.headers), complete };
+            const response: NonNullable<ExchangeRecord["response"]> = {
+              status,
+              headers: lowerHeaders(up.headers),
+              complete,
+            };
             if (!s && text !== "") {
               let parsedBody: unknown;
               if (complete && /json/i.test(ct)) {

@@ -13,7 +13,12 @@ export interface SseChecks {
 }
 
 /** Stream checks in this thread (between I/O callbacks: the server's pump feeds them in slices). */
-export function localChecks(contract: Contract, media: MediaSpec, mode: Mode, live: (vs: Violation[]) => void): SseChecks {
+export function localChecks(
+  contract: Contract,
+  media: MediaSpec,
+  mode: Mode,
+  live: (vs: Violation[]) => void,
+): SseChecks {
   const o: StreamCheckOptions = { mode };
   const c = new StreamChecker(contract, media, o);
   const td = new TextDecoder();

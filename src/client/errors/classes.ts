@@ -49,7 +49,7 @@ function define(C: { prototype: Error }, name: string, status?: number): void {
 
 export class OpenRouterError extends Error {
   static {
-    define(this, "OpenRouterError");
+    define(OpenRouterError, "OpenRouterError");
   }
   /** HTTP status of the response (200 for in-band and mid-stream errors); undefined without a response. */
   declare status: number | undefined;
@@ -86,110 +86,110 @@ export class OpenRouterError extends Error {
 /** 400: invalid or missing parameters, unknown model, context too long. */
 export class BadRequestError extends OpenRouterError {
   static {
-    define(this, "BadRequestError", 400);
+    define(BadRequestError, "BadRequestError", 400);
   }
 }
 /** 401: missing, invalid or disabled API key. */
 export class AuthenticationError extends OpenRouterError {
   static {
-    define(this, "AuthenticationError", 401);
+    define(AuthenticationError, "AuthenticationError", 401);
   }
 }
 /** 402: insufficient credits. */
 export class PaymentRequiredError extends OpenRouterError {
   static {
-    define(this, "PaymentRequiredError", 402);
+    define(PaymentRequiredError, "PaymentRequiredError", 402);
   }
 }
 /** 403: permission denied, guardrail or moderation block, region restriction. */
 export class PermissionDeniedError extends OpenRouterError {
   static {
-    define(this, "PermissionDeniedError", 403);
+    define(PermissionDeniedError, "PermissionDeniedError", 403);
   }
 }
 /** 404: no endpoint for the model under the given preferences. */
 export class NotFoundError extends OpenRouterError {
   static {
-    define(this, "NotFoundError", 404);
+    define(NotFoundError, "NotFoundError", 404);
   }
 }
 /** 408: request timed out server-side (retried). */
 export class RequestTimeoutError extends OpenRouterError {
   static {
-    define(this, "RequestTimeoutError", 408);
+    define(RequestTimeoutError, "RequestTimeoutError", 408);
   }
 }
 /** 409: conflict (retried). */
 export class ConflictError extends OpenRouterError {
   static {
-    define(this, "ConflictError", 409);
+    define(ConflictError, "ConflictError", 409);
   }
 }
 /** 413: payload too large. */
 export class PayloadTooLargeError extends OpenRouterError {
   static {
-    define(this, "PayloadTooLargeError", 413);
+    define(PayloadTooLargeError, "PayloadTooLargeError", 413);
   }
 }
 /** 422: unprocessable entity. */
 export class UnprocessableEntityError extends OpenRouterError {
   static {
-    define(this, "UnprocessableEntityError", 422);
+    define(UnprocessableEntityError, "UnprocessableEntityError", 422);
   }
 }
 /** 429: rate limited (retried; honours Retry-After). */
 export class RateLimitError extends OpenRouterError {
   static {
-    define(this, "RateLimitError", 429);
+    define(RateLimitError, "RateLimitError", 429);
   }
 }
 /** 5xx, including 502 (provider error), 503 (no provider / overloaded), 524 (edge timeout), 529 (overloaded). */
 export class ServerError extends OpenRouterError {
   static {
-    define(this, "ServerError");
+    define(ServerError, "ServerError");
   }
 }
 
 /** Network failure before or while receiving the response (DNS, refused, reset). `cause` has the fetch error. */
 export class ConnectionError extends OpenRouterError {
   static {
-    define(this, "ConnectionError");
+    define(ConnectionError, "ConnectionError");
   }
 }
 /** A stream ended (cleanly or by a connection reset) before `data: [DONE]`. Keeps `partialContent`. */
 export class StreamTruncatedError extends ConnectionError {
   static {
-    define(this, "StreamTruncatedError");
+    define(StreamTruncatedError, "StreamTruncatedError");
   }
 }
 /** `timeoutMs` (per attempt / stream idle) or `totalTimeoutMs` (overall deadline) elapsed. */
 export class TimeoutError extends OpenRouterError {
   static {
-    define(this, "TimeoutError");
+    define(TimeoutError, "TimeoutError");
   }
 }
 /** The caller's AbortSignal fired. `cause` is `signal.reason`. */
 export class AbortError extends OpenRouterError {
   static {
-    define(this, "AbortError");
+    define(AbortError, "AbortError");
   }
 }
 /** A 200 response that is not a valid body: empty, not JSON, not SSE, undecodable SSE data, oversized SSE line. */
 export class InvalidResponseError extends OpenRouterError {
   static {
-    define(this, "InvalidResponseError");
+    define(InvalidResponseError, "InvalidResponseError");
   }
 }
 /** A 2xx JSON body larger than `maxBodyBytes`: the rest is not read and the connection is closed. */
 export class ResponseTooLargeError extends InvalidResponseError {
   static {
-    define(this, "ResponseTooLargeError");
+    define(ResponseTooLargeError, "ResponseTooLargeError");
   }
 }
 /** A 3xx response: the client never follows redirects, so credentials and bodies never go to another origin. */
 export class RedirectError extends OpenRouterError {
   static {
-    define(this, "RedirectError");
+    define(RedirectError, "RedirectError");
   }
 }
 /**
@@ -199,7 +199,7 @@ export class RedirectError extends OpenRouterError {
  */
 export class InvalidRequestError extends OpenRouterError {
   static {
-    define(this, "InvalidRequestError");
+    define(InvalidRequestError, "InvalidRequestError");
   }
 }
 /**
@@ -208,19 +208,19 @@ export class InvalidRequestError extends OpenRouterError {
  */
 export class InBandError extends OpenRouterError {
   static {
-    define(this, "InBandError");
+    define(InBandError, "InBandError");
   }
 }
 /** A mid-stream error chunk (top-level `error`, `finish_reason: "error"`). Keeps `partialContent` and the id. */
 export class StreamError extends OpenRouterError {
   static {
-    define(this, "StreamError");
+    define(StreamError, "StreamError");
   }
 }
 /** `validate: "strict"` and the injected validator reported errors. */
 export class ValidationError extends OpenRouterError {
   static {
-    define(this, "ValidationError");
+    define(ValidationError, "ValidationError");
   }
   violations: ReadonlyArray<{ instancePath: string; message: string; severity: string; check: string }>;
   constructor(message: string, violations: ValidationError["violations"], init: OpenRouterErrorInit = {}) {

@@ -46,7 +46,7 @@ export function snippet(text: string, max = 200): string {
     .replace(/<[^<>]*>/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  return s.length > max ? s.slice(0, max) + "…" : s;
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 /** The typed error for a non-2xx response body (parsed JSON or raw text). */

@@ -26,6 +26,6 @@ export function createSseDecoder(
   });
   return {
     feed: (bytes) => parser.feed(text.decode(bytes, { stream: true })),
-    end: () => parser.feed(text.decode() + "\n\n"),
+    end: () => parser.feed(`${text.decode()}\n\n`),
   };
 }

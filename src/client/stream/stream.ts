@@ -64,7 +64,11 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     this.generationId = response.headers.get("x-generation-id") ?? undefined;
     this.#reader = response.body?.getReader();
     const queue = this.#queue;
-    this.#sse = createSseDecoder(ctl.maxLineLength, (data) => void queue.push(data), () => (this.#overflow = true));
+    this.#sse = createSseDecoder(
+      ctl.maxLineLength,
+      (data) => void queue.push(data),
+      () => (this.#overflow = true),
+    );
     this.#idle = createIdleTimer(ctl.idleTimeoutMs, () => ctl.abort(true));
   }
 

@@ -30,7 +30,7 @@ export async function run(baseUrl: string): Promise<Outcome> {
   } catch (thrown) {
     bad = thrown as HttpResponse<ChatCompletion, ErrorResponse>;
   }
-  if (!bad || bad.status !== 400) throw new Error(`expected a typed 400, got ${bad?.status}`);
+  if (bad?.status !== 400) throw new Error(`expected a typed 400, got ${bad?.status}`);
   // A 200 may also be the error-only body `{error, user_id}` (ChatCompletionOrError): narrow on `choices`.
   return {
     chat: "choices" in chat.data ? chat.data.choices?.[0]?.message.content : undefined,
