@@ -7,7 +7,7 @@ const root = resolve(import.meta.dirname, "../..");
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
 
 /** Relative import specifiers of a module, resolved to paths under the repository root. */
-export function importsOf(file: string, text: string): string[] {
+function importsOf(file: string, text: string): string[] {
   return [...text.matchAll(SPECIFIER)]
     .map((m) => m[1]!)
     .filter((s) => s.startsWith("."))
