@@ -97,7 +97,8 @@ const scenarios = {
     res.writeHead(200, { "content-type": "application/json" });
     pump(
       res,
-      '{"id":"gen-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"',
+      '{"id":"gen-1","object":"chat.completion","created":1,"model":"m",' +
+        '"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"',
       "a",
       256 * MB,
       '"}}]}',
@@ -151,7 +152,6 @@ console.log(
 const extra = ["error-body-256mb", "json-200-256mb", "stream-512mb"]
   .filter((s) => results[s])
   .map((s) => `${s} +${(results[s].rssMB - base).toFixed(0)} MB`);
-console.log(
-  `client-limits: snippet 200k ${results["lt-502-200k"].ms.toFixed(0)} ms${extra.length ? `, ${extra.join(", ")}` : ""}`,
-);
+const extraNote = extra.length ? `, ${extra.join(", ")}` : "";
+console.log(`client-limits: snippet 200k ${results["lt-502-200k"].ms.toFixed(0)} ms${extraNote}`);
 server.close();

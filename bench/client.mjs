@@ -5,7 +5,8 @@
 //   3. esbuild-minified + gzip size of a minimal browser app (one JSON call, one streaming call)
 //   4. cold import() time over bare `node -e 0` (median of several spawns)
 // The client is imported from dist/index.js when it is newer than src/ (built by `npx tsup`), otherwise from a
-// temporary esbuild bundle of src/client/index.ts in .tmp/bench-client/ (same settings as tsup: ESM, es2022, deps external).
+// temporary esbuild bundle of src/client/index.ts in .tmp/bench-client/ (same settings as tsup: ESM, es2022, deps
+// external).
 // The server runs in a child process; wall-clock medians are the summary figures; client-process CPU time,
 // best-of-N ratios and an in-process (no network) overhead are printed as cross-checks, because on a shared,
 // loaded machine run-to-run noise is ±10%. Bundle KB = 1000 bytes (gzip -9 of the app's initial chunk).
@@ -70,18 +71,22 @@ const serverCode = `
 const http = require("node:http");
 const json = JSON.stringify({ id: "gen-1700000000-abcdefghijklmnop", object: "chat.completion", created: 1700000000,
   model: "openai/gpt-4o-mini", provider: "OpenAI", system_fingerprint: "fp_1",
-  choices: [{ index: 0, message: { role: "assistant", content: "Hello! How can I help you today? I am a helpful assistant.", refusal: null, reasoning: null },
+  choices: [{ index: 0,
+    message: { role: "assistant", content: "Hello! How can I help you today? I am a helpful assistant.",
+      refusal: null, reasoning: null },
     finish_reason: "stop", native_finish_reason: "stop", logprobs: null }],
   usage: { prompt_tokens: 14, completion_tokens: 12, total_tokens: 26, cost: 0.0000123, is_byok: false,
     prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } } });
 const parts = [];
 for (let i = 0; i < ${STREAM_CHUNKS}; i++) {
   if (i % 100 === 0) parts.push(": OPENROUTER PROCESSING\\n\\n");
-  parts.push("data: " + JSON.stringify({ id: "gen-1700000000-abcdefghijklmnop", object: "chat.completion.chunk", created: 1700000000,
-    model: "openai/gpt-4o-mini", provider: "OpenAI", choices: [{ index: 0, delta: { role: "assistant", content: "tok" + i + " " },
-    finish_reason: null, native_finish_reason: null, logprobs: null }] }) + "\\n\\n");
+  parts.push("data: " + JSON.stringify({ id: "gen-1700000000-abcdefghijklmnop", object: "chat.completion.chunk",
+    created: 1700000000, model: "openai/gpt-4o-mini", provider: "OpenAI",
+    choices: [{ index: 0, delta: { role: "assistant", content: "tok" + i + " " },
+      finish_reason: null, native_finish_reason: null, logprobs: null }] }) + "\\n\\n");
 }
-parts.push("data: " + JSON.stringify({ id: "gen-1", object: "chat.completion.chunk", created: 1, model: "m", choices: [],
+parts.push("data: " + JSON.stringify({ id: "gen-1", object: "chat.completion.chunk", created: 1, model: "m",
+  choices: [],
   usage: { prompt_tokens: 14, completion_tokens: ${STREAM_CHUNKS}, total_tokens: ${STREAM_CHUNKS + 14} } }) + "\\n\\n");
 parts.push("data: [DONE]\\n\\n");
 const sse = Buffer.from(parts.join(""));
@@ -94,13 +99,15 @@ const server = http.createServer((req, res) => {
       for (let o = 0; o < sse.length; o += 16384) res.write(sse.subarray(o, o + 16384));
       res.end();
     } else {
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json), "x-generation-id": "gen-1" });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json),
+        "x-generation-id": "gen-1" });
       res.end(json);
     }
   });
 });
 server.keepAliveTimeout = 60000;
-server.listen(0, "127.0.0.1", () => process.stdout.write(JSON.stringify({ port: server.address().port, sseBytes: sse.length }) + "\\n"));
+server.listen(0, "127.0.0.1", () =>
+  process.stdout.write(JSON.stringify({ port: server.address().port, sseBytes: sse.length }) + "\\n"));
 process.stdin.on("end", () => { server.closeAllConnections(); server.close(() => process.exit(0)); });
 process.stdin.resume();
 `;
@@ -184,8 +191,12 @@ console.log(
     .map(([k, v]) => `${k} ${median(v).toFixed(1)} µs`)
     .join(", ")}; client/raw CPU ${(median(cpuRound.client) / median(cpuRound.raw)).toFixed(3)}x`,
 );
+const bestRoundRatio = Math.min(...perRound.client) / Math.min(...perRound.raw);
 console.log(
-  `  client/raw ${reqRatio.toFixed(3)}x (median of per-round ratios ${roundRatio("client", "raw").toFixed(3)}x, best-round ratio ${(Math.min(...perRound.client) / Math.min(...perRound.raw)).toFixed(3)}x), client/openapi-fetch ${ratio("client", "openapi-fetch").toFixed(3)}x, openapi-fetch/raw ${ratio("openapi-fetch", "raw").toFixed(3)}x`,
+  `  client/raw ${reqRatio.toFixed(3)}x (median of per-round ratios ${roundRatio("client", "raw").toFixed(3)}x, ` +
+    `best-round ratio ${bestRoundRatio.toFixed(3)}x), ` +
+    `client/openapi-fetch ${ratio("client", "openapi-fetch").toFixed(3)}x, ` +
+    `openapi-fetch/raw ${ratio("openapi-fetch", "raw").toFixed(3)}x`,
 );
 
 // Noise-free cross-check: the client's own JS cost per call, with an in-process fetch returning a ready Response
@@ -220,8 +231,10 @@ console.log(
       per[k].push(((performance.now() - t) * 1000) / 2000);
     }
   }
+  const ownCost = median(per.client) - median(per.raw);
   console.log(
-    `  without network (in-process fetch): raw ${median(per.raw).toFixed(1)} µs, client ${median(per.client).toFixed(1)} µs -> client's own cost ${(median(per.client) - median(per.raw)).toFixed(1)} µs per call`,
+    `  without network (in-process fetch): raw ${median(per.raw).toFixed(1)} µs, ` +
+      `client ${median(per.client).toFixed(1)} µs -> client's own cost ${ownCost.toFixed(1)} µs per call`,
   );
 }
 
@@ -284,12 +297,17 @@ for (let r = 0; r < SROUNDS; r++) {
   }
 }
 const streamRatio = median(st.client) / median(st.raw);
-const streamCpu = `client-process CPU: raw ${median(stCpu.raw).toFixed(1)} ms, client ${median(stCpu.client).toFixed(1)} ms, ${(median(stCpu.client) / median(stCpu.raw)).toFixed(3)}x`;
+const streamCpu =
+  `client-process CPU: raw ${median(stCpu.raw).toFixed(1)} ms, client ${median(stCpu.client).toFixed(1)} ms, ` +
+  `${(median(stCpu.client) / median(stCpu.raw)).toFixed(3)}x`;
 console.log(
-  `stream of ${STREAM_CHUNKS} chunks + usage chunk + [DONE] (${(sseBytes / 1e6).toFixed(1)} MB, ${SROUNDS} rounds, order alternating):`,
+  `stream of ${STREAM_CHUNKS} chunks + usage chunk + [DONE] (${(sseBytes / 1e6).toFixed(1)} MB, ` +
+    `${SROUNDS} rounds, order alternating):`,
 );
+const streamRoundRatio = median(st.client.map((x, i) => x / st.raw[i]));
 console.log(
-  `  raw fetch + eventsource-parser ${median(st.raw).toFixed(1)} ms, client ${median(st.client).toFixed(1)} ms, ratio ${streamRatio.toFixed(3)}x (median of per-round ratios ${median(st.client.map((x, i) => x / st.raw[i])).toFixed(3)}x)`,
+  `  raw fetch + eventsource-parser ${median(st.raw).toFixed(1)} ms, client ${median(st.client).toFixed(1)} ms, ` +
+    `ratio ${streamRatio.toFixed(3)}x (median of per-round ratios ${streamRoundRatio.toFixed(3)}x)`,
 );
 console.log(`  ${streamCpu}; best-of-${SROUNDS} ratio ${(Math.min(...st.client) / Math.min(...st.raw)).toFixed(3)}x`);
 serverProc.stdin.end();
@@ -298,9 +316,16 @@ serverProc.stdin.end();
 const app = `
 import { createOpenRouterClient } from ${JSON.stringify(entry)};
 const client = createOpenRouterClient({ apiKey: "sk-or-v1-demo", appTitle: "Demo" });
-const res = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] });
+const res = await client.chat.completions.create({
+  model: "openai/gpt-4o-mini",
+  messages: [{ role: "user", content: "Hi" }],
+});
 console.log(res.choices[0].message.content);
-for await (const chunk of await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], stream: true })) {
+for await (const chunk of await client.chat.completions.create({
+  model: "openai/gpt-4o-mini",
+  messages: [{ role: "user", content: "Hi" }],
+  stream: true,
+})) {
   console.log(chunk.choices[0]?.delta?.content ?? "");
 }
 `;
@@ -326,11 +351,14 @@ const lazy = split.outputFiles.filter((f) => f !== initial && f.path.endsWith(".
 const gzBytes = gz(initial);
 const single = (await appBuild(false)).outputFiles.find((f) => f.path.endsWith(".js"));
 console.log(`minimal browser app (one JSON call + one stream), esbuild --minify --splitting:`);
+const lazySizes = lazy.map((f) => `${gz(f)} B gz`).join(", ") || "none";
 console.log(
-  `  initial chunk ${initial.contents.length} B min, ${gzBytes} B gzip -9; lazy chunk(s) never loaded by this app: ${lazy.map((f) => `${gz(f)} B gz`).join(", ") || "none"}`,
+  `  initial chunk ${initial.contents.length} B min, ${gzBytes} B gzip -9; ` +
+    `lazy chunk(s) never loaded by this app: ${lazySizes}`,
 );
 console.log(
-  `  without code splitting (one file, openapi-fetch inlined): ${single.contents.length} B min, ${gz(single)} B gzip -9`,
+  `  without code splitting (one file, openapi-fetch inlined): ${single.contents.length} B min, ` +
+    `${gz(single)} B gzip -9`,
 );
 
 // ---------- 4. cold import ----------
@@ -351,9 +379,11 @@ for (let i = 0; i < SPAWNS; i++) {
 }
 const importDelta = median(impT) - median(bareT);
 console.log(
-  `cold start (${SPAWNS} spawns each): node -e 0 ${median(bareT).toFixed(1)} ms, import() ${median(impT).toFixed(1)} ms, delta ${importDelta.toFixed(1)} ms`,
+  `cold start (${SPAWNS} spawns each): node -e 0 ${median(bareT).toFixed(1)} ms, ` +
+    `import() ${median(impT).toFixed(1)} ms, delta ${importDelta.toFixed(1)} ms`,
 );
 console.log(`entry: ${entryNote}; node ${process.version}`);
 console.log(
-  `client: request ${reqRatio.toFixed(2)}x, stream ${streamRatio.toFixed(2)}x, bundle ${(gzBytes / 1000).toFixed(1)} KB, import +${Math.round(importDelta)} ms`,
+  `client: request ${reqRatio.toFixed(2)}x, stream ${streamRatio.toFixed(2)}x, ` +
+    `bundle ${(gzBytes / 1000).toFixed(1)} KB, import +${Math.round(importDelta)} ms`,
 );

@@ -29,8 +29,10 @@ for (const n of quick ? [5_000, 10_000, 20_000] : [12_500, 25_000, 50_000]) {
   const body = bad(n);
   const t = time(() => validateRequest("createChatCompletion", body));
   const base = time(() => JSON.parse(JSON.stringify(body)));
+  const growth = prev ? `  growth x${(t / prev).toFixed(2)} for 2x items` : "";
   console.log(
-    `  ${String(n).padStart(6)}: ${ms(t).padStart(10)}  baseline ${ms(base).padStart(9)}  x${(t / base).toFixed(1)} baseline${prev ? `  growth x${(t / prev).toFixed(2)} for 2x items` : ""}`,
+    `  ${String(n).padStart(6)}: ${ms(t).padStart(10)}  baseline ${ms(base).padStart(9)}  ` +
+      `x${(t / base).toFixed(1)} baseline${growth}`,
   );
   prev = t;
 }
@@ -54,8 +56,10 @@ for (const kb of quick ? [80, 160, 320] : [160, 320, 640]) {
   if (prev === undefined) checkExchange(JSON.parse(line)); // warm-up
   const t = time(() => checkExchange(JSON.parse(line)));
   const base = time(() => JSON.stringify(JSON.parse(line)));
+  const growth = prev ? `  growth x${(t / prev).toFixed(2)} for 2x size` : "";
   console.log(
-    `  ${String((line.length / 1024).toFixed(0)).padStart(5)} KB: ${ms(t).padStart(10)}  baseline ${ms(base).padStart(9)}  x${(t / base).toFixed(1)} baseline${prev ? `  growth x${(t / prev).toFixed(2)} for 2x size` : ""}`,
+    `  ${String((line.length / 1024).toFixed(0)).padStart(5)} KB: ${ms(t).padStart(10)}  ` +
+      `baseline ${ms(base).padStart(9)}  x${(t / base).toFixed(1)} baseline${growth}`,
   );
   prev = t;
 }
@@ -101,8 +105,12 @@ for (const n of quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]) {
   }
   clearInterval(iv);
   const t = median(runs.map((r) => r.b.ms));
+  const growth = prev ? `, growth x${(t / prev).toFixed(1)} for 10x items` : "";
+  const smallMs = ms(median(runs.map((r) => r.h.ms)));
   console.log(
-    `  ${String(n).padStart(8)} (${(body.length / 1024).toFixed(0)} KB): ${runs[0].b.status} in ${ms(t)}, answer ${(runs[0].b.bytes / 1024).toFixed(1)} KB, concurrent small request ${ms(median(runs.map((r) => r.h.ms)))}, peak RSS ${(rss / 2 ** 20).toFixed(0)} MB${prev ? `, growth x${(t / prev).toFixed(1)} for 10x items` : ""}`,
+    `  ${String(n).padStart(8)} (${(body.length / 1024).toFixed(0)} KB): ${runs[0].b.status} in ${ms(t)}, ` +
+      `answer ${(runs[0].b.bytes / 1024).toFixed(1)} KB, concurrent small request ${smallMs}, ` +
+      `peak RSS ${(rss / 2 ** 20).toFixed(0)} MB${growth}`,
   );
   prev = t;
 }

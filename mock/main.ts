@@ -62,18 +62,23 @@ async function main() {
   const retryAfter = process.env.MOCK_RETRY_AFTER
     ? `${process.env.MOCK_RETRY_AFTER} s (MOCK_RETRY_AFTER)`
     : "the spec's example (env MOCK_RETRY_AFTER, or per request Prefer: retry-after=0)";
+  const bundlePath = relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"));
   console.log(
     [
-      `OpenRouter mock (Prism 5.14.2 + streaming/error-envelope layer), serving ${relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"))}`,
-      `  Base URL: ${mock.baseUrl}   (POST /completions, POST /chat/completions; the bare paths ${mock.url}/chat/completions etc. answer too)`,
+      `OpenRouter mock (Prism 5.14.2 + streaming/error-envelope layer), serving ${bundlePath}`,
+      `  Base URL: ${mock.baseUrl}   (POST /completions, POST /chat/completions; ` +
+        `the bare paths ${mock.url}/chat/completions etc. answer too)`,
       `  Docs:     ${mock.docsUrl}`,
       `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json, ${mock.url}/openapi.stream.json`,
-      `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams (Prefer: example=stream_error for a mid-stream error).`,
+      `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams ` +
+        `(Prefer: example=stream_error for a mid-stream error).`,
       `  Retry-After on 429/503: ${retryAfter}.`,
-      `  Stream pacing: ${pacing} ms between events (env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,
+      `  Stream pacing: ${pacing} ms between events ` +
+        `(env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,
       mock.engine === "child"
         ? `  Prism runs as a child process (MOCK_PRISM=child, pid ${mock.prismPid}); Ctrl-C stops both.`
-        : `  Prism's request pipeline runs in this process (MOCK_PRISM=child spawns the Prism CLI instead); Ctrl-C stops it.`,
+        : `  Prism's request pipeline runs in this process ` +
+          `(MOCK_PRISM=child spawns the Prism CLI instead); Ctrl-C stops it.`,
     ].join("\n"),
   );
   let stopping = false;

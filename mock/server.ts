@@ -34,7 +34,10 @@ export interface MockOptions {
    * the Host header must name a loopback host too (DNS-rebinding guard).
    */
   host?: string;
-  /** Delay between SSE events in ms. Default: env MOCK_STREAM_DELAY_MS, else 20. Per request: header X-Mock-Stream-Delay-Ms. */
+  /**
+   * Delay between SSE events in ms. Default: env MOCK_STREAM_DELAY_MS, else 20. Per request: header
+   * X-Mock-Stream-Delay-Ms.
+   */
   pacingMs?: number;
   /** Spec served by Prism (default generated/openapi.yaml). */
   spec?: string;
@@ -310,7 +313,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
         res,
         envelope(
           404,
-          `Not found: ${req.method} ${pathname}. This mock serves ${routes.join(", ")} (the bare paths without ${spec.basePath || "a base path"} answer too) and GET /docs.`,
+          `Not found: ${req.method} ${pathname}. This mock serves ${routes.join(", ")} ` +
+            `(the bare paths without ${spec.basePath || "a base path"} answer too) and GET /docs.`,
           { mock_error: "NO_PATH_MATCHED", routes },
         ),
       );
@@ -371,9 +375,10 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       }
     }
     const prefer = parsePrefer(req.headers.prefer);
-    // The library explains a rejected body (one violation per real problem, see createBodyExplainer). It runs before Prism when the body is JSON: a body with
-    // more violations than the cap is answered here, because Prism's own validator slows down quadratically with the
-    // number of violations (100k bad array items took minutes and gigabytes).
+    // The library explains a rejected body (one violation per real problem, see createBodyExplainer). It runs before
+    // Prism when the body is JSON: a body with more violations than the cap is answered here, because Prism's own
+    // validator slows down quadratically with the number of violations (100k bad array items took minutes and
+    // gigabytes).
     let explainedOnce: ReturnType<typeof explain> | null = null;
     const explained = () => (explainedOnce ??= parsed === undefined ? undefined : explain(path, op.method, parsed));
     if (parsed !== undefined && explained()?.some((v) => v.code === "violations_capped")) {
@@ -503,7 +508,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const text = JSON.stringify(env);
     const reason = timeout ? "Request Timeout" : "Bad Request";
     socket.end(
-      `HTTP/1.1 ${env.error.code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+      `HTTP/1.1 ${env.error.code} ${reason}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
     );
   });
 

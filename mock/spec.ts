@@ -78,7 +78,10 @@ export function loadSpec(file: string): SpecInfo {
   return { basePath: firstServerBasePath(doc), paths, doc };
 }
 
-/** Every schema that can apply at `pointer` (walking properties/items/additionalProperties and all of/one of/any of branches). */
+/**
+ * Every schema that can apply at `pointer` (walking properties/items/additionalProperties and all of/one of/any of
+ * branches).
+ */
 function schemasAt(doc: Obj, root: unknown, pointer: string): Obj[] {
   const expand = (nodes: unknown[]): Obj[] => {
     const out: Obj[] = [];

@@ -7,7 +7,8 @@ export function splitEvents(transcript: string): string[] {
     transcript
       .split(/\r?\n\r?\n/)
       // Leading and trailing line breaks are framing, not content: the writer adds exactly one blank line per event,
-      // so the transcript ends `data: [DONE]\n\n` like a real stream (a YAML block's final newline must not add a third).
+      // so the transcript ends `data: [DONE]\n\n` like a real stream (a YAML block's final newline must not add a
+      // third).
       .map((e) => e.replace(/^(?:\r?\n)+/, "").replace(/(?:\r?\n)+$/, ""))
       .filter((e) => e.trim() !== "")
   );

@@ -199,7 +199,7 @@ function post(
 }
 
 describe("proxy: transparent forwarding", () => {
-  it("forwards a JSON exchange unchanged: path mapped onto the upstream base, body and headers as sent, key upstream", async () => {
+  it("forwards JSON unchanged: path mapped onto the upstream base, body/headers as sent, key upstream", async () => {
     await start();
     seen.length = 0;
     const res = await post("json", chatReq, { "x-custom": "kept" });
@@ -217,7 +217,7 @@ describe("proxy: transparent forwarding", () => {
     expect(proxy!.report.summary()).toMatchObject({ exchanges: 1, violations: 0 });
   });
 
-  it("passes a 429 through with its status, Retry-After, rate-limit headers, both cookies and the body byte for byte", async () => {
+  it("passes a 429 through: status, Retry-After, rate-limit headers, both cookies, body byte for byte", async () => {
     await start();
     const res = await post("429");
     expect(res.status).toBe(429);
@@ -330,7 +330,7 @@ describe("proxy: validation", () => {
     expect(logs[0]).toMatch(/^[0-9a-f]{6}-1 ERROR +request_body_schema request\.body \/temperature: .*<= 2/);
   });
 
-  it("reports a bad response field (JSON, and gzip/deflate/br-encoded while the client gets the encoded bytes)", async () => {
+  it("reports a bad response field (JSON; gzip/deflate/br-encoded, the client getting the encoded bytes)", async () => {
     await start();
     await (await post("json-bad")).text();
     for (const enc of ["gzip", "deflate", "br"]) {
@@ -356,7 +356,7 @@ describe("proxy: validation", () => {
       expect(proxy!.report.summary().exchanges).toBe(1);
     });
 
-  it("a response over --max-body-bytes reaches the client whole, is still checked whole, and is recorded as incomplete", async () => {
+  it("a response over --max-body-bytes reaches the client whole, is checked whole, recorded incomplete", async () => {
     await start({ maxBodyBytes: 4096 });
     const text = await (await post("big-stream", { ...chatReq, stream: true })).text();
     expect(text.length).toBeGreaterThan(100_000);
@@ -369,7 +369,7 @@ describe("proxy: validation", () => {
   });
 
   for (const checkThread of ["worker", "main"] as const)
-    it(`reports stream findings while the stream runs, with the event pointer (checks in the ${checkThread} thread)`, async () => {
+    it(`reports stream findings live, with the event pointer (checks in the ${checkThread} thread)`, async () => {
       await start({ checkThread });
       const broken = streamOk.replace(/"index":0/, '"index":"zero"');
       expect(broken).not.toBe(streamOk);
@@ -399,7 +399,7 @@ describe("proxy: validation", () => {
       await new Promise<void>((r) => srv.close(() => r()));
     });
 
-  it("--enforce answers an invalid request 400 in OpenRouter's envelope naming the violations; the upstream never sees it", async () => {
+  it("--enforce: an invalid request gets 400 in OpenRouter's envelope naming violations, not forwarded", async () => {
     await start({ enforce: true });
     seen.length = 0;
     const res = await post("json", { ...chatReq, temperature: 5, messages: [] });
@@ -480,7 +480,7 @@ describe("proxy CLI", () => {
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    it(`the bin stops cleanly on ${signal}: in-flight stream cut and recorded as incomplete, summary printed, exit 0`, async () => {
+    it(`on ${signal} the bin stops cleanly: in-flight stream cut, recorded incomplete, summary, exit 0`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "orc-proxy-sig-"));
       const file = join(dir, "t.jsonl");
       const root = join(import.meta.dirname, "../..");

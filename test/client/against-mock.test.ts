@@ -1,6 +1,7 @@
 /**
- * The client against the mock over HTTP (inject("apiBaseUrl"), started by test/support/global-setup.ts): both endpoints,
- * JSON and streaming, and every documented error status mapped to its error class (result types: types.test-d.ts).
+ * The client against the mock over HTTP (inject("apiBaseUrl"), started by test/support/global-setup.ts): both
+ * endpoints, JSON and streaming, and every documented error status mapped to its error class (result types:
+ * types.test-d.ts).
  * Skipped when TEST_SKIP_MOCK=1 (apiBaseUrl is "").
  */
 import { describe, expect, inject, it } from "vitest";

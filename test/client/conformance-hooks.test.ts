@@ -52,7 +52,7 @@ describe("recorder middleware", () => {
     expect(lines.join("\n")).not.toContain(key);
   });
 
-  it("still records a stream the client abandons (mid-stream error, break): incomplete, with what arrived", async () => {
+  it("records a stream the client abandons (mid-stream error, break): incomplete, with what arrived", async () => {
     const lines: string[] = [];
     const mk = (s: string) =>
       createOpenRouterClient({

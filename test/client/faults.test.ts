@@ -132,7 +132,7 @@ describe("retries", () => {
     expect(clock.sleeps).toEqual([37.5, 75]);
   });
 
-  it("availability envelope (no code): error_type/availability exposed; availability.retry_after honoured", async () => {
+  it("availability envelope (no code): error_type/availability exposed; its retry_after honoured", async () => {
     const clock = useFakeClock();
     const { client, attempts } = setup("503-availability-then-ok");
     const res = await client.chat.completions.create(body);

@@ -228,7 +228,7 @@ describe("non-JSON bodies cost linear time", () => {
 });
 
 describe("the key never reaches an error, whatever the server echoes", () => {
-  it("StreamError: message, metadata, body, generationId (X-Generation-Id) and partialContent are scrubbed", async () => {
+  it("StreamError: message, metadata, body, generationId (X-Generation-Id), partialContent scrubbed", async () => {
     const { client } = setup("echo-stream-error");
     const stream = await client.chat.completions.create({ ...body, stream: true });
     const e = await failure(() => drain(stream));
@@ -269,7 +269,7 @@ describe("the key never reaches an error, whatever the server echoes", () => {
     expect(views(e)).not.toContain(CANARY);
   });
 
-  it("the token actually sent is scrubbed: a per-call authorization header, a key with a trailing newline", async () => {
+  it("the token actually sent is scrubbed: per-call authorization header, key with a trailing newline", async () => {
     const other = "sk-or-v1-PERCALL0000000000000000000000000000000000000000000000000000";
     const e1 = await failure(() =>
       setup("echo-401").client.chat.completions.create(body, { headers: { authorization: `Bearer ${other}` } }),
@@ -327,7 +327,7 @@ describe("memory is bounded by documented limits", () => {
     expect(e).toBeInstanceOf(ResponseTooLargeError);
   });
 
-  it("a 64 MB error body: the typed error from the first 1 MiB, the rest not read (fetch and middleware paths)", async () => {
+  it("a 64 MB error body: typed error from the first 1 MiB, the rest unread (fetch and middleware paths)", async () => {
     for (const middleware of [undefined, [{ onRequest: () => undefined }]]) {
       const { client, hits } = setup("error-64mb", { middleware });
       const e = await failure(() => client.chat.completions.create(body));
@@ -338,7 +338,7 @@ describe("memory is bounded by documented limits", () => {
     }
   });
 
-  it("partialContent keeps at most maxPartialContentLength characters (the prefix); the chunks still all arrive", async () => {
+  it("partialContent keeps at most maxPartialContentLength chars (the prefix); all chunks still arrive", async () => {
     const stream = await setup("stream-2mb", { maxPartialContentLength: 10_000 }).client.chat.completions.create({
       ...body,
       stream: true,
@@ -365,7 +365,7 @@ describe("Retry-After edge cases", () => {
     expect(h({ "retry-after": "Tue, 01 Dec 2026 10:00:03 GMT" })).toBe(3000);
   });
 
-  it("Retry-After: 0x10 is ignored (was read as 16 s); a negative retry_after is ignored (was an immediate retry)", async () => {
+  it("ignored: Retry-After: 0x10 (was read as 16 s), a negative retry_after (was an immediate retry)", async () => {
     expect((await failure(() => setup("429-hex").client.chat.completions.create(body))).retryAfterMs).toBeUndefined();
     expect(
       (await failure(() => setup("503-negative").client.chat.completions.create(body))).retryAfterMs,
@@ -424,7 +424,7 @@ describe("every failure is an OpenRouterError and none carries the key", () => {
     expect(views(e)).not.toContain(CANARY);
   });
 
-  it("an error body nested 20,000 deep is a BadRequestError (redaction no longer recurses), not a retried ConnectionError", async () => {
+  it("an error body nested 20,000 deep: BadRequestError, not a retried ConnectionError (no recursion)", async () => {
     const { client, hits } = setup("deep-400", { maxRetries: 2, retryInitialDelayMs: 1 });
     const e = await failure(() => client.chat.completions.create(body));
     thrown.pop(); // its metadata is too deep for JSON.stringify in views(); checked here instead
@@ -437,7 +437,7 @@ describe("every failure is an OpenRouterError and none carries the key", () => {
 });
 
 describe("a caller's own errors", () => {
-  it("an error thrown by the caller's onViolation passes through as the same instance (not scrubbed into a copy)", async () => {
+  it("an error thrown by the caller's onViolation passes through: same instance, not a scrubbed copy", async () => {
     const mine = new Error(`mine ${CANARY}`);
     const validator = { validateRequest: () => [], validateResponse: () => [], validateChunk: () => [] };
     const { client } = setup("ok", {
@@ -455,7 +455,7 @@ describe("a caller's own errors", () => {
 });
 
 describe("redirects are never followed", () => {
-  it("a 307 to another origin: RedirectError, and the other origin receives nothing (fetch and middleware paths)", async () => {
+  it("a 307 to another origin: RedirectError; the other origin gets nothing (fetch and middleware paths)", async () => {
     for (const middleware of [undefined, [{ onRequest: () => undefined }]]) {
       const { client } = setup("redirect-cross", { headers: { "x-api-key": CANARY }, middleware });
       const e = await failure(() => client.chat.completions.create(body));

@@ -28,7 +28,7 @@ function clientAnswering(status: number, contentType: string, body: string, extr
 const chatBody = { model: "openai/gpt-4o", messages: [{ role: "user" as const, content: "Hi" }] };
 
 describe("client on real traffic", () => {
-  it("a 200 body that is only {error, user_id} throws InBandError (or is returned with inBandErrors: return)", async () => {
+  it("a 200 body of only {error, user_id} throws InBandError (or is returned with inBandErrors: return)", async () => {
     const body = capture("errors/python-sdk-200-error-user-id.json").body;
     const { client, violations } = clientAnswering(200, "application/json", JSON.stringify(body));
     const err = await client.chat.completions.create(chatBody).catch((e: unknown) => e);

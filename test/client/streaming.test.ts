@@ -67,7 +67,7 @@ describe("SSE chunking property", () => {
     ["LF", lf],
     ["CRLF", crlf],
   ] as const) {
-    it(`any split of the ${name} transcript into network chunks yields the same chunks (1000 runs, seeded)`, async () => {
+    it(`any split of the ${name} transcript into network chunks gives the same chunks (1000 seeded runs)`, async () => {
       const bytes = enc.encode(text);
       await fc.assert(
         fc.asyncProperty(

@@ -59,7 +59,7 @@ describe("recorder redaction", () => {
     ];
     const secretQuery = ["api-key", "x-api-key", "secret", "password", "client_secret", "refresh_token", "auth", "sig"];
     const headers: Record<string, string> = { authorization: `Bearer ${KEY}`, "x-title": "my app" };
-    secretHeaders.forEach((h, i) => (headers[h] = `hdr-secret-${i}-value`));
+    for (const [i, h] of secretHeaders.entries()) headers[h] = `hdr-secret-${i}-value`;
     const query = `?${secretQuery.map((q, i) => `${q}=qs-secret-${i}-value`).join("&")}&model=kept-model`;
     const [line] = await record(headers, query);
     expect(line).toBeDefined();

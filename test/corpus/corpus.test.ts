@@ -51,7 +51,7 @@ function load(): Capture[] {
   return out;
 }
 
-export const captures = load();
+const captures = load();
 
 const ID = "https://openrouter-contract.invalid/corpus/openapi.json";
 beforeAll(() => {

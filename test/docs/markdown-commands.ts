@@ -5,7 +5,8 @@
 //   <!-- readme-test: skip "npm ci" (why) -->            commands starting with `npm ci` are not run
 //   <!-- readme-test: exit "npm run -s cli" 1 -->        those commands must exit 1 (default 0)
 //   <!-- readme-test: server "npm start" probe /docs --> runs in the background on a free PORT until the end
-// Directives are separated by `;` (not inside a reason). A quoted selector matches a command equal to it or starting with it plus a space.
+// Directives are separated by `;` (not inside a reason). A quoted selector matches a command equal to it or starting
+// with it plus a space.
 
 export const SHELL_LANGS = new Set(["sh", "bash", "shell", "console"]);
 

@@ -78,7 +78,8 @@ describe.each(generators)("$name", ({ dir, client, streams }) => {
     expect(ours).toEqual([]);
   });
 
-  test(`calls the mock: chat, /completions, a typed 400 with the violations${streams ? ", a typed stream" : ""}`, async () => {
+  const typedStream = streams ? ", a typed stream" : "";
+  test(`calls the mock: chat, /completions, a typed 400 with the violations${typedStream}`, async () => {
     const baseUrl = inject("apiBaseUrl");
     const mod = (await import(`./clients/${client}.ts`)) as { run(baseUrl: string): Promise<Outcome> };
     const outcome = await mod.run(baseUrl);

@@ -7,7 +7,7 @@ const root = resolve(import.meta.dirname, "../..");
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
 
 /** Relative import specifiers of a module, resolved to paths under the repository root. */
-export function importsOf(file: string, text: string): string[] {
+function importsOf(file: string, text: string): string[] {
   return [...text.matchAll(SPECIFIER)]
     .map((m) => m[1]!)
     .filter((s) => s.startsWith("."))
@@ -17,7 +17,11 @@ export function importsOf(file: string, text: string): string[] {
 describe("mock/ is dev-only", () => {
   it("finds relative imports, including ones that reach mock/", () => {
     const file = join(root, "src/cli/x.ts");
-    const text = `import { a } from "./args";\nimport type { B } from "../../mock/server";\nawait import("../../mock/sse");`;
+    const text = [
+      `import { a } from "./args";`,
+      `import type { B } from "../../mock/server";`,
+      `await import("../../mock/sse");`,
+    ].join("\n");
     expect(importsOf(file, text)).toEqual(["src/cli/args", "mock/server", "mock/sse"]);
   });
 

@@ -19,6 +19,11 @@ beforeAll(async () => {
 });
 afterAll(() => mock?.close());
 
+/** Request line and headers of a raw JSON POST to the chat endpoint, up to Content-Length. */
+const POST_HEAD =
+  "POST /api/v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+  "Authorization: Bearer x\r\nContent-Type: application/json\r\n";
+
 /** Raw HTTP/1.1 exchange: `send` writes, resolves with everything received until the server closes (or `ms`). */
 function raw(send: (s: import("node:net").Socket) => void, ms = 5000): Promise<{ text: string; ms: number }> {
   const t = performance.now();
@@ -107,13 +112,7 @@ describe("a body with many invalid items", () => {
 
 describe("uploads", () => {
   it("a declared Content-Length over the limit gets 413 at once, before any body is sent", async () => {
-    const r = await raw(
-      (s) =>
-        s.write(
-          `POST /api/v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`,
-        ),
-      4000,
-    );
+    const r = await raw((s) => s.write(`${POST_HEAD}Content-Length: 1000000000\r\n\r\n`), 4000);
     expect(r.text).toMatch(/^HTTP\/1\.1 413 /);
     expect(r.ms).toBeLessThan(3000);
     const env = JSON.parse(r.text.slice(r.text.indexOf("\r\n\r\n") + 4));
@@ -122,13 +121,7 @@ describe("uploads", () => {
   });
 
   it("a slow upload gets 408 in OpenRouter's envelope", async () => {
-    const r = await raw(
-      (s) =>
-        s.write(
-          `POST /api/v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model"`,
-        ),
-      8000,
-    );
+    const r = await raw((s) => s.write(`${POST_HEAD}Content-Length: 100\r\n\r\n{"model"`), 8000);
     expect(r.text).toMatch(/^HTTP\/1\.1 408 /);
     const env = JSON.parse(r.text.slice(r.text.indexOf("\r\n\r\n") + 4));
     expect(env.error).toMatchObject({ code: 408, metadata: { mock_error: "REQUEST_TIMEOUT" } });

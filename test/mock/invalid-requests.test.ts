@@ -10,7 +10,10 @@ interface Violation {
   location: string;
 }
 
-/** Asserts the envelope shape, the status, that it validates against the op's declared error schema, and returns the violations. */
+/**
+ * Asserts the envelope shape, the status, that it validates against the op's declared error schema, and returns the
+ * violations.
+ */
 async function expectEnvelope(
   res: Response,
   status: number,

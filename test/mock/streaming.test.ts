@@ -59,7 +59,7 @@ describe.skipIf(!hasServer)("streaming (stream: true)", () => {
       });
 
       for (const [key, transcript] of examples) {
-        it(`example '${key}': comments precede data, [DONE] last (or an error chunk ends it), chunks validate`, async () => {
+        it(`example '${key}': comments first, [DONE] last (or an error chunk ends it), chunks validate`, async () => {
           const res = await post(
             op.path,
             { ...op.validBody, stream: true },
@@ -86,7 +86,7 @@ describe.skipIf(!hasServer)("streaming (stream: true)", () => {
         });
       }
 
-      it("every event ends with exactly one blank line; a finished stream ends `data: [DONE]\\n\\n` as real streams do", async () => {
+      it("events end in exactly one blank line, a finished stream in `data: [DONE]\\n\\n` (as real ones)", async () => {
         for (const [key, transcript] of examples) {
           const res = await post(
             op.path,

@@ -145,7 +145,10 @@ describe("SSE transcript checking", () => {
     const media = (deref((op.responses as JsonObject)["200"]).content as JsonObject)["text/event-stream"] as JsonObject;
     const validate = validatorFor(chunkRefOf(media.schema as JsonObject));
     const good = { id: "gen-1", object: "chat.completion.chunk", created: 1, model: "openai/gpt-4o", choices: [] };
-    const text = `: OPENROUTER PROCESSING\n\ndata: ${JSON.stringify(good)}\n\ndata: ${JSON.stringify({ ...good, object: "chat.completion" })}\n\ndata: [DONE]\n\n`;
+    const bad = { ...good, object: "chat.completion" };
+    const text =
+      `: OPENROUTER PROCESSING\n\ndata: ${JSON.stringify(good)}\n\n` +
+      `data: ${JSON.stringify(bad)}\n\ndata: [DONE]\n\n`;
     const { events, comments } = parseSse(text);
     expect(comments).toHaveLength(1);
     expect(events.map((e) => e.data === "[DONE]" || validate(JSON.parse(e.data)))).toEqual([true, false, true]);

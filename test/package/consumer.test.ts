@@ -27,20 +27,30 @@ const client = createOpenRouterClient({ apiKey: "sk-or-v1-consumer", baseUrl: pr
 const messages = [{ role: "user", content: "Hello" }];
 const json = await client.chat.completions.create({ model: "openai/gpt-4o", messages });
 const chunks = [];
-for await (const c of await client.chat.completions.create({ model: "openai/gpt-4o", messages, stream: true })) chunks.push(c.object);
+const stream = await client.chat.completions.create({ model: "openai/gpt-4o", messages, stream: true });
+for await (const c of stream) chunks.push(c.object);
 const bad = validateRequest("createChatCompletion", { model: "m", messages, temperature: 3 });
-console.log(JSON.stringify({ object: json.object, chunks: chunks.length, chunkObject: chunks[0], bad: bad.map((v) => v.instancePath), errClass: typeof RateLimitError }));
+console.log(JSON.stringify({
+  object: json.object,
+  chunks: chunks.length,
+  chunkObject: chunks[0],
+  bad: bad.map((v) => v.instancePath),
+  errClass: typeof RateLimitError,
+}));
 `;
 const CJS = `
 const { createOpenRouterClient } = require("openrouter-contract");
 const { validateResponse } = require("openrouter-contract/conformance");
 (async () => {
   const client = createOpenRouterClient({ apiKey: "sk-or-v1-consumer", baseUrl: process.env.BASE_URL, maxRetries: 0 });
-  const json = await client.completions.create({ model: "openai/gpt-3.5-turbo-instruct", prompt: "Say hi" });
+  const body = { model: "openai/gpt-3.5-turbo-instruct", prompt: "Say hi" };
+  const json = await client.completions.create(body);
   let n = 0;
-  for await (const c of await client.completions.create({ model: "openai/gpt-3.5-turbo-instruct", prompt: "Say hi", stream: true })) n++;
+  const stream = await client.completions.create({ ...body, stream: true });
+  for await (const c of stream) n++;
   const ok = validateResponse("createCompletion", 200, "application/json", json);
-  console.log(JSON.stringify({ object: json.object, chunks: n, violations: ok.filter((v) => v.severity === "error").length }));
+  const violations = ok.filter((v) => v.severity === "error").length;
+  console.log(JSON.stringify({ object: json.object, chunks: n, violations }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 const TS = `
@@ -154,7 +164,7 @@ describe("installed from the tarball", () => {
     expect(good.status).toBe(0);
   });
 
-  test("the installed bin's proxy forwards a streamed call to the mock, then stops on SIGINT with its summary", async () => {
+  test("the installed bin's proxy forwards a streamed call to the mock, stops on SIGINT with its summary", async () => {
     const bin = join(dir, "node_modules/.bin/openrouter-contract");
     const child = spawn(bin, ["proxy", "--upstream", baseUrl, "--port", "0"], {
       cwd: dir,

@@ -70,7 +70,8 @@ describe("npm pack", () => {
 
   test("reports its size", () => {
     console.log(
-      `npm pack: ${info.files.length} files, ${(info.size / 1024).toFixed(1)} KiB packed, ${(info.unpackedSize / 1024).toFixed(1)} KiB unpacked`,
+      `npm pack: ${info.files.length} files, ${(info.size / 1024).toFixed(1)} KiB packed, ` +
+        `${(info.unpackedSize / 1024).toFixed(1)} KiB unpacked`,
     );
     expect(info.size).toBeLessThan(5 * 1024 * 1024);
   });

@@ -248,7 +248,8 @@ const scenarios: Record<string, Handler> = {
   "html-502": (_q, res) => {
     res.writeHead(502, { "content-type": "text/html" });
     res.end(
-      "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>\n",
+      "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>" +
+        "<body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>\n",
     );
   },
   "empty-200": (_q, res) => {
