@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exampleExchanges, runCli as run } from "../support/conformance";
+import { tinySpec } from "../support/tiny-spec";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
@@ -33,20 +34,12 @@ function distinctFindings(file: string, n: number, badIndex = false) {
 function cyclicSpec(file: string) {
   writeFileSync(
     file,
-    JSON.stringify({
-      openapi: "3.1.0",
-      info: { title: "t", version: "1" },
-      paths: {
-        "/x": {
-          post: {
-            operationId: "x",
-            requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/A" } } } },
-            responses: { "200": { description: "ok" } },
-          },
-        },
-      },
-      components: { schemas: { A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } } },
-    }),
+    JSON.stringify(
+      tinySpec({
+        requestSchema: { $ref: "#/components/schemas/A" },
+        schemas: { A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } },
+      }),
+    ),
   );
 }
 
@@ -134,31 +127,17 @@ describe("catastrophic patterns in a user's spec", () => {
     const file = join(dir, "redos.json");
     writeFileSync(
       file,
-      JSON.stringify({
-        openapi: "3.1.0",
-        info: { title: "t", version: "1" },
-        paths: {
-          "/x": {
-            post: {
-              operationId: "x",
-              requestBody: {
-                content: {
-                  "application/json": {
-                    schema: {
-                      type: "object",
-                      properties: {
-                        s: { type: "string", pattern: "^(a+)+$" },
-                        ok: { type: "string", pattern: "^[a-z]+$" },
-                      },
-                    },
-                  },
-                },
-              },
-              responses: { "200": { description: "ok" } },
+      JSON.stringify(
+        tinySpec({
+          requestSchema: {
+            type: "object",
+            properties: {
+              s: { type: "string", pattern: "^(a+)+$" },
+              ok: { type: "string", pattern: "^[a-z]+$" },
             },
           },
-        },
-      }),
+        }),
+      ),
     );
     writeFileSync(join(dir, "short.json"), JSON.stringify({ s: "aaab" }));
     const r = await run("validate", "x", "request", join(dir, "short.json"), "--spec", file);

@@ -9,6 +9,7 @@ import {
   validateRequest,
 } from "../../src/conformance/index";
 import { riskyPatterns } from "../../src/conformance/guards";
+import { tinySpec } from "../support/tiny-spec";
 
 const manyBad = (n: number) => ({ model: "openai/gpt-4o", messages: Array.from({ length: n }, () => ({})) });
 
@@ -106,22 +107,8 @@ describe("messages say what is wrong; the pointer is in instancePath only", () =
   });
 });
 
-function specWith(schemas: Record<string, unknown>) {
-  return {
-    openapi: "3.1.0",
-    info: { title: "t", version: "1" },
-    paths: {
-      "/x": {
-        post: {
-          operationId: "x",
-          requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/S0" } } } },
-          responses: { "200": { description: "ok" } },
-        },
-      },
-    },
-    components: { schemas },
-  };
-}
+const specWith = (schemas: Record<string, unknown>) =>
+  tinySpec({ requestSchema: { $ref: "#/components/schemas/S0" }, schemas });
 
 describe("hostile specs", () => {
   it("a $ref cycle is a clear error, not a stack overflow", () => {

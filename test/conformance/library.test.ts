@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import { createClientValidator, loadContract, validateRequest } from "../../src/conformance/index";
+import { tinySpec } from "../support/tiny-spec";
 
 describe("library entry", () => {
   it("bundles for the browser: no node: imports in the conformance graph", async () => {
@@ -59,22 +60,12 @@ describe("library entry", () => {
   });
   it("checks documented request header parameters (required, schema) in exchanges", async () => {
     const { checkExchange } = await import("../../src/conformance/index");
-    const spec = {
-      openapi: "3.1.0",
-      info: { title: "t", version: "1" },
-      paths: {
-        "/x": {
-          post: {
-            operationId: "x",
-            parameters: [
-              { name: "X-Mode", in: "header", required: true, schema: { type: "string", enum: ["a", "b"] } },
-              { name: "X-Count", in: "header", schema: { type: "integer", maximum: 3 } },
-            ],
-            responses: { "200": { description: "ok" } },
-          },
-        },
-      },
-    };
+    const spec = tinySpec({
+      parameters: [
+        { name: "X-Mode", in: "header", required: true, schema: { type: "string", enum: ["a", "b"] } },
+        { name: "X-Count", in: "header", schema: { type: "integer", maximum: 3 } },
+      ],
+    });
     const contract = loadContract(spec);
     const rec = (headers: Record<string, string>) => ({
       v: 1 as const,
