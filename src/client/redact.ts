@@ -9,6 +9,7 @@
  */
 import { isObject, type JsonObject } from "./json";
 
+/** What a scrubbed key (or any redacted secret) is replaced with. */
 export const REDACTED = "[REDACTED]";
 /** Keys at least this long are replaced everywhere; shorter ones only as whole words. */
 export const LONG_KEY = 16;
