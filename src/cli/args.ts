@@ -65,7 +65,8 @@ export const CHECK_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export const VALIDATE_HELP = `Usage: openrouter-contract validate <operationId|path> request|response [options] <file.json | ->
+export const VALIDATE_HELP = `\
+Usage: openrouter-contract validate <operationId|path> request|response [options] <file.json | ->
 
 Validates one JSON payload (or, for --content-type text/event-stream, one raw SSE body).
 
@@ -121,7 +122,8 @@ pointer, message), and summarised when the proxy stops (Ctrl-C / SIGTERM). Liste
 
 Options:
   --upstream <url>          where requests go (default https://openrouter.ai/api/v1); its path replaces the
-                            client's base path, so http://127.0.0.1:PORT/api/v1/chat/completions -> <url>/chat/completions
+                            client's base path, so http://127.0.0.1:PORT/api/v1/chat/completions ->
+                            <url>/chat/completions
   --port <n>                port on 127.0.0.1 (default 0: a free port; the URL is printed)
   --record <file.jsonl>     append each exchange as an exchange record (secrets redacted); \`check\` re-runs them
   --enforce                 answer a request whose body breaks the contract with 400 in OpenRouter's error

@@ -8,14 +8,23 @@
  * received so far: pass your own accumulator to `accumulateChatCompletion` and read `acc.result()` in the catch.
  */
 import type { ChatCompletion, ChatCompletionChunk, Completion, CompletionChunk } from "../types";
+import { isArray, isObject, type JsonObject } from "./json";
+
+/** A tool call assembled from its fragments (`index` is dropped from the result). */
+interface ToolCallState {
+  index: number;
+  id: unknown;
+  type: unknown;
+  function: { name: unknown; arguments: string };
+}
 
 interface ChoiceState {
   index: number;
   content: string[];
   reasoning: string[];
   refusal: string[];
-  details: any[];
-  tools: any[];
+  details: JsonObject[];
+  tools: ToolCallState[];
   extra: Record<string, unknown>;
   delta: Record<string, unknown>;
   finish_reason: unknown;
@@ -33,37 +42,41 @@ const SKIP_DELTA = new Set([
   "images",
 ]);
 
-function mergeDetail(list: any[], d: any): void {
-  const prev = typeof d?.index === "number" ? list.find((x) => x.index === d.index && x.type === d.type) : undefined;
+function mergeDetail(list: JsonObject[], detail: unknown): void {
+  const d = isObject(detail) ? detail : {};
+  const prev = typeof d.index === "number" ? list.find((x) => x.index === d.index && x.type === d.type) : undefined;
   if (!prev) {
     list.push({ ...d });
     return;
   }
   for (const k of Object.keys(d)) {
     const v = d[k];
-    if ((k === "text" || k === "summary" || k === "data") && typeof v === "string" && typeof prev[k] === "string")
-      prev[k] += v;
+    const was = prev[k];
+    if ((k === "text" || k === "summary" || k === "data") && typeof v === "string" && typeof was === "string")
+      prev[k] = was + v;
     else if (v !== undefined && v !== null) prev[k] = v;
   }
 }
 
-function mergeToolCall(list: any[], t: any): void {
-  const index = typeof t?.index === "number" ? t.index : list.length;
+function mergeToolCall(list: ToolCallState[], fragment: unknown): void {
+  const t = isObject(fragment) ? fragment : {};
+  const fn = isObject(t.function) ? t.function : {};
+  const index = typeof t.index === "number" ? t.index : list.length;
   let tc = list.find((x) => x.index === index);
   if (!tc) {
     tc = {
       index,
       id: t.id ?? "",
       type: t.type ?? "function",
-      function: { name: t.function?.name ?? "", arguments: "" },
+      function: { name: fn.name ?? "", arguments: "" },
     };
     list.push(tc);
   } else {
     if (t.id) tc.id = t.id;
     if (t.type) tc.type = t.type;
-    if (t.function?.name && !tc.function.name) tc.function.name = t.function.name;
+    if (fn.name && !tc.function.name) tc.function.name = fn.name;
   }
-  const args = t.function?.arguments;
+  const args = fn.arguments;
   if (typeof args === "string") tc.function.arguments += args;
 }
 
@@ -75,11 +88,12 @@ export class ChatCompletionAccumulator {
 
   /** Folds one chunk in. Chunks with `choices: []` (usage chunk) update top-level fields only. */
   push(chunk: ChatCompletionChunk): void {
-    const c = chunk as any;
+    const c: JsonObject = chunk;
     for (const k in c) if (!SKIP_TOP.has(k) && c[k] !== undefined && c[k] !== null) this.#top[k] = c[k];
-    if (!Array.isArray(c.choices)) return;
-    for (const ch of c.choices) {
-      const index = typeof ch?.index === "number" ? ch.index : 0;
+    if (!isArray(c.choices)) return;
+    for (const choice of c.choices) {
+      const ch = isObject(choice) ? choice : {};
+      const index = typeof ch.index === "number" ? ch.index : 0;
       let s = this.#choices.get(index);
       if (!s)
         this.#choices.set(
@@ -100,16 +114,15 @@ export class ChatCompletionAccumulator {
         if (k !== "delta" && k !== "index" && ch[k] !== undefined && ch[k] !== null) s.extra[k] = ch[k];
       if (ch.finish_reason != null) s.finish_reason = ch.finish_reason;
       const d = ch.delta;
-      if (!d) continue;
+      if (!isObject(d)) continue;
       if (typeof d.content === "string") s.content.push(d.content);
       if (typeof d.reasoning === "string") s.reasoning.push(d.reasoning);
       if (typeof d.refusal === "string") s.refusal.push(d.refusal);
-      if (Array.isArray(d.reasoning_details)) for (const r of d.reasoning_details) mergeDetail(s.details, r);
-      if (Array.isArray(d.tool_calls)) for (const t of d.tool_calls) mergeToolCall(s.tools, t);
-      if (Array.isArray(d.annotations))
+      if (isArray(d.reasoning_details)) for (const r of d.reasoning_details) mergeDetail(s.details, r);
+      if (isArray(d.tool_calls)) for (const t of d.tool_calls) mergeToolCall(s.tools, t);
+      if (isArray(d.annotations))
         (this.#annotations.get(index) ?? this.#annotations.set(index, []).get(index)!).push(...d.annotations);
-      if (Array.isArray(d.images))
-        (this.#images.get(index) ?? this.#images.set(index, []).get(index)!).push(...d.images);
+      if (isArray(d.images)) (this.#images.get(index) ?? this.#images.set(index, []).get(index)!).push(...d.images);
       for (const k in d) if (!SKIP_DELTA.has(k) && d[k] !== undefined && d[k] !== null) s.delta[k] = d[k];
     }
   }
@@ -152,11 +165,12 @@ export async function accumulateCompletion(stream: AsyncIterable<CompletionChunk
   const top: Record<string, unknown> = {};
   const choices = new Map<number, { text: string[]; reasoning: string[]; extra: Record<string, unknown> }>();
   for await (const chunk of stream) {
-    const c = chunk as any;
+    const c: JsonObject = chunk;
     for (const k in c) if (!SKIP_TOP.has(k) && c[k] !== undefined && c[k] !== null) top[k] = c[k];
-    if (!Array.isArray(c.choices)) continue;
-    for (const ch of c.choices) {
-      const index = typeof ch?.index === "number" ? ch.index : 0;
+    if (!isArray(c.choices)) continue;
+    for (const choice of c.choices) {
+      const ch = isObject(choice) ? choice : {};
+      const index = typeof ch.index === "number" ? ch.index : 0;
       let s = choices.get(index);
       if (!s) choices.set(index, (s = { text: [], reasoning: [], extra: { finish_reason: null } }));
       if (typeof ch.text === "string") s.text.push(ch.text);

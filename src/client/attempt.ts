@@ -18,6 +18,7 @@ import {
 } from "./errors/classes";
 import { errorFromInBand, errorFromResponse, snippet } from "./errors/from-body";
 import { redactError } from "./errors/redact";
+import { isObject } from "./json";
 import type { Config } from "./options";
 import type { RawClient } from "./raw";
 import { redactText, redactValue } from "./redact";
@@ -50,13 +51,30 @@ export interface Call extends RetryPolicy {
   inBandErrors: "throw" | "return";
 }
 
+/**
+ * openapi-fetch's `POST` as an attempt calls it: the body is already serialized, the response is read as a stream,
+ * and `error` holds the parsed body of a non-2xx response.
+ */
+interface RawPost {
+  POST(
+    path: Call["path"],
+    init: {
+      body: string;
+      bodySerializer: (b: string) => string;
+      headers: Record<string, string>;
+      signal: AbortSignal;
+      parseAs: "stream";
+    },
+  ): Promise<{ response: Response; error?: unknown }>;
+}
+
 /** Sends `call` once under `abort`; resolves to the JSON body or a `Stream`, or throws an `OpenRouterError`. */
 export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown> {
   try {
     let res: Response;
     let errBody: unknown;
     if (call.client.middleware.length) {
-      const r = await (call.client.raw as any).POST(call.path, {
+      const r = await (call.client.raw as unknown as RawPost).POST(call.path, {
         body: call.payload,
         bodySerializer: (b: string) => b,
         headers: call.headers,
@@ -133,7 +151,7 @@ async function jsonBody(call: Call, abort: AttemptAbort, res: Response): Promise
     throw new ResponseTooLargeError(msg, { status, generationId: gid() });
   }
   if (!text) throw new InvalidResponseError(`Empty response body (HTTP ${status})`, { status, generationId: gid() });
-  let data: any;
+  let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
@@ -145,7 +163,7 @@ async function jsonBody(call: Call, abort: AttemptAbort, res: Response): Promise
     });
   }
   call.client.checks?.response(call.opId, res, data);
-  if (data === null || typeof data !== "object") {
+  if (!isObject(data)) {
     const init = { status, generationId: gid(), body: data };
     throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${status})`, init);
   }

@@ -8,7 +8,7 @@ import type { Client } from "openapi-fetch";
 import type { Transport } from "./attempt";
 import { resolveOptions, type ClientOptions, type RequestOptions } from "./options";
 import { createRawClient } from "./raw";
-import { request } from "./request";
+import { type RequestBody, request } from "./request";
 import type { Stream } from "./stream/stream";
 import { createChecks } from "./validate";
 import type {
@@ -58,8 +58,9 @@ export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterC
   const { raw, middleware } = createRawClient(config, options.middleware);
   const checks = createChecks(options.validate ?? "off", options.validator, options.onViolation);
   const t: Transport = { ...config, raw, middleware, checks };
-  const create = (path: "/completions" | "/chat/completions", opId: string) => (body: any, o?: RequestOptions) =>
-    request(t, path, opId, body, o);
+  const create =
+    (path: "/completions" | "/chat/completions", opId: string) => (body: RequestBody, o?: RequestOptions) =>
+      request(t, path, opId, body, o);
   return {
     chat: { completions: { create: create("/chat/completions", "createChatCompletion") } as ChatCompletionsResource },
     completions: { create: create("/completions", "createCompletion") } as CompletionsResource,

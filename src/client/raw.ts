@@ -10,6 +10,10 @@ import type { paths } from "../types";
 
 export type RawClient = Client<paths, "application/json">;
 
+const METHODS = ["request", "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+/** The request methods, seen untyped: the lazy `raw` forwards each call's arguments to the loaded client as is. */
+type Forwarding = Record<(typeof METHODS)[number], (...args: unknown[]) => Promise<unknown>>;
+
 /**
  * The raw client, and the middleware list it shares with typed calls: `raw.use()`/`raw.eject()` change both, and
  * typed calls go through `raw` (not `fetch`) while the list is non-empty, so every middleware sees every request.
@@ -48,8 +52,8 @@ export function createRawClient(config: Config, middleware: Middleware[] | undef
       client?.eject(...m);
     },
   } as unknown as RawClient;
-  for (const k of ["request", "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]) {
-    (raw as any)[k] = (...a: unknown[]) => load().then((c: any) => c[k](...a));
+  for (const k of METHODS) {
+    (raw as unknown as Forwarding)[k] = (...a) => load().then((c) => (c as unknown as Forwarding)[k](...a));
   }
   return { raw, middleware: mws };
 }

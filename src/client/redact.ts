@@ -7,7 +7,9 @@
  * "Rate limit e[REDACTED]ceeded". JSON values are walked (strings and property names), never re-serialized, so
  * redaction cannot break their structure or drop fields.
  */
+import { isObject, type JsonObject } from "./json";
 
+/** What a scrubbed key (or any redacted secret) is replaced with. */
 export const REDACTED = "[REDACTED]";
 /** Keys at least this long are replaced everywhere; shorter ones only as whole words. */
 export const LONG_KEY = 16;
@@ -35,10 +37,10 @@ export function redactText(text: string, key: string): string {
 export function redactValue<T>(value: T, key: string): T {
   if (typeof value === "string") return redactText(value, key) as T;
   if (!key || value === null || typeof value !== "object") return value;
-  const copies = new Map<object, any>();
-  const copy = (v: any): any => {
+  const copies = new Map<object, object>();
+  const copy = (v: unknown): unknown => {
     if (typeof v === "string") return redactText(v, key);
-    if (v === null || typeof v !== "object") return v;
+    if (!isObject(v)) return v;
     let c = copies.get(v);
     if (!c) {
       copies.set(v, (c = Array.isArray(v) ? [] : {}));
@@ -46,10 +48,10 @@ export function redactValue<T>(value: T, key: string): T {
     }
     return c;
   };
-  const todo: any[] = [];
-  const root = copy(value);
-  for (let v; (v = todo.pop()); ) {
-    const c = copies.get(v);
+  const todo: JsonObject[] = [];
+  const root = copy(value) as T;
+  for (let v: JsonObject | undefined; (v = todo.pop()); ) {
+    const c = copies.get(v)!;
     for (const k of Object.keys(v)) {
       // defineProperty: a "__proto__" key (JSON.parse makes it an own property) must stay data, not a prototype.
       Object.defineProperty(c, Array.isArray(v) ? k : redactText(k, key), {

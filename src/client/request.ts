@@ -8,14 +8,18 @@ import { serialize } from "./body";
 import { redactError } from "./errors/redact";
 import { bearerToken, mergeHeaders, type RequestOptions } from "./options";
 import { retryRequest } from "./retry";
+import type { CreateChatCompletionRequest, CreateCompletionRequest } from "../types";
+
+/** The body of either operation (untyped callers may pass anything: it is validated and serialized as is). */
+export type RequestBody = CreateChatCompletionRequest | CreateCompletionRequest;
 
 export async function request(
   t: Transport,
   path: Call["path"],
   opId: string,
-  body: any,
+  body: RequestBody,
   o: RequestOptions | undefined,
-): Promise<any> {
+): Promise<unknown> {
   let key = t.key;
   try {
     const call = prepare(t, path, opId, body, o);
@@ -26,7 +30,13 @@ export async function request(
   }
 }
 
-function prepare(t: Transport, path: Call["path"], opId: string, body: any, o: RequestOptions | undefined): Call {
+function prepare(
+  t: Transport,
+  path: Call["path"],
+  opId: string,
+  body: RequestBody,
+  o: RequestOptions | undefined,
+): Call {
   const signal = o?.signal;
   if (signal?.aborted) throw abortError(signal);
   t.checks?.request(opId, body);

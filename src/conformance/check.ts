@@ -36,12 +36,15 @@ export function requestViolations(
   if (!req) return out;
   const media = findMedia(req.content, contentType);
   if (!media) {
+    const documented = req.content.map((m) => m.mediaType);
     out.push(
       violation("request_content_type_documented", "error", {
         schemaPath: `#${op.pointer.replace(/^#/, "")}/requestBody/content`,
-        expected: req.content.map((m) => m.mediaType),
+        expected: documented,
         actual: contentType,
-        message: `request content-type ${JSON.stringify(contentType)} is not documented (documented: ${req.content.map((m) => m.mediaType).join(", ")})`,
+        message:
+          `request content-type ${JSON.stringify(contentType)} is not documented ` +
+          `(documented: ${documented.join(", ")})`,
         location: "request.headers",
       }),
     );
@@ -95,12 +98,15 @@ export function responseViolations(
   if (!r.content.length) return out;
   const media = findMedia(r.content, contentType);
   if (!media) {
+    const documented = r.content.map((m) => m.mediaType);
     out.push(
       violation("content_type_documented", "error", {
         schemaPath: `${r.pointer}/content`,
-        expected: r.content.map((m) => m.mediaType),
+        expected: documented,
         actual: contentType || "(none)",
-        message: `content-type ${JSON.stringify(contentType || "")} is not documented for ${status} (documented: ${r.content.map((m) => m.mediaType).join(", ")})`,
+        message:
+          `content-type ${JSON.stringify(contentType || "")} is not documented for ${status} ` +
+          `(documented: ${documented.join(", ")})`,
         location: "response.headers",
       }),
     );
@@ -143,15 +149,14 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
   const url = String(req?.url ?? "");
   const m = contract.match(method, url);
   if (!m.op) {
+    const methods = m.pathOnly?.map((o) => o.method.toUpperCase());
     out.push(
       violation("operation_documented", "error", {
         schemaPath: "#/paths",
-        expected: m.pathOnly
-          ? m.pathOnly.map((o) => o.method.toUpperCase())
-          : contract.operations.map((o) => `${o.method.toUpperCase()} ${o.path}`),
+        expected: methods ?? contract.operations.map((o) => `${o.method.toUpperCase()} ${o.path}`),
         actual: `${method.toUpperCase()} ${m.path}`,
-        message: m.pathOnly
-          ? `method ${method.toUpperCase()} is not documented for ${m.path} (documented: ${m.pathOnly.map((o) => o.method.toUpperCase()).join(", ")})`
+        message: methods
+          ? `method ${method.toUpperCase()} is not documented for ${m.path} (documented: ${methods.join(", ")})`
           : `${method.toUpperCase()} ${m.path} is not a documented operation`,
         location: "request",
       }),
@@ -321,7 +326,8 @@ export function checkExchange(contract: Contract, rec: ExchangeRecord, opts: Che
       out.push(
         violation("sse_not_truncated", res.complete === false ? "info" : "warning", {
           message:
-            "text/event-stream response has no recorded body (record with createRecorder; HAR exports often omit SSE bodies)",
+            "text/event-stream response has no recorded body " +
+            "(record with createRecorder; HAR exports often omit SSE bodies)",
           location: "response.sse",
         }),
       );

@@ -129,7 +129,8 @@ function deref(doc: J, s: unknown): { s: J; ref?: string } {
 
 /**
  * One spelling for equivalent schemas, so a rewrite that accepts the same values is no change: `const: x` with
- * `enum: [x]` is `const: x`, and `anyOf: [{type: T, enum: E}, {type: "null"}]` is `type: [T, "null"], enum: [...E, null]`.
+ * `enum: [x]` is `const: x`, and `anyOf: [{type: T, enum: E}, {type: "null"}]` is
+ * `type: [T, "null"], enum: [...E, null]`.
  */
 function canonical(s: J): J {
   let out = s;
@@ -802,8 +803,9 @@ export function formatDiffText(r: DiffResult, opts: { showInfo?: boolean } = {})
     lines.push(`      ${c.message}${c.allowed !== undefined ? `  [allowed: ${c.allowed}]` : ""}`);
   }
   const s = r.summary;
-  lines.push(
-    `${r.changes.length} change${r.changes.length === 1 ? "" : "s"}: ${s.ERR} ERR, ${s.WARN} WARN, ${s.INFO} INFO${s.allowed ? `, ${s.allowed} allowed by the allow-list (marked *)` : ""}${!opts.showInfo && s.INFO ? " (INFO hidden; --show-info)" : ""}`,
-  );
+  const changes = `${r.changes.length} change${r.changes.length === 1 ? "" : "s"}`;
+  const allowed = s.allowed ? `, ${s.allowed} allowed by the allow-list (marked *)` : "";
+  const hidden = !opts.showInfo && s.INFO ? " (INFO hidden; --show-info)" : "";
+  lines.push(`${changes}: ${s.ERR} ERR, ${s.WARN} WARN, ${s.INFO} INFO${allowed}${hidden}`);
   return `${lines.join("\n")}\n`;
 }

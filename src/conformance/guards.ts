@@ -16,7 +16,7 @@ export function riskyPatterns(spec: unknown): { pointer: string; pattern: string
   while (stack.length) {
     const [v, p] = stack.pop()!;
     if (!v || typeof v !== "object") continue;
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${p}/${i}`]));
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) stack.push([x, `${p}/${i}`]);
     else
       for (const [k, x] of Object.entries(v as Json)) {
         if (k === "pattern" && typeof x === "string" && NESTED_QUANTIFIER.test(x)) {

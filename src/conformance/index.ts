@@ -66,10 +66,11 @@ export interface ContractOption {
 
 function resolveOp(contract: Contract, operation: string | OperationSpec): OperationSpec {
   const op = contract.operation(operation);
-  if (!op)
-    throw new Error(
-      `unknown operation ${JSON.stringify(typeof operation === "string" ? operation : operation.operationId)} (known: ${contract.operations.map((o) => o.operationId ?? o.path).join(", ")})`,
-    );
+  if (!op) {
+    const name = JSON.stringify(typeof operation === "string" ? operation : operation.operationId);
+    const known = contract.operations.map((o) => o.operationId ?? o.path).join(", ");
+    throw new Error(`unknown operation ${name} (known: ${known})`);
+  }
   return op;
 }
 

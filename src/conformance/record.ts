@@ -75,7 +75,9 @@ type HeaderInput = Headers | Record<string, string | string[] | undefined>;
 
 function eachHeader(headers: HeaderInput, f: (key: string, value: string) => void): void {
   if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
-    (headers as Headers).forEach((v, k) => f(k, v));
+    (headers as Headers).forEach((v, k) => {
+      f(k, v);
+    });
   } else {
     for (const [k, v] of Object.entries(headers)) if (v !== undefined) f(k, Array.isArray(v) ? v.join(", ") : v);
   }

@@ -153,9 +153,10 @@ export class Report {
       const shown = g.paths.filter(Boolean);
       const others = g.otherPaths ? ` (+${g.otherPaths} at other paths)` : "";
       const where = shown.length ? ` ${shown.join(", ")}${others}:` : "";
+      const exchanges = `${g.exchanges} exchange${g.exchanges === 1 ? "" : "s"}`;
       const seen =
         g.exchanges > 1 || g.count > 1
-          ? ` (seen ${g.count}× in ${g.exchanges} exchange${g.exchanges === 1 ? "" : "s"}; first at line ${g.firstLine})`
+          ? ` (seen ${g.count}× in ${exchanges}; first at line ${g.firstLine})`
           : ` (line ${g.firstLine}, ${g.firstExchange})`;
       out.push(`    ${g.severity.toUpperCase().padEnd(7)}${where} ${g.sample.message}${seen}`);
       const detail: string[] = [];
@@ -165,8 +166,13 @@ export class Report {
       if (detail.length) out.push(`             ${detail.join("; ")}`);
     }
     const infoHidden = !opts.showInfo && s.bySeverity.info ? ` (${s.bySeverity.info} info hidden; --show-info)` : "";
+    const plural = (n: number) => `${n} exchange${n === 1 ? "" : "s"}`;
+    const unreadable = s.inputErrors ? `, ${s.inputErrors} unreadable` : "";
+    const { error, warning, info } = s.bySeverity;
     out.push(
-      `\n${s.exchanges} exchange${s.exchanges === 1 ? "" : "s"} checked (${s.lines} lines${s.inputErrors ? `, ${s.inputErrors} unreadable` : ""}): ${s.bySeverity.error} error, ${s.bySeverity.warning} warning, ${s.bySeverity.info} info${infoHidden}; ${s.exchangesWithViolations} exchange${s.exchangesWithViolations === 1 ? "" : "s"} with errors or warnings`,
+      `\n${plural(s.exchanges)} checked (${s.lines} lines${unreadable}): ` +
+        `${error} error, ${warning} warning, ${info} info${infoHidden}; ` +
+        `${plural(s.exchangesWithViolations)} with errors or warnings`,
     );
     return `${out.join("\n").replace(/^\n/, "")}\n`;
   }
@@ -201,7 +207,9 @@ export class Report {
     for (const [op, groups] of byOp) {
       const cases = groups.map((g) => {
         const caseName = `${g.check} ${g.key || "(whole)"} ${g.sample.schemaPath}`.trim();
-        const body = `${g.sample.message} — seen ${g.count}× in ${g.exchanges} exchange(s); first at line ${g.firstLine} (${g.firstExchange})`;
+        const body =
+          `${g.sample.message} — seen ${g.count}× in ${g.exchanges} exchange(s); ` +
+          `first at line ${g.firstLine} (${g.firstExchange})`;
         const inner =
           g.severity === "error"
             ? `<failure type="${esc(g.check)}" message="${esc(g.sample.message)}">${esc(body)}</failure>`
@@ -209,15 +217,16 @@ export class Report {
         return `    <testcase classname="${esc(op)}" name="${esc(caseName)}">${inner}</testcase>`;
       });
       const failures = groups.filter((g) => g.severity === "error").length;
-      suites.push(
-        `  <testsuite name="${esc(op)}" tests="${groups.length}" failures="${failures}" errors="0">\n${cases.join("\n")}\n  </testsuite>`,
-      );
+      const suite = `<testsuite name="${esc(op)}" tests="${groups.length}" failures="${failures}" errors="0">`;
+      suites.push(`  ${suite}\n${cases.join("\n")}\n  </testsuite>`);
     }
-    if (!suites.length)
-      suites.push(
-        `  <testsuite name="exchanges" tests="1" failures="0" errors="0">\n    <testcase classname="exchanges" name="${s.exchanges} exchanges conform"/>\n  </testsuite>`,
-      );
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${this.groups.size || 1}" failures="${[...this.groups.values()].filter((g) => g.severity === "error").length}">\n${suites.join("\n")}\n</testsuites>\n`;
+    if (!suites.length) {
+      const conform = `<testcase classname="exchanges" name="${s.exchanges} exchanges conform"/>`;
+      suites.push(`  <testsuite name="exchanges" tests="1" failures="0" errors="0">\n    ${conform}\n  </testsuite>`);
+    }
+    const failing = [...this.groups.values()].filter((g) => g.severity === "error").length;
+    const root = `<testsuites name="${esc(name)}" tests="${this.groups.size || 1}" failures="${failing}">`;
+    return `<?xml version="1.0" encoding="UTF-8"?>\n${root}\n${suites.join("\n")}\n</testsuites>\n`;
   }
 }
 
@@ -227,9 +236,9 @@ function short(v: unknown): string {
 }
 
 function esc(s: string): string {
-  // Strip characters XML 1.0 forbids, then escape.
+  // Strip characters XML 1.0 forbids (control characters other than tab, LF and CR among them), then escape.
   return s
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD")
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

@@ -1,7 +1,9 @@
 /** Severity model shared with Schemathesis/oasdiff: error = contract broken, warning = probably broken, info = note. */
 export type Severity = "error" | "warning" | "info";
 
-/** One finding of a conformance check. The client acts on a part of it (`ClientViolation` in src/client/validate.ts). */
+/**
+ * One finding of a conformance check. The client acts on a part of it (`ClientViolation` in src/client/validate.ts).
+ */
 export interface Violation {
   /** Stable snake_case check id, e.g. `response_body_schema`, `sse_done_terminator`. */
   check: string;

@@ -224,7 +224,7 @@ function pointerIndex(doc: Json, map = new WeakMap<object, string>()): WeakMap<o
   const walk = (v: unknown, p: string) => {
     if (!v || typeof v !== "object" || map.has(v as object)) return;
     map.set(v as object, p);
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${p}/${i}`));
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, `${p}/${i}`);
     else for (const [k, x] of Object.entries(v as Json)) walk(x, `${p}/${escapeToken(k)}`);
   };
   walk(doc, "");

@@ -221,7 +221,11 @@ function cappedViolation(src: ErrorSource, more: number, severity: Severity, loc
 /** Under anyOf/oneOf every branch reports the same undocumented field; one finding per field is the useful answer. */
 export function onePerField(vs: Violation[]): Violation[] {
   const seen = new Set<string>();
-  return vs.filter((v) => !seen.has(v.instancePath) && (seen.add(v.instancePath), true));
+  return vs.filter((v) => {
+    if (seen.has(v.instancePath)) return false;
+    seen.add(v.instancePath);
+    return true;
+  });
 }
 
 function comparePointers(a: string, b: string): number {

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { checkExchange } from "../../conformance/check";
+import { checkExchange, type ExchangeResult } from "../../conformance/check";
 import { harToExchanges, parseExchangeLine } from "../../conformance/exchange";
 import { Report } from "../../conformance/report";
 import type { Violation } from "../../conformance/types";
@@ -12,7 +12,10 @@ import { contractFrom } from "../spec-arg";
 
 export async function cmdCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: CHECK_OPTIONS });
-  if (values.help) return (io.stdout(CHECK_HELP), 0);
+  if (values.help) {
+    io.stdout(CHECK_HELP);
+    return 0;
+  }
   const filter = checkFilter(values.checks, values["exclude-checks"]);
   if (positionals.length !== 1) {
     throw new UsageError(`check needs exactly one input file (or - for stdin)\n\n${CHECK_HELP}`);
@@ -53,7 +56,7 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
     report.add(`line-${line}`, line, "(input)", [v], false);
   };
   const runOne = (rec: Parameters<typeof checkExchange>[1], line: number, fallbackId: string) => {
-    let res;
+    let res: ExchangeResult;
     try {
       res = checkExchange(contract, rec, { mode });
     } catch (e) {
@@ -78,14 +81,14 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
       if (e instanceof UsageError) throw e;
       throw new UsageError(`${file} is not a HAR JSON document: ${(e as Error).message}`);
     }
-    let conv;
+    let conv: ReturnType<typeof harToExchanges>;
     try {
       conv = harToExchanges(doc);
     } catch (e) {
       throw new UsageError(`${file}: ${(e as Error).message}`);
     }
     for (const err of conv.errors) malformedViolation(err.index + 1, `HAR entry ${err.index}: ${err.error}`);
-    conv.records.forEach((rec, i) => runOne(rec, i + 1, `har-${i}`));
+    for (const [i, rec] of conv.records.entries()) runOne(rec, i + 1, `har-${i}`);
     report.lines = conv.records.length + conv.errors.length;
   } else {
     const input = file === "-" ? ((io.stdin ?? process.stdin) as unknown as Readable) : file;

@@ -2,7 +2,14 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { diffSpecs, formatDiffText, parseAllowList, type Level } from "../../conformance/diff";
+import {
+  type AllowEntry,
+  type DiffResult,
+  diffSpecs,
+  formatDiffText,
+  parseAllowList,
+  type Level,
+} from "../../conformance/diff";
 import { DIFF_HELP, DIFF_OPTIONS, formatArg, type Io, UsageError } from "../args";
 import { readSpecArg } from "../spec-arg";
 
@@ -30,14 +37,17 @@ export function latestReleased(dir: string): string | undefined {
 
 export async function cmdDiff(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: DIFF_OPTIONS });
-  if (values.help) return (io.stdout(DIFF_HELP), 0);
+  if (values.help) {
+    io.stdout(DIFF_HELP);
+    return 0;
+  }
   if (positionals.length !== 2) throw new UsageError(`diff needs <base-spec> <head-spec>\n\n${DIFF_HELP}`);
   const failOn = (values["fail-on"] ?? "ERR").toUpperCase() as Level;
   if (failOn !== "ERR" && failOn !== "WARN") {
     throw new UsageError(`--fail-on must be ERR or WARN (got ${values["fail-on"]})`);
   }
   const format = formatArg(values.format, ["text", "json"]);
-  let allow;
+  let allow: AllowEntry[] | undefined;
   if (values.allow) {
     let text: string;
     try {
@@ -64,7 +74,7 @@ export async function cmdDiff(args: string[], io: Io): Promise<number> {
   }
   const base = readSpecArg(baseArg);
   const head = readSpecArg(positionals[1]!);
-  let r;
+  let r: DiffResult;
   try {
     r = diffSpecs(base, head, allow ? { allow } : {});
   } catch (e) {

@@ -3,12 +3,15 @@ import { closeSync, createWriteStream, openSync, type WriteStream } from "node:f
 import { parseArgs } from "node:util";
 import { checkFilter, intArg, type Io, listArg, PROXY_HELP, PROXY_OPTIONS, severityArg, UsageError } from "../args";
 import { displayUrl } from "../proxy/forward";
-import { startProxy } from "../proxy/server";
+import { type ProxyHandle, startProxy } from "../proxy/server";
 import { contractFrom } from "../spec-arg";
 
 export async function cmdProxy(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: PROXY_OPTIONS });
-  if (values.help) return (io.stdout(PROXY_HELP), 0);
+  if (values.help) {
+    io.stdout(PROXY_HELP);
+    return 0;
+  }
   if (positionals.length) {
     throw new UsageError(`proxy takes no positional arguments (got ${positionals.join(" ")})\n\n${PROXY_HELP}`);
   }
@@ -43,7 +46,7 @@ export async function cmdProxy(args: string[], io: Io): Promise<number> {
     }
     sink = createWriteStream("", { fd });
   }
-  let proxy;
+  let proxy: ProxyHandle;
   try {
     proxy = await startProxy({
       upstream: upstream.href,

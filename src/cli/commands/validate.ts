@@ -10,7 +10,10 @@ import { contractFrom } from "../spec-arg";
 
 export async function cmdValidate(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: VALIDATE_OPTIONS });
-  if (values.help) return (io.stdout(VALIDATE_HELP), 0);
+  if (values.help) {
+    io.stdout(VALIDATE_HELP);
+    return 0;
+  }
   if (positionals.length !== 3) {
     throw new UsageError(`validate needs <operationId> request|response <file.json | ->\n\n${VALIDATE_HELP}`);
   }

@@ -42,7 +42,10 @@ export interface ProxyOptions {
   redact?: string[];
   /** How far (bytes) checks and record may fall behind forwarding before the upstream is paused (default 8 MiB). */
   maxLagBytes?: number;
-  /** Where SSE bodies are checked: a worker thread (default), or this thread (also the fallback if the worker fails). */
+  /**
+   * Where SSE bodies are checked: a worker thread (default), or this thread (which is also the fallback if the
+   * worker fails).
+   */
   checkThread?: "worker" | "main";
   /** Assert `format` keywords in the worker's copy of the contract (default true; the CLI's --no-formats). */
   formats?: boolean;
@@ -91,7 +94,8 @@ interface Exchange {
 /** One line of the live log: exchange id, severity, check, location, JSON pointer, message. */
 export function formatFinding(id: string, v: Violation): string {
   const msg = v.message.replace(/\s*\n\s*/g, " ");
-  return `${id} ${v.severity.toUpperCase().padEnd(7)} ${v.check} ${v.location ?? ""} ${v.instancePath || "(root)"}: ${msg}`;
+  const where = `${v.location ?? ""} ${v.instancePath || "(root)"}`;
+  return `${id} ${v.severity.toUpperCase().padEnd(7)} ${v.check} ${where}: ${msg}`;
 }
 
 export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
@@ -142,7 +146,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         log(`stopped before the stream checks of ${n} exchange(s) finished: reported without them`);
       checkWorker.onFail = (e, n) =>
         log(
-          `check worker failed (${e.message}): ${n} open stream(s) lose their remaining checks; later streams are checked in the main thread`,
+          `check worker failed (${e.message}): ${n} open stream(s) lose their remaining checks; ` +
+            "later streams are checked in the main thread",
         );
     }
     return checkWorker.failed ? undefined : checkWorker;
@@ -402,7 +407,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         if (decoder === null) {
           whole = false;
           log(
-            `${id} content-encoding ${String(up.headers["content-encoding"])} cannot be decoded: body forwarded, not checked`,
+            `${id} content-encoding ${String(up.headers["content-encoding"])} cannot be decoded: ` +
+              "body forwarded, not checked",
           );
         }
         if (decoder) {

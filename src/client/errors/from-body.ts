@@ -4,6 +4,7 @@
  * stream chunk. `readErrorObject` is the one reader of that object; the three constructors below differ only in
  * where they find it, the class, and the message they build.
  */
+import { isArray, isObject, type JsonObject } from "../json";
 import {
   InBandError,
   StreamError,
@@ -18,8 +19,6 @@ export interface ErrorFields extends OpenRouterErrorInit {
   message: string | undefined;
 }
 
-const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object";
-
 /** Reads an error object (anything else reads as an object without fields). */
 export function readErrorObject(e: unknown): ErrorFields {
   const o = isObject(e) ? e : {};
@@ -30,7 +29,7 @@ export function readErrorObject(e: unknown): ErrorFields {
     errorType:
       typeof o.error_type === "string"
         ? o.error_type
-        : typeof o.metadata?.error_type === "string"
+        : isObject(o.metadata) && typeof o.metadata.error_type === "string"
           ? o.metadata.error_type
           : undefined,
     availability: o.availability,
@@ -76,14 +75,20 @@ export function errorFromResponse(
  * The `InBandError` of a 200 JSON body that reports a failed generation (`finish_reason: "error"` or an error
  * object on a choice, or a top-level `error` object); undefined for a body that reports none.
  */
-export function errorFromInBand(data: any, status: number, generationId: string | undefined): InBandError | undefined {
+export function errorFromInBand(
+  data: JsonObject,
+  status: number,
+  generationId: string | undefined,
+): InBandError | undefined {
   let e: unknown;
   let content: unknown;
-  if (Array.isArray(data.choices)) {
-    const c = data.choices.find((c: any) => c && (c.finish_reason === "error" || isObject(c.error)));
+  if (isArray(data.choices)) {
+    const failed = (c: unknown): c is JsonObject => isObject(c) && (c.finish_reason === "error" || isObject(c.error));
+    const c = data.choices.find(failed);
     if (!c) return undefined;
     e = c.error;
-    content = c.message ? c.message.content : c.text;
+    // A message that is not an object has no content; `text` is read only when there is no message.
+    content = c.message ? (isObject(c.message) ? c.message.content : undefined) : c.text;
   } else if (isObject(data.error)) {
     e = data.error;
   } else return undefined;
@@ -102,9 +107,9 @@ export function errorFromInBand(data: any, status: number, generationId: string 
  * The `StreamError` of an error chunk (a top-level `error`, or choice 0 with `finish_reason: "error"`);
  * `at` holds the stream's status, generation id and partial content.
  */
-export function errorFromChunk(chunk: any, at: OpenRouterErrorInit): StreamError {
-  const c = chunk.choices?.[0];
-  const f = readErrorObject(isObject(chunk.error) ? chunk.error : c?.error);
+export function errorFromChunk(chunk: JsonObject, at: OpenRouterErrorInit): StreamError {
+  const c = isObject(chunk.choices) ? chunk.choices[0] : undefined;
+  const f = readErrorObject(isObject(chunk.error) ? chunk.error : isObject(c) ? c.error : undefined);
   const msg = f.message ?? (typeof chunk.error === "string" ? chunk.error : "Stream error");
   const code = f.code === undefined ? "" : ` (${f.code})`;
   return new StreamError(`Stream error${code}: ${msg}`, { ...at, ...f, body: chunk });

@@ -17,7 +17,8 @@ export function redactError<T>(v: T, key: string): T {
     v.message = m;
     v.stack = redactText(String(v.stack), key);
   }
-  for (const k of Object.keys(v)) (v as any)[k] = redactValue((v as any)[k], key);
+  const fields = v as unknown as Record<string, unknown>;
+  for (const k of Object.keys(v)) fields[k] = redactValue(fields[k], key);
   const c = v.cause;
   if (c !== undefined) {
     let s: string;

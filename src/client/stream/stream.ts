@@ -11,6 +11,7 @@
 import { discard } from "../body";
 import { InvalidResponseError, StreamTruncatedError, type OpenRouterError } from "../errors/classes";
 import { errorFromChunk } from "../errors/from-body";
+import { isObject } from "../json";
 import { createSseDecoder, type SseDecoder } from "./decoder";
 import { createIdleTimer, type IdleTimer } from "./idle-timer";
 
@@ -116,7 +117,7 @@ export class Stream<T> implements AsyncIterableIterator<T> {
       this.#settle(false);
       return { done: true, value: undefined };
     }
-    let chunk: any;
+    let chunk: unknown;
     try {
       chunk = JSON.parse(data);
     } catch {
@@ -129,11 +130,12 @@ export class Stream<T> implements AsyncIterableIterator<T> {
             }),
       );
     }
-    if (chunk !== null && typeof chunk === "object") {
+    if (isObject(chunk)) {
       if (this.generationId === undefined && typeof chunk.id === "string") this.generationId = chunk.id;
-      const c = chunk.choices?.[0];
+      const choice = isObject(chunk.choices) ? chunk.choices[0] : undefined;
+      const c = isObject(choice) ? choice : undefined;
       if (c) {
-        const t = c.delta ? c.delta.content : c.text;
+        const t = c.delta ? (isObject(c.delta) ? c.delta.content : undefined) : c.text;
         // Pieces are joined once per network read: retaining 20k tiny strings (or a 20k-node rope) for the whole
         // stream made the GC copy them on every scavenge (~15% CPU on a 20k-chunk stream).
         if (typeof t === "string" && t !== "") this.#pieces.push(t);
