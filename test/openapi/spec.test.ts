@@ -79,7 +79,7 @@ describe("bundled spec", () => {
   });
 
   test("generated/ is fresh", () => {
-    const r = spawnSync(process.execPath, ["scripts/generate.mjs", "--check"], {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/generate.ts", "--check"], {
       cwd: root,
       encoding: "utf8",
       timeout: 120_000,
