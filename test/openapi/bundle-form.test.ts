@@ -29,7 +29,7 @@ function schemaNodes(doc: J): [string, J][] {
     for (const k of ["properties", "patternProperties"])
       for (const [p, v] of Object.entries(n[k] ?? {})) visit(v, `${ptr}/${k}/${p}`);
     for (const k of ["allOf", "anyOf", "oneOf", "prefixItems"])
-      (n[k] ?? []).forEach((v: unknown, i: number) => visit(v, `${ptr}/${k}/${i}`));
+      for (const [i, v] of ((n[k] ?? []) as unknown[]).entries()) visit(v, `${ptr}/${k}/${i}`);
     for (const k of ["items", "additionalProperties", "not", "contentSchema"]) visit(n[k], `${ptr}/${k}`);
   };
   for (const [name, s] of Object.entries(doc.components.schemas)) visit(s, `#/components/schemas/${name}`);

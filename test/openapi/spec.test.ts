@@ -26,7 +26,6 @@ const operations = indexOperations(spec).map(({ method, path, pointer, operation
   id: operationId ?? `${method} ${path}`,
   op: getAt(spec, pointer) as JsonObject,
 }));
-const responsesOf = (op: JsonObject) => Object.entries((op.responses ?? {}) as JsonObject);
 
 describe("bundled spec", () => {
   test("validates against the OpenAPI 3.1 meta-schema", async () => {
