@@ -1,6 +1,6 @@
 // Bundle-time rewrites that make the bundle read the same in every client generator, without changing what it
 // accepts: each rewrite is equivalent JSON Schema. The source keeps the short authoring form (openapi/README.md);
-// generate.mjs applies this to the Redocly bundle before writing generated/.
+// generate.ts applies this to the Redocly bundle before writing generated/.
 //   1. `type: [T, 'null']` + `enum: [..., null]`  ->  `anyOf: [{type: T, enum: [...]}, {type: 'null'}]`
 //      (several generators drop the null, type it as the string "null", or emit code that does not compile).
 //   2. every `const` also gets a one-value `enum` (discriminated unions built from `const` alone crash some).
