@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { register } from "tsx/esm/api";
 import { median } from "./stats.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,15 +35,10 @@ const WARMUP = Number(values.warmup);
 const spec = JSON.parse(readFileSync(join(root, "generated/openapi.json"), "utf8"));
 const basePath = new URL(spec.servers?.[0]?.url ?? "http://x/").pathname.replace(/\/+$/, "");
 
-function deref(node) {
-  while (node && typeof node.$ref === "string") {
-    node = node.$ref
-      .slice(2)
-      .split("/")
-      .reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
-  }
-  return node;
-}
+// The project's one $ref resolver; tsx lets this plain-node script import it from TypeScript.
+register();
+const { resolveRef } = await import("../src/spec/ref.ts");
+const deref = (node) => resolveRef(spec, node).node;
 function firstRequestExample(path) {
   const media = deref(spec.paths[path].post.requestBody).content["application/json"];
   const ex = Object.values(media.examples ?? {})
@@ -217,9 +213,8 @@ try {
     waitReady(`${prismBase}/`, prism, "prism"),
     waitReady(`http://127.0.0.1:${mockPort}/docs`, mock, "mock"),
   ]);
-  console.log(
-    `mix per 10 requests: ${MIX.map((m) => `${m[5]} ${m[0]} (${m[4]})`).join(", ")}; ${N} requests/round, concurrency ${C}, ${ROUNDS} rounds, warmup ${WARMUP}`,
-  );
+  const mix = MIX.map((m) => `${m[5]} ${m[0]} (${m[4]})`).join(", ");
+  console.log(`mix per 10 requests: ${mix}; ${N} requests/round, concurrency ${C}, ${ROUNDS} rounds, warmup ${WARMUP}`);
   await run(prismBase, WARMUP);
   await run(mockBase, WARMUP);
   const results = { prism: [], mock: [] };
@@ -250,15 +245,19 @@ try {
   const m = median(results.mock);
   const ratio = m / p;
   const diff = ratio >= 1 ? `${((ratio - 1) * 100).toFixed(1)}% faster` : `${((1 - ratio) * 100).toFixed(1)}% slower`;
+  const target = `target at most 10% slower: ${ratio >= 0.9 ? "met" : "MISSED"}`;
   console.log(
-    `median: prism alone ${p.toFixed(0)} rps, mock ${m.toFixed(0)} rps, ratio mock/prism ${ratio.toFixed(3)} (mock ${diff}; target at most 10% slower: ${ratio >= 0.9 ? "met" : "MISSED"})`,
+    `median: prism alone ${p.toFixed(0)} rps, mock ${m.toFixed(0)} rps, ` +
+      `ratio mock/prism ${ratio.toFixed(3)} (mock ${diff}; ${target})`,
   );
   if (cpu.prismReqs && cpu.mockReqs) {
+    const perReq = (ms, reqs) => (ms / reqs).toFixed(3);
+    const split = mockPrismPid
+      ? ` (layer ${perReq(cpu.layer, cpu.mockReqs)} + Prism child ${perReq(cpu.mockPrism, cpu.mockReqs)})`
+      : " (layer and Prism's pipeline in one process)";
     console.log(
-      `CPU per request: Prism alone ${(cpu.prism / cpu.prismReqs).toFixed(3)} ms; mock ${((cpu.layer + cpu.mockPrism) / cpu.mockReqs).toFixed(3)} ms` +
-        (mockPrismPid
-          ? ` (layer ${(cpu.layer / cpu.mockReqs).toFixed(3)} + Prism child ${(cpu.mockPrism / cpu.mockReqs).toFixed(3)})`
-          : " (layer and Prism's pipeline in one process)"),
+      `CPU per request: Prism alone ${perReq(cpu.prism, cpu.prismReqs)} ms; ` +
+        `mock ${perReq(cpu.layer + cpu.mockPrism, cpu.mockReqs)} ms${split}`,
     );
   }
   for (const who of ["prism", "mock"]) {

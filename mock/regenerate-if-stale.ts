@@ -6,7 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const generate = join(repoRoot, "scripts/generate.mjs");
+// `npm run generate`'s script, run in this process's Node with tsx's loader (as `tsx scripts/generate.ts` does).
+const generate = ["--import", "tsx", join(repoRoot, "scripts/generate.ts")];
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -29,7 +30,7 @@ function regenerateIfStale(): void {
   if (!missing) {
     // Newer mtimes alone (a fresh clone, a touched file) do not mean new content: compare the actual output first.
     try {
-      execFileSync(process.execPath, [generate, "--check"], { cwd: repoRoot, stdio: "ignore" });
+      execFileSync(process.execPath, [...generate, "--check"], { cwd: repoRoot, stdio: "ignore" });
       const now = new Date();
       for (const f of paths) utimesSync(f, now, now); // up to date: skip this check next time
       return;
@@ -40,7 +41,7 @@ function regenerateIfStale(): void {
   const why = missing ? "generated/ is missing" : "openapi/ changed since the last generate";
   console.log(`${why}: running \`npm run generate\`...`);
   try {
-    execFileSync(process.execPath, [generate], { cwd: repoRoot, stdio: "inherit" });
+    execFileSync(process.execPath, generate, { cwd: repoRoot, stdio: "inherit" });
   } catch {
     console.error("Generation failed: fix the spec (see the errors above), then run `npm start` again.");
     process.exitCode = 1;

@@ -3,6 +3,7 @@
  * open enums reject values outside their known list (so a new value can be reported, not only accepted).
  */
 import { escapeToken } from "../spec/pointer";
+import { openEnum } from "../spec/schema-shapes";
 
 type Json = Record<string, unknown>;
 
@@ -20,13 +21,6 @@ const SCHEMA_CHILD = new Set([
   "unevaluatedItems",
   "contentSchema",
 ]);
-
-const SCHEMA_NOTES = new Set(["type", "description", "title", "deprecated", "example", "examples"]);
-/** `{type: string}` with nothing but annotations: the catch-all branch of an open enum. */
-function isBareString(s: unknown): boolean {
-  if (!s || typeof s !== "object") return false;
-  return (s as Json).type === "string" && Object.keys(s as Json).every((k) => SCHEMA_NOTES.has(k));
-}
 
 /**
  * Copy where object schemas with `properties` and no `additionalProperties` get `unevaluatedProperties: false`.
@@ -72,19 +66,15 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
         o[k] = closeSchema(x, `${ptr}/${k}`, false);
       }
     }
-    if (Array.isArray(o.anyOf)) {
-      const branches = o.anyOf as Json[];
-      const k = branches.findIndex((b) => b && b.type === "string" && Array.isArray(b.enum));
-      const rest = branches.filter((_b, i) => i !== k);
-      if (k >= 0 && rest.some(isBareString) && rest.every((b) => isBareString(b) || b?.type === "null")) {
-        known.add(`${ptr}/anyOf/${k}`);
-        o.anyOf = branches.map((b, i) => {
-          if (i === k || !isBareString(b)) return b;
-          fallbacks.set(`${ptr}/anyOf/${i}`, `${ptr}/anyOf/${k}`);
-          const { type: _t, ...notes } = b;
-          return { ...notes, not: {} };
-        });
-      }
+    const open = openEnum(o);
+    if (open) {
+      known.add(`${ptr}/anyOf/${open.known}`);
+      o.anyOf = (o.anyOf as Json[]).map((b, i) => {
+        if (!open.catchAll.includes(i)) return b;
+        fallbacks.set(`${ptr}/anyOf/${i}`, `${ptr}/anyOf/${open.known}`);
+        const { type: _t, ...notes } = b;
+        return { ...notes, not: {} };
+      });
     }
     const not = o.not as Json | undefined;
     if (o.type === "string" && not && Array.isArray(not.enum) && Object.keys(not).length === 1) {

@@ -2,12 +2,14 @@
 // request fields in a real browser, from file:// and from the mock's /docs, request nothing off the machine (Redoc's
 // CDN logo is replaced at generate time), and show each streaming response's chunk fields (`delta`). Operation
 // summaries and field names are read from the bundle.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { bundledSpec } from "../../src/spec/bundle";
+import { deref } from "../support/spec";
 
 const root = resolve(import.meta.dirname, "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -22,18 +24,11 @@ const FLAGS = [
 /** Requests that stay on the machine: the page itself, inlined data, blobs, and the loopback mock. */
 const LOCAL = /^(file:|data:|blob:|about:|https?:\/\/(127\.0\.0\.1|localhost)[:/])/;
 
-const spec = JSON.parse(readFileSync(join(root, "generated/openapi.json"), "utf8"));
-const deref = (n: any): any => {
-  while (n && typeof n.$ref === "string")
-    n = n.$ref
-      .slice(2)
-      .split("/")
-      .reduce((o: any, k: string) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
-  return n;
-};
+// The bundle the docs page is built from (not MOCK_SPEC: the page does not change with it).
+const spec = bundledSpec as Record<string, any>;
 const operations = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
   Object.entries<any>(item).map(([method, op]) => {
-    const schema = deref(deref(op.requestBody)?.content?.["application/json"]?.schema);
+    const schema = deref(deref(op.requestBody, spec)?.content?.["application/json"]?.schema, spec);
     return {
       path,
       method,
@@ -44,6 +39,10 @@ const operations = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
     };
   }),
 );
+
+/** The text as rendered (Playwright's `innerText`): hidden nodes do not count, as a reader would not see them. */
+// biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the docs show; textContent is not
+const rendered = (l: Locator): Promise<string> => l.innerText();
 
 let userDataDir = "";
 let context: BrowserContext;
@@ -95,18 +94,18 @@ async function checkPage(url: string) {
       await expect
         .poll(() => main.getByText(op.summary, { exact: true }).first().isVisible(), { timeout: 15_000 })
         .toBe(true);
-      await expect.poll(async () => (await main.innerText()).includes(op.path)).toBe(true);
+      await expect.poll(async () => (await rendered(main)).includes(op.path)).toBe(true);
       expect(op.fields.length).toBeGreaterThan(0);
       for (const field of op.fields) {
         const name = page.locator(`[id$="/t=request&path=${field}"] .schema-name`).first();
         await name.waitFor({ state: "attached", timeout: 10_000 });
         await name.scrollIntoViewIfNeeded();
         expect(await name.isVisible(), `${op.summary}: request field '${field}' visible`).toBe(true);
-        expect(await name.innerText()).toBe(field);
+        expect(await rendered(name)).toBe(field);
       }
       for (const field of op.required) {
         const row = page.locator(`[id$="/t=request&path=${field}"]`).first();
-        expect(await row.innerText(), `${field} marked required`).toContain("required");
+        expect(await rendered(row), `${field} marked required`).toContain("required");
       }
     }
     await showsChunkFields(page);
@@ -138,7 +137,7 @@ async function showsChunkFields(page: Page) {
   await sse("choices").locator(".schema-name").first().click(); // expands the array's item schema
   const delta = sse("choices[]/delta").locator(".schema-name").first();
   await delta.waitFor({ state: "visible", timeout: 10_000 });
-  expect(await delta.innerText()).toBe("delta");
+  expect(await rendered(delta)).toBe("delta");
 }
 
 describe("generated docs in headless Chromium", () => {

@@ -1,15 +1,15 @@
-// The shipped bundles are in the form client generators read alike (scripts/normalize-bundle.mjs), the request
-// fields defined once in the source are written out in each request schema (scripts/inline-shared-properties.mjs),
-// and the streaming form (scripts/stream-bundle.mjs) has one typed SSE response per streaming operation.
+// The shipped bundles are in the form client generators read alike (scripts/normalize-bundle.ts), the request
+// fields defined once in the source are written out in each request schema (scripts/inline-shared-properties.ts),
+// and the streaming form (scripts/stream-bundle.ts) has one typed SSE response per streaming operation.
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import bundle from "../../generated/openapi.json" with { type: "json" };
 import streamDoc from "../../generated/openapi.stream.json" with { type: "json" };
-import { inlineSharedProperties } from "../../scripts/inline-shared-properties.mjs";
-import { normalizeBundle } from "../../scripts/normalize-bundle.mjs";
-import { streamBundle } from "../../scripts/stream-bundle.mjs";
+import { inlineSharedProperties } from "../../scripts/inline-shared-properties";
+import { normalizeBundle } from "../../scripts/normalize-bundle";
+import { streamBundle } from "../../scripts/stream-bundle";
 import { deref, schemaValidators } from "../support/spec";
 
 type J = { [key: string]: any };
@@ -29,7 +29,7 @@ function schemaNodes(doc: J): [string, J][] {
     for (const k of ["properties", "patternProperties"])
       for (const [p, v] of Object.entries(n[k] ?? {})) visit(v, `${ptr}/${k}/${p}`);
     for (const k of ["allOf", "anyOf", "oneOf", "prefixItems"])
-      (n[k] ?? []).forEach((v: unknown, i: number) => visit(v, `${ptr}/${k}/${i}`));
+      for (const [i, v] of ((n[k] ?? []) as unknown[]).entries()) visit(v, `${ptr}/${k}/${i}`);
     for (const k of ["items", "additionalProperties", "not", "contentSchema"]) visit(n[k], `${ptr}/${k}`);
   };
   for (const [name, s] of Object.entries(doc.components.schemas)) visit(s, `#/components/schemas/${name}`);

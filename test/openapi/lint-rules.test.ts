@@ -1,6 +1,6 @@
 // The static rules of the spec live in redocly.yaml, so that `npm run lint` points at the source line that breaks
 // one. Each rule is shown to bite here: a temporary copy of openapi/ gets one defect per rule (each in its own
-// place), is linted through scripts/redocly.mjs with the project's redocly.yaml, and the rule must be reported at
+// place), is linted through scripts/redocly.ts with the project's redocly.yaml, and the rule must be reported at
 // that file and line.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -133,7 +133,7 @@ interface Report {
 function lint(...targets: string[]): { reports: Report[]; output: string } {
   const r = spawnSync(
     process.execPath,
-    [join(root, "scripts/redocly.mjs"), "lint", ...targets, "--format=github-actions"],
+    ["--import", "tsx", join(root, "scripts/redocly.ts"), "lint", ...targets, "--format=github-actions"],
     { cwd: root, encoding: "utf8", env: { ...process.env, REDOCLY_TELEMETRY: "off", FORCE_COLOR: "0" } },
   );
   const output = r.stdout + r.stderr;

@@ -4,15 +4,17 @@
 // with `text/event-stream` only and `schema: {$ref: <chunk>}`, so a generator that understands SSE makes a typed
 // stream method; the request body requires `stream: true`. Errors and everything else are unchanged.
 
-import { resolveRef as resolve } from "./resolve-ref.mjs";
+import { resolveRef } from "../src/spec/ref";
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const SSE = "text/event-stream";
 
-const refName = (ref) => /^#\/components\/[^/]+\/([^/]+)$/.exec(ref ?? "")?.[1];
+type Json = Record<string, any>;
+
+const refName = (ref: string | undefined) => /^#\/components\/[^/]+\/([^/]+)$/.exec(ref ?? "")?.[1];
 
 /** The first `data:` payload of an SSE transcript that parses as JSON, or undefined. */
-function firstChunk(transcript) {
+function firstChunk(transcript: unknown): unknown {
   for (const line of String(transcript).split("\n")) {
     if (!line.startsWith("data:")) continue;
     try {
@@ -24,25 +26,26 @@ function firstChunk(transcript) {
   return undefined;
 }
 
-function refsIn(node, out = new Set()) {
+function refsIn(node: unknown, out = new Set<string>()): Set<string> {
   if (!node || typeof node !== "object") return out;
-  if (typeof node.$ref === "string") out.add(node.$ref);
+  const ref = (node as Json).$ref;
+  if (typeof ref === "string") out.add(ref);
   for (const v of Object.values(node)) refsIn(v, out);
   return out;
 }
 
 /** Removes the components that nothing outside `components` reaches through `$ref`s. */
-function prune(doc) {
+function prune<T extends Json>(doc: T): T {
   const { components, ...rest } = doc;
-  const seen = new Set();
+  const seen = new Set<string>();
   const queue = [...refsIn(rest)];
   while (queue.length) {
-    const ref = queue.pop();
+    const ref = queue.pop()!;
     if (seen.has(ref)) continue;
     seen.add(ref);
-    queue.push(...refsIn(resolve(doc, { $ref: ref })));
+    queue.push(...refsIn(resolveRef(doc, { $ref: ref }).node));
   }
-  for (const [kind, group] of Object.entries(components ?? {})) {
+  for (const [kind, group] of Object.entries<Json>(components ?? {})) {
     if (kind === "securitySchemes") continue; // referenced by name from `security`, not by $ref
     for (const name of Object.keys(group)) if (!seen.has(`#/components/${kind}/${name}`)) delete group[name];
   }
@@ -50,20 +53,21 @@ function prune(doc) {
 }
 
 /** Returns the streaming form of `bundle` (a normalized, ref-preserving bundle); `bundle` is not modified. */
-export function streamBundle(bundle) {
-  const doc = structuredClone(bundle);
+export function streamBundle<T extends object>(bundle: T): T {
+  const doc: Json = structuredClone(bundle);
+  const resolve = (node: unknown): any => resolveRef(doc, node).node;
   const schemas = doc.components.schemas;
   let streaming = 0;
-  for (const item of Object.values(doc.paths)) {
+  for (const item of Object.values<Json>(doc.paths)) {
     for (const method of HTTP_METHODS) {
       const op = item[method];
       const ok = op?.responses?.["200"];
       const media = ok?.content?.[SSE];
-      const chunkRef = resolve(doc, media?.schema)?.contentSchema?.$ref;
+      const chunkRef = resolve(media?.schema)?.contentSchema?.$ref;
       if (!chunkRef) continue;
       streaming++;
       const transcript = Object.values(media.examples ?? {})
-        .map((e) => resolve(doc, e)?.value)
+        .map((e) => resolve(e)?.value)
         .find(Boolean);
       const example = firstChunk(transcript);
       ok.description =
@@ -104,7 +108,7 @@ export function streamBundle(bundle) {
         ],
       };
       body.schema = { $ref: `#/components/schemas/${streamName}` };
-      const examples = Object.entries(body.examples ?? {}).filter(([, e]) => resolve(doc, e)?.value?.stream === true);
+      const examples = Object.entries(body.examples ?? {}).filter(([, e]) => resolve(e)?.value?.stream === true);
       if (examples.length) body.examples = Object.fromEntries(examples);
       else delete body.examples;
     }
@@ -115,5 +119,5 @@ export function streamBundle(bundle) {
     "`text/event-stream` with the chunk schema, for client generators that make typed SSE methods. The full " +
     "contract, with the JSON responses, is `openapi.json`.\n\n" +
     doc.info.description;
-  return prune(doc);
+  return prune(doc) as T;
 }

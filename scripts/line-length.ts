@@ -10,7 +10,7 @@ const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { e
   .filter((f) => f && !exempt.test(f) && /\.(ts|mts|mjs|cjs|js|sh)$/.test(f));
 let bad = 0;
 for (const f of files) {
-  let text;
+  let text: string;
   try {
     text = readFileSync(f, "utf8");
   } catch {

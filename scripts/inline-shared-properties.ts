@@ -5,6 +5,8 @@
 // both request schemas stay flat, field by field as if written out in each (a field that is only a `$ref` to a named
 // schema is already collapsed by Redocly and needs nothing).
 
+type Json = Record<string, unknown>;
+
 const POINTER = "#/components/schemas/";
 
 /**
@@ -12,25 +14,26 @@ const POINTER = "#/components/schemas/";
  * (field name -> schema). Each `{$ref: "#/components/schemas/<field>"}` becomes a copy of the definition and the
  * component is removed. Returns `bundle`.
  */
-export function inlineSharedProperties(bundle, shared) {
-  const schemas = bundle.components?.schemas ?? {};
-  const hoisted = new Map();
+export function inlineSharedProperties<T extends object>(bundle: T, shared: Json): T {
+  const schemas: Json = (bundle as { components?: { schemas?: Json } }).components?.schemas ?? {};
+  const hoisted = new Map<string, unknown>();
   for (const name of Object.keys(shared)) {
     if (!Object.hasOwn(schemas, name)) continue;
     hoisted.set(POINTER + name, schemas[name]);
     delete schemas[name];
   }
-  const visit = (node, path) => {
+  const visit = (node: unknown, path: string): unknown => {
     if (!node || typeof node !== "object") return node;
     if (Array.isArray(node)) return node.map((x, i) => visit(x, `${path}/${i}`));
-    const ref = node.$ref;
+    const obj = node as Json;
+    const ref = obj.$ref;
     if (typeof ref === "string" && hoisted.has(ref)) {
       // A sibling of the $ref would have to be merged into the copy; the shared file is the one place to say it.
-      if (Object.keys(node).length !== 1) throw new Error(`${path}: $ref to shared property ${ref} has siblings`);
+      if (Object.keys(obj).length !== 1) throw new Error(`${path}: $ref to shared property ${ref} has siblings`);
       return visit(structuredClone(hoisted.get(ref)), path);
     }
-    for (const [k, v] of Object.entries(node)) node[k] = visit(v, `${path}/${k}`);
-    return node;
+    for (const [k, v] of Object.entries(obj)) obj[k] = visit(v, `${path}/${k}`);
+    return obj;
   };
   visit(bundle, "#");
   return bundle;

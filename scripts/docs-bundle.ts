@@ -3,16 +3,17 @@
 // chunk's fields (`delta`, `finish_reason`, `usage`). Here each SSE media type shows the chunk schema itself,
 // with the stream's framing as its description. Everything else is the bundle unchanged.
 
-import { resolveRef as resolve } from "./resolve-ref.mjs";
+import { resolveRef } from "../src/spec/ref";
 
 /** Returns the docs view of `bundle`; `bundle` is not modified. */
-export function docsBundle(bundle) {
+export function docsBundle<T extends object>(bundle: T): T {
   const doc = structuredClone(bundle);
-  for (const item of Object.values(doc.paths ?? {})) {
-    for (const op of Object.values(item)) {
+  const resolve = (node: unknown): any => resolveRef(doc, node).node;
+  for (const item of Object.values<any>((doc as any).paths ?? {})) {
+    for (const op of Object.values<any>(item)) {
       for (const response of Object.values(op?.responses ?? {})) {
-        const media = resolve(doc, response)?.content?.["text/event-stream"];
-        const stream = resolve(doc, media?.schema);
+        const media = resolve(response)?.content?.["text/event-stream"];
+        const stream = resolve(media?.schema);
         if (!stream?.contentSchema?.$ref) continue;
         const chunk = stream.contentSchema.$ref.split("/").pop();
         media.schema = {

@@ -1,17 +1,20 @@
-#!/usr/bin/env node
 // The only writer of generated/: bundle (YAML + JSON), its streaming form, TypeScript types, Redoc HTML.
-//   node scripts/generate.mjs               -> writes generated/
-//   node scripts/generate.mjs --check       -> generates into a temp dir, exits 1 if generated/ differs
+//   tsx scripts/generate.ts               -> writes generated/ (`npm run generate`)
+//   tsx scripts/generate.ts --check       -> generates into a temp dir, exits 1 if generated/ differs
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { inlineSharedProperties } from "./inline-shared-properties.mjs";
-import { normalizeBundle } from "./normalize-bundle.mjs";
-import { streamBundle } from "./stream-bundle.mjs";
-import { docsBundle, LOCAL_LOGO } from "./docs-bundle.mjs";
+import openapiTS, { astToString, NULL, STRING, tsIntersection, tsLiteral, tsUnion } from "openapi-typescript";
+import ts from "typescript";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { openEnum } from "../src/spec/schema-shapes";
+import { docsBundle, LOCAL_LOGO } from "./docs-bundle";
+import { inlineSharedProperties } from "./inline-shared-properties";
+import { normalizeBundle } from "./normalize-bundle";
+import { streamBundle } from "./stream-bundle";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
@@ -19,11 +22,12 @@ const out = values.check ? mkdtempSync(join(tmpdir(), "orc-gen-")) : join(root, 
 const redocly = join(root, "node_modules/@redocly/cli/bin/cli.js");
 const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", FORCE_COLOR: "0" };
 
-function run(args) {
+function run(args: string[]): void {
   try {
     execFileSync(process.execPath, [redocly, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   } catch (err) {
-    process.stderr.write(String(err.stdout ?? "") + String(err.stderr ?? ""));
+    const { stdout, stderr } = err as { stdout?: Buffer; stderr?: Buffer };
+    process.stderr.write(String(stdout ?? "") + String(stderr ?? ""));
     throw new Error(`redocly ${args[0]} failed`);
   }
 }
@@ -32,50 +36,43 @@ mkdirSync(join(out, "docs"), { recursive: true });
 const src = "openapi/openapi.yaml";
 // Refs are kept (not dereferenced) so codegen in any language gets named types.
 run(["bundle", src, "-o", join(out, "openapi.yaml"), "--component-renaming-conflicts-severity=error"]);
-// Then rewritten into the form every client generator reads alike (equivalent schemas; see normalize-bundle.mjs),
+// Then rewritten into the form every client generator reads alike (equivalent schemas; see normalize-bundle.ts),
 // and written as YAML and JSON: the same document. Pretty-printed and newline-terminated so diffs stay readable.
-const { parse: parseYaml, stringify: stringifyYaml } = await import("yaml");
 // The fields both request schemas share are defined once in the source and inlined back into each here (see
-// inline-shared-properties.mjs).
+// inline-shared-properties.ts).
 const shared = parseYaml(readFileSync(join(root, "openapi/shared/request-properties.yaml"), "utf8"));
 const bundled = inlineSharedProperties(parseYaml(readFileSync(join(out, "openapi.yaml"), "utf8")), shared);
 const bundle = normalizeBundle(bundled);
 writeFileSync(join(out, "openapi.yaml"), stringifyYaml(bundle, { lineWidth: 0, aliasDuplicateObjects: false }));
 writeFileSync(join(out, "openapi.json"), `${JSON.stringify(bundle, null, 2)}\n`);
-// The streaming form for generators that read one schema per response (see stream-bundle.mjs).
+// The streaming form for generators that read one schema per response (see stream-bundle.ts).
 writeFileSync(join(out, "openapi.stream.json"), `${JSON.stringify(streamBundle(bundle), null, 2)}\n`);
 
 // Types from the bundle. --default-non-nullable false: a `default:` must not make a request field required.
-const ots = await import("openapi-typescript");
-const { default: openapiTS, astToString, tsLiteral, tsUnion, tsIntersection, STRING, NULL } = ots;
-const { default: ts } = await import("typescript");
-// Open enums (`anyOf: [{type: string, enum: [...]}, {type: string}]`, optionally `{type: 'null'}`): plain
-// openapi-typescript gives `"a" | "b" | string`, which TypeScript collapses to `string`; `string & {}` keeps the
-// known values for autocompletion while still accepting any string.
-const bare = (s) => s && s.type === "string" && Object.keys(s).every((k) => k === "type" || k === "description");
-function openEnum(schema) {
-  const b = schema.anyOf;
-  if (!Array.isArray(b) || (schema.type !== undefined && schema.type !== "string")) return undefined;
-  const known = b.find((x) => x?.type === "string" && Array.isArray(x.enum));
-  const rest = b.filter((x) => x !== known);
-  if (!known || !rest.some(bare) || !rest.every((x) => bare(x) || x?.type === "null")) return undefined;
+// Open enums (`anyOf: [{type: string, enum: [...]}, {type: string}]`, optionally `{type: 'null'}`; see
+// src/spec/schema-shapes.ts): plain openapi-typescript gives `"a" | "b" | string`, which TypeScript collapses to
+// `string`; `string & {}` keeps the known values for autocompletion while still accepting any string. The whole
+// schema becomes that type, so a `type` of its own beside the `anyOf` must say string too.
+function openEnumType(schema: { type?: unknown; anyOf?: unknown }) {
+  const open = openEnum(schema);
+  if (!open || (schema.type !== undefined && schema.type !== "string")) return undefined;
+  const known = (schema.anyOf as { enum: unknown[] }[])[open.known]!;
   const anyString = tsIntersection([STRING, ts.factory.createTypeLiteralNode([])]);
   const members = [...known.enum.map((v) => tsLiteral(v)), anyString];
-  if (rest.some((x) => x?.type === "null")) members.push(NULL);
+  if (open.nullable) members.push(NULL);
   return tsUnion(members);
 }
 const ast = await openapiTS(pathToFileURL(join(out, "openapi.yaml")), {
   defaultNonNullable: false,
   rootTypes: true,
-  redocly: undefined,
-  transform: openEnum,
+  transform: openEnumType,
 });
 const header =
   "/**\n * This file was auto-generated by openapi-typescript.\n * Do not make direct changes to the file.\n */\n\n";
 writeFileSync(join(out, "schema.d.ts"), header + astToString(ast));
 
 // Self-contained docs: Redoc inlined so the page works offline. Built from the docs view of the bundle (SSE bodies
-// show the chunk's fields; see docs-bundle.mjs), and with Redoc's CDN logo replaced by a local image, so that
+// show the chunk's fields; see docs-bundle.ts), and with Redoc's CDN logo replaced by a local image, so that
 // opening the page makes no request off the machine.
 const docsDir = mkdtempSync(join(tmpdir(), "orc-docs-"));
 try {
@@ -87,11 +84,11 @@ try {
 }
 const html = readFileSync(join(out, "docs/index.html"), "utf8");
 const cdnLogo = /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g;
-if (!cdnLogo.test(html)) throw new Error("Redoc's logo URL changed: update the replacement in generate.mjs");
+if (!cdnLogo.test(html)) throw new Error("Redoc's logo URL changed: update the replacement in generate.ts");
 writeFileSync(join(out, "docs/index.html"), html.replace(cdnLogo, LOCAL_LOGO));
 
 if (values.check) {
-  const files = (dir) =>
+  const files = (dir: string) =>
     readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile())
       .map((d) => relative(dir, join(d.parentPath ?? d.path, d.name)))

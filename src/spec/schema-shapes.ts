@@ -1,0 +1,51 @@
+/**
+ * Schema shapes the project gives a meaning beyond plain JSON Schema (pure, no dependencies). The open enum,
+ * `anyOf: [{type: string, enum: [...]}, {type: string}]` (optionally with a `{type: 'null'}` branch), is a string
+ * whose known values are listed: the generated types keep them for autocompletion, the conformance library's closed
+ * copy reports a value outside them.
+ */
+
+type Json = Record<string, unknown>;
+
+/** Keywords a catch-all branch may carry besides `type`: annotations, which do not narrow the string. */
+const ANNOTATIONS = new Set(["type", "description", "title", "deprecated", "example", "examples"]);
+
+/** `{type: string}` with nothing but annotations: the catch-all branch of an open enum. */
+export function isBareString(s: unknown): boolean {
+  if (!s || typeof s !== "object") return false;
+  return (s as Json).type === "string" && Object.keys(s as Json).every((k) => ANNOTATIONS.has(k));
+}
+
+export interface OpenEnum {
+  /** Index in `anyOf` of the branch with the known values (`{type: string, enum: [...]}`). */
+  known: number;
+  /** Indexes in `anyOf` of the catch-all branches (bare strings). */
+  catchAll: number[];
+  /** One of the other branches is `{type: 'null'}`. */
+  nullable: boolean;
+}
+
+/**
+ * The branches of an open enum, or undefined when `schema` is not one: its `anyOf` has a string branch with an
+ * `enum`, at least one bare string, and otherwise only `{type: 'null'}`. The schema's own keywords beside `anyOf`
+ * are not looked at.
+ */
+export function openEnum(schema: unknown): OpenEnum | undefined {
+  const branches = schema && typeof schema === "object" ? (schema as Json).anyOf : undefined;
+  if (!Array.isArray(branches)) return undefined;
+  const isNull = (b: unknown) => (b as Json | null | undefined)?.type === "null";
+  const known = branches.findIndex((b) => (b as Json | null)?.type === "string" && Array.isArray((b as Json).enum));
+  if (known < 0) return undefined;
+  const rest = branches.map((b, i) => [b, i] as const).filter(([, i]) => i !== known);
+  if (!rest.some(([b]) => isBareString(b)) || !rest.every(([b]) => isBareString(b) || isNull(b))) return undefined;
+  return {
+    known,
+    catchAll: rest.filter(([b]) => isBareString(b)).map(([, i]) => i),
+    nullable: rest.some(([b]) => isNull(b)),
+  };
+}
+
+/** Is `schema` an open enum (see `openEnum`)? */
+export function isOpenEnum(schema: unknown): boolean {
+  return openEnum(schema) !== undefined;
+}
