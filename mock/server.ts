@@ -199,7 +199,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const spec: SpecInfo = loadSpec(specFile);
   const explain = createBodyExplainer(spec.doc, opts.maxViolations);
   const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
-  // The streaming form for client generators (scripts/stream-bundle.mjs), beside the bundle.
+  // The streaming form for client generators (scripts/stream-bundle.ts), beside the bundle.
   const streamJson = specFile.replace(/\.ya?ml$/, ".stream.json");
   const engineKind = opts.prism ?? (process.env.MOCK_PRISM === "child" ? "child" : "inproc");
   const engine: Engine =

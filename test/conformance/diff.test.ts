@@ -222,7 +222,7 @@ describe("diff rule table (both directions)", () => {
   it("no changes between identical specs", () => {
     expect(diffSpecs(base, structuredClone(base)).changes).toEqual([]);
   });
-  // The generator-friendly spellings generate.mjs writes accept exactly the same values: no change either way.
+  // The generator-friendly spellings scripts/generate.ts writes accept exactly the same values: no change either way.
   it.each([
     [
       "a const with its one-value enum",
