@@ -9,24 +9,12 @@
 //   4. request bodies that accept unknown keys say `additionalProperties: true`, so generated request types
 //      are open as the contract says.
 
+import { SUBSCHEMA_KEYWORDS } from "../src/spec/schema-shapes";
+
 type Json = Record<string, unknown>;
 type Visit = (schema: Json, path: string) => void;
 
-const SCHEMA_MAPS = ["properties", "patternProperties", "dependentSchemas", "$defs"];
-const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
-const SCHEMA_ONE = [
-  "items",
-  "additionalProperties",
-  "unevaluatedProperties",
-  "unevaluatedItems",
-  "not",
-  "if",
-  "then",
-  "else",
-  "contains",
-  "propertyNames",
-  "contentSchema",
-];
+const { maps: SCHEMA_MAPS, lists: SCHEMA_LISTS, single: SCHEMA_ONE } = SUBSCHEMA_KEYWORDS;
 
 /** Calls `fn` on every schema object reachable from `schema` (children first), never on example values. */
 function walk(node: unknown, fn: Visit, path: string): void {

@@ -3,24 +3,13 @@
  * open enums reject values outside their known list (so a new value can be reported, not only accepted).
  */
 import { escapeToken } from "../spec/pointer";
-import { openEnum } from "../spec/schema-shapes";
+import { openEnum, SUBSCHEMA_KEYWORDS } from "../spec/schema-shapes";
 
 type Json = Record<string, unknown>;
 
-const SCHEMA_CHILD_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
-const SCHEMA_CHILD_ARRAYS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const SCHEMA_CHILD = new Set([
-  "items",
-  "additionalProperties",
-  "not",
-  "if",
-  "then",
-  "else",
-  "contains",
-  "propertyNames",
-  "unevaluatedItems",
-  "contentSchema",
-]);
+const SCHEMA_CHILD_MAPS = new Set<string>(SUBSCHEMA_KEYWORDS.maps);
+const SCHEMA_CHILD_ARRAYS = new Set<string>(SUBSCHEMA_KEYWORDS.lists);
+const SCHEMA_CHILD = new Set<string>(SUBSCHEMA_KEYWORDS.single);
 
 /**
  * Copy where object schemas with `properties` and no `additionalProperties` get `unevaluatedProperties: false`.

@@ -49,3 +49,26 @@ export function openEnum(schema: unknown): OpenEnum | undefined {
 export function isOpenEnum(schema: unknown): boolean {
   return openEnum(schema) !== undefined;
 }
+
+/**
+ * The JSON Schema 2020-12 keywords whose values are subschemas, by container: a map of schemas, a list of schemas,
+ * or one schema. Walkers use these so that example values (`examples`, `default`, `const`) are never taken for
+ * schemas. `definitions` is the pre-2019 spelling of `$defs`.
+ */
+export const SUBSCHEMA_KEYWORDS = {
+  maps: ["properties", "patternProperties", "dependentSchemas", "$defs", "definitions"],
+  lists: ["allOf", "anyOf", "oneOf", "prefixItems"],
+  single: [
+    "items",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "contentSchema",
+  ],
+} as const;

@@ -1,39 +1,23 @@
 // The published code runs in a browser: the client and the conformance entry, bundled for the browser by esbuild
 // from src/ (as a consumer's bundler would), make a JSON call, a streaming call and validations in headless
 // Chromium against the mock (same origin: the page is the mock's /docs).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { type Browser, launchChromium } from "../support/chromium";
 
 const root = resolve(import.meta.dirname, "../..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-];
 const apiBaseUrl = inject("apiBaseUrl");
 
+let chromium: Browser | undefined;
 let browser: BrowserContext;
-let userDataDir = "";
 beforeAll(async () => {
-  userDataDir = mkdtempSync(join(tmpdir(), "orc-chromium-"));
-  // A persistent context on a fresh directory = a fresh --user-data-dir (playwright refuses it in `args`).
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-  });
+  chromium = await launchChromium();
+  browser = chromium.context;
 });
 afterAll(async () => {
-  await browser?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await chromium?.close();
 });
 
 async function bundle(entry: string, globalName: string): Promise<string> {

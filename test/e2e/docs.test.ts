@@ -2,25 +2,15 @@
 // request fields in a real browser, from file:// and from the mock's /docs, request nothing off the machine (Redoc's
 // CDN logo is replaced at generate time), and show each streaming response's chunk fields (`delta`). Operation
 // summaries and field names are read from the bundle.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { bundledSpec } from "../../src/spec/bundle";
+import { type Browser, launchChromium } from "../support/chromium";
 import { deref } from "../support/spec";
 
 const root = resolve(import.meta.dirname, "../..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-];
 /** Requests that stay on the machine: the page itself, inlined data, blobs, and the loopback mock. */
 const LOCAL = /^(file:|data:|blob:|about:|https?:\/\/(127\.0\.0\.1|localhost)[:/])/;
 
@@ -44,23 +34,16 @@ const operations = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
 // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the docs show; textContent is not
 const rendered = (l: Locator): Promise<string> => l.innerText();
 
-let userDataDir = "";
+let chromium: Browser | undefined;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  userDataDir = mkdtempSync(join(tmpdir(), "orc-chromium-"));
-  // A persistent context on a fresh directory = a fresh --user-data-dir (playwright refuses it in `args`).
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1400, height: 1000 },
-  });
+  chromium = await launchChromium({ width: 1400, height: 1000 });
+  context = chromium.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await chromium?.close();
 });
 
 async function openDocs(url: string): Promise<{ page: Page; failed: string[]; offMachine: string[] }> {
