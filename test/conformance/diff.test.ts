@@ -353,7 +353,7 @@ describe("diff rule table (both directions)", () => {
       "ERR",
     ]);
   });
-  it("the guide's v1 -> v2 fixture reports all four breaking changes", () => {
+  it("the v1 -> v2 fixture (base.json -> head-breaking.json) reports all four breaking changes", () => {
     const head = JSON.parse(readFileSync(new URL("./fixtures/specs/head-breaking.json", import.meta.url), "utf8"));
     const ids = diffSpecs(base, head)
       .changes.filter((c) => c.level === "ERR" || c.level === "WARN")
