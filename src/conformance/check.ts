@@ -1,4 +1,5 @@
 import { baseMediaType, findMedia, findResponse, opName, type OperationSpec } from "../spec/operations";
+import { readErrorObject } from "../client/errors/from-body";
 import type { Contract } from "./contract";
 import { checkEventStream } from "./sse";
 import type { CheckOptions, ExchangeRecord, Violation } from "./types";
@@ -124,9 +125,10 @@ export function responseViolations(
     );
   else out.push(...contract.validate(media.schemaPointer, body, { check: "response_body_schema", location }));
   if (status >= 400 && body && typeof body === "object" && !Array.isArray(body)) {
-    const err = (body as Record<string, unknown>).error;
-    const code = err && typeof err === "object" ? (err as Record<string, unknown>).code : undefined;
-    if (code !== undefined && code !== null && Number(code) !== status) {
+    // The client's reader of OpenRouter error objects: a `code` that is not a number or string is the schema's
+    // finding, not this one's.
+    const { code } = readErrorObject((body as Record<string, unknown>).error);
+    if (code !== undefined && Number(code) !== status) {
       out.push(
         violation("error_code_matches_status", "warning", {
           instancePath: "/error/code",
