@@ -1,5 +1,5 @@
 // Converts Prism's request-validation output (the `sl-violations` header, problem+json bodies) into OpenRouter's
-// error envelope (built by the proxy's envelope module, which answers in the same shape). Pure functions only:
+// error envelope (built by src/conformance/envelope.ts, which the proxy answers with too). Pure functions only:
 // unit-testable without a server.
 import {
   dedupe,
@@ -8,6 +8,7 @@ import {
   type EnvelopeViolation,
   type ErrorEnvelope,
 } from "../src/conformance/envelope";
+import { escapeToken } from "../src/spec/pointer";
 
 /** Prism's `sl-violations` entry (prism-http 5.x, `convertAjvErrors`). */
 export interface PrismViolation {
@@ -41,21 +42,17 @@ export function convertViolation(v: PrismViolation): EnvelopeViolation {
   // Point at the property itself for "required" and "additionalProperties" failures: the message names it.
   const req = /^must have required property '(.+)'$/.exec(message);
   if (req?.[1] !== undefined) {
-    pointer += `/${escapeSegment(req[1])}`;
+    pointer += `/${escapeToken(req[1])}`;
     message = "is required";
   }
   const extra = /must NOT have additional properties; found '(.+)'$/.exec(message);
   if (extra?.[1] !== undefined) {
-    pointer += `/${escapeSegment(extra[1])}`;
+    pointer += `/${escapeToken(extra[1])}`;
     message = "is not allowed (unknown property)";
   }
   if (part === "request" && code === "401") code = "unauthorized";
   if (part === "request" && code === "415") code = "content_type";
   return { pointer, message, code, location: part };
-}
-
-export function escapeSegment(s: string): string {
-  return s.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /** Allowed `const`/`enum` values at a body pointer (from the spec), used to say what `const`/`enum` expected. */

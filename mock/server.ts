@@ -19,6 +19,7 @@ import type { Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBodyExplainer, dedupe, envelope, type ErrorEnvelope } from "../src/conformance/envelope";
+import { loadContract } from "../src/conformance/index";
 import { createChildEngine, createInprocEngine, type Engine, type EngineResponse } from "./engine";
 import { convertViolation, fromProblem, fromViolations, parseSlViolations } from "./prism-violations";
 import { allowedValues, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
@@ -197,7 +198,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const upstreamTimeout = opts.upstreamTimeoutMs ?? 30_000;
   const spec: SpecInfo = loadSpec(specFile);
-  const explain = createBodyExplainer(spec.doc, opts.maxViolations);
+  const explain = createBodyExplainer(
+    loadContract(spec.doc, opts.maxViolations === undefined ? {} : { maxViolations: opts.maxViolations }),
+  );
   const bundleJson = specFile.replace(/\.ya?ml$/, ".json");
   // The streaming form for client generators (scripts/stream-bundle.ts), beside the bundle.
   const streamJson = specFile.replace(/\.ya?ml$/, ".stream.json");

@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { indexOperations } from "../src/spec/operations";
-import { getAt } from "../src/spec/pointer";
+import { getAt, unescapeToken } from "../src/spec/pointer";
 import { resolveRef } from "../src/spec/ref";
 import { firstServerBasePath } from "../src/spec/url";
 
@@ -100,13 +100,7 @@ function schemasAt(doc: Obj, root: unknown, pointer: string): Obj[] {
     return out;
   };
   let current = expand([root]);
-  const segments =
-    pointer === ""
-      ? []
-      : pointer
-          .slice(1)
-          .split("/")
-          .map((x) => x.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = pointer === "" ? [] : pointer.slice(1).split("/").map(unescapeToken);
   for (const seg of segments) {
     const next: unknown[] = [];
     for (const s of current) {

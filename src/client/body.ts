@@ -1,4 +1,5 @@
 /** Request and response bodies: JSON serialization that names what fails, and reads bounded in bytes. */
+import { escapeToken } from "../spec/pointer";
 import { InvalidRequestError } from "./errors/classes";
 
 /** Error bodies are read up to this many bytes: enough for any error envelope or HTML error page. */
@@ -57,7 +58,7 @@ function unserializableAt(body: unknown): string {
   let at = "";
   try {
     JSON.stringify(body, function (this: unknown, k: string, v: unknown) {
-      at = paths.has(this) ? `${paths.get(this)}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}` : "";
+      at = paths.has(this) ? `${paths.get(this)}/${escapeToken(k)}` : "";
       if (v !== null && typeof v === "object") paths.set(v, at);
       return v;
     });

@@ -4,7 +4,7 @@
  */
 import type { Middleware } from "openapi-fetch";
 import { InvalidRequestError } from "./errors/classes";
-import type { ClientValidator, ClientViolation, ValidateMode, ViolationSite } from "./validate";
+import type { ClientValidator, OnViolation, ValidateMode } from "./validate";
 
 export const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
 
@@ -46,7 +46,7 @@ export interface ClientOptions {
   /** Validator, e.g. `createClientValidator()` from `openrouter-contract/conformance`. */
   validator?: ClientValidator | undefined;
   /** Receives non-fatal violations (default `console.warn`). */
-  onViolation?: ((violations: ClientViolation[], site: ViolationSite, operationId: string) => void) | undefined;
+  onViolation?: OnViolation | undefined;
   /**
    * What to do with a 200 JSON body reporting a failed generation (`finish_reason: "error"` + `choices[].error`,
    * or a top-level `error`): "throw" (default) throws `InBandError` (the full body is on `err.body`);

@@ -24,6 +24,9 @@ export type ValidateMode = "off" | "warn" | "strict";
 /** Where a violation was found: "request", "response" or "chunk". */
 export type ViolationSite = "request" | "response" | "chunk";
 
+/** Receives the violations the client does not throw for. */
+export type OnViolation = (violations: ClientViolation[], site: ViolationSite, operationId: string) => void;
+
 /** The client's validation calls, one per site; each reports what the validator found as the mode says. */
 export interface Checks {
   request(operationId: string, body: unknown): void;
@@ -39,7 +42,7 @@ export interface Checks {
 export function createChecks(
   mode: ValidateMode,
   validator: ClientValidator | undefined,
-  onViolation: ((violations: ClientViolation[], site: ViolationSite, operationId: string) => void) | undefined,
+  onViolation: OnViolation | undefined,
 ): Checks | undefined {
   if (mode === "off" || !validator) return undefined;
   const report = (site: ViolationSite, opId: string, violations: ClientViolation[]) => {

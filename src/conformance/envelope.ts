@@ -1,7 +1,8 @@
 // OpenRouter's error envelope, {"error": {"code": <status>, "message": "...", "metadata": {"violations": [...]}}}, as
 // the proxy answers a request it rejects (--enforce) or cannot forward. The dev mock (mock/) answers in the same
 // envelope and uses this module too; what only Prism's output needs (its `sl-violations`) lives in mock/.
-import { loadContract, validateRequest } from "./index";
+import type { Contract } from "./contract";
+import { validateRequest } from "./index";
 import { unescapeToken } from "../spec/pointer";
 import type { Violation } from "./types";
 
@@ -54,11 +55,10 @@ export function violationsMessage(vs: EnvelopeViolation[], lead = "Invalid reque
  * (as Prism does) names a `{"role": "user"}` message's `role` as wrong next to the real error; the conformance library
  * narrows each failing oneOf/anyOf to the branch the value was meant for.
  *
- * `maxViolations`: violations explained per body (default: the library's, 100); past it one `violations_capped` entry
- * counts the rest.
+ * It validates with the caller's contract (its compiled validators, `formats` and `maxViolations`: past that cap one
+ * `violations_capped` entry counts the rest), so the proxy explains with the contract it checks with.
  */
-export function createBodyExplainer(doc: Record<string, unknown>, maxViolations?: number) {
-  const contract = loadContract(doc, maxViolations === undefined ? {} : { maxViolations });
+export function createBodyExplainer(contract: Contract) {
   /** Violations of `body` against the operation's request schema; undefined when the library cannot tell. */
   return function explain(path: string, method: string, body: unknown): EnvelopeViolation[] | undefined {
     try {

@@ -2,6 +2,7 @@
 import { contract, requestSchema } from "../support/conformance";
 import { deref as derefIn } from "../support/spec";
 import type { OperationSpec } from "../../src/conformance/index";
+import { escapeToken } from "../../src/spec/pointer";
 
 type S = Record<string, any>;
 export interface Mutation {
@@ -23,7 +24,7 @@ export function mutationsFor(op: OperationSpec): Mutation[] {
   const required = new Set<string>(root.required ?? []);
   for (const [name, p0] of Object.entries<any>(root.properties ?? {})) {
     const p = deref(p0);
-    const ptr = `/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const ptr = `/${escapeToken(name)}`;
     const set = (value: unknown) => (b: S) => ({ ...clone(b), [name]: value });
     if (required.has(name))
       out.push({

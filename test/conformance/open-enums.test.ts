@@ -4,6 +4,7 @@
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateResponse } from "../../src/conformance/index";
+import { escapeToken } from "../../src/spec/pointer";
 import { contract, spec } from "../support/conformance";
 
 const ID = "https://openrouter-contract.invalid/open-enums/openapi.json";
@@ -20,7 +21,7 @@ function openEnums(): { pointer: string; known: string[] }[] {
       if (k && v.anyOf.some(bare)) out.push({ pointer: `#${p}`, known: k.enum });
     }
     for (const [key, x] of Object.entries(v))
-      if (key !== "examples" && key !== "example") walk(x, `${p}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+      if (key !== "examples" && key !== "example") walk(x, `${p}/${escapeToken(key)}`);
   };
   walk(spec.components.schemas, "/components/schemas");
   return out;

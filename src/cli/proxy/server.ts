@@ -283,7 +283,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       const blocking = ex.findings.filter(blocksRequest);
       if (opts.enforce && blocking.length && checked.operation) {
         counters.enforced++;
-        explain ??= createBodyExplainer(contract.spec);
+        explain ??= createBodyExplainer(contract);
         const op = contract.match(method, target.href).op!;
         const env = rejectionEnvelope(explain, op.method, op.path, parsed, parseError, blocking);
         const text = JSON.stringify(env);
