@@ -22,7 +22,7 @@ import { createBodyExplainer, dedupe, envelope, type ErrorEnvelope } from "../sr
 import { loadContract } from "../src/conformance/index";
 import { createChildEngine, createInprocEngine, type Engine, type EngineResponse } from "./engine";
 import { convertViolation, fromProblem, fromViolations, parseSlViolations } from "./prism-violations";
-import { allowedValues, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
+import { allowedValues, isObj, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
 import { firstDataId, splitEvents, writeEvents, type StreamWriter } from "./sse";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -107,7 +107,6 @@ const HOP = new Set([
   STREAM_DELAY_HEADER,
 ]);
 const HOP_AND_BODY = new Set([...HOP, "content-type", "sl-violations"]);
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
 function defaultPacing(): number {
   const env = Number(process.env.MOCK_STREAM_DELAY_MS);

@@ -31,7 +31,8 @@ export interface SpecInfo {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+/** A JSON object (not an array, not null). */
+export const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
 const deref = (doc: Obj, node: unknown): unknown => resolveRef(doc, node).node;
 
 /** The bundle in the two forms `npm run generate` writes: the mock reads it as JSON, as the library does. */
