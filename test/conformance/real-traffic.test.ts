@@ -69,6 +69,16 @@ describe("real OpenRouter traffic (../shared/captures)", () => {
     expect(counts).toEqual(EXPECTED_INFO);
   });
 
+  it("strict mode: the same findings as errors, nothing else (undocumented-but-sent fields are documented)", () => {
+    const strict = new Set<string>();
+    for (const r of records) {
+      for (const v of checkExchange(r, { contract, mode: "strict" }).violations) {
+        strict.add(`${v.severity} ${v.check} ${field(v)}`);
+      }
+    }
+    expect([...strict].sort()).toEqual(Object.keys(EXPECTED_INFO).map((k) => `error ${k}`));
+  });
+
   it("src/conformance/README.md lists the same info findings", () => {
     const readme = readFileSync(join(repoRoot, "src", "conformance", "README.md"), "utf8");
     for (const [key, n] of Object.entries(EXPECTED_INFO)) {
