@@ -76,6 +76,7 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
       else if (r.ok === false) malformedViolation(i + 1, `${relative(root, f)}: ${r.error.replace(`${f}: `, "")}`);
     }
     report.lines = files.length;
+    report.unit = files.length === 1 ? "file" : "files";
   } else if (isHar) {
     let doc: unknown;
     try {
