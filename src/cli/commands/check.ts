@@ -8,7 +8,7 @@ import { isCapture } from "../../conformance/capture";
 import { checkExchange, type ExchangeResult } from "../../conformance/check";
 import { harToExchanges, parseExchangeLine } from "../../conformance/exchange";
 import { Report } from "../../conformance/report";
-import type { Violation } from "../../conformance/types";
+import type { ExchangeRecord, Violation } from "../../conformance/types";
 import { CHECK_HELP, CHECK_OPTIONS, checkFilter, formatArg, intArg, type Io, severityArg, UsageError } from "../args";
 import { captureFiles, readCapture } from "../inputs";
 import { readAll, readLines } from "../lines";
@@ -52,7 +52,7 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
     };
     report.add(`line-${line}`, line, "(input)", [v], false);
   };
-  const runOne = (rec: Parameters<typeof checkExchange>[1], line: number, fallbackId: string) => {
+  const runOne: RunOne = (rec, line, fallbackId) => {
     let res: ExchangeResult;
     try {
       res = checkExchange(contract, rec, { mode });
@@ -66,17 +66,8 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
   };
   const isHar = values.har || /\.har$/i.test(file);
   if (!isHar && kind !== "file") {
-    // Capture files: one exchange per file, named (and ordered) by its path below the folder.
-    const root = kind === "folder" ? file : dirname(file);
-    const files = kind === "folder" ? captureFiles(file) : [file];
-    if (files.length === 0) throw new UsageError(`${file}: no capture files (*.json) in this folder`);
-    for (const [i, f] of files.entries()) {
-      const r = readCapture(f, root);
-      if (r.ok === true) runOne(r.record, i + 1, relative(root, f));
-      else if (r.ok === false) malformedViolation(i + 1, `${relative(root, f)}: ${r.error.replace(`${f}: `, "")}`);
-    }
-    report.lines = files.length;
-    report.unit = files.length === 1 ? "file" : "files";
+    report.lines = checkCaptures(file, kind, runOne, malformedViolation);
+    report.unit = report.lines === 1 ? "file" : "files";
   } else if (isHar) {
     let doc: unknown;
     try {
@@ -126,6 +117,21 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
   const showInfo = !!values["show-info"];
   io.stdout(format === "json" ? report.json() : format === "junit" ? report.junit() : report.text({ showInfo }));
   return report.failsOn(failOn) ? 1 : 0;
+}
+
+type RunOne = (rec: ExchangeRecord, n: number, id: string) => void;
+
+/** Capture files: one exchange per file, named (and ordered) by its path below the folder. Returns the file count. */
+function checkCaptures(file: string, kind: "folder" | "capture", run: RunOne, bad: (n: number, msg: string) => void) {
+  const root = kind === "folder" ? file : dirname(file);
+  const files = kind === "folder" ? captureFiles(file) : [file];
+  if (files.length === 0) throw new UsageError(`${file}: no capture files (*.json) in this folder`);
+  for (const [i, f] of files.entries()) {
+    const r = readCapture(f, root);
+    if (r.ok === true) run(r.record, i + 1, relative(root, f));
+    else if (r.ok === false) bad(i + 1, `${relative(root, f)}: ${r.error.replace(`${f}: `, "")}`);
+  }
+  return files.length;
 }
 
 /** What a path argument holds: a folder of captures, one capture file (a `.json` that is one), or line/HAR input. */
