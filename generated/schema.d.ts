@@ -894,8 +894,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description Why the model stopped generating, normalised by OpenRouter across providers: `stop` (natural end or a stop sequence), `length` (token limit), `tool_calls` (the model called tools), `content_filter` (content was filtered) or `error` (a provider error interrupted the generation; see the choice's `error`). `null` while a stream is still running. The provider's raw value is in `native_finish_reason`. */
-        FinishReason: ("tool_calls" | "stop" | "length" | "content_filter" | "error") | null;
+        /** @description Why the model stopped generating, normalised by OpenRouter across providers: `stop` (natural end or a stop sequence), `length` (token limit), `tool_calls` (the model called tools), `content_filter` (content was filtered) or `error` (a provider error interrupted the generation; see the choice's `error`). `null` while a stream is still running. The provider's raw value is in `native_finish_reason`. Real responses also carry unnormalised values (`end_turn` from Anthropic models, recorded 2024), so any other string is accepted too (open enum). */
+        FinishReason: "tool_calls" | "stop" | "length" | "content_filter" | "error" | (string & {}) | null;
         /** @description Legacy per-token log probabilities of a text completion (request integer `logprobs`). */
         CompletionLogprobs: {
             /** @description The generated tokens. */
@@ -960,6 +960,8 @@ export interface components {
             format?: components["schemas"]["ReasoningDetailFormat"];
             /** @description Position of this block among the reasoning blocks; used to merge streamed fragments. */
             index?: number;
+            /** @description Undocumented but sent: the upstream that produced the block (for example `google-vertex`), seen on streamed reasoning text of Gemini models. */
+            provider?: string | null;
         };
         /** @description A server-side tool call (for example a web search) the model made while reasoning. */
         ReasoningServerToolCallDetail: {
@@ -997,13 +999,24 @@ export interface components {
         ReasoningDetail: components["schemas"]["ReasoningSummaryDetail"] | components["schemas"]["ReasoningEncryptedDetail"] | components["schemas"]["ReasoningTextDetail"] | components["schemas"]["ReasoningServerToolCallDetail"] | components["schemas"]["UnknownReasoningDetail"];
         /** @description OpenRouter extension. Machine-readable error class. The HTTP status each implies: `context_length_exceeded`, `max_tokens_exceeded`, `token_limit_exceeded`, `string_too_long`, `invalid_request`, `invalid_prompt`, `content_policy_violation`, `refusal`, `invalid_image`, `image_too_large`, `image_too_small`, `unsupported_image_format` and `image_download_failed` 400; `authentication` 401; `payment_required` 402; `permission_denied` 403; `not_found` and `image_not_found` 404; `precondition_failed` 412; `payload_too_large` 413; `unprocessable` 422; `rate_limit_exceeded` 429; `server` and `unmapped` 500 (message masked); `provider_unavailable` 502; `provider_overloaded` 503; `timeout` 504. New values appear without notice, so any other string is accepted too (open enum). */
         ApiErrorType: "context_length_exceeded" | "max_tokens_exceeded" | "token_limit_exceeded" | "string_too_long" | "authentication" | "permission_denied" | "payment_required" | "rate_limit_exceeded" | "provider_overloaded" | "provider_unavailable" | "invalid_request" | "invalid_prompt" | "not_found" | "precondition_failed" | "payload_too_large" | "unprocessable" | "content_policy_violation" | "refusal" | "invalid_image" | "image_too_large" | "image_too_small" | "unsupported_image_format" | "image_not_found" | "image_download_failed" | "server" | "timeout" | "unmapped" | (string & {});
-        /** @description Error classification and upstream provider details. The current docs define `error_type` and `provider_code` (omitted on 500-class errors); real bodies also carry `provider_name`, `raw`, `is_byok` and sometimes `limit_source` and `remedy_hint`. All fields are optional. */
+        /** @description One earlier failed attempt (another provider or endpoint) before the error was returned. Availability errors document `provider`, `code` and `status`; real 400 bodies (context length exceeded, 2025) send `code` and `message`. */
+        PreviousError: {
+            /** @description Provider name. */
+            provider?: string;
+            /** @description Error code of the attempt. */
+            code?: string | number;
+            /** @description HTTP status of the attempt. */
+            status?: number;
+            /** @description Undocumented but sent. The attempt's error message. */
+            message?: string;
+        };
+        /** @description Error classification and upstream provider details. The current docs define `error_type` and `provider_code` (omitted on 500-class errors); real bodies also carry `provider_name` (`null` when no provider was reached), `raw`, `is_byok` and sometimes `limit_source`, `remedy_hint`, `headers` (rate limits) and `previous_errors`. All fields are optional. */
         ProviderErrorMetadata: {
             error_type?: components["schemas"]["ApiErrorType"];
             /** @description The provider's own error code, passed through. */
             provider_code?: string | number;
-            /** @description Name of the provider that returned the error. */
-            provider_name?: string;
+            /** @description Name of the provider that returned the error; `null` when OpenRouter answered before reaching one (real 429 and 400 bodies). */
+            provider_name?: string | null;
             /** @description The provider's raw error, often a JSON string of the upstream body. */
             raw?: unknown;
             /** @description Whether the failing request used your own provider key. */
@@ -1012,6 +1025,12 @@ export interface components {
             limit_source?: string;
             /** @description A hint on how to resolve the error. */
             remedy_hint?: string;
+            /** @description Undocumented but sent on rate-limit errors (429): the limit's headers, such as `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix milliseconds), as strings. */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Undocumented but sent (real 400 bodies). The attempts that failed before this error. */
+            previous_errors?: components["schemas"]["PreviousError"][];
         };
         /** @description OpenRouter extension. A provider error that interrupted a non-streaming generation after it had started (HTTP status stays 200). The choice then has `finish_reason: "error"` and carries any partial content. */
         ChoiceError: {
@@ -1071,6 +1090,8 @@ export interface components {
             upstream_inference_prompt_cost?: number;
             /** @description Upstream cost of the completion tokens. */
             upstream_inference_completions_cost?: number;
+            /** @description Undocumented but sent: only `null` has been seen (a streamed usage chunk, 2025). By its name, the cached input audio tokens read; typed as a number until a value is seen. */
+            input_audio_cache_read_tokens?: number | null;
         };
         /** @description OpenRouter extension. Counts of server-side tool calls (such as `openrouter:web_search`) made while generating. */
         ServerToolUseDetails: {
@@ -1214,14 +1235,28 @@ export interface components {
         /** @description Metadata of an availability error (see `AvailabilityError`); lists the provider attempts that failed before. */
         AvailabilityErrorMetadata: {
             /** @description Earlier failed attempts. */
-            previous_errors: {
-                /** @description Provider name. */
-                provider?: string;
-                /** @description Error code of the attempt. */
-                code?: string | number;
-                /** @description HTTP status of the attempt. */
-                status?: number;
-            }[];
+            previous_errors: components["schemas"]["PreviousError"][];
+        };
+        /** @description One problem with the request, as this package's dev mock and `openrouter-contract proxy --enforce` name it in a 400 (or 401) answer's `error.metadata.violations`. Not sent by OpenRouter itself. */
+        RequestViolation: {
+            /** @description JSON pointer into the request part named by `location` (`""` = the whole part), e.g. `/top_p`. */
+            pointer: string;
+            /** @description What is wrong, without the pointer, e.g. `must be <= 2`. */
+            message: string;
+            /** @description The failed JSON Schema keyword (`maximum`, `required`, `type`, `oneOf`, ...) or a code of the checker's own (`invalid_json`, `content_type`, `unauthorized`, `violations_capped`, ...). */
+            code: string;
+            /**
+             * @description Which part of the request; `request` for the content type or credentials as a whole.
+             * @enum {string}
+             */
+            location: "body" | "header" | "query" | "path" | "request";
+        };
+        /** @description Metadata of a request rejected by this package's dev mock or by `openrouter-contract proxy --enforce` (not sent by OpenRouter): every problem found, each with the pointer of the field it is about. */
+        ValidationErrorMetadata: {
+            /** @description The request's problems, one per failing field. */
+            violations: components["schemas"]["RequestViolation"][];
+            /** @description The dev mock only. The kind of Prism error behind the answer (e.g. `UNPROCESSABLE_ENTITY`). */
+            mock_error?: string;
         };
         /** @description OpenRouter extension (since 2026-08-19). Why no endpoint could serve the request, sent as `error.availability` together with `error.error_type` and `error.http_status`. */
         AvailabilityError: {
@@ -1255,8 +1290,8 @@ export interface components {
             code?: number;
             /** @description Human-readable error message; masked for 500-class errors. */
             message: string;
-            /** @description Details that depend on the error: moderation flags (403), guardrail patterns (403), provider error details (for example 502) or earlier failed attempts (availability errors); `null` or absent otherwise. */
-            metadata?: components["schemas"]["ModerationErrorMetadata"] | components["schemas"]["GuardrailErrorMetadata"] | components["schemas"]["AvailabilityErrorMetadata"] | components["schemas"]["ProviderErrorMetadata"] | null;
+            /** @description Details that depend on the error: moderation flags (403), guardrail patterns (403), provider error details (for example 502), earlier failed attempts (availability errors) or, from this package's mock and proxy only, the request's violations (400); `null` or absent otherwise. */
+            metadata?: components["schemas"]["ModerationErrorMetadata"] | components["schemas"]["GuardrailErrorMetadata"] | components["schemas"]["AvailabilityErrorMetadata"] | components["schemas"]["ValidationErrorMetadata"] | components["schemas"]["ProviderErrorMetadata"] | null;
             error_type?: components["schemas"]["ApiErrorType"];
             /** @description HTTP status of the error, on availability errors (which omit `code`). */
             http_status?: number;
@@ -1479,9 +1514,11 @@ export interface components {
             function: {
                 /** @description Name of the function to call. */
                 name: string;
-                /** @description The arguments as a JSON-encoded string, which the caller must parse and validate; `null` when the tool's parameters are all optional and the model passed none. */
-                arguments: string | null;
+                /** @description The arguments as a JSON-encoded string, which the caller must parse and validate. `null` or absent when the tool's parameters are all optional and the model passed none (real responses from Anthropic models omit the key); read both as `{}`. */
+                arguments?: string | null;
             };
+            /** @description Undocumented but sent: the call's position in `tool_calls`, as in streamed deltas (real non-streaming responses carry it on many providers). Not needed when echoing the call back. */
+            index?: number;
         };
         /** @description OpenRouter extension. An image the model generated (request `modalities` with `image`). */
         GeneratedImage: {
@@ -1628,8 +1665,8 @@ export interface components {
             /** @description The server tool type (documented or any other `openrouter:*` name) or web-search shorthand type. */
             type: components["schemas"]["ServerToolType"] | ("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26") | string;
         };
-        /** @description Which tool the model must use: `none`, `auto` (default when tools are given), `required`, a named function, or (OpenRouter extension) a named server tool. */
-        ToolChoice: ("none" | "auto" | "required") | components["schemas"]["NamedToolChoice"] | components["schemas"]["ServerToolChoice"];
+        /** @description Which tool the model must use: `none`, `auto` (default when tools are given), `required`, a named function, or (OpenRouter extension) a named server tool. Two more values are accepted although undocumented (OpenRouter answered 200; DECISIONS.md, "Requests OpenRouter accepts but does not document"): `null`, read as absent, and `any`, which did not force a tool call in the one recording (send `required` for that). */
+        ToolChoice: ("none" | "auto" | "required") | components["schemas"]["NamedToolChoice"] | components["schemas"]["ServerToolChoice"] | "any" | null;
         /** @description Predicted output (e.g. a file being edited) that lets supporting providers skip regenerating known tokens. */
         Prediction: {
             /**
@@ -1937,12 +1974,12 @@ export interface components {
             /** @description Log probabilities of the refusal tokens. */
             refusal?: components["schemas"]["ChatCompletionTokenLogprob"][] | null;
         };
-        /** @description One generated alternative. `index`, `message` and `finish_reason` are always sent (`index` may be `null`, matching the seed's completion choice); the rest is optional. */
+        /** @description One generated alternative. `index` and `message` are always sent (`index` may be `null`, matching the seed's completion choice). `finish_reason` is sent on every choice but one recorded response (DeepSeek R1 via Nebius, 2025-02), which omits it: read a missing one as `null`. The rest is optional. */
         ChatCompletionChoice: {
             /** @description Position of the choice in `choices`. */
             index: number | null;
             message: components["schemas"]["ChatCompletionMessage"];
-            finish_reason: components["schemas"]["FinishReason"];
+            finish_reason?: components["schemas"]["FinishReason"];
             /** @description OpenRouter extension. The provider's raw finish reason (for example `STOP` from Google). */
             native_finish_reason?: string | null;
             /** @description Log probabilities, or `null` when not requested. */
@@ -1969,6 +2006,8 @@ export interface components {
             choices: components["schemas"]["ChatCompletionChoice"][] | null;
             /** @description Backend configuration fingerprint from the provider; often absent. */
             system_fingerprint?: string | null;
+            /** @description Undocumented but sent: the URLs a search model (Perplexity's `sonar`) cited, in the order its `[n]` markers number them. `message.annotations` carries the same sources in the documented form. */
+            citations?: string[] | null;
             /** @description The upstream service tier that processed the request. */
             service_tier?: string | null;
             usage?: components["schemas"]["Usage"];
@@ -2356,6 +2395,7 @@ export type SchemaReasoningServerToolCallDetail = components['schemas']['Reasoni
 export type SchemaUnknownReasoningDetail = components['schemas']['UnknownReasoningDetail'];
 export type SchemaReasoningDetail = components['schemas']['ReasoningDetail'];
 export type SchemaApiErrorType = components['schemas']['ApiErrorType'];
+export type SchemaPreviousError = components['schemas']['PreviousError'];
 export type SchemaProviderErrorMetadata = components['schemas']['ProviderErrorMetadata'];
 export type SchemaChoiceError = components['schemas']['ChoiceError'];
 export type SchemaCompletionChoice = components['schemas']['CompletionChoice'];
@@ -2369,6 +2409,8 @@ export type SchemaCompletion = components['schemas']['Completion'];
 export type SchemaModerationErrorMetadata = components['schemas']['ModerationErrorMetadata'];
 export type SchemaGuardrailErrorMetadata = components['schemas']['GuardrailErrorMetadata'];
 export type SchemaAvailabilityErrorMetadata = components['schemas']['AvailabilityErrorMetadata'];
+export type SchemaRequestViolation = components['schemas']['RequestViolation'];
+export type SchemaValidationErrorMetadata = components['schemas']['ValidationErrorMetadata'];
 export type SchemaAvailabilityError = components['schemas']['AvailabilityError'];
 export type SchemaErrorObject = components['schemas']['ErrorObject'];
 export type SchemaErrorResponse = components['schemas']['ErrorResponse'];

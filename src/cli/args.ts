@@ -27,10 +27,13 @@ Run \`openrouter-contract <command> --help\` for the options of each command.
 Exit codes: 0 clean, 1 violations at or above --fail-on, 2 bad input or usage.
 `;
 
-export const CHECK_HELP = `Usage: openrouter-contract check <traffic.jsonl | session.har | -> [options]
+export const CHECK_HELP = `Usage: openrouter-contract check <traffic.jsonl | session.har | captures/ | capture.json | ->
+       [options]
 
-Validates every exchange record (JSONL, one {"v":1,"request":…,"response":…} per line; or a HAR 1.2 file) against
-the contract: operation, request body, status, content type, headers, JSON body, and SSE streams chunk by chunk.
+Validates every exchange record (JSONL, one {"v":1,"request":…,"response":…} per line; or a HAR 1.2 file; or
+capture files, one {"request":…,"response":…} exchange per .json file, a folder of them read recursively and named
+by relative path) against the contract: operation, request body, status, content type, headers, JSON body, and SSE
+streams chunk by chunk.
 Input is streamed line by line. Memory is bounded: findings are grouped by operation, check and schema path (a
 group keeps counts, its first finding and up to ${PATHS_PER_GROUP} instance paths; at most ${MAX_GROUPS} groups), the
 JSON output lists at most --max-violations findings, and each payload reports at most ${MAX_VIOLATIONS} violations.

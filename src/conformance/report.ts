@@ -52,6 +52,8 @@ export class Report {
   private inputErrors = 0;
   private withViolations = 0;
   lines = 0;
+  /** What `lines` counts, for the text summary ("files" when the input is capture files). */
+  unit = "lines";
   private total = 0;
   private truncated = false;
   private readonly sev: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -170,7 +172,7 @@ export class Report {
     const unreadable = s.inputErrors ? `, ${s.inputErrors} unreadable` : "";
     const { error, warning, info } = s.bySeverity;
     out.push(
-      `\n${plural(s.exchanges)} checked (${s.lines} lines${unreadable}): ` +
+      `\n${plural(s.exchanges)} checked (${s.lines} ${this.unit}${unreadable}): ` +
         `${error} error, ${warning} warning, ${info} info${infoHidden}; ` +
         `${plural(s.exchangesWithViolations)} with errors or warnings`,
     );

@@ -10,8 +10,10 @@ import { runValidator, type ValidatorStore } from "./validator";
 type Json = Record<string, unknown>;
 
 /**
- * For each failing oneOf/anyOf, keep only the errors of the branch that got furthest into the data. Linear in the
- * number of errors: errors are indexed by instance path, and the regions of the unions narrowed are disjoint.
+ * For each failing oneOf/anyOf, keep only the errors of the branch the value was meant for: for an object, the
+ * branch whose tags (`const` properties) it carries, else the one sharing most of its properties (less the required
+ * ones it lacks); then the branch that got furthest into the data. Linear in the number of errors: errors are
+ * indexed by instance path, and the regions of the unions narrowed are disjoint.
  * `closed`: the errors come from the closed copy (undocumented fields), where the branch that matters is the one the
  * value matches in the open schema.
  */
@@ -51,7 +53,7 @@ export function narrowUnions(
     const value = getAt(data, c.instancePath);
     const under = (errs: ErrorObject[]) => errs.map((e) => ({ ...e, instancePath: c.instancePath + e.instancePath }));
     let best: ErrorObject[] | undefined;
-    let bestScore = [-1, 0];
+    let bestScore = [Number.NEGATIVE_INFINITY];
     // Closed copy: the branch that matters is the one the value matches in the open schema (an open enum's
     // fallback stands for its known-values branch), not the one that got furthest.
     let taken = -1;
@@ -70,7 +72,7 @@ export function narrowUnions(
       const fn = store.compile(`#${base}/${c.keyword}/${i}`, closed ? "closed" : "open");
       if (runValidator(fn, value, `#${base}`)) {
         best = undefined;
-        bestScore = [-1, 0];
+        bestScore = [Number.NEGATIVE_INFINITY];
         break;
       }
       const errs = fn.errors ?? [];
@@ -79,8 +81,8 @@ export function narrowUnions(
         deepest = Math.max(deepest, e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0));
       }
       const nonType = errs.some((e) => e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") ? 1 : 0;
-      const score = [deepest * 2 + nonType, -errs.length];
-      if (score[0]! > bestScore[0]! || (score[0] === bestScore[0] && score[1]! > bestScore[1]!)) {
+      const score = [...affinity(store, `#${base}/${c.keyword}/${i}`, value), deepest * 2 + nonType, -errs.length];
+      if (better(score, bestScore)) {
         bestScore = score;
         best = under(errs);
       }
@@ -98,6 +100,83 @@ export function narrowUnions(
     added.push(...narrowUnions(store, best, data, closed, depth + 1));
   }
   return removed.size ? [...errors.filter((e) => !removed.has(e)), ...added] : [...errors, ...added];
+}
+
+/** Lexicographic `a > b`. */
+function better(a: number[], b: number[]): boolean {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return false;
+}
+
+/** What a branch declares for an object: its property schemas (with `allOf` members') and required names. */
+interface Shape {
+  types?: unknown;
+  properties: Json;
+  required: string[];
+  union?: string[];
+}
+
+const shapeCache = new WeakMap<ValidatorStore, Map<string, Shape>>();
+
+function shapeOf(store: ValidatorStore, pointer: string): Shape {
+  let cache = shapeCache.get(store);
+  if (!cache) shapeCache.set(store, (cache = new Map()));
+  const hit = cache.get(pointer);
+  if (hit) return hit;
+  const shape: Shape = { properties: {}, required: [] };
+  try {
+    const { node, pointer: at } = derefPointer(store.spec, pointer);
+    const n = (node && typeof node === "object" ? node : {}) as Json;
+    shape.types = n.type;
+    const parts = [
+      n,
+      ...(Array.isArray(n.allOf) ? n.allOf.map((_x, k) => derefPointer(store.spec, `${at}/allOf/${k}`).node) : []),
+    ];
+    for (const p of parts as Json[]) {
+      if (p?.properties && typeof p.properties === "object") Object.assign(shape.properties, p.properties);
+      if (Array.isArray(p?.required)) shape.required.push(...p.required.map(String));
+    }
+    const kw = Array.isArray(n.oneOf) ? "oneOf" : Array.isArray(n.anyOf) ? "anyOf" : undefined;
+    if (kw) shape.union = (n[kw] as unknown[]).map((_x, k) => `${at}/${kw}/${k}`);
+  } catch {
+    // a dangling or cyclic $ref: no shape, the other scores decide
+  }
+  cache.set(pointer, shape);
+  return shape;
+}
+
+/**
+ * How well an object `value` fits the branch at `pointer`: [tags it matches minus tags it contradicts, properties it
+ * shares minus required ones it lacks]. A branch that cannot be an object scores lowest; a nested union scores as its
+ * best member; a non-object value scores 0 everywhere (the other scores decide).
+ */
+function affinity(store: ValidatorStore, pointer: string, value: unknown, depth = 0): number[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return [0, 0];
+  const v = value as Json;
+  const shape = shapeOf(store, pointer);
+  const types = Array.isArray(shape.types) ? shape.types : shape.types === undefined ? ["object"] : [shape.types];
+  if (!types.includes("object")) return [-1e6, -1e6];
+  if (shape.union && depth < 4) {
+    let best = [-1e6, -1e6];
+    for (const p of shape.union) {
+      const a = affinity(store, p, value, depth + 1);
+      if (better(a, best)) best = a;
+    }
+    return best;
+  }
+  let tags = 0;
+  let common = 0;
+  for (const [k, prop] of Object.entries(shape.properties)) {
+    if (!(k in v)) continue;
+    common++;
+    const tag = prop && typeof prop === "object" ? (prop as Json).const : undefined;
+    if (tag !== undefined) tags += tag === v[k] ? 1 : -1;
+  }
+  return [tags, common - shape.required.filter((r) => !(r in v)).length];
 }
 
 /** First index in sorted `list` whose value is >= `x`. */

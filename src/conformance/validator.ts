@@ -118,7 +118,7 @@ export class ValidatorStore {
   openKnown = new Set<string>();
 
   constructor(
-    private readonly spec: Json,
+    readonly spec: Json,
     private readonly formats: boolean,
     private readonly errorLimit: number,
   ) {}

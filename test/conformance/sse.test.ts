@@ -64,10 +64,19 @@ describe.each(good.map((g) => [`${g.operationId} ${g.name}`, g] as const))("brok
     c.model = `${String(first.model)}-other`;
     expect(ids(checkStream(op, text.replace(chunks[1] ?? chunks[0]!, block(c))))).toEqual(["sse_chunk_consistency"]);
   });
-  it("a second non-null finish_reason for the same choice -> sse_finish_reason", () => {
+  it("a later chunk with a different finish_reason for the same choice -> sse_finish_reason", () => {
     expect(finishIdx).toBeGreaterThanOrEqual(0);
     const dup = chunks[finishIdx]!;
-    expect(ids(checkStream(op, text.replace(dup, dup + dup)))).toEqual(["sse_finish_reason"]);
+    const other = parsed(dup);
+    const was = other.choices.find((x: any) => x.finish_reason != null);
+    was.finish_reason = was.finish_reason === "stop" ? "length" : "stop";
+    const vs = checkStream(op, text.replace(dup, dup + block(other)));
+    expect(ids(vs)).toEqual(["sse_finish_reason"]);
+    expect(vs.find((v) => v.check === "sse_finish_reason")!.message).toMatch(/a repeat must be the same value/);
+  });
+  it("the same finish_reason repeated on a later chunk (as OpenRouter does on the usage chunk) is fine", () => {
+    const dup = chunks[finishIdx]!;
+    expect(ids(checkStream(op, text.replace(dup, dup + dup)))).toEqual([]);
   });
   it("usage before the final chunk -> sse_usage_final", () => {
     expect(usageIdx).toBeGreaterThanOrEqual(0);

@@ -6,6 +6,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import bundle from "../../generated/openapi.json" with { type: "json" };
 import { indexOperations } from "../../src/spec/operations";
 import { getAt } from "../../src/spec/pointer";
+import { isOpenEnum } from "../../src/spec/schema-shapes";
 import { localRef as refOf } from "../../src/spec/ref";
 import { describeErrors, validator } from "../support/ajv";
 import { deref as derefIn } from "../support/spec";
@@ -175,10 +176,12 @@ describe("response floor (seed)", () => {
       expect(validate(choice), missing).toBe(false);
     }
   });
-  test("chat choice requires index, message and finish_reason; index may be null", () => {
+  test("chat choice requires index and message; index may be null; finish_reason may be missing (real traffic)", () => {
     const validate = schema("ChatCompletionChoice");
     expect(validate({ index: null, message: {}, finish_reason: null }), formatErrors(validate.errors)).toBe(true);
+    expect(validate({ index: 0, message: {} }), formatErrors(validate.errors)).toBe(true);
     expect(validate({ index: 0, finish_reason: "stop" })).toBe(false);
+    expect(validate({ message: {}, finish_reason: "stop" })).toBe(false);
   });
   test.each(["Completion", "ChatCompletion"])("%s is valid without system_fingerprint and with it null", (name) => {
     const validate = schema(name);
@@ -224,11 +227,12 @@ describe("response floor (seed)", () => {
     const validate = schema(name);
     expect(validate(body), formatErrors(validate.errors)).toBe(true);
   });
-  test("finish_reason accepts the five normalised values and null only", () => {
+  test("finish_reason is an open enum: the five normalised values, null, and other strings (end_turn is real)", () => {
     const validate = schema("FinishReason");
-    for (const v of ["tool_calls", "stop", "length", "content_filter", "error", null])
+    for (const v of ["tool_calls", "stop", "length", "content_filter", "error", null, "end_turn"])
       expect(validate(v), String(v)).toBe(true);
-    expect(validate("STOP")).toBe(false);
+    expect(validate(0)).toBe(false);
+    expect(isOpenEnum(spec.components.schemas?.FinishReason)).toBe(true);
   });
 });
 

@@ -1,12 +1,16 @@
-// `openrouter-contract check`: validate recorded exchanges (JSONL exchange records or a HAR file) against the contract.
+// `openrouter-contract check`: validate recorded exchanges (JSONL exchange records, a HAR file, or capture files: a
+// folder of them or one) against the contract.
 import { readFileSync, statSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
+import { isCapture } from "../../conformance/capture";
 import { checkExchange, type ExchangeResult } from "../../conformance/check";
 import { harToExchanges, parseExchangeLine } from "../../conformance/exchange";
 import { Report } from "../../conformance/report";
-import type { Violation } from "../../conformance/types";
+import type { ExchangeRecord, Violation } from "../../conformance/types";
 import { CHECK_HELP, CHECK_OPTIONS, checkFilter, formatArg, intArg, type Io, severityArg, UsageError } from "../args";
+import { captureFiles, readCapture } from "../inputs";
 import { readAll, readLines } from "../lines";
 import { contractFrom } from "../spec-arg";
 
@@ -18,7 +22,7 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
   }
   const filter = checkFilter(values.checks, values["exclude-checks"]);
   if (positionals.length !== 1) {
-    throw new UsageError(`check needs exactly one input file (or - for stdin)\n\n${CHECK_HELP}`);
+    throw new UsageError(`check needs exactly one input file or folder (or - for stdin)\n\n${CHECK_HELP}`);
   }
   const file = positionals[0]!;
   const format = formatArg(values.format, ["text", "json", "junit"]);
@@ -27,14 +31,7 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
   const maxLine = intArg(values["max-line-bytes"], 64 << 20, "--max-line-bytes");
   const contract = contractFrom(values.spec, !values["no-formats"], io.stderr);
   const report = new Report(intArg(values["max-violations"], 10_000, "--max-violations"));
-  if (file !== "-") {
-    try {
-      if (!statSync(file).isFile()) throw new UsageError(`${file} is not a file`);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-    }
-  }
+  const kind = file === "-" ? "file" : inputKind(file);
   let valid = 0;
   let malformed = 0;
   let messages = 0;
@@ -55,7 +52,7 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
     };
     report.add(`line-${line}`, line, "(input)", [v], false);
   };
-  const runOne = (rec: Parameters<typeof checkExchange>[1], line: number, fallbackId: string) => {
+  const runOne: RunOne = (rec, line, fallbackId) => {
     let res: ExchangeResult;
     try {
       res = checkExchange(contract, rec, { mode });
@@ -68,7 +65,10 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
     report.add(String(rec.id ?? fallbackId).slice(0, 200), line, res.operation, vs);
   };
   const isHar = values.har || /\.har$/i.test(file);
-  if (isHar) {
+  if (!isHar && kind !== "file") {
+    report.lines = checkCaptures(file, kind, runOne, malformedViolation);
+    report.unit = report.lines === 1 ? "file" : "files";
+  } else if (isHar) {
     let doc: unknown;
     try {
       const size = file === "-" ? 0 : statSync(file).size;
@@ -109,11 +109,45 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
   }
   if (valid === 0 && malformed > 0) {
     const lines = `${malformed} malformed line${malformed === 1 ? "" : "s"}`;
-    io.stderr(`${file}: no valid exchange records (${lines}); is this JSONL in the exchange record format?\n`);
+    const hint = kind === "file" ? "is this JSONL in the exchange record format?" : "are these capture files?";
+    io.stderr(`${file}: no valid exchange records (${lines}); ${hint}\n`);
     if (format === "json") io.stdout(report.json());
     return 2;
   }
   const showInfo = !!values["show-info"];
   io.stdout(format === "json" ? report.json() : format === "junit" ? report.junit() : report.text({ showInfo }));
   return report.failsOn(failOn) ? 1 : 0;
+}
+
+type RunOne = (rec: ExchangeRecord, n: number, id: string) => void;
+
+/** Capture files: one exchange per file, named (and ordered) by its path below the folder. Returns the file count. */
+function checkCaptures(file: string, kind: "folder" | "capture", run: RunOne, bad: (n: number, msg: string) => void) {
+  const root = kind === "folder" ? file : dirname(file);
+  const files = kind === "folder" ? captureFiles(file) : [file];
+  if (files.length === 0) throw new UsageError(`${file}: no capture files (*.json) in this folder`);
+  for (const [i, f] of files.entries()) {
+    const r = readCapture(f, root);
+    if (r.ok === true) run(r.record, i + 1, relative(root, f));
+    else if (r.ok === false) bad(i + 1, `${relative(root, f)}: ${r.error.replace(`${f}: `, "")}`);
+  }
+  return files.length;
+}
+
+/** What a path argument holds: a folder of captures, one capture file (a `.json` that is one), or line/HAR input. */
+function inputKind(file: string): "folder" | "capture" | "file" {
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) return "folder";
+    if (!st.isFile()) throw new UsageError(`${file} is not a file or folder`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (!/\.json$/i.test(file) || statSync(file).size > 512 << 20) return "file";
+  try {
+    return isCapture(JSON.parse(readFileSync(file, "utf8"))) ? "capture" : "file";
+  } catch {
+    return "file"; // not one JSON document: read it as JSONL
+  }
 }
