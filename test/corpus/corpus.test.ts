@@ -10,11 +10,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { findMedia, findResponse } from "../../src/spec/operations";
 import { checkStream, validateRequest, validateResponse } from "../../src/conformance/index";
 import { contract, sseBlocks } from "../support/conformance";
+import { missingFrom, shapeOf, streamShape } from "../support/shapes";
+import { loadSharedCaptures } from "../support/shared-captures";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const KINDS = ["requests", "responses", "errors", "streams"] as const;
 
 interface Source {
+  /** `verbatim`: the payload exactly as the source gives it; `reconstructed`: built from a partial description. */
+  fidelity: "verbatim" | "reconstructed";
   source: string;
   date: string;
   shows: string;
@@ -83,7 +87,10 @@ describe("capture corpus", () => {
       expect(s, c.file).toBeTruthy();
       for (const k of ["source", "date", "shows", "verbatim"] as const)
         expect(typeof s[k] === "string" && s[k].length > 3, `${c.file} _source.${k}`).toBe(true);
-      expect("completed" in s, `${c.file} _source.completed (null when nothing was completed)`).toBe(true);
+      expect(["verbatim", "reconstructed"], `${c.file} _source.fidelity`).toContain(s.fidelity);
+      // Verbatim means nothing was filled in; a reconstruction says what was.
+      if (s.fidelity === "verbatim") expect(s.completed, `${c.file}: verbatim, so completed is null`).toBeNull();
+      else expect((s.completed ?? "").length, `${c.file}: say what was completed`).toBeGreaterThan(3);
       expect(["valid", "invalid"]).toContain(c.expect);
       if (c.expect === "invalid") expect((c.reason ?? "").length, `${c.file} needs a reason`).toBeGreaterThan(20);
       expect(contract.operation(c.operation), c.file).toBeTruthy();
@@ -96,6 +103,31 @@ describe("capture corpus", () => {
     expect(readme).toContain(`**${captures.length} captures**`);
     expect(readme).toContain(`**${valid} are accepted**`);
     expect(readme).toContain(`**${captures.length - valid} are rejected on purpose**`);
+    const verbatim = captures.filter((c) => c._source.fidelity === "verbatim").length;
+    expect(readme).toContain(`**${verbatim} verbatim**`);
+    expect(readme).toContain(`**${captures.length - verbatim} reconstructed**`);
+  });
+
+  it("keeps no accepted reconstruction whose shape a real capture in ../shared/captures already shows", () => {
+    const real = loadSharedCaptures();
+    const covering = (c: Capture) => {
+      const mine = c.sse !== undefined ? streamShape(c.sse) : shapeOf(c.body);
+      return real.find(({ capture: r }) => {
+        if (c.kind === "request") return missingFrom(mine, shapeOf(r.request.body)).length === 0;
+        if ((c.sse !== undefined) !== (r.response.sse !== undefined) || r.response.status !== c.status) return false;
+        const theirs = r.response.sse !== undefined ? streamShape(r.response.sse) : shapeOf(r.response.body);
+        return missingFrom(mine, theirs).length === 0;
+      })?.name;
+    };
+    // Same shape = every typed JSON pointer of the file (indices as *) occurs in one real exchange of the same kind
+    // (request; or response with the same status, JSON or stream). The real-traffic suite checks those exchanges.
+    // Only chat files can be covered (no /completions traffic was recorded); rejections on purpose stay.
+    const redundant = captures
+      .filter((c) => c._source.fidelity === "reconstructed" && c.expect === "valid")
+      .filter((c) => c.operation === "createChatCompletion")
+      .map((c) => [c.file, covering(c)])
+      .filter(([, by]) => by);
+    expect(redundant).toEqual([]);
   });
 
   it.each(captures.map((c) => [c.file, c] as const))("%s", async (_f, c) => {
