@@ -71,6 +71,17 @@ function recordBody(r: ExchangeRecord): unknown {
   return r.request.body !== undefined ? r.request.body : r.request.bodyText;
 }
 
+/** How different one differing value is: 1, less for two strings that share a start or an end ("hello"/"hellO"). */
+function distance(d: Difference): number {
+  const { expected: a, actual: b } = d;
+  if (typeof a !== "string" || typeof b !== "string") return 1;
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  return 1 - (pre + suf) / Math.max(a.length, b.length, 1);
+}
+
 export class Matcher {
   private readonly entries: Entry[];
   private readonly byKey = new Map<string, Entry[]>();
@@ -133,11 +144,11 @@ export class Matcher {
   }
 
   private explain(candidates: Entry[], route: string, parts: [string, unknown][]): Miss {
-    let best: { e: Entry; diffs: Difference[] } | undefined;
+    let best: { e: Entry; diffs: Difference[]; score: number } | undefined;
     for (const e of candidates) {
       const diffs = e.parts.flatMap(([ptr, v], i) => differences(v, parts[i]?.[1], 50, ptr));
-      const worse = e.route !== route ? 1000 : 0;
-      if (!best || diffs.length + worse < best.diffs.length + (best.e.route !== route ? 1000 : 0)) best = { e, diffs };
+      const score = (e.route !== route ? 1000 : 0) + diffs.reduce((n, d) => n + distance(d), 0);
+      if (!best || score < best.score) best = { e, diffs, score };
     }
     if (!best) return { candidates: 0 };
     const { e, diffs } = best;
