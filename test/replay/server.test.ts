@@ -39,7 +39,7 @@ describe("createReplayServer", () => {
     expect(res.status).toBe(200);
   });
 
-  it("answers an unmatched request with a 404 envelope naming the closest recording and the first difference", async () => {
+  it("an unmatched request gets a 404 envelope naming the closest recording and the first difference", async () => {
     const records = [jsonRecord("far", "something else entirely", "x"), jsonRecord("near", "hello", "Hi")];
     const s = await start({ records });
     const res = await post(s.url, chatBody("hellO"));
@@ -187,7 +187,7 @@ describe("side checks", () => {
     expect(s.stats().withFindings).toBe(1);
   });
 
-  it("checks the request the client sent: a bad request body is reported even when a recording answers it", async () => {
+  it("checks the request the client sent: a bad body is reported even when a recording answers it", async () => {
     const rec = jsonRecord("a", "q", "x");
     (rec.request.body as Record<string, unknown>).temperature = 9;
     const s = await start({ records: [rec] });
