@@ -88,8 +88,10 @@ function finding(id: string, v: Violation): string {
 /** The 404 answer for a request no recording matches: names the closest recording and the first difference. */
 export function missEnvelope(req: IncomingRequest, miss: Miss, match: MatchOption, sequence: boolean) {
   const d = miss.difference;
-  const what = sequence ? "the next recording in sequence" : "any recording";
-  let message = `Replay: ${req.method.toUpperCase()} ${req.path} matches ${what} (match: ${label(match)})`;
+  const route = `${req.method.toUpperCase()} ${req.path}`;
+  let message = sequence
+    ? `Replay: ${route} does not match the next recording in sequence (match: ${label(match)})`
+    : `Replay: no recording matches ${route} (match: ${label(match)})`;
   if (miss.closest) message += `; closest: ${miss.closest.id}`;
   if (d) {
     const at = d.where === "request" ? "method and path" : `body ${d.pointer || "(root)"}`;

@@ -90,7 +90,7 @@ describe("createReplayServer", () => {
     const seq = await start({ records, sequence: true });
     const miss = await (await post(seq.url, chatBody("z"))).json();
     expect(miss.error.metadata).toMatchObject({ closest: "r1", pointer: "/messages/0/content", expected: "q" });
-    expect(miss.error.message).toContain("the next recording in sequence");
+    expect(miss.error.message).toContain("does not match the next recording in sequence");
     expect((await post(seq.url, chatBody("q"))).status).toBe(200);
     expect((await post(seq.url, chatBody("q"))).status).toBe(200);
     expect((await (await post(seq.url, chatBody("z"))).json()).choices[0].message.content).toBe("z");
