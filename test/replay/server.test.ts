@@ -131,12 +131,10 @@ describe("streams", () => {
     expect(Math.max(...gaps)).toBeGreaterThanOrEqual(30);
   });
 
-  it("unpaced by default: the same bytes, quickly", async () => {
+  it("unpaced by default: the same bytes", async () => {
     const s = await start({ records: [streamRecord("s", "count")] });
-    const t0 = performance.now();
     const text = await (await post(s.url, chatBody("count", { stream: true }))).text();
     expect(text).toBe(SSE);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it("a recording cut short (complete: false) ends the connection after the recorded bytes", async () => {
