@@ -79,6 +79,8 @@ export interface ReplayHandle {
 }
 
 const NO_MATCH = "NO_RECORDING_MATCHED";
+/** Host names a request to a loopback server may carry (a DNS-rebinding page sends its own name instead). */
+const LOOPBACK_HOST = /^(?:127(?:\.\d{1,3}){3}|\[::1\]|localhost)(?::\d+)?$/i;
 
 function finding(id: string, v: Violation): string {
   const where = `${v.location ?? ""} ${v.instancePath || "(root)"}`;
@@ -164,6 +166,13 @@ export async function createReplayServer(opts: ReplayOptions = {}): Promise<Repl
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (!LOOPBACK_HOST.test(String(req.headers.host ?? ""))) {
+      // Recordings may hold private answers: a page on another site rebinding its name to 127.0.0.1 gets nothing.
+      req.resume();
+      const env = envelope(403, "Replay: only loopback host names are answered", { replay_error: "HOST_NOT_ALLOWED" });
+      res.writeHead(403, { "content-type": "application/json", connection: "close" });
+      return res.end(JSON.stringify(env));
+    }
     const n = ++counters.requests;
     report.lines = n;
     const body = await readBody(req, maxBody);

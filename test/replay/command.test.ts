@@ -1,7 +1,8 @@
 // `openrouter-contract replay`, run in-process through main() with its own Io.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/run";
 import type { ExchangeRecord } from "../../src/conformance/types";
@@ -102,6 +103,36 @@ describe("openrouter-contract replay", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain("1 recordings, matched by request (match: model+messages)");
     expect(r.out).toContain("1 of 1 recordings served");
+  });
+
+  it("as a process: SIGTERM stops it and prints the summary", { timeout: 60_000 }, async () => {
+    const file = jsonl("sig.jsonl", [jsonRecord("a", "hello", "Hi")]);
+    // One process, as the published bin runs (tsx's own CLI would stand between the signal and the command).
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "replay", file], {
+      cwd: resolve(import.meta.dirname, "../.."),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    const url = await new Promise<string>((res, rej) => {
+      const poll = setInterval(() => {
+        const m = /replay listening on (\S+):/.exec(out);
+        if (m) {
+          clearInterval(poll);
+          res(m[1]!);
+        }
+      }, 50);
+      void exited.then(() => {
+        clearInterval(poll);
+        rej(new Error(out));
+      });
+    });
+    expect((await post(url, chatBody("hello"))).status).toBe(200);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(out).toContain("replay: 1 requests, 1 answered from recordings");
   });
 
   it("usage errors exit 2 with a message", async () => {

@@ -96,6 +96,25 @@ describe("createReplayServer", () => {
     expect((await (await post(seq.url, chatBody("z"))).json()).choices[0].message.content).toBe("z");
   });
 
+  it("answers loopback host names only (DNS-rebinding guard)", async () => {
+    const s = await start({ records: [jsonRecord("a", "hello", "Hi")] });
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const u = new URL(`${s.url}/chat/completions`);
+      const req = request(
+        { host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: { host: "evil.example:80" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end(JSON.stringify(chatBody("hello")));
+    });
+    expect(status).toBe(403);
+    expect(s.stats().requests).toBe(0);
+  });
+
   it("replays an error recording with its status and envelope", async () => {
     const s = await start({ records: [errorRecord("e", "q", 429, "Rate limit exceeded")] });
     const res = await post(s.url, chatBody("q"));
