@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureFiles, readCapture } from "../../src/cli/inputs";
 import { createOpenRouterClient, OpenRouterError } from "../../src/client/index";
 import type { ExchangeRecord } from "../../src/conformance/types";
+import { checkExchange } from "../../src/conformance/check";
+import { loadContract } from "../../src/conformance/index";
 import { createReplayServer, type ReplayHandle } from "../../src/replay/index";
 import { sseEvents } from "../../src/replay/respond";
 
@@ -72,6 +74,8 @@ const SDK_KNOWN: Known = [
   ],
 ];
 const LANGCHAIN_KNOWN: Known = [];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 const dir = process.env.OPENROUTER_CAPTURES ?? join(repoRoot, "..", "shared", "captures");
@@ -249,6 +253,21 @@ describe(`replaying ${cases.length} real captures`, () => {
     );
     expect([...got.values()].filter((o) => o !== "identical")).toEqual([]);
     expect(server.stats().unmatched).toBe(0);
+  });
+
+  it("the side checks of that pass report what `check` finds in the captures themselves (drift shows up)", async () => {
+    // The fetch pass ran first: the report holds its exchanges (each check runs once its answer is written).
+    const deadline = Date.now() + 10_000;
+    while (server.report.summary().exchanges < cases.length && Date.now() < deadline) await sleep(20);
+    expect(server.report.summary().exchanges).toBe(cases.length);
+    const contract = loadContract();
+    const key = (id: string, check: string, path: string) => `${id} ${check} ${path}`;
+    const direct = cases.flatMap((c) =>
+      checkExchange(contract, c.rec).violations.map((v) => key(c.id, v.check, v.instancePath)),
+    );
+    const replayed = server.report.violations.map((v) => key(v.exchange, v.check, v.instancePath));
+    expect(replayed.sort()).toEqual(direct.sort());
+    expect(server.report.summary().exchangesWithViolations).toBeGreaterThan(0);
   });
 
   it("the package's client: parsed bodies and stream chunks as recorded, errors typed by status", async () => {
