@@ -35,7 +35,11 @@ export function createReplayLayer(paths: string[], match: MatchOption = "body"):
       const taken = matcher.take({ method: req.method ?? "POST", path, body });
       if (!("recording" in taken)) return false;
       replayed++;
-      const p = play(res, taken.recording.record.response!);
+      // The mock's CORS policy applies to recorded answers too (a browser page may call the mock).
+      const p = play(res, taken.recording.record.response!, 0, {
+        "access-control-allow-origin": "*",
+        "access-control-expose-headers": "*",
+      });
       playing.add(p);
       void p.done.then(() => playing.delete(p));
       return true;

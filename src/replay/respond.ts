@@ -49,9 +49,14 @@ export interface Playback {
   cancel(): void;
 }
 
-/** Send `res` (a recorded response); event streams one event per write, `paceMs` apart. */
-export function play(out: ServerResponse, rec: NonNullable<ExchangeRecord["response"]>, paceMs = 0): Playback {
-  const headers = replayHeaders(rec);
+/** Send `res` (a recorded response); event streams one event per write, `paceMs` apart; `extra` headers added. */
+export function play(
+  out: ServerResponse,
+  rec: NonNullable<ExchangeRecord["response"]>,
+  paceMs = 0,
+  extra: OutgoingHttpHeaders = {},
+): Playback {
+  const headers = { ...replayHeaders(rec), ...extra };
   const text = bodyText(rec);
   const complete = rec.complete !== false;
   const isSse = /text\/event-stream/i.test(String(headers["content-type"] ?? ""));

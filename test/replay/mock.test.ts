@@ -28,6 +28,7 @@ describe("the mock with --replay", () => {
       const hit = await post(mock.baseUrl, chatBody("recorded question"));
       expect(hit.status).toBe(200);
       expect(await hit.text()).toBe(JSON.stringify(completion("a recorded answer")));
+      expect(hit.headers.get("access-control-allow-origin")).toBe("*");
       const stream = await post(mock.baseUrl, chatBody("recorded stream", { stream: true }));
       expect(await stream.text()).toBe(SSE);
       const other = await post(mock.baseUrl, chatBody("anything else"));
