@@ -1,6 +1,6 @@
 // `npm start -- --replay <path>` / MOCK_REPLAY: answer requests that match a recording from the recording (the
 // replay server's matcher and writer, src/replay), and leave every other request to Prism and the spec's examples.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { loadRecordings } from "../src/replay/load";
 import { Matcher, type MatchOption } from "../src/replay/match";
 import { type Playback, play } from "../src/replay/respond";
@@ -23,7 +23,12 @@ export function replayPaths(arg: string | undefined): string[] {
     .filter(Boolean);
 }
 
-export function createReplayLayer(paths: string[], match: MatchOption = "body"): ReplayLayer {
+/** `headers` go on every recorded answer (the mock's CORS policy: a browser page may call the mock). */
+export function createReplayLayer(
+  paths: string[],
+  headers: OutgoingHttpHeaders = {},
+  match: MatchOption = "body",
+): ReplayLayer {
   const { recordings } = loadRecordings(paths);
   if (!recordings.length) throw new Error(`--replay: no recordings found in ${paths.join(", ")}`);
   const matcher = new Matcher(recordings, match);
@@ -35,11 +40,7 @@ export function createReplayLayer(paths: string[], match: MatchOption = "body"):
       const taken = matcher.take({ method: req.method ?? "POST", path, body });
       if (!("recording" in taken)) return false;
       replayed++;
-      // The mock's CORS policy applies to recorded answers too (a browser page may call the mock).
-      const p = play(res, taken.recording.record.response!, 0, {
-        "access-control-allow-origin": "*",
-        "access-control-expose-headers": "*",
-      });
+      const p = play(res, taken.recording.record.response!, 0, headers);
       playing.add(p);
       void p.done.then(() => playing.delete(p));
       return true;

@@ -205,7 +205,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const upstreamTimeout = opts.upstreamTimeoutMs ?? 30_000;
   const spec: SpecInfo = loadSpec(specFile);
-  const replay = opts.replay?.length ? createReplayLayer(opts.replay) : undefined;
+  const replay = opts.replay?.length ? createReplayLayer(opts.replay, corsHeaders()) : undefined;
   const explain = createBodyExplainer(
     loadContract(spec.doc, opts.maxViolations === undefined ? {} : { maxViolations: opts.maxViolations }),
   );
