@@ -1,26 +1,24 @@
 // Node-only: the replay server. Answers requests from recorded exchanges (see match.ts for which one), writes the
 // recorded response back (respond.ts), and checks each request and replayed answer against the contract on the side,
 // so a recording that no longer conforms shows up as contract drift in the report.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { Socket } from "node:net";
 import type { Contract } from "../conformance/contract";
 import { checkExchange } from "../conformance/check";
-import { envelope } from "../conformance/envelope";
+import { type ErrorEnvelope, envelope } from "../conformance/envelope";
 import { loadContract } from "../conformance/index";
 import { REDACTED } from "../conformance/record";
 import { Report } from "../conformance/report";
 import type { ExchangeRecord, Mode, Violation } from "../conformance/types";
 import { preview } from "../conformance/violations";
-import { loadRecordings } from "./load";
-import {
-  type IncomingRequest,
-  Matcher,
-  type MatchOption,
-  type Miss,
-  parseMatch,
-  type Recording,
-  routePath,
-} from "./match";
+import { type Loaded, loadRecordings } from "./load";
+import { type IncomingRequest, Matcher, type MatchOption, type Miss, parseMatch, routePath } from "./match";
 import { type Playback, play } from "./respond";
 
 export interface ReplayOptions {
@@ -134,15 +132,57 @@ function parseBody(buf: Buffer): unknown {
   }
 }
 
+function sendEnvelope(res: ServerResponse, env: ErrorEnvelope, extra: OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(env);
+  res.writeHead(env.error.code, {
+    ...extra,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** The request as the side checks see it: what the client sent, the key redacted (never kept, logged or needed). */
+function checkedRequest(req: IncomingMessage, incoming: IncomingRequest): ExchangeRecord["request"] {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
+  if (headers.authorization !== undefined) headers.authorization = REDACTED;
+  const url = `http://replay.invalid/api/v1${incoming.path}`;
+  const request: ExchangeRecord["request"] = { method: incoming.method, url, headers };
+  if (typeof incoming.body === "string") request.bodyText = incoming.body;
+  else if (incoming.body !== undefined) request.body = incoming.body;
+  return request;
+}
+
+/** An unmatched request as a finding: an error, so `--fail-on error` catches a missing recording. */
+function unmatched(miss: Miss, message: string): Violation {
+  const d = miss.difference;
+  const instancePath = d?.where === "body" ? d.pointer : "";
+  return { check: "replay_unmatched", severity: "error", instancePath, schemaPath: "", message, location: "request" };
+}
+
+function recordingsOf(opts: ReplayOptions): Loaded {
+  const loaded = opts.paths?.length ? loadRecordings(opts.paths) : { recordings: [], skipped: [] };
+  const given = (opts.records ?? []).map((record, i) => ({ id: record.id ?? `record-${i}`, index: i, record }));
+  const more = loaded.recordings.map((r, i) => ({ ...r, index: given.length + i }));
+  return { recordings: [...given, ...more], skipped: loaded.skipped };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      const addr = server.address();
+      resolve(typeof addr === "object" && addr ? addr.port : 0);
+    });
+  });
+}
+
 /** Start a replay server on 127.0.0.1. Node-only; no network besides loopback; any bearer token is accepted. */
 export async function createReplayServer(opts: ReplayOptions = {}): Promise<ReplayHandle> {
-  const loaded = opts.paths?.length ? loadRecordings(opts.paths) : { recordings: [], skipped: [] };
-  const given: Recording[] = (opts.records ?? []).map((record, i) => ({
-    id: record.id ?? `record-${i}`,
-    index: i,
-    record,
-  }));
-  const recordings = [...given, ...loaded.recordings.map((r, i) => ({ ...r, index: given.length + i }))];
+  const loaded = recordingsOf(opts);
+  const recordings = loaded.recordings;
   const match = typeof opts.match === "string" ? parseMatch(opts.match) : (opts.match ?? "body");
   const matcher = new Matcher(recordings, match, !!opts.sequence);
   const contract = opts.contract === false ? undefined : (opts.contract ?? loadContract());
@@ -170,43 +210,24 @@ export async function createReplayServer(opts: ReplayOptions = {}): Promise<Repl
       // Recordings may hold private answers: a page on another site rebinding its name to 127.0.0.1 gets nothing.
       req.resume();
       const env = envelope(403, "Replay: only loopback host names are answered", { replay_error: "HOST_NOT_ALLOWED" });
-      res.writeHead(403, { "content-type": "application/json", connection: "close" });
-      return res.end(JSON.stringify(env));
+      return sendEnvelope(res, env, { connection: "close" });
     }
     const n = ++counters.requests;
     report.lines = n;
     const body = await readBody(req, maxBody);
     if (body === "too_large") {
       const env = envelope(413, `Replay: request body over ${maxBody} bytes`, { replay_error: "PAYLOAD_TOO_LARGE" });
-      res.writeHead(413, { "content-type": "application/json", connection: "close" });
-      return res.end(JSON.stringify(env));
+      return sendEnvelope(res, env, { connection: "close" });
     }
     const method = (req.method ?? "GET").toUpperCase();
-    const url = req.url ?? "/";
-    const incoming: IncomingRequest = { method, path: routePath(url), body: parseBody(body) };
-    // The check sees what the client sent, minus the secret: the key is never kept, logged or needed.
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
-    if (headers.authorization !== undefined) headers.authorization = REDACTED;
-    const request: ExchangeRecord["request"] = { method, url: `http://replay.invalid/api/v1${incoming.path}`, headers };
-    if (typeof incoming.body === "string") request.bodyText = incoming.body;
-    else if (incoming.body !== undefined) request.body = incoming.body;
+    const incoming: IncomingRequest = { method, path: routePath(req.url ?? "/"), body: parseBody(body) };
+    const request = checkedRequest(req, incoming);
     const taken = matcher.take(incoming);
     if ("miss" in taken) {
       counters.unmatched++;
       const env = missEnvelope(incoming, taken.miss, match, !!opts.sequence);
-      const text = JSON.stringify(env);
-      res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-      res.end(text);
-      const v: Violation = {
-        check: "replay_unmatched",
-        severity: "error",
-        instancePath: taken.miss.difference?.where === "body" ? taken.miss.difference.pointer : "",
-        schemaPath: "",
-        message: env.error.message,
-        location: "request",
-      };
-      return check(n, "(unmatched)", { v: 1, request }, [v]);
+      sendEnvelope(res, env);
+      return check(n, "(unmatched)", { v: 1, request }, [unmatched(taken.miss, env.error.message)]);
     }
     const { recording } = taken;
     counters.matched++;
@@ -226,26 +247,16 @@ export async function createReplayServer(opts: ReplayOptions = {}): Promise<Repl
     req.on("error", () => res.destroy());
     handle(req, res).catch((e: unknown) => {
       log(`replay internal error: ${(e as Error)?.message ?? String(e)}`);
-      if (!res.headersSent) {
-        const env = envelope(500, `Replay internal error: ${(e as Error)?.message ?? String(e)}`);
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify(env));
-      } else res.destroy();
+      if (!res.headersSent)
+        sendEnvelope(res, envelope(500, `Replay internal error: ${(e as Error)?.message ?? String(e)}`));
+      else res.destroy();
     });
   });
   server.on("connection", (s: Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
+  const port = await listen(server, opts.port ?? 0);
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}/api/v1`,
