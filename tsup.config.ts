@@ -17,6 +17,17 @@ export const builds: Options[] = [
     external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
   },
   {
+    // `./replay`: the replay server (node:http, node:fs), kept out of the browser-safe entries above.
+    entry: { "replay/index": "src/replay/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    clean: false,
+    target: "node20",
+    platform: "node",
+    outDir: "dist",
+    external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+  },
+  {
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
     dts: false,

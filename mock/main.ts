@@ -2,6 +2,7 @@
 // brought generated/ up to date: the mock serves it as it is.
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { replayPaths } from "./replay";
 import { hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
 
 /**
@@ -50,9 +51,13 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid PORT: ${process.env.PORT}`);
   // Project-specific on purpose: a generic HOST (set by many shells and containers) must not expose the mock.
   const host = hostFromEnv();
+  // `npm start -- --replay <path>[,<path>]` (or MOCK_REPLAY): recordings answer the requests they match.
+  const at = process.argv.indexOf("--replay");
+  const replay = replayPaths(at >= 0 ? process.argv[at + 1] : process.env.MOCK_REPLAY);
   const mock = await startMock({
     port,
     host,
+    ...(replay.length ? { replay } : {}),
     onPrismExit: (code, signal) => {
       console.error(`Prism exited unexpectedly (code ${code}, signal ${signal}); stopping.`);
       void mock.close().finally(() => process.exit(1));
@@ -73,6 +78,9 @@ async function main() {
       `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams ` +
         `(Prefer: example=stream_error for a mid-stream error).`,
       `  Retry-After on 429/503: ${retryAfter}.`,
+      replay.length
+        ? `  Replaying ${replay.join(", ")}: matching requests (JSON-equal body) get the recorded answer.`
+        : "  Recordings: none (npm start -- --replay <file.jsonl|folder>, or MOCK_REPLAY, answers from them).",
       `  Stream pacing: ${pacing} ms between events ` +
         `(env MOCK_STREAM_DELAY_MS, or request header ${STREAM_DELAY_HEADER}).`,
       mock.engine === "child"

@@ -22,6 +22,7 @@ import { createBodyExplainer, dedupe, envelope, type ErrorEnvelope } from "../sr
 import { loadContract } from "../src/conformance/index";
 import { createChildEngine, createInprocEngine, type Engine, type EngineResponse } from "./engine";
 import { convertViolation, fromProblem, fromViolations, parseSlViolations } from "./prism-violations";
+import { createReplayLayer } from "./replay";
 import { allowedValues, isObj, loadSpec, type OperationInfo, type SpecInfo } from "./spec";
 import { firstDataId, splitEvents, writeEvents, type StreamWriter } from "./sse";
 
@@ -61,6 +62,11 @@ export interface MockOptions {
   prism?: "inproc" | "child";
   /** Child mode: called when Prism exits while the mock is not closing (requests then get 502 envelopes). */
   onPrismExit?: (code: number | null, signal: string | null) => void;
+  /**
+   * Recordings (JSONL exchange records, capture files, folders of them) answering the requests they match (JSON-equal
+   * body, same method and path); everything else gets the spec's examples. `npm start -- --replay <path>`, MOCK_REPLAY.
+   */
+  replay?: string[];
 }
 
 export interface MockStats {
@@ -71,6 +77,8 @@ export interface MockStats {
   streamsCompleted: number;
   streamsAborted: number;
   requests: number;
+  /** Requests answered from recordings (MockOptions.replay). */
+  replayed: number;
 }
 
 export interface MockHandle {
@@ -197,6 +205,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const upstreamTimeout = opts.upstreamTimeoutMs ?? 30_000;
   const spec: SpecInfo = loadSpec(specFile);
+  const replay = opts.replay?.length ? createReplayLayer(opts.replay, corsHeaders()) : undefined;
   const explain = createBodyExplainer(
     loadContract(spec.doc, opts.maxViolations === undefined ? {} : { maxViolations: opts.maxViolations }),
   );
@@ -376,6 +385,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
         );
       }
     }
+    // Recordings first (--replay): what they do not match goes on to Prism and the spec's examples.
+    if (replay?.answer(req, res, path, parsed ?? (body.length ? body.toString("utf8") : undefined))) return;
     const prefer = parsePrefer(req.headers.prefer);
     // The library explains a rejected body (one violation per real problem, see createBodyExplainer). It runs before
     // Prism when the body is JSON: a body with more violations than the cap is answered here, because Prism's own
@@ -474,7 +485,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   function stats(): MockStats {
     let pendingTimers = 0;
     for (const s of streams) if (s.pending) pendingTimers++;
-    return { activeStreams: streams.size, pendingTimers, openSockets: sockets.size, ...counters };
+    const replayed = replay?.replayed() ?? 0;
+    return { activeStreams: streams.size, pendingTimers, openSockets: sockets.size, ...counters, replayed };
   }
 
   // Node checks the request timeout every connectionsCheckingInterval (default 30 s): check often enough to matter.
@@ -568,6 +580,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       (closing ??= (async () => {
         for (const w of streams) w.cancel();
         streams.clear();
+        replay?.cancel();
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         for (const s of sockets) s.destroy();

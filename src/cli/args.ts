@@ -22,6 +22,7 @@ Usage:
   openrouter-contract validate <operationId> request|response [--status N] <file.json | ->
   openrouter-contract diff <base-spec> <head-spec> [--fail-on ERR|WARN] [--allow file]
   openrouter-contract proxy [--upstream URL] [--port N] [--record traffic.jsonl] [--enforce]   validating proxy
+  openrouter-contract replay <records.jsonl | folder | capture.json>... [--port N] [--match KEY]   replay server
 
 Run \`openrouter-contract <command> --help\` for the options of each command.
 Exit codes: 0 clean, 1 violations at or above --fail-on, 2 bad input or usage.
@@ -200,3 +201,55 @@ export function checkFilter(checks: string | undefined, excludeChecks: string | 
   const keep = (v: Violation) => (!only || only.has(v.check)) && !skip.has(v.check);
   return { keep, active: only !== undefined || skip.size > 0 };
 }
+
+export const REPLAY_HELP = `Usage: openrouter-contract replay <records.jsonl | folder | capture.json>... [options]
+
+A local server (127.0.0.1 only) that answers requests from recorded exchanges: the JSONL records of \`proxy
+--record\` and the recorder middleware, capture files ({"request":…,"response":…} per .json file) and HAR files; a
+folder is read recursively. Set your client's base URL to the printed URL; any bearer token is accepted, none needed.
+Responses come back as recorded: status, content type, the JSON body, or the event stream event by event, byte for
+byte (a recording cut short ends the connection where it stopped). A request no recording matches gets a 404 in
+OpenRouter's error envelope naming the closest recording and the first difference (JSON pointer, expected, got).
+Each request and replayed answer is checked against the contract on the side (stale recordings show up as drift);
+findings print as they happen and are summarised, like \`check\`, when it stops (Ctrl-C, SIGTERM, --exit-after).
+
+Options:
+  --port <n>                port on 127.0.0.1 (default 0: a free port; the URL is printed)
+  --match <key>             what must equal a recording's besides method and path: body (default: the whole JSON
+                            body, key order ignored), path (method and path only), or top-level fields and JSON
+                            pointers joined by + (model+messages, /model+/messages/0/content)
+  --sequence                serve the recordings in their order: request n must match recording n
+  --pace <ms>               delay between the events of a replayed stream (default 0; records carry no per-event
+                            timing, so this is a fixed delay)
+  --exit-after <n>          stop after n requests have been answered and checked
+  --format text|json|junit  summary format (default text)
+  --fail-on error|warning|info   exit 1 when a finding at or above this severity was seen (default error);
+                            an unmatched request is an error (replay_unmatched)
+  --strict                  undocumented response fields are errors (default: tolerant, they are info)
+  --show-info               include info findings in the summary
+  --checks <id,id>          report only these check ids
+  --exclude-checks <id,id>  drop these check ids (e.g. sse_finish_reason for recordings known to break it)
+  --spec <file.json>        OpenAPI 3.1 bundle to check against (default: the bundled contract)
+  --no-formats              do not assert "format" keywords
+  -h, --help
+
+Recordings with the same key are served in their order, cycling: the third of two identical requests gets the first
+recording again. Exit codes (after it stops): 0 no finding at or above --fail-on, 1 findings, 2 usage error.
+`;
+
+export const REPLAY_OPTIONS = {
+  port: { type: "string" },
+  match: { type: "string" },
+  sequence: { type: "boolean" },
+  pace: { type: "string" },
+  "exit-after": { type: "string" },
+  format: { type: "string" },
+  "fail-on": { type: "string" },
+  strict: { type: "boolean" },
+  "show-info": { type: "boolean" },
+  checks: { type: "string" },
+  "exclude-checks": { type: "string" },
+  spec: { type: "string" },
+  "no-formats": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;

@@ -4,6 +4,7 @@ import { type Io, MAIN_HELP, UsageError } from "./args";
 import { cmdCheck } from "./commands/check";
 import { cmdDiff } from "./commands/diff";
 import { cmdProxy } from "./commands/proxy";
+import { cmdReplay } from "./commands/replay";
 import { cmdValidate } from "./commands/validate";
 
 export type { Io } from "./args";
@@ -21,6 +22,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await cmdDiff(rest, io);
       case "proxy":
         return await cmdProxy(rest, io);
+      case "replay":
+        return await cmdReplay(rest, io);
       case undefined:
       case "-h":
       case "--help":

@@ -1,0 +1,77 @@
+// Small recordings for the replay tests: a JSON answer, a stream, an error, built from one conforming chunk shape.
+import type { ExchangeRecord } from "../../src/conformance/types";
+
+export const URL_ = "https://openrouter.ai/api/v1/chat/completions";
+export const HEADERS = { authorization: "[REDACTED]", "content-type": "application/json" };
+
+export const chatBody = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: "openai/gpt-4o-mini",
+  messages: [{ role: "user", content }],
+  ...extra,
+});
+
+export const completion = (content: string) => ({
+  id: `gen-${content.length}`,
+  object: "chat.completion",
+  created: 1_700_000_000,
+  model: "openai/gpt-4o-mini",
+  choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }],
+});
+
+export function jsonRecord(id: string, question: string, answer: string): ExchangeRecord {
+  return {
+    v: 1,
+    id,
+    request: { method: "POST", url: URL_, headers: HEADERS, body: chatBody(question) },
+    response: {
+      status: 200,
+      headers: { "content-type": "application/json", "x-generation-id": `gen-${id}` },
+      body: completion(answer),
+    },
+  };
+}
+
+const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+  `data: ${JSON.stringify({
+    id: "gen-s",
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model: "openai/gpt-4o-mini",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  })}\n\n`;
+
+/** `: OPENROUTER PROCESSING`, four content chunks, a finish chunk, [DONE]: six events after the comment. */
+export const SSE = [
+  ": OPENROUTER PROCESSING\n\n",
+  chunk({ role: "assistant", content: "One" }),
+  chunk({ content: " two" }),
+  chunk({ content: " three" }),
+  chunk({ content: " four" }),
+  chunk({}, "stop"),
+  "data: [DONE]\n\n",
+].join("");
+
+export function streamRecord(id: string, question: string, sse = SSE, complete = true): ExchangeRecord {
+  return {
+    v: 1,
+    id,
+    request: { method: "POST", url: URL_, headers: HEADERS, body: chatBody(question, { stream: true }) },
+    response: { status: 200, headers: { "content-type": "text/event-stream" }, bodyText: sse, complete },
+  };
+}
+
+export function errorRecord(id: string, question: string, status: number, message: string): ExchangeRecord {
+  return {
+    v: 1,
+    id,
+    request: { method: "POST", url: URL_, headers: HEADERS, body: chatBody(question) },
+    response: { status, headers: { "content-type": "application/json" }, body: { error: { code: status, message } } },
+  };
+}
+
+export const post = (base: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer sk-or-v1-test-not-a-key", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
