@@ -58,3 +58,9 @@ export async function run(baseUrl: string): Promise<Outcome> {
     stream: { objects, content },
   };
 }
+
+// An open enum's known values are a literal union of their own (ApiErrorType itself widens to `string`).
+import type { ApiErrorTypeKnown } from "../out/hey-api/types.gen";
+export const known: ApiErrorTypeKnown = "rate_limit_exceeded";
+// @ts-expect-error a value outside the known list
+export const notKnown: ApiErrorTypeKnown = "a_new_kind";

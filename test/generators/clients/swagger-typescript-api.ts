@@ -43,3 +43,9 @@ export async function run(baseUrl: string): Promise<Outcome> {
     },
   };
 }
+
+// An open enum's known values are a TypeScript enum of their own (ApiErrorType itself widens to `string`).
+import { ApiErrorTypeKnown } from "../out/swagger-typescript-api/data-contracts";
+export const known: ApiErrorTypeKnown = ApiErrorTypeKnown.RateLimitExceeded;
+// @ts-expect-error a value outside the known list
+export const notKnown: ApiErrorTypeKnown = "a_new_kind";

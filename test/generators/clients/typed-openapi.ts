@@ -41,3 +41,8 @@ export async function run(baseUrl: string): Promise<Outcome> {
     },
   };
 }
+
+// An open enum's known values are a literal union of their own (ApiErrorType itself widens to `string`).
+export const known: Schemas.ApiErrorTypeKnown = "rate_limit_exceeded";
+// @ts-expect-error a value outside the known list
+export const notKnown: Schemas.ApiErrorTypeKnown = "a_new_kind";
