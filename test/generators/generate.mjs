@@ -66,6 +66,7 @@ function main() {
   const commands = readmeCommands(readFileSync(join(root, "README.md"), "utf8"));
   if (commands.length < 5) throw new Error(`README: expected the generator commands, found ${commands.length}`);
   const before = snapshot(join(root, "generated"));
+  const gitBefore = existsSync(join(root, ".git")) ? gitStatus() : undefined;
   rmSync(join(root, "out"), { recursive: true, force: true });
   rmSync(join(here, "out"), { recursive: true, force: true });
   for (const command of commands) {
@@ -100,7 +101,7 @@ function main() {
     const text = readFileSync(file, "utf8");
     if (/^\/\/ @ts-nocheck$/m.test(text)) writeFileSync(file, text.replace(/^\/\/ @ts-nocheck\n/gm, ""));
   }
-  const git = existsSync(join(root, ".git")) ? gitStatus() : undefined;
+  const git = gitBefore === undefined ? undefined : { before: gitBefore, after: gitStatus() };
   writeFileSync(join(here, "out/run.json"), `${JSON.stringify({ commands, touched, git, stream }, null, 2)}\n`);
 }
 
