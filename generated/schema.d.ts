@@ -896,6 +896,11 @@ export interface components {
         };
         /** @description Why the model stopped generating, normalised by OpenRouter across providers: `stop` (natural end or a stop sequence), `length` (token limit), `tool_calls` (the model called tools), `content_filter` (content was filtered) or `error` (a provider error interrupted the generation; see the choice's `error`). `null` while a stream is still running. The provider's raw value is in `native_finish_reason`. Real responses also carry unnormalised values (`end_turn` from Anthropic models, recorded 2024), so any other string is accepted too (open enum). */
         FinishReason: "tool_calls" | "stop" | "length" | "content_filter" | "error" | (string & {}) | null;
+        /**
+         * @description The values of `FinishReason` known today, as a closed list to switch on; the field itself also accepts any other string (OpenRouter adds values).
+         * @enum {string}
+         */
+        FinishReasonKnown: "tool_calls" | "stop" | "length" | "content_filter" | "error";
         /** @description Legacy per-token log probabilities of a text completion (request integer `logprobs`). */
         CompletionLogprobs: {
             /** @description The generated tokens. */
@@ -911,6 +916,11 @@ export interface components {
         };
         /** @description The provider format the reasoning block came from; needed to send it back to the same provider family, or `null`. OpenRouter adds formats as it adds providers, so any other string is accepted too (open enum). */
         ReasoningDetailFormat: "unknown" | "openai-responses-v1" | "azure-openai-responses-v1" | "bedrock-openai-responses-v1" | "bedrock-xai-responses-v1" | "xai-responses-v1" | "meta-responses-v1" | "anthropic-claude-v1" | "google-gemini-v1" | (string & {}) | null;
+        /**
+         * @description The values of `ReasoningDetailFormat` known today, as a closed list to switch on; the field itself also accepts any other string (OpenRouter adds values).
+         * @enum {string}
+         */
+        ReasoningDetailFormatKnown: "unknown" | "openai-responses-v1" | "azure-openai-responses-v1" | "bedrock-openai-responses-v1" | "bedrock-xai-responses-v1" | "xai-responses-v1" | "meta-responses-v1" | "anthropic-claude-v1" | "google-gemini-v1";
         /** @description A human-readable summary of the model's reasoning. */
         ReasoningSummaryDetail: {
             /**
@@ -999,6 +1009,11 @@ export interface components {
         ReasoningDetail: components["schemas"]["ReasoningSummaryDetail"] | components["schemas"]["ReasoningEncryptedDetail"] | components["schemas"]["ReasoningTextDetail"] | components["schemas"]["ReasoningServerToolCallDetail"] | components["schemas"]["UnknownReasoningDetail"];
         /** @description OpenRouter extension. Machine-readable error class. The HTTP status each implies: `context_length_exceeded`, `max_tokens_exceeded`, `token_limit_exceeded`, `string_too_long`, `invalid_request`, `invalid_prompt`, `content_policy_violation`, `refusal`, `invalid_image`, `image_too_large`, `image_too_small`, `unsupported_image_format` and `image_download_failed` 400; `authentication` 401; `payment_required` 402; `permission_denied` 403; `not_found` and `image_not_found` 404; `precondition_failed` 412; `payload_too_large` 413; `unprocessable` 422; `rate_limit_exceeded` 429; `server` and `unmapped` 500 (message masked); `provider_unavailable` 502; `provider_overloaded` 503; `timeout` 504. New values appear without notice, so any other string is accepted too (open enum). */
         ApiErrorType: "context_length_exceeded" | "max_tokens_exceeded" | "token_limit_exceeded" | "string_too_long" | "authentication" | "permission_denied" | "payment_required" | "rate_limit_exceeded" | "provider_overloaded" | "provider_unavailable" | "invalid_request" | "invalid_prompt" | "not_found" | "precondition_failed" | "payload_too_large" | "unprocessable" | "content_policy_violation" | "refusal" | "invalid_image" | "image_too_large" | "image_too_small" | "unsupported_image_format" | "image_not_found" | "image_download_failed" | "server" | "timeout" | "unmapped" | (string & {});
+        /**
+         * @description The values of `ApiErrorType` known today, as a closed list to switch on; the field itself also accepts any other string (OpenRouter adds values).
+         * @enum {string}
+         */
+        ApiErrorTypeKnown: "context_length_exceeded" | "max_tokens_exceeded" | "token_limit_exceeded" | "string_too_long" | "authentication" | "permission_denied" | "payment_required" | "rate_limit_exceeded" | "provider_overloaded" | "provider_unavailable" | "invalid_request" | "invalid_prompt" | "not_found" | "precondition_failed" | "payload_too_large" | "unprocessable" | "content_policy_violation" | "refusal" | "invalid_image" | "image_too_large" | "image_too_small" | "unsupported_image_format" | "image_not_found" | "image_download_failed" | "server" | "timeout" | "unmapped";
         /** @description One earlier failed attempt (another provider or endpoint) before the error was returned. Availability errors document `provider`, `code` and `status`; real 400 bodies (context length exceeded, 2025) send `code` and `message`. */
         PreviousError: {
             /** @description Provider name. */
@@ -1192,6 +1207,11 @@ export interface components {
                 cost_usd?: number | null;
             }[];
         };
+        /**
+         * @description The values of `OpenRouterMetadata.pipeline.type` known today, as a closed list to switch on; the field itself also accepts any other string (OpenRouter adds values).
+         * @enum {string}
+         */
+        OpenRouterMetadataPipelineTypeKnown: "guardrail" | "plugin" | "server_tools" | "response_healing" | "context_compression";
         /** @description A text completion (`stream` false). The seed guarantees only `id` and `choices`, both nullable; every other field is documented and optional, and unknown fields are allowed (read tolerantly). */
         Completion: {
             /** @description The generation id (`gen-<unix>-<random>`). */
@@ -1284,6 +1304,11 @@ export interface components {
             /** @description Documentation about this availability reason. */
             docs_url?: string;
         };
+        /**
+         * @description The values of `AvailabilityError.code` known today, as a closed list to switch on; the field itself also accepts any other string (OpenRouter adds values).
+         * @enum {string}
+         */
+        AvailabilityErrorCodeKnown: "model_not_found" | "wrong_endpoint" | "no_endpoints" | "model_deprecated" | "model_unavailable_upstream" | "capacity_exhausted" | "temporarily_unavailable" | "region_restricted" | "privacy_restricted" | "constraint_filtered" | "free_variant_ended";
         /** @description The error. `code` is the integer HTTP status (it equals the response status when the request itself is rejected). It is optional because the documented availability errors omit it and carry `http_status` and `error_type` instead. Unknown fields are allowed. */
         ErrorObject: {
             /** @description HTTP status of the error, such as `400` or `429`. */
@@ -2386,8 +2411,10 @@ export type SchemaFusionPlugin = components['schemas']['FusionPlugin'];
 export type SchemaPlugin = components['schemas']['Plugin'];
 export type SchemaCreateCompletionRequest = components['schemas']['CreateCompletionRequest'];
 export type SchemaFinishReason = components['schemas']['FinishReason'];
+export type SchemaFinishReasonKnown = components['schemas']['FinishReasonKnown'];
 export type SchemaCompletionLogprobs = components['schemas']['CompletionLogprobs'];
 export type SchemaReasoningDetailFormat = components['schemas']['ReasoningDetailFormat'];
+export type SchemaReasoningDetailFormatKnown = components['schemas']['ReasoningDetailFormatKnown'];
 export type SchemaReasoningSummaryDetail = components['schemas']['ReasoningSummaryDetail'];
 export type SchemaReasoningEncryptedDetail = components['schemas']['ReasoningEncryptedDetail'];
 export type SchemaReasoningTextDetail = components['schemas']['ReasoningTextDetail'];
@@ -2395,6 +2422,7 @@ export type SchemaReasoningServerToolCallDetail = components['schemas']['Reasoni
 export type SchemaUnknownReasoningDetail = components['schemas']['UnknownReasoningDetail'];
 export type SchemaReasoningDetail = components['schemas']['ReasoningDetail'];
 export type SchemaApiErrorType = components['schemas']['ApiErrorType'];
+export type SchemaApiErrorTypeKnown = components['schemas']['ApiErrorTypeKnown'];
 export type SchemaPreviousError = components['schemas']['PreviousError'];
 export type SchemaProviderErrorMetadata = components['schemas']['ProviderErrorMetadata'];
 export type SchemaChoiceError = components['schemas']['ChoiceError'];
@@ -2405,6 +2433,7 @@ export type SchemaCostDetails = components['schemas']['CostDetails'];
 export type SchemaServerToolUseDetails = components['schemas']['ServerToolUseDetails'];
 export type SchemaUsage = components['schemas']['Usage'];
 export type SchemaOpenRouterMetadata = components['schemas']['OpenRouterMetadata'];
+export type SchemaOpenRouterMetadataPipelineTypeKnown = components['schemas']['OpenRouterMetadataPipelineTypeKnown'];
 export type SchemaCompletion = components['schemas']['Completion'];
 export type SchemaModerationErrorMetadata = components['schemas']['ModerationErrorMetadata'];
 export type SchemaGuardrailErrorMetadata = components['schemas']['GuardrailErrorMetadata'];
@@ -2412,6 +2441,7 @@ export type SchemaAvailabilityErrorMetadata = components['schemas']['Availabilit
 export type SchemaRequestViolation = components['schemas']['RequestViolation'];
 export type SchemaValidationErrorMetadata = components['schemas']['ValidationErrorMetadata'];
 export type SchemaAvailabilityError = components['schemas']['AvailabilityError'];
+export type SchemaAvailabilityErrorCodeKnown = components['schemas']['AvailabilityErrorCodeKnown'];
 export type SchemaErrorObject = components['schemas']['ErrorObject'];
 export type SchemaErrorResponse = components['schemas']['ErrorResponse'];
 export type SchemaCompletionOrError = components['schemas']['CompletionOrError'];

@@ -1,7 +1,9 @@
 // The view of the bundle that the Redoc docs are built from (not shipped as a spec). Redoc ignores `contentSchema`,
 // so in the main bundle a `text/event-stream` body shows as a bare string and a streaming reader never sees the
 // chunk's fields (`delta`, `finish_reason`, `usage`). Here each SSE media type shows the chunk schema itself,
-// with the stream's framing as its description. Everything else is the bundle unchanged.
+// with the stream's framing as its description. The one-value `enum` the bundle adds beside each `const` (for
+// generators; normalize-bundle.ts) is dropped, so that Redoc shows a fixed value once. Everything else is the bundle
+// unchanged.
 
 import { resolveRef } from "../src/spec/ref";
 
@@ -25,7 +27,20 @@ export function docsBundle<T extends object>(bundle: T): T {
       }
     }
   }
+  dropConstEnums((doc as any).components?.schemas);
   return doc;
+}
+
+/** Removes `enum: [x]` beside `const: x` everywhere below `node` (example values are never visited). */
+function dropConstEnums(node: unknown): void {
+  if (!node || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const x of node) dropConstEnums(x);
+    return;
+  }
+  const s = node as Record<string, unknown>;
+  if ("const" in s && Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === s.const) delete s.enum;
+  for (const [k, v] of Object.entries(s)) if (k !== "examples" && k !== "example") dropConstEnums(v);
 }
 
 /** The "API docs by Redocly" logo is an image Redoc fetches from a CDN; the page uses this local one instead. */

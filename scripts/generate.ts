@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import openapiTS, { astToString, NULL, STRING, tsIntersection, tsLiteral, tsUnion } from "openapi-typescript";
 import ts from "typescript";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { openEnum } from "../src/spec/schema-shapes";
+import { localRefs, openEnum } from "../src/spec/schema-shapes";
 import { docsBundle, LOCAL_LOGO } from "./docs-bundle";
 import { inlineSharedProperties } from "./inline-shared-properties";
 import { normalizeBundle } from "./normalize-bundle";
@@ -53,12 +53,12 @@ writeFileSync(join(out, "openapi.stream.json"), `${JSON.stringify(streamBundle(b
 // src/spec/schema-shapes.ts): plain openapi-typescript gives `"a" | "b" | string`, which TypeScript collapses to
 // `string`; `string & {}` keeps the known values for autocompletion while still accepting any string. The whole
 // schema becomes that type, so a `type` of its own beside the `anyOf` must say string too.
+// The known values sit in the bundle's `…Known` component (normalize-bundle.ts), resolved here.
 function openEnumType(schema: { type?: unknown; anyOf?: unknown }) {
-  const open = openEnum(schema);
+  const open = openEnum(schema, localRefs(bundle));
   if (!open || (schema.type !== undefined && schema.type !== "string")) return undefined;
-  const known = (schema.anyOf as { enum: unknown[] }[])[open.known]!;
   const anyString = tsIntersection([STRING, ts.factory.createTypeLiteralNode([])]);
-  const members = [...known.enum.map((v) => tsLiteral(v)), anyString];
+  const members = [...open.values.map((v) => tsLiteral(v)), anyString];
   if (open.nullable) members.push(NULL);
   return tsUnion(members);
 }

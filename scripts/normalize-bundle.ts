@@ -3,13 +3,17 @@
 // generate.ts applies this to the Redocly bundle before writing generated/.
 //   1. `type: [T, 'null']` + `enum: [..., null]`  ->  `anyOf: [{type: T, enum: [...]}, {type: 'null'}]`
 //      (several generators drop the null, type it as the string "null", or emit code that does not compile).
-//   2. every `const` also gets a one-value `enum` (discriminated unions built from `const` alone crash some).
+//   2. every string `const` also gets a one-value `enum` (discriminated unions built from `const` alone crash
+//      some); a boolean `const` stays alone (orval's zod output writes `literal(true).literal(true)` for both).
 //   3. `default` leaves component schemas and is stated in the description instead: generators that treat a
 //      default as "always present" would otherwise make `stream` a required request property.
 //   4. request bodies that accept unknown keys say `additionalProperties: true`, so generated request types
 //      are open as the contract says.
+//   5. the known values of every open enum (`anyOf: [{type: string, enum}, {type: string}]`, see
+//      src/spec/schema-shapes.ts) move to a closed component `<Owner><Property…>Known` that the open enum refs:
+//      generators type `A | B | string` as plain `string`, so the named component is the literal union to switch on.
 
-import { SUBSCHEMA_KEYWORDS } from "../src/spec/schema-shapes";
+import { openEnum, SUBSCHEMA_KEYWORDS } from "../src/spec/schema-shapes";
 
 type Json = Record<string, unknown>;
 type Visit = (schema: Json, path: string) => void;
@@ -44,7 +48,39 @@ function nullableEnum(schema: Json, path: string): void {
 }
 
 function constEnum(schema: Json): void {
-  if ("const" in schema && !("enum" in schema)) schema.enum = [schema.const];
+  if (typeof schema.const === "string" && !("enum" in schema)) schema.enum = [schema.const];
+}
+
+const pascal = (name: string) => name.replace(/(^|[_.-])([a-z0-9])/g, (_, _s, c: string) => c.toUpperCase());
+
+/** The component name for the known values of the open enum at `path` (under component `owner`). */
+export function knownName(owner: string, path: string): string {
+  const props = [...path.matchAll(/\/properties\/([^/]+)/g)].map((m) => pascal(m[1]!));
+  return `${owner}${props.join("")}Known`;
+}
+
+/** Rewrite 5: new components (name -> schema) for the known values, the open enums now ref them. */
+function hoistKnownValues(owner: string, schema: Json, taken: Set<string>): [string, Json][] {
+  const added: [string, Json][] = [];
+  walk(
+    schema,
+    (s, path) => {
+      const open = openEnum(s);
+      if (!open) return;
+      const branches = s.anyOf as Json[];
+      const name = knownName(owner, path);
+      if (taken.has(name)) throw new Error(`${path}: the known values' component name ${name} is taken`);
+      taken.add(name);
+      const where = path.replace(/^#\/components\/schemas\//, "").replace(/\/(properties|items)\b/g, "");
+      const description =
+        `The values of \`${where.replaceAll("/", ".")}\` known today, as a closed list to switch on; the field ` +
+        "itself also accepts any other string (OpenRouter adds values).";
+      added.push([name, { description, ...branches[open.known]! }]);
+      branches[open.known] = { $ref: `#/components/schemas/${name}` };
+    },
+    `#/components/schemas/${owner}`,
+  );
+  return added;
 }
 
 function defaultToDescription(schema: Json): void {
@@ -82,6 +118,16 @@ export function normalizeBundle<T extends object>(bundle: T): T {
       },
       `#/components/schemas/${name}`,
     );
+  }
+  // Rewrite 5, with each new component right after its owner.
+  const taken = new Set(Object.keys(schemas));
+  for (const [name, schema] of Object.entries(schemas)) {
+    const added = hoistKnownValues(name, schema, taken);
+    if (!added.length) continue;
+    const entries = Object.entries(schemas);
+    const at = entries.findIndex(([n]) => n === name) + 1;
+    for (const n of Object.keys(schemas)) delete schemas[n];
+    for (const [n, v] of [...entries.slice(0, at), ...added, ...entries.slice(at)]) schemas[n] = v;
   }
   // A body that sets `additionalProperties` itself (false, or a schema) keeps it.
   for (const name of requestBodySchemas(bundle as Json)) schemas[name]!.additionalProperties ??= true;

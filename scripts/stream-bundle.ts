@@ -102,7 +102,7 @@ export function streamBundle<T extends object>(bundle: T): T {
             type: "object",
             required: ["stream"],
             properties: {
-              stream: { description: "Always `true`: this body asks for an event stream.", const: true, enum: [true] },
+              stream: { description: "Always `true`: this body asks for an event stream.", const: true },
             },
           },
         ],

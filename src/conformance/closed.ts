@@ -3,7 +3,7 @@
  * open enums reject values outside their known list (so a new value can be reported, not only accepted).
  */
 import { escapeToken } from "../spec/pointer";
-import { openEnum, SUBSCHEMA_KEYWORDS } from "../spec/schema-shapes";
+import { localRefs, openEnum, SUBSCHEMA_KEYWORDS } from "../spec/schema-shapes";
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +37,7 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
     }
     for (const x of Object.values(o)) findAllOf(x);
   };
+  const resolve = localRefs(doc);
   findAllOf(doc.components);
   findAllOf(doc.paths);
   const closeSchema = (v: unknown, ptr: string, inAllOf: boolean): unknown => {
@@ -55,12 +56,14 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
         o[k] = closeSchema(x, `${ptr}/${k}`, false);
       }
     }
-    const open = openEnum(o);
+    const open = openEnum(o, resolve);
     if (open) {
-      known.add(`${ptr}/anyOf/${open.known}`);
+      // The known values are inline, or (in the bundle) the named `…Known` component the branch refs.
+      const knownAt = open.knownRef ? open.knownRef.slice(1) : `${ptr}/anyOf/${open.known}`;
+      known.add(knownAt);
       o.anyOf = (o.anyOf as Json[]).map((b, i) => {
         if (!open.catchAll.includes(i)) return b;
-        fallbacks.set(`${ptr}/anyOf/${i}`, `${ptr}/anyOf/${open.known}`);
+        fallbacks.set(`${ptr}/anyOf/${i}`, knownAt);
         const { type: _t, ...notes } = b;
         return { ...notes, not: {} };
       });

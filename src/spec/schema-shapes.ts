@@ -5,6 +5,8 @@
  * copy reports a value outside them.
  */
 
+import { getAt } from "./pointer";
+
 type Json = Record<string, unknown>;
 
 /** Keywords a catch-all branch may carry besides `type`: annotations, which do not narrow the string. */
@@ -17,37 +19,54 @@ export function isBareString(s: unknown): boolean {
 }
 
 export interface OpenEnum {
-  /** Index in `anyOf` of the branch with the known values (`{type: string, enum: [...]}`). */
+  /** Index in `anyOf` of the branch with the known values (`{type: string, enum: [...]}`, or a `$ref` to one). */
   known: number;
+  /** The known values. */
+  values: unknown[];
+  /** The `$ref` of the known-values branch, when it is a named component (the bundle's `…Known` schemas). */
+  knownRef?: string;
   /** Indexes in `anyOf` of the catch-all branches (bare strings). */
   catchAll: number[];
   /** One of the other branches is `{type: 'null'}`. */
   nullable: boolean;
 }
 
+/** `{type: string, enum: [...]}`: the known-values branch of an open enum. */
+const isStringEnum = (b: unknown) => (b as Json | null)?.type === "string" && Array.isArray((b as Json).enum);
+
 /**
  * The branches of an open enum, or undefined when `schema` is not one: its `anyOf` has a string branch with an
- * `enum`, at least one bare string, and otherwise only `{type: 'null'}`. The schema's own keywords beside `anyOf`
- * are not looked at.
+ * `enum` (inline, or a `$ref` that `resolve` turns into one: the bundle names the known values `…Known`), at least
+ * one bare string, and otherwise only `{type: 'null'}`. The schema's own keywords beside `anyOf` are not looked at.
  */
-export function openEnum(schema: unknown): OpenEnum | undefined {
+export function openEnum(schema: unknown, resolve?: (ref: string) => unknown): OpenEnum | undefined {
   const branches = schema && typeof schema === "object" ? (schema as Json).anyOf : undefined;
   if (!Array.isArray(branches)) return undefined;
   const isNull = (b: unknown) => (b as Json | null | undefined)?.type === "null";
-  const known = branches.findIndex((b) => (b as Json | null)?.type === "string" && Array.isArray((b as Json).enum));
+  const refOf = (b: unknown) => (b as Json | null)?.$ref;
+  const target = (b: unknown) => (typeof refOf(b) === "string" && resolve ? resolve(refOf(b) as string) : b);
+  const known = branches.findIndex((b) => isStringEnum(target(b)));
   if (known < 0) return undefined;
   const rest = branches.map((b, i) => [b, i] as const).filter(([, i]) => i !== known);
   if (!rest.some(([b]) => isBareString(b)) || !rest.every(([b]) => isBareString(b) || isNull(b))) return undefined;
+  const ref = refOf(branches[known]);
   return {
     known,
+    values: (target(branches[known]) as Json).enum as unknown[],
+    ...(typeof ref === "string" ? { knownRef: ref } : {}),
     catchAll: rest.filter(([b]) => isBareString(b)).map(([, i]) => i),
     nullable: rest.some(([b]) => isNull(b)),
   };
 }
 
+/** A resolver for `openEnum` over a document's local refs (`#/components/schemas/X`). */
+export function localRefs(doc: unknown): (ref: string) => unknown {
+  return (ref) => (ref.startsWith("#/") ? getAt(doc, ref.slice(1)) : undefined);
+}
+
 /** Is `schema` an open enum (see `openEnum`)? */
-export function isOpenEnum(schema: unknown): boolean {
-  return openEnum(schema) !== undefined;
+export function isOpenEnum(schema: unknown, resolve?: (ref: string) => unknown): boolean {
+  return openEnum(schema, resolve) !== undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateResponse } from "../../src/conformance/index";
-import { escapeToken } from "../../src/spec/pointer";
+import { escapeToken, getAt } from "../../src/spec/pointer";
 import { contract, spec } from "../support/conformance";
 
 const ID = "https://openrouter-contract.invalid/open-enums/openapi.json";
@@ -17,7 +17,9 @@ function openEnums(): { pointer: string; known: string[] }[] {
   const walk = (v: any, p: string) => {
     if (!v || typeof v !== "object") return;
     if (Array.isArray(v.anyOf)) {
-      const k = v.anyOf.find((b: any) => b?.type === "string" && Array.isArray(b.enum));
+      // The known values are a `…Known` component the branch refs (scripts/normalize-bundle.ts), or inline.
+      const resolve = (b: any) => (typeof b?.$ref === "string" ? getAt(spec, b.$ref.slice(1)) : b) as any;
+      const k = v.anyOf.map(resolve).find((b: any) => b?.type === "string" && Array.isArray(b.enum));
       if (k && v.anyOf.some(bare)) out.push({ pointer: `#${p}`, known: k.enum });
     }
     for (const [key, x] of Object.entries(v))

@@ -7,14 +7,18 @@ import { parse as parseYaml } from "yaml";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import bundle from "../../generated/openapi.json" with { type: "json" };
 import streamDoc from "../../generated/openapi.stream.json" with { type: "json" };
+import { docsBundle } from "../../scripts/docs-bundle";
 import { inlineSharedProperties } from "../../scripts/inline-shared-properties";
-import { normalizeBundle } from "../../scripts/normalize-bundle";
+import { knownName, normalizeBundle } from "../../scripts/normalize-bundle";
+import { isBareString, localRefs, openEnum } from "../../src/spec/schema-shapes";
 import { streamBundle } from "../../scripts/stream-bundle";
 import { deref, schemaValidators } from "../support/spec";
 
 type J = { [key: string]: any };
 const main = bundle as J;
 const stream = streamDoc as J;
+
+const isStringEnum = (s: unknown) => (s as J | undefined)?.type === "string" && Array.isArray((s as J).enum);
 
 /** A validator for a `#/components/...` pointer of `doc`. */
 const compile = (doc: J, pointer: string) => schemaValidators(doc).at(pointer);
@@ -41,16 +45,49 @@ describe("generator-friendly form of generated/openapi.json", () => {
 
   test("no enum lists null: nullable enums are anyOf [{enum}, {type: null}]", () => {
     expect(nodes.filter(([, s]) => Array.isArray(s.enum) && s.enum.includes(null)).map(([p]) => p)).toEqual([]);
-    const nullable = nodes.filter(
-      ([, s]) => s.anyOf?.some((b: J) => b.type === "null") && s.anyOf.some((b: J) => b.enum),
-    );
+    // The enum may be an open enum's `…Known` component, behind a ref.
+    const hasEnum = (b: J) =>
+      b.enum || (typeof b.$ref === "string" && (localRefs(main)(b.$ref) as J | undefined)?.enum);
+    const nullable = nodes.filter(([, s]) => s.anyOf?.some((b: J) => b.type === "null") && s.anyOf.some(hasEnum));
     expect(nullable.map(([p]) => p)).toContain("#/components/schemas/FinishReason");
   });
 
-  test("every const also has its one-value enum", () => {
-    const consts = nodes.filter(([, s]) => "const" in s);
-    expect(consts.length).toBeGreaterThan(50);
-    expect(consts.filter(([, s]) => JSON.stringify(s.enum) !== JSON.stringify([s.const])).map(([p]) => p)).toEqual([]);
+  test("every string const also has its one-value enum; a boolean const stands alone (both bundles)", () => {
+    for (const doc of [main, stream]) {
+      const consts = schemaNodes(doc).filter(([, s]) => "const" in s);
+      expect(consts.length).toBeGreaterThan(50);
+      const want = (s: J) => (typeof s.const === "string" ? JSON.stringify([s.const]) : undefined);
+      expect(consts.filter(([, s]) => JSON.stringify(s.enum) !== want(s)).map(([p]) => p)).toEqual([]);
+    }
+    expect(stream.components.schemas.CreateChatCompletionStreamRequest.allOf[1].properties.stream).toEqual({
+      description: expect.any(String),
+      const: true,
+    });
+  });
+
+  test("the docs view shows each fixed value once: no one-value enum beside a const", () => {
+    const docs = schemaNodes(docsBundle(main));
+    expect(docs.filter(([, s]) => "const" in s).length).toBeGreaterThan(50);
+    expect(docs.filter(([, s]) => "const" in s && "enum" in s).map(([p]) => p)).toEqual([]);
+    expect(main.components.schemas.ChatCompletion.properties.object.enum).toEqual(["chat.completion"]);
+  });
+
+  test("every open enum's known values are a closed `<Owner><Property…>Known` component (both bundles)", () => {
+    for (const doc of [main, stream]) {
+      const resolve = localRefs(doc);
+      const open = schemaNodes(doc).filter(([, s]) => Array.isArray(s.anyOf) && s.anyOf.some(isBareString));
+      const known = (b: J) => isStringEnum(b) || (typeof b.$ref === "string" && isStringEnum(resolve(b.$ref)));
+      const withEnum = open.filter(([, s]) => s.anyOf.some(known));
+      expect(withEnum.length).toBeGreaterThanOrEqual(4);
+      for (const [ptr, s] of withEnum) {
+        const found = openEnum(s, resolve);
+        const owner = /^#\/components\/schemas\/([^/]+)/.exec(ptr)![1]!;
+        expect(found?.knownRef, ptr).toBe(`#/components/schemas/${knownName(owner, ptr)}`);
+        expect(s.anyOf.filter(isStringEnum), `${ptr}: no inline known values`).toEqual([]);
+      }
+    }
+    expect(main.components.schemas.ApiErrorType.anyOf[0]).toEqual({ $ref: "#/components/schemas/ApiErrorTypeKnown" });
+    expect(main.components.schemas.ApiErrorTypeKnown.enum).toContain("rate_limit_exceeded");
   });
 
   test("no schema has a default; the default is stated in the description", () => {

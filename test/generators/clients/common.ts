@@ -9,6 +9,21 @@ export interface Outcome {
   badRequest: { status: number; code: number | undefined; message: string; pointers: string[] };
   /** Typed chunks' `object` values and the joined content, when the generator makes a stream method. */
   stream?: { objects: string[]; content: string };
+  /**
+   * What the client made from openapi.stream.json does with a streamed call when it makes no typed stream:
+   * `"sse text typed as a chunk"` (the raw `data:` lines, typed as one chunk) or `"throws"`.
+   */
+  streamBundle?: "sse text typed as a chunk" | "throws";
+}
+
+/** Runs `call` and says how it failed: the stream-bundle clients that parse an SSE body as JSON throw. */
+export async function throws(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 export const API_KEY = "sk-or-v1-generators-test";

@@ -8,15 +8,20 @@ import type { ChatCompletionChunk } from "../out/hey-api-stream/types.gen";
 import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
 
 // Type-level contract of the bundle's form: `stream` (which has a documented default) may be left out, unknown
-// request keys are allowed, and the nullable enum is the values or null (not the string "null").
-import type { CreateChatCompletionRequest as Req, FinishReason as Finish } from "../out/hey-api/types.gen";
+// request keys are allowed, and a nullable enum is its values or null (not the string "null").
+import type {
+  CreateChatCompletionRequest as Req,
+  FinishReason as Finish,
+  ProviderPreferences,
+} from "../out/hey-api/types.gen";
 export const typed = {
   minimal: { model: "m", messages: [{ role: "user", content: "hi" }] } satisfies Req,
   extra: { model: "m", messages: [], provider_specific_knob: 1 } satisfies Req,
   finish: [null, "stop"] satisfies Finish[],
 };
-// @ts-expect-error the string "null" is not a finish reason
-export const notAFinishReason: Finish = "null";
+// (Checked on data_collection, a closed one: FinishReason is becoming an open enum, which takes any string.)
+// @ts-expect-error the string "null" is not a data_collection value
+export const notACollection: ProviderPreferences["data_collection"] = "null";
 
 export async function run(baseUrl: string): Promise<Outcome> {
   const client = createClient({ baseUrl, auth: API_KEY });
@@ -58,3 +63,9 @@ export async function run(baseUrl: string): Promise<Outcome> {
     stream: { objects, content },
   };
 }
+
+// An open enum's known values are a literal union of their own (ApiErrorType itself widens to `string`).
+import type { ApiErrorTypeKnown } from "../out/hey-api/types.gen";
+export const known: ApiErrorTypeKnown = "rate_limit_exceeded";
+// @ts-expect-error a value outside the known list
+export const notKnown: ApiErrorTypeKnown = "a_new_kind";

@@ -1,5 +1,6 @@
 // openapi-zod-client (a Zodios client: zod schemas for every component, responses validated at runtime).
 import { isErrorFromAlias } from "@zodios/core";
+import type { z } from "zod";
 import { createApiClient, schemas } from "../out/openapi-zod-client/api";
 import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
 
@@ -33,3 +34,9 @@ export async function run(baseUrl: string): Promise<Outcome> {
   }
   throw new Error("expected the invalid body to be rejected");
 }
+
+// An open enum's known values are a zod enum of their own (ApiErrorType itself is `z.union([known, z.string()])`).
+type Known = z.infer<typeof schemas.ApiErrorTypeKnown>;
+export const known: Known = "rate_limit_exceeded";
+// @ts-expect-error a value outside the known list
+export const notKnown: Known = "a_new_kind";

@@ -6,18 +6,20 @@ import type { HttpResponse } from "../out/swagger-typescript-api/http-client";
 import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
 
 // Type-level contract of the bundle's form: `stream` (which has a documented default) may be left out, unknown
-// request keys are allowed, and the nullable enum is the values or null (not the string "null").
+// request keys are allowed, and a nullable enum is its values or null (not the string "null").
 import type {
   CreateChatCompletionRequest as Req,
   FinishReason as Finish,
+  ProviderPreferences,
 } from "../out/swagger-typescript-api/data-contracts";
 export const typed = {
   minimal: { model: "m", messages: [{ role: "user", content: "hi" }] } satisfies Req,
   extra: { model: "m", messages: [], provider_specific_knob: 1 } satisfies Req,
   finish: [null, "stop"] satisfies Finish[],
 };
-// @ts-expect-error the string "null" is not a finish reason
-export const notAFinishReason: Finish = "null";
+// (Checked on data_collection, a closed one: FinishReason is becoming an open enum, which takes any string.)
+// @ts-expect-error the string "null" is not a data_collection value
+export const notACollection: ProviderPreferences["data_collection"] = "null";
 
 export async function run(baseUrl: string): Promise<Outcome> {
   const config = { baseUrl, baseApiParams: { headers: { Authorization: `Bearer ${API_KEY}` } } };
@@ -43,3 +45,9 @@ export async function run(baseUrl: string): Promise<Outcome> {
     },
   };
 }
+
+// An open enum's known values are a TypeScript enum of their own (ApiErrorType itself widens to `string`).
+import { ApiErrorTypeKnown } from "../out/swagger-typescript-api/data-contracts";
+export const known: ApiErrorTypeKnown = ApiErrorTypeKnown.RateLimitExceeded;
+// @ts-expect-error a value outside the known list
+export const notKnown: ApiErrorTypeKnown = "a_new_kind";

@@ -3,17 +3,19 @@ import { createApiClient, type Fetcher } from "../out/typed-openapi/api";
 import { API_KEY, chatBody, completionBody, invalidBody, pointersOf, type Outcome } from "./common";
 
 // Type-level contract of the bundle's form: `stream` (which has a documented default) may be left out, unknown
-// request keys are allowed, and the nullable enum is the values or null (not the string "null").
+// request keys are allowed, and a nullable enum is its values or null (not the string "null").
 import type { Schemas } from "../out/typed-openapi/api";
 type Req = Schemas.CreateChatCompletionRequest;
 type Finish = Schemas.FinishReason;
+type ProviderPreferences = Schemas.ProviderPreferences;
 export const typed = {
   minimal: { model: "m", messages: [{ role: "user", content: "hi" }] } satisfies Req,
   extra: { model: "m", messages: [], provider_specific_knob: 1 } satisfies Req,
   finish: [null, "stop"] satisfies Finish[],
 };
-// @ts-expect-error the string "null" is not a finish reason
-export const notAFinishReason: Finish = "null";
+// (Checked on data_collection, a closed one: FinishReason is becoming an open enum, which takes any string.)
+// @ts-expect-error the string "null" is not a data_collection value
+export const notACollection: ProviderPreferences["data_collection"] = "null";
 
 const fetcher: Fetcher["fetch"] = (input) =>
   fetch(input.url, {
@@ -41,3 +43,8 @@ export async function run(baseUrl: string): Promise<Outcome> {
     },
   };
 }
+
+// An open enum's known values are a literal union of their own (ApiErrorType itself widens to `string`).
+export const known: Schemas.ApiErrorTypeKnown = "rate_limit_exceeded";
+// @ts-expect-error a value outside the known list
+export const notKnown: Schemas.ApiErrorTypeKnown = "a_new_kind";
