@@ -75,6 +75,78 @@ export interface RequestOptions {
   inBandErrors?: "throw" | "return" | undefined;
 }
 
+/** Every option name, typed so that a new option must be listed here (the check below reads this list). */
+const CLIENT_OPTIONS: Record<keyof ClientOptions, 0> = {
+  apiKey: 0,
+  baseUrl: 0,
+  appUrl: 0,
+  appTitle: 0,
+  headers: 0,
+  fetch: 0,
+  timeoutMs: 0,
+  totalTimeoutMs: 0,
+  maxRetries: 0,
+  retryInitialDelayMs: 0,
+  retryMaxDelayMs: 0,
+  middleware: 0,
+  validate: 0,
+  validator: 0,
+  onViolation: 0,
+  inBandErrors: 0,
+  maxLineLength: 0,
+  maxBodyBytes: 0,
+  maxPartialContentLength: 0,
+};
+const REQUEST_OPTIONS: Record<keyof RequestOptions, 0> = {
+  signal: 0,
+  headers: 0,
+  timeoutMs: 0,
+  totalTimeoutMs: 0,
+  maxRetries: 0,
+  inBandErrors: 0,
+};
+/** Other SDKs' names for ours (openai: baseURL, defaultHeaders, timeout; @openrouter/sdk: serverURL, httpReferer). */
+const ALIASES: Record<string, string> = {
+  baseurl: "baseUrl",
+  serverurl: "baseUrl",
+  defaultheaders: "headers",
+  timeout: "timeoutMs",
+  httpreferer: "appUrl",
+  siteurl: "appUrl",
+  xtitle: "appTitle",
+  appname: "appTitle",
+  sitename: "appTitle",
+};
+
+/** Levenshtein distance, case-insensitive (option names are short, so the quadratic table is tiny). */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[y.length]!;
+}
+
+/**
+ * Refuses an option this client does not have (in JavaScript a misspelt `baseURL` would otherwise be ignored and the
+ * request go to openrouter.ai): `InvalidRequestError` naming the closest known option.
+ */
+function checkOptionNames(options: object, known: Record<string, 0>, where: string): void {
+  for (const name of Object.keys(options)) {
+    if (name in known) continue;
+    const names = Object.keys(known);
+    const near = names.map((k) => [distance(name, k), k] as const).sort((p, q) => p[0] - q[0])[0]!;
+    const guess = ALIASES[name.toLowerCase()] ?? (near[0] <= Math.max(3, name.length / 3) ? near[1] : undefined);
+    throw new InvalidRequestError(
+      `Unknown ${where} option "${name}": ${guess ? `did you mean "${guess}"?` : `known options: ${names.join(", ")}`}`,
+    );
+  }
+}
+
 /** The client's options with defaults applied, plus the checked headers and the key they send. */
 export interface Config {
   baseUrl: string;
@@ -117,10 +189,14 @@ export function mergeHeaders(target: Record<string, string>, init: HeadersInit |
   return target;
 }
 
+/** Refuses a call option this client does not have (e.g. openai's `timeout`), naming the closest one. */
+export const checkRequestOptions = (o: RequestOptions) => checkOptionNames(o, REQUEST_OPTIONS, "request");
+
 /** The bearer token a request sends (the API key, or an `authorization` header that overrides it). */
 export const bearerToken = (h: Record<string, string>) => h.authorization?.replace(/^bearer\s+/i, "").trim() ?? "";
 
 export function resolveOptions(options: ClientOptions): Config {
+  checkOptionNames(options, CLIENT_OPTIONS, "client");
   const { apiKey, appUrl, appTitle } = options;
   const userFetch = options.fetch;
   const headers: Record<string, string> = {};
