@@ -22,9 +22,9 @@ describe("client options", () => {
     ["apikey", "apiKey"],
     ["api_key", "apiKey"],
     ["maxRetry", "maxRetries"],
-    ["appName", "appTitle"],
     ["maxBodyByte", "maxBodyBytes"],
     ["httpReferer", "appUrl"],
+    ["serverurl", "baseUrl"],
   ])("%s is refused with: did you mean %s", (given, meant) => {
     const e = refusal({ [given]: "http://127.0.0.1:1/api/v1" });
     expect(e).toBeInstanceOf(InvalidRequestError);
