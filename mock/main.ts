@@ -2,7 +2,7 @@
 // brought generated/ up to date: the mock serves it as it is.
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
+import { DEFAULT_RETRY_AFTER_SECONDS, hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
 
 /**
  * The launcher chain (`npm start` -> sh -> tsx -> node): SIGTERM to npm kills npm and sh but not tsx and this
@@ -61,7 +61,7 @@ async function main() {
   const pacing = process.env.MOCK_STREAM_DELAY_MS ?? "20";
   const retryAfter = process.env.MOCK_RETRY_AFTER
     ? `${process.env.MOCK_RETRY_AFTER} s (MOCK_RETRY_AFTER)`
-    : "the spec's example (env MOCK_RETRY_AFTER, or per request Prefer: retry-after=0)";
+    : `${DEFAULT_RETRY_AFTER_SECONDS} s (env MOCK_RETRY_AFTER, or per request Prefer: retry-after=<seconds>)`;
   const bundlePath = relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"));
   console.log(
     [

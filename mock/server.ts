@@ -51,8 +51,9 @@ export interface MockOptions {
   /** Time allowed to receive a whole request, headers and body, in ms (default 30 s) -> 408 envelope. */
   requestTimeoutMs?: number;
   /**
-   * `Retry-After` (seconds) sent with 429 and 503 answers. Default: env MOCK_RETRY_AFTER, else the spec's example.
-   * Per request: `Prefer: retry-after=<seconds>`.
+   * `Retry-After` (seconds) sent with 429 and 503 answers. Default: env MOCK_RETRY_AFTER, else 1 (not the spec's
+   * example, 30: SDKs that honour it would stall a test suite for a minute per 429). Per request:
+   * `Prefer: retry-after=<seconds>`.
    */
   retryAfterSeconds?: number;
   /** Violations named in one 400 answer (default 100); past it, one entry counts the rest. */
@@ -138,9 +139,12 @@ function parsePrefer(h: string | string[] | undefined): { code?: string; example
   return { ...(code ? { code } : {}), ...(example ? { example } : {}), ...(retryAfter ? { retryAfter } : {}) };
 }
 
-function defaultRetryAfter(): number | undefined {
+/** Retry-After of the mock's 429 and 503 answers when neither the caller nor MOCK_RETRY_AFTER names one. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+function defaultRetryAfter(): number {
   const raw = process.env.MOCK_RETRY_AFTER;
-  if (raw === undefined || raw === "") return undefined;
+  if (raw === undefined || raw === "") return DEFAULT_RETRY_AFTER_SECONDS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`MOCK_RETRY_AFTER must be a whole number of seconds (got ${raw})`);
   return n;
@@ -465,9 +469,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const out = copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY);
     for (const k of Object.keys(out)) if (k.startsWith("access-control-")) delete out[k];
     Object.assign(out, corsHeaders());
-    const ra = prefer.retryAfter ?? (retryAfter === undefined ? undefined : String(retryAfter));
     const retryable = out["retry-after"] !== undefined || up.status === 429 || up.status === 503;
-    if (ra !== undefined && retryable) out["retry-after"] = ra;
+    if (retryable) out["retry-after"] = prefer.retryAfter ?? String(retryAfter);
     return out;
   }
 

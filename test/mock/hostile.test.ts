@@ -176,7 +176,7 @@ describe("who may talk to the mock", () => {
 });
 
 describe("Retry-After", () => {
-  it("Prefer: retry-after=0 sets it per request; the spec's example stays the default", async () => {
+  it("Prefer: retry-after=0 sets it per request; the default is 1 s (not the spec's 30), 429 and 503", async () => {
     const ask = (prefer: string) =>
       fetch(`${mock.baseUrl}/chat/completions`, {
         method: "POST",
@@ -187,14 +187,17 @@ describe("Retry-After", () => {
     expect(zero.status).toBe(429);
     expect(zero.headers.get("retry-after")).toBe("0");
     const def = await ask("code=429");
-    expect(def.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect(def.headers.get("retry-after")).not.toBe("0");
+    expect(def.headers.get("retry-after")).toBe(process.env.MOCK_RETRY_AFTER || "1");
+    const unavailable = await ask("code=503");
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get("retry-after")).toBe(process.env.MOCK_RETRY_AFTER || "1");
+    expect((await ask("code=503, retry-after=7")).headers.get("retry-after")).toBe("7");
   });
 
   it("retryAfterSeconds (env MOCK_RETRY_AFTER for npm start) sets the default", async () => {
     const m = await startMock({
       port: 0,
-      retryAfterSeconds: 1,
+      retryAfterSeconds: 3,
       ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}),
     });
     try {
@@ -204,7 +207,7 @@ describe("Retry-After", () => {
         body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
       });
       expect(r.status).toBe(429);
-      expect(r.headers.get("retry-after")).toBe("1");
+      expect(r.headers.get("retry-after")).toBe("3");
     } finally {
       await m.close();
     }
