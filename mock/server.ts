@@ -139,6 +139,32 @@ function parsePrefer(h: string | string[] | undefined): { code?: string; example
   return { ...(code ? { code } : {}), ...(example ? { example } : {}), ...(retryAfter ? { retryAfter } : {}) };
 }
 
+/**
+ * A `Prefer: example=<key>` that the chosen response (status, and media type by the body's `stream` flag) does not
+ * have: a 404 envelope naming the keys it has, and those of its other media types (Prism's own 404 names none).
+ * Undefined when the key exists, or the status is not declared (Prism answers that itself).
+ */
+function exampleNotFound(
+  op: OperationInfo,
+  status: string,
+  streaming: boolean,
+  key: string,
+): ErrorEnvelope | undefined {
+  const byMedia = op.examples[status];
+  if (!byMedia) return undefined;
+  const media = streaming ? "text/event-stream" : "application/json";
+  const here = byMedia[media] ?? [];
+  if (here.includes(key)) return undefined;
+  const others = Object.entries(byMedia)
+    .filter(([mt, keys]) => mt !== media && keys.length > 0)
+    .map(([mt, keys]) => `; ${mt}${mt === "text/event-stream" ? ' (with "stream": true)' : ""}: ${keys.join(", ")}`);
+  const message =
+    `No example "${key}" for ${op.operationId} ${status} ${media}` +
+    `${status === "200" ? (streaming ? ' (the body has "stream": true)' : "") : ""}. ` +
+    `Examples there: ${here.join(", ") || "none"}${others.join("")}`;
+  return envelope(404, message, { mock_error: "EXAMPLE_NOT_FOUND", examples: byMedia });
+}
+
 /** Retry-After of the mock's 429 and 503 answers when neither the caller nor MOCK_RETRY_AFTER names one. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
@@ -403,6 +429,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       parsed.stream === true &&
       op.sseExamples.length > 0 &&
       (prefer.code === undefined || prefer.code === "200");
+
+    const unknownExample = prefer.example && exampleNotFound(op, prefer.code ?? "200", streaming, prefer.example);
+    if (unknownExample) return sendEnvelope(res, unknownExample, corsHeaders());
 
     const headers = copyHeaders(req.headers);
     // The body's `stream` flag picks the media type (as on OpenRouter); the client's Accept does not matter.
