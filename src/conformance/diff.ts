@@ -7,6 +7,8 @@ import { indexOperations, openApiDocument, type MediaSpec, type OperationSpec } 
 import { escapeToken, getAt } from "../spec/pointer";
 import { resolveRef } from "../spec/ref";
 
+export { type DiffTextOptions, formatDiffText } from "./diff-report";
+
 export type Level = "ERR" | "WARN" | "INFO";
 
 export interface Change {
@@ -848,20 +850,4 @@ export function parseAllowList(text: string): AllowEntry[] {
     out.push({ method, path, rule, reason, line: i + 1, ...(location ? { location } : {}) });
   });
   return out;
-}
-
-export function formatDiffText(r: DiffResult, opts: { showInfo?: boolean } = {}): string {
-  const lines: string[] = [];
-  for (const c of r.changes) {
-    if (c.level === "INFO" && !opts.showInfo) continue;
-    const tag = c.allowed !== undefined ? `${c.level}*` : c.level;
-    lines.push(`${tag.padEnd(5)} ${c.id.padEnd(38)} ${c.operation}  ${c.location}`);
-    lines.push(`      ${c.message}${c.allowed !== undefined ? `  [allowed: ${c.allowed}]` : ""}`);
-  }
-  const s = r.summary;
-  const changes = `${r.changes.length} change${r.changes.length === 1 ? "" : "s"}`;
-  const allowed = s.allowed ? `, ${s.allowed} allowed by the allow-list (marked *)` : "";
-  const hidden = !opts.showInfo && s.INFO ? " (INFO hidden; --show-info)" : "";
-  lines.push(`${changes}: ${s.ERR} ERR, ${s.WARN} WARN, ${s.INFO} INFO${allowed}${hidden}`);
-  return `${lines.join("\n")}\n`;
 }
