@@ -175,25 +175,8 @@ describe("who may talk to the mock", () => {
   });
 });
 
+// The default (1 s) and `Prefer: retry-after=N` are tested against the shared mock in test/mock/responses.test.ts.
 describe("Retry-After", () => {
-  it("Prefer: retry-after=0 sets it per request; the default is 1 s (not the spec's 30), 429 and 503", async () => {
-    const ask = (prefer: string) =>
-      fetch(`${mock.baseUrl}/chat/completions`, {
-        method: "POST",
-        headers: { ...AUTH, prefer },
-        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
-      });
-    const zero = await ask("code=429, retry-after=0");
-    expect(zero.status).toBe(429);
-    expect(zero.headers.get("retry-after")).toBe("0");
-    const def = await ask("code=429");
-    expect(def.headers.get("retry-after")).toBe(process.env.MOCK_RETRY_AFTER || "1");
-    const unavailable = await ask("code=503");
-    expect(unavailable.status).toBe(503);
-    expect(unavailable.headers.get("retry-after")).toBe(process.env.MOCK_RETRY_AFTER || "1");
-    expect((await ask("code=503, retry-after=7")).headers.get("retry-after")).toBe("7");
-  });
-
   it("retryAfterSeconds (env MOCK_RETRY_AFTER for npm start) sets the default", async () => {
     const m = await startMock({
       port: 0,

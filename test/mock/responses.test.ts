@@ -185,3 +185,22 @@ describe("the README's table of example keys", () => {
     });
   }
 });
+
+// 429 and 503 carry Retry-After: 1 unless the request (Prefer: retry-after=N) or MOCK_RETRY_AFTER says otherwise: the
+// spec's example (30 s) would make SDKs that honour it stall a test suite for a minute per 429.
+describe.skipIf(!hasServer)("Retry-After", () => {
+  const ask = (prefer: string) => post(ops[0]!.path, ops[0]!.validBody, { prefer });
+  const fallback = process.env.MOCK_RETRY_AFTER || "1";
+
+  it.each(["429", "503"])("%s: 1 s by default; Prefer: retry-after=N per request", async (code) => {
+    const def = await ask(`code=${code}`);
+    expect(def.status).toBe(Number(code));
+    expect(def.headers.get("retry-after")).toBe(fallback);
+    await def.arrayBuffer();
+    for (const n of ["0", "7"]) {
+      const r = await ask(`code=${code}, retry-after=${n}`);
+      expect(r.headers.get("retry-after")).toBe(n);
+      await r.arrayBuffer();
+    }
+  });
+});
