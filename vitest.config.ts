@@ -1,8 +1,20 @@
 import { defineConfig } from "vitest/config";
 
-// One config, four projects; pick one with `vitest run --project <name>` (the npm scripts do). Every project starts
+// Suites that take seconds each (spawned servers and processes, 1000-run fuzzing, tsc programs): `npm run test:slow`,
+// which .ci/run runs after `npm test`, so the default run stays within its time budget (README, "Quick start").
+const slow = [
+  "test/conformance/fuzz-against-mock.test.ts", // 4 x 1000 requests against the mock
+  "test/docs/readme-commands.test.ts", // the README's shell commands, `npm start` included
+  "test/mock/start.test.ts", // `npm start` as a process, stopped by signal
+  "test/mock/hostile.test.ts", // million-item bodies, slow uploads, extra mocks
+  "test/cli/proxy.test.ts", // the proxy bin as a process, the openai SDK through it
+  "test/openapi/docs.test.ts", // two tsc programs (code samples, README examples)
+];
+
+// One config, five projects; pick one with `vitest run --project <name>` (the npm scripts do). Every project starts
 // the mock (Prism + streaming/envelope layer) on a free port in its globalSetup, unless TEST_API_BASE_URL is set.
-//   unit        `npm test`: spec, corpus, mock, client, conformance, CLI and proxy, docs commands, type tests
+//   unit        `npm test`: spec, corpus, mock, client, conformance, CLI, docs snippet, type tests
+//   slow        `npm run test:slow`: the long-running suites above (same timeouts as unit)
 //   e2e         `npm run test:e2e`: the generated Redoc docs, and the client + conformance entry bundled for the
 //               browser, in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core), opened from
 //               disk and from the mock's /docs
@@ -18,11 +30,15 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "test/package/**", "test/generators/**", "node_modules/**"],
-          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+          exclude: ["test/e2e/**", "test/package/**", "test/generators/**", "node_modules/**", ...slow],
+          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.typecheck.json" },
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },
+      },
+      {
+        extends: true,
+        test: { name: "slow", include: slow, testTimeout: 20_000, hookTimeout: 60_000 },
       },
       {
         extends: true,

@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { replayPaths } from "./replay";
-import { hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
+import { DEFAULT_RETRY_AFTER_SECONDS, hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
+import { loadSpec } from "./spec";
 
 /**
  * The launcher chain (`npm start` -> sh -> tsx -> node): SIGTERM to npm kills npm and sh but not tsx and this
@@ -46,6 +47,17 @@ function onLauncherExit(cb: () => void): void {
   timer.unref();
 }
 
+/** The 200 example keys per operation and media type, for the banner (a 404 names them too). */
+function exampleLines(specFile: string): string[] {
+  const lines: string[] = [];
+  for (const [path, methods] of loadSpec(specFile).paths)
+    for (const op of methods.values()) {
+      const media = Object.entries(op.examples["200"] ?? {}).map(([mt, keys]) => `${mt}: ${keys.join(", ")}`);
+      lines.push(`    ${op.method.toUpperCase()} ${path}  ${media.join("; ")}`);
+    }
+  return lines.length ? ["  Examples (the first of each media type is the default):", ...lines] : [];
+}
+
 async function main() {
   const port = process.env.PORT ? Number(process.env.PORT) : 4010;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid PORT: ${process.env.PORT}`);
@@ -66,7 +78,7 @@ async function main() {
   const pacing = process.env.MOCK_STREAM_DELAY_MS ?? "20";
   const retryAfter = process.env.MOCK_RETRY_AFTER
     ? `${process.env.MOCK_RETRY_AFTER} s (MOCK_RETRY_AFTER)`
-    : "the spec's example (env MOCK_RETRY_AFTER, or per request Prefer: retry-after=0)";
+    : `${DEFAULT_RETRY_AFTER_SECONDS} s (env MOCK_RETRY_AFTER, or per request Prefer: retry-after=<seconds>)`;
   const bundlePath = relative(process.cwd(), join(repoRoot, "generated/openapi.yaml"));
   console.log(
     [
@@ -77,6 +89,7 @@ async function main() {
       `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json, ${mock.url}/openapi.stream.json`,
       `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams ` +
         `(Prefer: example=stream_error for a mid-stream error).`,
+      ...exampleLines(join(repoRoot, "generated/openapi.yaml")),
       `  Retry-After on 429/503: ${retryAfter}.`,
       replay.length
         ? `  Replaying ${replay.join(", ")}: matching requests (JSON-equal body) get the recorded answer.`

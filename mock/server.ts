@@ -52,8 +52,9 @@ export interface MockOptions {
   /** Time allowed to receive a whole request, headers and body, in ms (default 30 s) -> 408 envelope. */
   requestTimeoutMs?: number;
   /**
-   * `Retry-After` (seconds) sent with 429 and 503 answers. Default: env MOCK_RETRY_AFTER, else the spec's example.
-   * Per request: `Prefer: retry-after=<seconds>`.
+   * `Retry-After` (seconds) sent with 429 and 503 answers. Default: env MOCK_RETRY_AFTER, else 1 (not the spec's
+   * example, 30: SDKs that honour it would stall a test suite for a minute per 429). Per request:
+   * `Prefer: retry-after=<seconds>`.
    */
   retryAfterSeconds?: number;
   /** Violations named in one 400 answer (default 100); past it, one entry counts the rest. */
@@ -146,9 +147,38 @@ function parsePrefer(h: string | string[] | undefined): { code?: string; example
   return { ...(code ? { code } : {}), ...(example ? { example } : {}), ...(retryAfter ? { retryAfter } : {}) };
 }
 
-function defaultRetryAfter(): number | undefined {
+/**
+ * A `Prefer: example=<key>` that the chosen response (status, and media type by the body's `stream` flag) does not
+ * have: a 404 envelope naming the keys it has, and those of its other media types (Prism's own 404 names none).
+ * Undefined when the key exists, or the status is not declared (Prism answers that itself).
+ */
+function exampleNotFound(
+  op: OperationInfo,
+  status: string,
+  streaming: boolean,
+  key: string,
+): ErrorEnvelope | undefined {
+  const byMedia = op.examples[status];
+  if (!byMedia) return undefined;
+  const media = streaming ? "text/event-stream" : "application/json";
+  const here = byMedia[media] ?? [];
+  if (here.includes(key)) return undefined;
+  const others = Object.entries(byMedia)
+    .filter(([mt, keys]) => mt !== media && keys.length > 0)
+    .map(([mt, keys]) => `; ${mt}${mt === "text/event-stream" ? ' (with "stream": true)' : ""}: ${keys.join(", ")}`);
+  const message =
+    `No example "${key}" for ${op.operationId} ${status} ${media}` +
+    `${status === "200" ? (streaming ? ' (the body has "stream": true)' : "") : ""}. ` +
+    `Examples there: ${here.join(", ") || "none"}${others.join("")}`;
+  return envelope(404, message, { mock_error: "EXAMPLE_NOT_FOUND", examples: byMedia });
+}
+
+/** Retry-After of the mock's 429 and 503 answers when neither the caller nor MOCK_RETRY_AFTER names one. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+function defaultRetryAfter(): number {
   const raw = process.env.MOCK_RETRY_AFTER;
-  if (raw === undefined || raw === "") return undefined;
+  if (raw === undefined || raw === "") return DEFAULT_RETRY_AFTER_SECONDS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`MOCK_RETRY_AFTER must be a whole number of seconds (got ${raw})`);
   return n;
@@ -411,6 +441,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       op.sseExamples.length > 0 &&
       (prefer.code === undefined || prefer.code === "200");
 
+    const unknownExample = prefer.example && exampleNotFound(op, prefer.code ?? "200", streaming, prefer.example);
+    if (unknownExample) return sendEnvelope(res, unknownExample, corsHeaders());
+
     const headers = copyHeaders(req.headers);
     // The body's `stream` flag picks the media type (as on OpenRouter); the client's Accept does not matter.
     headers.accept = streaming ? "text/event-stream" : "application/json";
@@ -476,9 +509,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const out = copyHeaders(up.headers as IncomingHttpHeaders, HOP_AND_BODY);
     for (const k of Object.keys(out)) if (k.startsWith("access-control-")) delete out[k];
     Object.assign(out, corsHeaders());
-    const ra = prefer.retryAfter ?? (retryAfter === undefined ? undefined : String(retryAfter));
     const retryable = out["retry-after"] !== undefined || up.status === 429 || up.status === 503;
-    if (ra !== undefined && retryable) out["retry-after"] = ra;
+    if (retryable) out["retry-after"] = prefer.retryAfter ?? String(retryAfter);
     return out;
   }
 

@@ -18,6 +18,8 @@ export interface OperationInfo {
   sseExamples: string[];
   /** Example keys of the 200 `application/json` media type. */
   jsonExamples: string[];
+  /** Example keys of every response: status -> media type -> keys, in spec order (what `Prefer: example=` picks). */
+  examples: Record<string, Record<string, string[]>>;
   /** Schema of the `application/json` request body (may hold $refs into the bundle). */
   requestSchema?: unknown;
 }
@@ -63,6 +65,14 @@ export function loadSpec(file: string): SpecInfo {
         const media = content[mt];
         return isObj(media) && isObj(media.examples) ? Object.keys(media.examples) : [];
       };
+      const examples: Record<string, Record<string, string[]>> = {};
+      for (const r of o.responses) {
+        const resp = deref(doc, getAt(doc, r.pointer));
+        const media = isObj(resp) && isObj(resp.content) ? resp.content : {};
+        examples[r.status] = Object.fromEntries(
+          Object.entries(media).map(([mt, m]) => [mt, isObj(m) && isObj(m.examples) ? Object.keys(m.examples) : []]),
+        );
+      }
       const json = o.request?.content.find((m) => m.mediaType === "application/json");
       const requestSchema = json?.schemaPointer ? getAt(doc, json.schemaPointer) : undefined;
       methods.set(o.method, {
@@ -72,6 +82,7 @@ export function loadSpec(file: string): SpecInfo {
         statuses: o.responses.map((r) => r.status),
         sseExamples: keys("text/event-stream"),
         jsonExamples: keys("application/json"),
+        examples,
       });
     }
     paths.set(p, methods);

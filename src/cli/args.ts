@@ -106,7 +106,11 @@ Options:
   --allow <file>            allow-list: "METHOD /path rule-id [location-prefix] -- reason" per line
   --format text|json        (default text)
   --show-info               include INFO changes in text output
+  --all                     list every change of each rule in text output (default: the first 3 per rule)
   -h, --help
+
+Text output starts with the counts and the verdict ("Result: clean for --fail-on ERR ..." when nothing breaks
+outside the allow-list), then breaking changes in full, allowed ones by rule and reason, warnings by rule.
 `;
 
 export const DIFF_OPTIONS = {
@@ -114,6 +118,7 @@ export const DIFF_OPTIONS = {
   allow: { type: "string" },
   format: { type: "string" },
   "show-info": { type: "boolean" },
+  all: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

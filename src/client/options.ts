@@ -75,6 +75,50 @@ export interface RequestOptions {
   inBandErrors?: "throw" | "return" | undefined;
 }
 
+// Every option name (test/client/options.test.ts passes a `Required<ClientOptions>`, so a new option fails there
+// until it is listed). Strings, not objects: this check ships in every app's bundle.
+const CLIENT_OPTIONS = (
+  "apiKey baseUrl appUrl appTitle headers fetch timeoutMs totalTimeoutMs maxRetries retryInitialDelayMs " +
+  "retryMaxDelayMs middleware validate validator onViolation inBandErrors maxLineLength maxBodyBytes " +
+  "maxPartialContentLength"
+).split(" ");
+const REQUEST_OPTIONS = "signal headers timeoutMs totalTimeoutMs maxRetries inBandErrors".split(" ");
+/** Other SDKs' names for ours (openai: baseURL, defaultHeaders; @openrouter/sdk: serverURL, httpReferer). */
+const ALIASES: Record<string, string> = {
+  baseurl: "baseUrl",
+  serverurl: "baseUrl",
+  defaultheaders: "headers",
+  httpreferer: "appUrl",
+};
+
+/** Levenshtein distance, case-insensitive (option names are short, so the quadratic table is tiny). */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[y.length]!;
+}
+
+/**
+ * Refuses an option this client does not have (in JavaScript a misspelt `baseURL` would otherwise be ignored and the
+ * request go to openrouter.ai): `InvalidRequestError` naming the closest known option.
+ */
+function checkOptionNames(options: object, names: string[], where: string): void {
+  for (const name of Object.keys(options)) {
+    if (names.includes(name)) continue;
+    const near = names.map((k) => [distance(name, k), k] as const).sort((p, q) => p[0] - q[0])[0]!;
+    const guess = ALIASES[name.toLowerCase()] ?? (near[0] <= Math.max(3, name.length / 3) ? near[1] : undefined);
+    throw new InvalidRequestError(
+      `Unknown ${where} option "${name}": ${guess ? `did you mean "${guess}"?` : `known options: ${names.join(", ")}`}`,
+    );
+  }
+}
+
 /** The client's options with defaults applied, plus the checked headers and the key they send. */
 export interface Config {
   baseUrl: string;
@@ -117,10 +161,14 @@ export function mergeHeaders(target: Record<string, string>, init: HeadersInit |
   return target;
 }
 
+/** Refuses a call option this client does not have (e.g. openai's `timeout`), naming the closest one. */
+export const checkRequestOptions = (o: RequestOptions) => checkOptionNames(o, REQUEST_OPTIONS, "request");
+
 /** The bearer token a request sends (the API key, or an `authorization` header that overrides it). */
 export const bearerToken = (h: Record<string, string>) => h.authorization?.replace(/^bearer\s+/i, "").trim() ?? "";
 
 export function resolveOptions(options: ClientOptions): Config {
+  checkOptionNames(options, CLIENT_OPTIONS, "client");
   const { apiKey, appUrl, appTitle } = options;
   const userFetch = options.fetch;
   const headers: Record<string, string> = {};

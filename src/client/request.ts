@@ -6,7 +6,7 @@ import { abortError } from "./abort";
 import { attempt, type Call, type Transport } from "./attempt";
 import { serialize } from "./body";
 import { redactError } from "./errors/redact";
-import { bearerToken, mergeHeaders, type RequestOptions } from "./options";
+import { bearerToken, checkRequestOptions, mergeHeaders, type RequestOptions } from "./options";
 import { retryRequest } from "./retry";
 import type { CreateChatCompletionRequest, CreateCompletionRequest } from "../types";
 
@@ -37,6 +37,7 @@ function prepare(
   body: RequestBody,
   o: RequestOptions | undefined,
 ): Call {
+  if (o) checkRequestOptions(o);
   const signal = o?.signal;
   if (signal?.aborted) throw abortError(signal);
   t.checks?.request(opId, body);

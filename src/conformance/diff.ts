@@ -7,6 +7,8 @@ import { indexOperations, openApiDocument, type MediaSpec, type OperationSpec } 
 import { escapeToken, getAt } from "../spec/pointer";
 import { resolveRef } from "../spec/ref";
 
+export { type DiffTextOptions, formatDiffText } from "./diff-report";
+
 export type Level = "ERR" | "WARN" | "INFO";
 
 export interface Change {
@@ -207,19 +209,47 @@ function isNullBranch(doc: J, b: unknown): boolean {
   return !!t && t.size === 1 && t.has("null");
 }
 
+/** One schema pair being compared: the base side, the head side, where, and in which direction. */
+interface Pair {
+  ctx: Ctx;
+  b: J;
+  h: J;
+  req: boolean;
+  dir: Dir;
+  loc: string;
+  depth: number;
+}
+
+/**
+ * Compares a base and a head schema at `loc`, one keyword family at a time (the order is the order changes are
+ * reported in): type, const, enum, bounds and pattern, object properties, the subschemas, discriminator, unions.
+ */
 function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string, depth = 0): void {
   if (depth > 64) return;
   const { s: b1, ref: br } = deref(ctx.base, b0);
   const { s: h1, ref: hr } = deref(ctx.head, h0);
-  const b = canonical(b1);
-  const h = canonical(h1);
   const key = `${dir}|${ctx.soft}|${br ?? loc}|${hr ?? loc}`;
   if (br && hr) {
     if (ctx.visited.has(key)) return;
     ctx.visited.add(key);
   }
-  const req = dir === "request";
-  // Types.
+  const p: Pair = { ctx, b: canonical(b1), h: canonical(h1), req: dir === "request", dir, loc, depth };
+  compareTypes(p);
+  compareConst(p);
+  compareEnum(p);
+  compareBounds(p);
+  comparePattern(p);
+  compareProperties(p);
+  compareSubschemas(p);
+  compareDiscriminator(p);
+  for (const kw of ["oneOf", "anyOf"] as const) compareUnion(p, kw);
+  compareAllOf(p);
+}
+
+/** Recurse into a subschema pair one level down. */
+const descend = (p: Pair, b: unknown, h: unknown, loc: string) => compareSchema(p.ctx, b, h, p.dir, loc, p.depth + 1);
+
+function compareTypes({ ctx, b, h, req, loc }: Pair): void {
   const bt = typesOf(b);
   const ht = typesOf(h);
   if (bt && ht) {
@@ -272,24 +302,27 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
         [...bt],
       );
   }
-  // const
-  if ("const" in b || "const" in h) {
-    if ("const" in b && "const" in h) {
-      if (j(b.const) !== j(h.const))
-        add(
-          ctx,
-          req ? "request_const_changed" : "response_const_changed",
-          loc,
-          `const changed from ${j(b.const)} to ${j(h.const)}`,
-          b.const,
-          h.const,
-        );
-    } else if ("const" in h) {
-      if (req) add(ctx, "request_const_changed", loc, `const ${j(h.const)} added`, undefined, h.const);
-    } else if (!req)
-      add(ctx, "response_const_changed", loc, `const ${j(b.const)} removed: other values may be returned`, b.const);
-  }
-  // enum
+}
+
+function compareConst({ ctx, b, h, req, loc }: Pair): void {
+  if (!("const" in b || "const" in h)) return;
+  if ("const" in b && "const" in h) {
+    if (j(b.const) !== j(h.const))
+      add(
+        ctx,
+        req ? "request_const_changed" : "response_const_changed",
+        loc,
+        `const changed from ${j(b.const)} to ${j(h.const)}`,
+        b.const,
+        h.const,
+      );
+  } else if ("const" in h) {
+    if (req) add(ctx, "request_const_changed", loc, `const ${j(h.const)} added`, undefined, h.const);
+  } else if (!req)
+    add(ctx, "response_const_changed", loc, `const ${j(b.const)} removed: other values may be returned`, b.const);
+}
+
+function compareEnum({ ctx, b, h, req, loc }: Pair): void {
   const be = Array.isArray(b.enum) ? b.enum : undefined;
   const he = Array.isArray(h.enum) ? h.enum : undefined;
   if (be && he) {
@@ -331,10 +364,14 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
   } else if (be && !he) {
     if (!req) add(ctx, "response_enum_removed", loc, `enum ${j(be)} removed: any value may be returned`, be);
   }
-  // Bounds.
+}
+
+/** Upper bounds, then lower bounds: a tighter one breaks requests, a looser one is a WARN for responses. */
+function compareBounds({ ctx, b, h, req, loc }: Pair): void {
+  const num = (s: J, k: string) => (typeof s[k] === "number" ? (s[k] as number) : undefined);
   for (const k of ["maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"] as const) {
-    const x = typeof b[k] === "number" ? (b[k] as number) : undefined;
-    const y = typeof h[k] === "number" ? (h[k] as number) : undefined;
+    const x = num(b, k);
+    const y = num(h, k);
     if (y !== undefined && (x === undefined || y < x)) {
       if (req)
         add(
@@ -358,8 +395,8 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
     }
   }
   for (const k of ["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"] as const) {
-    const x = typeof b[k] === "number" ? (b[k] as number) : undefined;
-    const y = typeof h[k] === "number" ? (h[k] as number) : undefined;
+    const x = num(b, k);
+    const y = num(h, k);
     if (y !== undefined && (x === undefined || y > x)) {
       if (req)
         add(
@@ -382,36 +419,44 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
         );
     }
   }
-  if (b.pattern !== h.pattern) {
-    if (req && h.pattern !== undefined)
-      add(
-        ctx,
-        "request_pattern_changed",
-        loc,
-        b.pattern === undefined
-          ? `pattern ${j(h.pattern)} added`
-          : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`,
-        b.pattern,
-        h.pattern,
-      );
-    if (!req && b.pattern !== undefined)
-      add(
-        ctx,
-        "response_bounds_loosened",
-        loc,
-        h.pattern === undefined
-          ? `pattern ${j(b.pattern)} removed`
-          : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`,
-        b.pattern,
-        h.pattern,
-      );
-  }
-  // Objects.
-  const bp = (b.properties ?? {}) as J;
-  const hp = (h.properties ?? {}) as J;
+}
+
+function comparePattern({ ctx, b, h, req, loc }: Pair): void {
+  if (b.pattern === h.pattern) return;
+  if (req && h.pattern !== undefined)
+    add(
+      ctx,
+      "request_pattern_changed",
+      loc,
+      b.pattern === undefined
+        ? `pattern ${j(h.pattern)} added`
+        : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`,
+      b.pattern,
+      h.pattern,
+    );
+  if (!req && b.pattern !== undefined)
+    add(
+      ctx,
+      "response_bounds_loosened",
+      loc,
+      h.pattern === undefined
+        ? `pattern ${j(b.pattern)} removed`
+        : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`,
+      b.pattern,
+      h.pattern,
+    );
+}
+
+const propertiesOf = (s: J) => (s.properties ?? {}) as J;
+const propertyLoc = (loc: string, n: string) => `${loc}/properties/${escapeToken(n)}`;
+
+/** Properties removed and added, `required` changes, and `additionalProperties` closing or opening. */
+function compareProperties({ ctx, b, h, req, loc }: Pair): void {
+  const bp = propertiesOf(b);
+  const hp = propertiesOf(h);
   const brq = new Set(Array.isArray(b.required) ? (b.required as string[]) : []);
   const hrq = new Set(Array.isArray(h.required) ? (h.required as string[]) : []);
-  const pl = (n: string) => `${loc}/properties/${escapeToken(n)}`;
+  const pl = (n: string) => propertyLoc(loc, n);
   for (const n of Object.keys(bp)) {
     if (n in hp) continue;
     if (req) {
@@ -461,113 +506,126 @@ function compareSchema(ctx: Ctx, b0: unknown, h0: unknown, dir: Dir, loc: string
     );
   if (!req && bClosed && !hClosed)
     add(ctx, "response_additional_properties_opened", loc, "the response object may now carry undocumented properties");
-  for (const n of Object.keys(bp)) if (n in hp) compareSchema(ctx, bp[n], hp[n], dir, pl(n), depth + 1);
+}
+
+/** The subschemas both sides have: properties, additionalProperties, items, prefixItems, contentSchema. */
+function compareSubschemas(p: Pair): void {
+  const { b, h, loc } = p;
+  const bp = propertiesOf(b);
+  const hp = propertiesOf(h);
+  for (const n of Object.keys(bp)) if (n in hp) descend(p, bp[n], hp[n], propertyLoc(loc, n));
   if (
     b.additionalProperties &&
     typeof b.additionalProperties === "object" &&
     h.additionalProperties &&
     typeof h.additionalProperties === "object"
   )
-    compareSchema(ctx, b.additionalProperties, h.additionalProperties, dir, `${loc}/additionalProperties`, depth + 1);
+    descend(p, b.additionalProperties, h.additionalProperties, `${loc}/additionalProperties`);
   if (b.items !== undefined && h.items !== undefined && typeof b.items === "object" && typeof h.items === "object")
-    compareSchema(ctx, b.items, h.items, dir, `${loc}/items`, depth + 1);
+    descend(p, b.items, h.items, `${loc}/items`);
   if (Array.isArray(b.prefixItems) && Array.isArray(h.prefixItems)) {
     for (let i = 0; i < Math.min(b.prefixItems.length, h.prefixItems.length); i++)
-      compareSchema(ctx, b.prefixItems[i], h.prefixItems[i], dir, `${loc}/prefixItems/${i}`, depth + 1);
+      descend(p, b.prefixItems[i], h.prefixItems[i], `${loc}/prefixItems/${i}`);
   }
   if (b.contentSchema !== undefined && h.contentSchema !== undefined)
-    compareSchema(ctx, b.contentSchema, h.contentSchema, dir, `${loc}/contentSchema`, depth + 1);
-  // Discriminator.
+    descend(p, b.contentSchema, h.contentSchema, `${loc}/contentSchema`);
+}
+
+function compareDiscriminator({ ctx, b, h, loc }: Pair): void {
   const bd = b.discriminator as J | undefined;
   const hd = h.discriminator as J | undefined;
-  if (bd && hd) {
-    if (bd.propertyName !== hd.propertyName)
+  if (!bd || !hd) return;
+  if (bd.propertyName !== hd.propertyName)
+    add(
+      ctx,
+      "discriminator_property_changed",
+      `${loc}/discriminator`,
+      `discriminator property changed from ${j(bd.propertyName)} to ${j(hd.propertyName)}`,
+      bd.propertyName,
+      hd.propertyName,
+    );
+  if (j(bd.mapping ?? null) !== j(hd.mapping ?? null))
+    add(
+      ctx,
+      "discriminator_mapping_changed",
+      `${loc}/discriminator/mapping`,
+      "discriminator mapping changed",
+      bd.mapping,
+      hd.mapping,
+    );
+}
+
+/**
+ * A `oneOf`/`anyOf` pair, branch by branch (branches matched by `$ref` name, discriminator tag or type): removed and
+ * added branches are reported, matched ones compared.
+ */
+function compareUnion(p: Pair, kw: "oneOf" | "anyOf"): void {
+  const { ctx, b, h, req, loc } = p;
+  const bb = Array.isArray(b[kw]) ? (b[kw] as unknown[]) : undefined;
+  const hb = Array.isArray(h[kw]) ? (h[kw] as unknown[]) : undefined;
+  if (!bb && !hb) return;
+  const bd = b.discriminator as J | undefined;
+  const hd = h.discriminator as J | undefined;
+  const tag = ((hd ?? bd)?.propertyName as string | undefined) ?? undefined;
+  const bk = uniqueKeys((bb ?? []).map((x, i) => branchKey(ctx.base, x, i, tag)));
+  const hk = uniqueKeys((hb ?? []).map((x, i) => branchKey(ctx.head, x, i, tag)));
+  if (!bb || !hb) {
+    // A schema became (or stopped being) a union: which values each side accepts cannot be decided rule by rule,
+    // so say so at WARN instead of reporting only the property-level noise it leaves behind.
+    const what = bb ? `${kw} replaced by a single schema` : `schema replaced by ${kw} of ${hb!.length} alternatives`;
+    add(
+      ctx,
+      req ? "request_composition_changed" : "response_composition_changed",
+      loc,
+      `${what}: review which values are ${req ? "accepted" : "returned"} now`,
+    );
+    return;
+  }
+  bk.forEach((k, i) => {
+    const at = hk.indexOf(k);
+    const bl = `${loc}/${kw}[${k.replace(/^(ref|tag|type|idx):/, "")}]`;
+    if (at < 0) {
+      if (req) {
+        if (isNullBranch(ctx.base, bb[i]))
+          add(ctx, "request_type_narrowed", bl, "null no longer accepted (null branch removed)");
+        else
+          add(
+            ctx,
+            "request_branch_removed",
+            bl,
+            `${kw} alternative ${k.replace(/^\w+:/, "")} removed: callers sending it are rejected`,
+          );
+      } else add(ctx, "response_branch_removed", bl, `${kw} alternative ${k.replace(/^\w+:/, "")} removed`);
+    } else descend(p, bb[i], hb[at], bl);
+  });
+  hk.forEach((k, i) => {
+    if (bk.includes(k)) return;
+    const bl = `${loc}/${kw}[${k.replace(/^(ref|tag|type|idx):/, "")}]`;
+    if (req) add(ctx, "request_branch_added", bl, `${kw} alternative ${k.replace(/^\w+:/, "")} added`);
+    else if (isNullBranch(ctx.head, hb[i]))
+      add(ctx, "response_type_widened", bl, "null may now be returned (null branch added)");
+    else
       add(
         ctx,
-        "discriminator_property_changed",
-        `${loc}/discriminator`,
-        `discriminator property changed from ${j(bd.propertyName)} to ${j(hd.propertyName)}`,
-        bd.propertyName,
-        hd.propertyName,
+        "response_branch_added",
+        bl,
+        `${kw} alternative ${k.replace(/^\w+:/, "")} added: readers need a fallback`,
       );
-    if (j(bd.mapping ?? null) !== j(hd.mapping ?? null))
-      add(
-        ctx,
-        "discriminator_mapping_changed",
-        `${loc}/discriminator/mapping`,
-        "discriminator mapping changed",
-        bd.mapping,
-        hd.mapping,
-      );
-  }
-  // Composition.
-  for (const kw of ["oneOf", "anyOf"] as const) {
-    const bb = Array.isArray(b[kw]) ? (b[kw] as unknown[]) : undefined;
-    const hb = Array.isArray(h[kw]) ? (h[kw] as unknown[]) : undefined;
-    if (!bb && !hb) continue;
-    const tag = ((hd ?? bd)?.propertyName as string | undefined) ?? undefined;
-    const bk = uniqueKeys((bb ?? []).map((x, i) => branchKey(ctx.base, x, i, tag)));
-    const hk = uniqueKeys((hb ?? []).map((x, i) => branchKey(ctx.head, x, i, tag)));
-    if (!bb || !hb) {
-      // A schema became (or stopped being) a union: which values each side accepts cannot be decided rule by rule,
-      // so say so at WARN instead of reporting only the property-level noise it leaves behind.
-      const what = bb ? `${kw} replaced by a single schema` : `schema replaced by ${kw} of ${hb!.length} alternatives`;
-      add(
-        ctx,
-        req ? "request_composition_changed" : "response_composition_changed",
-        loc,
-        `${what}: review which values are ${req ? "accepted" : "returned"} now`,
-      );
-      continue;
-    }
-    bk.forEach((k, i) => {
-      const at = hk.indexOf(k);
-      const bl = `${loc}/${kw}[${k.replace(/^(ref|tag|type|idx):/, "")}]`;
-      if (at < 0) {
-        if (req) {
-          if (isNullBranch(ctx.base, bb[i]))
-            add(ctx, "request_type_narrowed", bl, "null no longer accepted (null branch removed)");
-          else
-            add(
-              ctx,
-              "request_branch_removed",
-              bl,
-              `${kw} alternative ${k.replace(/^\w+:/, "")} removed: callers sending it are rejected`,
-            );
-        } else add(ctx, "response_branch_removed", bl, `${kw} alternative ${k.replace(/^\w+:/, "")} removed`);
-      } else compareSchema(ctx, bb[i], hb[at], dir, bl, depth + 1);
-    });
-    hk.forEach((k, i) => {
-      if (bk.includes(k)) return;
-      const bl = `${loc}/${kw}[${k.replace(/^(ref|tag|type|idx):/, "")}]`;
-      if (req) add(ctx, "request_branch_added", bl, `${kw} alternative ${k.replace(/^\w+:/, "")} added`);
-      else if (isNullBranch(ctx.head, hb[i]))
-        add(ctx, "response_type_widened", bl, "null may now be returned (null branch added)");
-      else
-        add(
-          ctx,
-          "response_branch_added",
-          bl,
-          `${kw} alternative ${k.replace(/^\w+:/, "")} added: readers need a fallback`,
-        );
-    });
-  }
-  if (Array.isArray(b.allOf) && Array.isArray(h.allOf)) {
-    const bk = uniqueKeys(b.allOf.map((x, i) => branchKey(ctx.base, x, i)));
-    const hk = uniqueKeys(h.allOf.map((x, i) => branchKey(ctx.head, x, i)));
-    bk.forEach((k, i) => {
-      const at = hk.indexOf(k);
-      if (at >= 0)
-        compareSchema(
-          ctx,
-          (b.allOf as unknown[])[i],
-          (h.allOf as unknown[])[at],
-          dir,
-          `${loc}/allOf[${k.replace(/^\w+:/, "")}]`,
-          depth + 1,
-        );
-    });
-  }
+  });
+}
+
+/** `allOf` parts both sides have (matched like union branches) are compared; parts are not reported added/removed. */
+function compareAllOf(p: Pair): void {
+  const { ctx, b, h, loc } = p;
+  if (!Array.isArray(b.allOf) || !Array.isArray(h.allOf)) return;
+  const bAll = b.allOf as unknown[];
+  const hAll = h.allOf as unknown[];
+  const bk = uniqueKeys(bAll.map((x, i) => branchKey(ctx.base, x, i)));
+  const hk = uniqueKeys(hAll.map((x, i) => branchKey(ctx.head, x, i)));
+  bk.forEach((k, i) => {
+    const at = hk.indexOf(k);
+    if (at >= 0) descend(p, bAll[i], hAll[at], `${loc}/allOf[${k.replace(/^\w+:/, "")}]`);
+  });
 }
 
 function opKey(o: OperationSpec) {
@@ -792,20 +850,4 @@ export function parseAllowList(text: string): AllowEntry[] {
     out.push({ method, path, rule, reason, line: i + 1, ...(location ? { location } : {}) });
   });
   return out;
-}
-
-export function formatDiffText(r: DiffResult, opts: { showInfo?: boolean } = {}): string {
-  const lines: string[] = [];
-  for (const c of r.changes) {
-    if (c.level === "INFO" && !opts.showInfo) continue;
-    const tag = c.allowed !== undefined ? `${c.level}*` : c.level;
-    lines.push(`${tag.padEnd(5)} ${c.id.padEnd(38)} ${c.operation}  ${c.location}`);
-    lines.push(`      ${c.message}${c.allowed !== undefined ? `  [allowed: ${c.allowed}]` : ""}`);
-  }
-  const s = r.summary;
-  const changes = `${r.changes.length} change${r.changes.length === 1 ? "" : "s"}`;
-  const allowed = s.allowed ? `, ${s.allowed} allowed by the allow-list (marked *)` : "";
-  const hidden = !opts.showInfo && s.INFO ? " (INFO hidden; --show-info)" : "";
-  lines.push(`${changes}: ${s.ERR} ERR, ${s.WARN} WARN, ${s.INFO} INFO${allowed}${hidden}`);
-  return `${lines.join("\n")}\n`;
 }

@@ -281,6 +281,30 @@ describe("diff", () => {
       ).code,
     ).toBe(1);
   });
+  it("text leads with counts and the verdict; --all lists every change, JSON keeps them all", async () => {
+    const args = [
+      "diff",
+      ".ci/released/openapi-0.1.0.json",
+      "generated/openapi.json",
+      "--allow",
+      ".ci/diff-allowlist.txt",
+    ];
+    const short = await run(...args);
+    const all = await run(...args, "--all");
+    const json = JSON.parse((await run(...args, "--format", "json")).out);
+    expect(short.code).toBe(0);
+    const [counts, verdict] = short.out.split("\n");
+    expect(counts).toMatch(new RegExp(`^${json.changes.length} changes: ${json.summary.ERR} ERR \\(breaking\\)`));
+    expect(verdict).toMatch(/^Result: clean for --fail-on ERR/);
+    const located = (out: string) => out.split("\n").filter((l) => /^ {4}POST \//.test(l)).length;
+    expect(located(all.out)).toBe(json.summary.WARN + json.summary.ERR);
+    expect(located(short.out)).toBeLessThan(located(all.out));
+    const failing = await run(...args, "--fail-on", "WARN");
+    expect(failing.code).toBe(1);
+    expect(failing.out.split("\n")[1]).toBe(
+      `Result: ${json.summary.WARN} changes at or above --fail-on WARN outside the allow-list: exit 1.`,
+    );
+  });
   it("identical specs exit 0; unreadable spec or bad git ref exit 2", async () => {
     expect((await run("diff", join(specs, "base.json"), join(specs, "base.json"))).code).toBe(0);
     expect((await run("diff", join(dir, "not.json"), join(specs, "base.json"))).code).toBe(2);

@@ -1,5 +1,7 @@
 // Every documented status and example of both operations is reachable over HTTP (Prefer: code=…, example=…), and
 // every request example is accepted. Statuses, example keys and headers come from the bundle.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   AUTH,
@@ -11,6 +13,7 @@ import {
   ops,
   post,
   readEvents,
+  root,
   splitTranscript,
   url,
   validatorFor,
@@ -124,5 +127,80 @@ describe.skipIf(!hasServer)("documented responses are reachable", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     await res.arrayBuffer();
+  });
+});
+
+// An unknown `Prefer: example=` names the keys the chosen response has (by status and by the body's `stream` flag),
+// not only Prism's "exampleKey … does not exist".
+describe.skipIf(!hasServer)("an unknown example key", () => {
+  const keysOf = (op: (typeof ops)[number], status: string, media: string) =>
+    Object.keys(op.responses[status]?.content?.[media]?.examples ?? {});
+
+  for (const op of ops) {
+    const sse = keysOf(op, "200", "text/event-stream");
+    const json = keysOf(op, "200", "application/json");
+    it(`${op.operationId}: a JSON-only key with "stream": true gets a 404 listing the stream examples`, async () => {
+      const key = json.find((k) => !sse.includes(k))!;
+      expect(key, "a key only the JSON 200 has").toBeDefined();
+      const res = await post(op.path, { ...op.validBody, stream: true }, { prefer: `example=${key}` });
+      expect(res.status).toBe(404);
+      const { error } = (await res.json()) as { error: { message: string; metadata: any } };
+      expect(error.metadata.mock_error).toBe("EXAMPLE_NOT_FOUND");
+      expect(error.metadata.examples).toMatchObject({ "text/event-stream": sse, "application/json": json });
+      expect(error.message).toContain(`No example "${key}" for ${op.operationId} 200 text/event-stream`);
+      expect(error.message).toContain(`Examples there: ${sse.join(", ")};`);
+    });
+
+    it(`${op.operationId}: an unknown key on an error status lists that status's examples`, async () => {
+      const res = await post(op.path, op.validBody, { prefer: "code=429, example=no_such_key" });
+      expect(res.status).toBe(404);
+      const { error } = (await res.json()) as { error: { message: string } };
+      expect(error.message).toContain(`Examples there: ${keysOf(op, "429", "application/json").join(", ")}`);
+    });
+  }
+});
+
+describe("the README's table of example keys", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const cells = (line: string) =>
+    line
+      .split("|")
+      .slice(1, -1)
+      .map((c) => [...c.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+  for (const op of ops) {
+    it(`lists every example of ${op.operationId}, per media type`, () => {
+      const row = readme.split("\n").find((l) => l.startsWith(`| \`${op.method.toUpperCase()} ${op.path}\` |`));
+      expect(row, "a row for the operation").toBeDefined();
+      const [, json, sse, errors] = cells(row!);
+      const keys = (status: string, media: string) =>
+        Object.keys(op.responses[status]?.content?.[media]?.examples ?? {});
+      expect(json).toEqual(keys("200", "application/json"));
+      expect(sse).toEqual(keys("200", "text/event-stream"));
+      const errorKeys = new Set(
+        Object.keys(op.responses)
+          .filter((s) => s !== "200")
+          .flatMap((s) => keys(s, "application/json")),
+      );
+      expect(errors).toEqual([...errorKeys]);
+    });
+  }
+});
+
+// 429 and 503 carry Retry-After: 1 unless the request (Prefer: retry-after=N) or MOCK_RETRY_AFTER says otherwise: the
+// spec's example (30 s) would make SDKs that honour it stall a test suite for a minute per 429.
+describe.skipIf(!hasServer)("Retry-After", () => {
+  const ask = (prefer: string) => post(ops[0]!.path, ops[0]!.validBody, { prefer });
+  const fallback = process.env.MOCK_RETRY_AFTER || "1";
+
+  it.each(["429", "503"])("%s: 1 s by default; Prefer: retry-after=N per request", async (code) => {
+    const def = await ask(`code=${code}`);
+    expect(def.status).toBe(Number(code));
+    expect(def.headers.get("retry-after")).toBe(fallback);
+    await def.arrayBuffer();
+    for (const n of ["0", "7"]) {
+      const r = await ask(`code=${code}, retry-after=${n}`);
+      expect(r.headers.get("retry-after")).toBe(n);
+      await r.arrayBuffer();
+    }
   });
 });

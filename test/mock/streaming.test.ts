@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { startMock } from "../../mock/server";
 import {
+  baseUrl,
   chunkSchemaOf,
   dataOf,
   deref,
@@ -162,31 +163,29 @@ describe.skipIf(!!process.env.TEST_SKIP_MOCK)("client disconnect (private mock i
       if (engine === "child") expect(() => process.kill(prismPid, 0)).toThrow();
     }
   });
+});
 
+describe.skipIf(!hasServer)("the shared mock after garbage", () => {
+  // The tests' shared mock (no second one to start): after the garbage it must still serve every other test.
   it("garbage on the socket gets a 400 and the mock keeps serving", async () => {
     const { connect } = await import("node:net");
-    const mock = await startMock({ port: 0, ...(process.env.MOCK_SPEC ? { spec: process.env.MOCK_SPEC } : {}) });
-    try {
-      const port = Number(new URL(mock.url).port);
-      const reply = await new Promise<string>((resolve) => {
-        const s = connect(port, "127.0.0.1", () => s.write("NOT HTTP AT ALL\r\n\r\n"));
-        let out = "";
-        s.on("data", (d) => (out += d));
-        s.on("close", () => resolve(out));
-        s.on("error", () => resolve(out));
-      });
-      expect(reply).toMatch(/^HTTP\/1\.1 400/);
-      const op = streamingOps[0]!;
-      const res = await fetch(mock.baseUrl + op.path, {
-        method: "POST",
-        headers: { authorization: "Bearer k", "content-type": "application/json" },
-        body: JSON.stringify(op.validBody),
-      });
-      expect(res.status).toBe(200);
-      await res.arrayBuffer();
-    } finally {
-      await mock.close();
-    }
+    const port = Number(new URL(baseUrl).port);
+    const reply = await new Promise<string>((resolve) => {
+      const s = connect(port, "127.0.0.1", () => s.write("NOT HTTP AT ALL\r\n\r\n"));
+      let out = "";
+      s.on("data", (d) => (out += d));
+      s.on("close", () => resolve(out));
+      s.on("error", () => resolve(out));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    const op = streamingOps[0]!;
+    const res = await fetch(baseUrl + op.path, {
+      method: "POST",
+      headers: { authorization: "Bearer k", "content-type": "application/json" },
+      body: JSON.stringify(op.validBody),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
   });
 });
 

@@ -53,6 +53,19 @@ const { validateResponse } = require("openrouter-contract/conformance");
   console.log(JSON.stringify({ object: json.object, chunks: n, violations }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
+// Every exported error class, by its printed names: String(err), the first line of an uncaught trace
+// (util.inspect) and the constructor's name. A bundler that renames a class (\`_NotFoundError\`) fails here.
+const NAMES = (load: string) => `
+const lib = ${load};
+const { inspect } = require("node:util");
+const out = {};
+for (const [k, C] of Object.entries(lib)) {
+  if (!/Error$/.test(k) || typeof C !== "function") continue;
+  const e = new C("boom");
+  out[k] = [String(e), inspect(e).split("\\n")[0], C.name];
+}
+console.log(JSON.stringify(out));
+`;
 const TS = `
 import { createOpenRouterClient, type ChatCompletion } from "openrouter-contract";
 import { loadContract, validateRequest, type Violation } from "openrouter-contract/conformance";
@@ -91,6 +104,13 @@ beforeAll(() => {
   writeFileSync(join(dir, "esm.mjs"), ESM);
   writeFileSync(join(dir, "cjs.cjs"), CJS);
   writeFileSync(join(dir, "consumer.ts"), TS);
+  writeFileSync(join(dir, "names.cjs"), NAMES('require("openrouter-contract")'));
+  writeFileSync(
+    join(dir, "names.mjs"),
+    `import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+${NAMES('await import("openrouter-contract")')}`,
+  );
   const base = {
     strict: true,
     noEmit: true,
@@ -137,6 +157,16 @@ describe("installed from the tarball", () => {
     expect(out.object).toBe("text_completion");
     expect(out.chunks).toBeGreaterThan(1);
     expect(out.violations).toBe(0);
+  });
+
+  test.each(["names.cjs", "names.mjs"])("%s: error classes print their own names, not the bundler's", (file) => {
+    const r = run("node", [file]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Record<string, string[]>;
+    expect(Object.keys(out)).toContain("NotFoundError");
+    expect(String(out.NotFoundError?.[0])).toMatch(/^NotFoundError: boom/);
+    for (const [name, printed] of Object.entries(out))
+      expect(printed, name).toEqual([`${name}: boom`, `${name}: boom`, name]);
   });
 
   test.each(["node16", "bundler"])("tsc type-checks a consumer under moduleResolution %s", (mode) => {

@@ -1,6 +1,8 @@
 // What `npm pack` ships: the built entries, the spec (source and bundle), types, docs, README, LICENSE, CHANGELOG —
 // and nothing of the tooling, tests or sources of the build.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 
 interface PackInfo {
@@ -18,6 +20,12 @@ const info = (
 const paths = info.files.map((f) => f.path).sort();
 
 describe("npm pack", () => {
+  test("builds first (prepack), so a fresh clone never packs without dist/; npm ci runs no prepack", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8"));
+    expect(pkg.scripts.prepack).toBe("npm run -s build");
+    expect(Object.keys(pkg.scripts).filter((s) => /^(pre|post)?(install|prepare)$/.test(s))).toEqual([]);
+  });
+
   test("ships the entries, the spec, types, docs and the three documents", () => {
     for (const must of [
       "package.json",

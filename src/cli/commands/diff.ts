@@ -81,7 +81,7 @@ export async function cmdDiff(args: string[], io: Io): Promise<number> {
     throw new UsageError(`cannot diff: ${(e as Error).message}`);
   }
   if (format === "json") io.stdout(`${JSON.stringify({ base: baseArg, head: positionals[1], ...r }, null, 2)}\n`);
-  else io.stdout(formatDiffText(r, { showInfo: !!values["show-info"] }));
+  else io.stdout(formatDiffText(r, { showInfo: !!values["show-info"], all: !!values.all, failOn }));
   const blocks = (level: Level) => level === "ERR" || (failOn === "WARN" && level === "WARN");
   const failing = r.changes.filter((c) => c.allowed === undefined && blocks(c.level));
   return failing.length ? 1 : 0;

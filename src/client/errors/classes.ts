@@ -40,7 +40,8 @@ const FIELDS = [
 
 /**
  * Names the class on its prototype (set before any instance exists, so `stack` starts with the right name; a string
- * literal, so it survives minification) and registers it as the class of `status`.
+ * literal, so it survives minification) and registers it as the class of `status`. Called as `define(this, …)`: a
+ * class body that names its own class is emitted by esbuild as `class _Name`, which traces and `util.inspect` print.
  */
 function define(C: { prototype: Error }, name: string, status?: number): void {
   C.prototype.name = name;
@@ -49,7 +50,7 @@ function define(C: { prototype: Error }, name: string, status?: number): void {
 
 export class OpenRouterError extends Error {
   static {
-    define(OpenRouterError, "OpenRouterError");
+    define(this, "OpenRouterError");
   }
   /** HTTP status of the response (200 for in-band and mid-stream errors); undefined without a response. */
   declare status: number | undefined;
@@ -86,110 +87,110 @@ export class OpenRouterError extends Error {
 /** 400: invalid or missing parameters, unknown model, context too long. */
 export class BadRequestError extends OpenRouterError {
   static {
-    define(BadRequestError, "BadRequestError", 400);
+    define(this, "BadRequestError", 400);
   }
 }
 /** 401: missing, invalid or disabled API key. */
 export class AuthenticationError extends OpenRouterError {
   static {
-    define(AuthenticationError, "AuthenticationError", 401);
+    define(this, "AuthenticationError", 401);
   }
 }
 /** 402: insufficient credits. */
 export class PaymentRequiredError extends OpenRouterError {
   static {
-    define(PaymentRequiredError, "PaymentRequiredError", 402);
+    define(this, "PaymentRequiredError", 402);
   }
 }
 /** 403: permission denied, guardrail or moderation block, region restriction. */
 export class PermissionDeniedError extends OpenRouterError {
   static {
-    define(PermissionDeniedError, "PermissionDeniedError", 403);
+    define(this, "PermissionDeniedError", 403);
   }
 }
 /** 404: no endpoint for the model under the given preferences. */
 export class NotFoundError extends OpenRouterError {
   static {
-    define(NotFoundError, "NotFoundError", 404);
+    define(this, "NotFoundError", 404);
   }
 }
 /** 408: request timed out server-side (retried). */
 export class RequestTimeoutError extends OpenRouterError {
   static {
-    define(RequestTimeoutError, "RequestTimeoutError", 408);
+    define(this, "RequestTimeoutError", 408);
   }
 }
 /** 409: conflict (retried). */
 export class ConflictError extends OpenRouterError {
   static {
-    define(ConflictError, "ConflictError", 409);
+    define(this, "ConflictError", 409);
   }
 }
 /** 413: payload too large. */
 export class PayloadTooLargeError extends OpenRouterError {
   static {
-    define(PayloadTooLargeError, "PayloadTooLargeError", 413);
+    define(this, "PayloadTooLargeError", 413);
   }
 }
 /** 422: unprocessable entity. */
 export class UnprocessableEntityError extends OpenRouterError {
   static {
-    define(UnprocessableEntityError, "UnprocessableEntityError", 422);
+    define(this, "UnprocessableEntityError", 422);
   }
 }
 /** 429: rate limited (retried; honours Retry-After). */
 export class RateLimitError extends OpenRouterError {
   static {
-    define(RateLimitError, "RateLimitError", 429);
+    define(this, "RateLimitError", 429);
   }
 }
 /** 5xx, including 502 (provider error), 503 (no provider / overloaded), 524 (edge timeout), 529 (overloaded). */
 export class ServerError extends OpenRouterError {
   static {
-    define(ServerError, "ServerError");
+    define(this, "ServerError");
   }
 }
 
 /** Network failure before or while receiving the response (DNS, refused, reset). `cause` has the fetch error. */
 export class ConnectionError extends OpenRouterError {
   static {
-    define(ConnectionError, "ConnectionError");
+    define(this, "ConnectionError");
   }
 }
 /** A stream ended (cleanly or by a connection reset) before `data: [DONE]`. Keeps `partialContent`. */
 export class StreamTruncatedError extends ConnectionError {
   static {
-    define(StreamTruncatedError, "StreamTruncatedError");
+    define(this, "StreamTruncatedError");
   }
 }
 /** `timeoutMs` (per attempt / stream idle) or `totalTimeoutMs` (overall deadline) elapsed. */
 export class TimeoutError extends OpenRouterError {
   static {
-    define(TimeoutError, "TimeoutError");
+    define(this, "TimeoutError");
   }
 }
 /** The caller's AbortSignal fired. `cause` is `signal.reason`. */
 export class AbortError extends OpenRouterError {
   static {
-    define(AbortError, "AbortError");
+    define(this, "AbortError");
   }
 }
 /** A 200 response that is not a valid body: empty, not JSON, not SSE, undecodable SSE data, oversized SSE line. */
 export class InvalidResponseError extends OpenRouterError {
   static {
-    define(InvalidResponseError, "InvalidResponseError");
+    define(this, "InvalidResponseError");
   }
 }
 /** A 2xx JSON body larger than `maxBodyBytes`: the rest is not read and the connection is closed. */
 export class ResponseTooLargeError extends InvalidResponseError {
   static {
-    define(ResponseTooLargeError, "ResponseTooLargeError");
+    define(this, "ResponseTooLargeError");
   }
 }
 /** A 3xx response: the client never follows redirects, so credentials and bodies never go to another origin. */
 export class RedirectError extends OpenRouterError {
   static {
-    define(RedirectError, "RedirectError");
+    define(this, "RedirectError");
   }
 }
 /**
@@ -199,7 +200,7 @@ export class RedirectError extends OpenRouterError {
  */
 export class InvalidRequestError extends OpenRouterError {
   static {
-    define(InvalidRequestError, "InvalidRequestError");
+    define(this, "InvalidRequestError");
   }
 }
 /**
@@ -208,19 +209,19 @@ export class InvalidRequestError extends OpenRouterError {
  */
 export class InBandError extends OpenRouterError {
   static {
-    define(InBandError, "InBandError");
+    define(this, "InBandError");
   }
 }
 /** A mid-stream error chunk (top-level `error`, `finish_reason: "error"`). Keeps `partialContent` and the id. */
 export class StreamError extends OpenRouterError {
   static {
-    define(StreamError, "StreamError");
+    define(this, "StreamError");
   }
 }
 /** `validate: "strict"` and the injected validator reported errors. */
 export class ValidationError extends OpenRouterError {
   static {
-    define(ValidationError, "ValidationError");
+    define(this, "ValidationError");
   }
   violations: ReadonlyArray<{ instancePath: string; message: string; severity: string; check: string }>;
   constructor(message: string, violations: ValidationError["violations"], init: OpenRouterErrorInit = {}) {
