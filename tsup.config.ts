@@ -1,5 +1,15 @@
 import { defineConfig, type Options } from "tsup";
 
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
+
+/** The CLI loads Ajv on its first compile (src/conformance/ajv-modules.node.ts), not at start. */
+export const lazyAjv: Plugin = {
+  name: "lazy-ajv",
+  setup(b) {
+    b.onResolve({ filter: /\/ajv-modules$/ }, (a) => ({ path: `${a.resolveDir}/ajv-modules.node.ts` }));
+  },
+};
+
 // One source, two module formats, types for both; the CLI is the bin (Node only). The mock (mock/) is a dev tool and
 // is not published. `npm run build` runs these through scripts/build.ts, which also adds the `./schema` types.
 export const builds: Options[] = [
@@ -25,6 +35,7 @@ export const builds: Options[] = [
     platform: "node",
     outDir: "dist",
     external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+    esbuildPlugins: [lazyAjv],
   },
 ];
 

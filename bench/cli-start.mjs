@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { register } from "tsx/esm/api";
 import { median } from "./stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -18,8 +19,9 @@ const tmp = join(root, ".tmp", "bench-cli-start");
 mkdirSync(tmp, { recursive: true });
 
 // The bin as tsup builds it (dependencies external, so they load from node_modules as in an install).
-const { builds } = await import("../tsup.config.ts").catch(() => ({ builds: undefined }));
-const cliBuild = builds?.find((b) => b.entry && "cli" in b.entry);
+register();
+const { builds } = await import("../tsup.config.ts");
+const cliBuild = builds.find((b) => b.entry && "cli" in b.entry);
 const bin = join(tmp, "cli.js");
 await build({
   entryPoints: [join(root, "src/cli/main.ts")],
@@ -29,8 +31,8 @@ await build({
   target: "node20",
   outfile: bin,
   logLevel: "error",
-  external: cliBuild?.external ?? ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
-  plugins: cliBuild?.esbuildPlugins ?? [],
+  external: cliBuild.external,
+  plugins: cliBuild.esbuildPlugins ?? [],
 });
 const spec = JSON.parse(readFileSync(join(root, "generated/openapi.json"), "utf8"));
 const request = join(tmp, "request.json");

@@ -127,6 +127,7 @@ async function runCheck() {
   // Bundle the CLI the way it ships (one ESM file, spec inlined) so the measurement has no TS loader in it.
   const bundle = join(root, ".tmp", "bench-conformance-cli.mjs");
   const { build } = await import("esbuild");
+  const { lazyAjv } = await import("../tsup.config.ts");
   await build({
     entryPoints: [join(root, "src/cli/run.ts")],
     bundle: true,
@@ -136,6 +137,7 @@ async function runCheck() {
     outfile: bundle,
     logLevel: "error",
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    plugins: [lazyAjv], // as the bin is built (tsup.config.ts)
   });
   writeFileSync(
     runner,

@@ -42,6 +42,44 @@ export const VALIDATORS_DTS = `${HEADER}export declare function createValidators
 }): Record<string, ((data: unknown) => boolean) | undefined>;
 `;
 
+/**
+ * Ajv's standalone code declares each validator's schema (`const schema12 = {...};`) though a verdict-only validator
+ * reads few of them: drop the declarations nothing refers to (less to parse and allocate at start).
+ */
+function dropUnusedSchemas(code: string): string {
+  const uses = new Map<string, number>();
+  for (const m of code.matchAll(/\bschema\d+\b/g)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
+  let out = "";
+  let at = 0;
+  for (const m of code.matchAll(/const (schema\d+) = /g)) {
+    if (m.index < at || uses.get(m[1]!) !== 1) continue;
+    const end = jsonEnd(code, m.index + m[0].length);
+    if (code[end] !== ";") throw new Error(`unexpected standalone code after ${m[1]}`);
+    out += code.slice(at, m.index);
+    at = end + 1;
+  }
+  return out + code.slice(at);
+}
+
+/** Index just past the JSON value (as JSON.stringify writes it) that starts at `i`. */
+function jsonEnd(code: string, i: number): number {
+  let depth = 0;
+  for (let j = i; j < code.length; j++) {
+    const c = code[j];
+    if (c === '"') {
+      for (j++; code[j] !== '"'; j++) if (code[j] === "\\") j++;
+    } else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") depth--;
+    if (depth === 0 && (c === '"' || c === "}" || c === "]" || /[\d\w.-]/.test(c!))) {
+      if (c === "}" || c === "]" || c === '"') return j + 1;
+      let k = j;
+      while (/[\w.+-]/.test(code[k]!)) k++;
+      return k;
+    }
+  }
+  throw new Error("unterminated JSON in standalone code");
+}
+
 /** The module text: `createValidators(rt)` returns the validators by `open:<pointer>` / `closed:<pointer>`. */
 export function precompiledValidators(spec: Json): string {
   checkRefChains(spec);
@@ -65,7 +103,9 @@ export function precompiledValidators(spec: Json): string {
     if (/discriminator/i.test(String(err))) return `${HEADER}export function createValidators() {\n  return {};\n}\n`;
     throw err;
   }
-  body = body.replace(/^"use strict";\n?/, "").replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
+  body = dropUnusedSchemas(body)
+    .replace(/^"use strict";\n?/, "")
+    .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
   if (/\brequire\(/.test(body)) throw new Error(`precompiled validators need a module rt does not give: ${body}`);
   const indented = body.replace(/^(?=.)/gm, "  ");
   return `${HEADER}export function createValidators(rt) {\n  const exports = {};\n${indented}\n  return exports;\n}\n`;

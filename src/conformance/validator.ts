@@ -3,9 +3,9 @@
  * code that bound its work on hostile payloads, and the compiled-validator store a Contract uses: an open, a closed
  * (undocumented fields) and a fail-fast validator over one copy of the spec, with the discriminator fallback.
  */
-import Ajv2020 from "ajv/dist/2020.js"; // explicit .js: ajv has no exports map, Node ESM needs the file name
 import type { Code, ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type Ajv2020 from "ajv/dist/2020.js";
+import { ajvModules } from "./ajv-modules";
 import { escapeToken } from "../spec/pointer";
 import { checkRefChains } from "../spec/ref";
 import { closeObjects } from "./closed";
@@ -47,10 +47,12 @@ export const OPENAPI_FORMATS: Readonly<Record<string, true | { type: "number"; v
 export function createAjv(opts: AjvOptions = {}): Ajv {
   const formats = opts.formats ?? true;
   const limit = opts.errorLimit;
+  const { Ajv2020, addFormats } = ajvModules();
   const ajv = new Ajv2020({
     allErrors: opts.allErrors ?? true,
     strict: false,
     verbose: !opts.standalone,
+    messages: !opts.standalone,
     discriminator: opts.discriminator ?? true,
     validateFormats: formats,
     validateSchema: false,
