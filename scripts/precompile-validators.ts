@@ -4,6 +4,7 @@
 // same verdicts as the validators compiled at run time; a payload that fails is explained by those.
 import { _ } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
+import { transformSync } from "esbuild";
 import { createAjv, SCHEMA_IDS, schemaRef, validationCopies } from "../src/conformance/validator";
 import { indexOperations } from "../src/spec/operations";
 import { checkRefChains } from "../src/spec/ref";
@@ -107,6 +108,7 @@ export function precompiledValidators(spec: Json): string {
     .replace(/^"use strict";\n?/, "")
     .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
   if (/\brequire\(/.test(body)) throw new Error(`precompiled validators need a module rt does not give: ${body}`);
-  const indented = body.replace(/^(?=.)/gm, "  ");
-  return `${HEADER}export function createValidators(rt) {\n  const exports = {};\n${indented}\n  return exports;\n}\n`;
+  // Minified (pinned esbuild, so the output is reproducible): about a third less for every start-up to parse.
+  const module = `export function createValidators(rt) {\nconst exports = {};\n${body}\nreturn exports;\n}\n`;
+  return HEADER + transformSync(module, { minify: true, format: "esm", target: "es2022" }).code;
 }
