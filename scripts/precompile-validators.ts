@@ -104,7 +104,9 @@ export function precompiledValidators(spec: Json): string {
     if (/discriminator/i.test(String(err))) return `${HEADER}export function createValidators() {\n  return {};\n}\n`;
     throw err;
   }
+  // Verdicts only: the pointer a nested call would put in its errors is never read, so it is not built either.
   body = dropUnusedSchemas(body)
+    .replace(/instancePath:instancePath\+[^;{}]*?,parentData:/g, "instancePath,parentData:")
     .replace(/^"use strict";\n?/, "")
     .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
   if (/\brequire\(/.test(body)) throw new Error(`precompiled validators need a module rt does not give: ${body}`);

@@ -156,9 +156,18 @@ export class ValidatorStore {
    * the validators that collect every error.
    */
   verdict(pointer: string, kind: "open" | "closed", data: unknown): boolean | undefined {
-    const fn = this.precompiled?.()[`${kind}:${pointer.startsWith("#") ? pointer : `#${pointer}`}`];
+    if (!this.precompiled) return undefined;
+    const byPointer = kind === "open" ? this.openVerdicts : this.closedVerdicts;
+    let fn = byPointer.get(pointer);
+    if (fn === undefined) {
+      fn = this.precompiled()[`${kind}:${pointer.startsWith("#") ? pointer : `#${pointer}`}`] ?? null;
+      byPointer.set(pointer, fn);
+    }
     return fn ? runValidator(fn as ValidateFunction, data, pointer) : undefined;
   }
+
+  private readonly openVerdicts = new Map<string, ((data: unknown) => boolean) | null>();
+  private readonly closedVerdicts = new Map<string, ((data: unknown) => boolean) | null>();
 
   /** Whether the open validator stopped walking at errorLimit during its last run (reset before each run). */
   get limitHit(): boolean {
