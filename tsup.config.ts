@@ -14,7 +14,11 @@ export const lazyAjv: Plugin = {
 // is not published. `npm run build` runs these through scripts/build.ts, which also adds the `./schema` types.
 export const builds: Options[] = [
   {
-    entry: { index: "src/client/index.ts", "conformance/index": "src/conformance/index.ts" },
+    entry: {
+      index: "src/client/index.ts",
+      raw: "src/client/with-raw.ts",
+      "conformance/index": "src/conformance/index.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
