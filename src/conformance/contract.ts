@@ -125,6 +125,12 @@ export class Contract {
     undocumentedSeverity: Severity,
   ): Violation[] {
     if (this.validators.verdict(pointer, "closed", data) === true) return [];
+    // A schema error wins over undocumented fields: when the open verdict already fails, explain that first and
+    // skip the closed all-errors run (its errors would only be read if there were no schema errors).
+    if (this.validators.verdict(pointer, "open", data) === false) {
+      const schemaErrors = this.validate(pointer, data, o);
+      if (schemaErrors.length) return schemaErrors;
+    }
     const closed = this.validators.compile(pointer, "closed");
     if (runValidator(closed, data, pointer)) return [];
     const closedErrors = closed.errors ?? [];
