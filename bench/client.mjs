@@ -335,7 +335,8 @@ console.log(
 console.log(`  ${streamCpu}; best-of-${SROUNDS} ratio ${(Math.min(...st.client) / Math.min(...st.raw)).toFixed(3)}x`);
 const strictRatio = median(st.strict) / median(st.raw);
 console.log(
-  `  client with validate: "strict" (every chunk checked, undocumented fields too) ${median(st.strict).toFixed(1)} ms, ` +
+  `  client with validate: "strict" (every chunk checked, undocumented fields too) ` +
+    `${median(st.strict).toFixed(1)} ms, ` +
     `ratio ${strictRatio.toFixed(3)}x (median of per-round ratios ` +
     `${median(st.strict.map((x, i) => x / st.raw[i])).toFixed(3)}x; CPU ${median(stCpu.strict).toFixed(1)} ms)`,
 );
@@ -413,6 +414,7 @@ console.log(
 );
 console.log(`entry: ${entryNote}; node ${process.version}`);
 console.log(
-  `client: request ${reqRatio.toFixed(2)}x, stream ${streamRatio.toFixed(2)}x, strict stream ${strictRatio.toFixed(2)}x, ` +
+  `client: request ${reqRatio.toFixed(2)}x, stream ${streamRatio.toFixed(2)}x, ` +
+    `strict stream ${strictRatio.toFixed(2)}x, ` +
     `bundle ${(gzBytes / 1000).toFixed(1)} KB, import +${Math.round(importDelta)} ms`,
 );

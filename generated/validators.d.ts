@@ -1,4 +1,5 @@
-// Written by `npm run generate` (scripts/precompile-validators.ts) from generated/openapi.json: do not edit.
+// Written by `npm run generate` (scripts/precompile-validators.ts) from generated/openapi.json.
+// Do not edit.
 // Ajv standalone code of the fail-fast validators (verdicts only); loaded by src/conformance/precompiled.ts.
 export declare function createValidators(rt: {
   formats: Record<string, unknown>;

@@ -31,7 +31,8 @@ function schemaPointers(spec: Json): Map<string, boolean> {
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const HEADER = `// Written by \`npm run generate\` (scripts/precompile-validators.ts) from generated/openapi.json: do not edit.
+const HEADER = `// Written by \`npm run generate\` (scripts/precompile-validators.ts) from generated/openapi.json.
+// Do not edit.
 // Ajv standalone code of the fail-fast validators (verdicts only); loaded by src/conformance/precompiled.ts.
 `;
 

@@ -227,7 +227,7 @@ describe("import graph", () => {
     }
   });
 
-  it("openapi-fetch is not in the main entry's module graph, only in ./raw's (esbuild, no code splitting)", async () => {
+  it("openapi-fetch is in ./raw's module graph, not the main entry's (esbuild, no code splitting)", async () => {
     const { build } = await import("esbuild");
     const inputs = async (entry: string) => {
       const r = await build({
