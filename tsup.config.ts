@@ -1,10 +1,24 @@
 import { defineConfig, type Options } from "tsup";
 
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
+
+/** The CLI loads Ajv on its first compile (src/conformance/ajv-modules.node.ts), not at start. */
+export const lazyAjv: Plugin = {
+  name: "lazy-ajv",
+  setup(b) {
+    b.onResolve({ filter: /\/ajv-modules$/ }, (a) => ({ path: `${a.resolveDir}/ajv-modules.node.ts` }));
+  },
+};
+
 // One source, two module formats, types for both; the CLI is the bin (Node only). The mock (mock/) is a dev tool and
 // is not published. `npm run build` runs these through scripts/build.ts, which also adds the `./schema` types.
 export const builds: Options[] = [
   {
-    entry: { index: "src/client/index.ts", "conformance/index": "src/conformance/index.ts" },
+    entry: {
+      index: "src/client/index.ts",
+      raw: "src/client/with-raw.ts",
+      "conformance/index": "src/conformance/index.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
@@ -36,6 +50,7 @@ export const builds: Options[] = [
     platform: "node",
     outDir: "dist",
     external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+    esbuildPlugins: [lazyAjv],
   },
 ];
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Client benchmark, one run, loopback only. Usage: node bench/client.mjs [--quick]
 //   1. median per-request time: this client vs raw fetch + res.json() vs bare openapi-fetch
-//   2. a 20,000-chunk SSE stream (comments, usage chunk, [DONE]): client vs raw fetch + eventsource-parser by hand
+//   2. a 20,000-chunk SSE stream (comments, usage chunk, [DONE]): client vs raw fetch + eventsource-parser by hand,
+//      and the client with `validate: "strict"` (createClientValidator from the conformance entry)
 //   3. esbuild-minified + gzip size of a minimal browser app (one JSON call, one streaming call)
 //   4. cold import() time over bare `node -e 0` (median of several spawns)
 // The client is imported from dist/index.js when it is newer than src/ (built by `npx tsup`), otherwise from a
@@ -10,7 +11,7 @@
 // The server runs in a child process; wall-clock medians are the summary figures; client-process CPU time,
 // best-of-N ratios and an in-process (no network) overhead are printed as cross-checks, because on a shared,
 // loaded machine run-to-run noise is ±10%. Bundle KB = 1000 bytes (gzip -9 of the app's initial chunk).
-// Last line (machine-readable): client: request 1.12x, stream 1.02x, bundle 5.1 KB, import +28 ms
+// Last line (machine-readable): client: request 1.12x, stream 1.02x, strict stream 1.10x, bundle 5.1 KB, import +28 ms
 import { build } from "esbuild";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
@@ -64,6 +65,20 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource) {
   entryNote = ".tmp/bench-client/index.mjs (esbuild of src/client/index.ts; dist/ missing or older than src/)";
 }
 const { createOpenRouterClient } = await import(pathToFileURL(entry).href);
+// The validator for `validate: "strict"` (the conformance entry, bundled the same way, Ajv external).
+const conformanceEntry = join(root, ".tmp/bench-client/conformance.mjs");
+await build({
+  entryPoints: [join(root, "src/conformance/index.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  outfile: conformanceEntry,
+  external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+  logLevel: "error",
+  nodePaths: [join(root, "node_modules")],
+});
+const { createClientValidator } = await import(pathToFileURL(conformanceEntry).href);
 
 // ---------- loopback server in a worker ----------
 const STREAM_CHUNKS = 20_000;
@@ -137,6 +152,15 @@ const reqBody = {
 
 const client = createOpenRouterClient({ apiKey, baseUrl: base });
 const streamClient = createOpenRouterClient({ apiKey, baseUrl: `${base}/stream` });
+const strictClient = createOpenRouterClient({
+  apiKey,
+  baseUrl: `${base}/stream`,
+  validate: "strict",
+  validator: createClientValidator({ mode: "strict" }),
+  onViolation: (v) => {
+    throw new Error(`bench stream is not valid: ${JSON.stringify(v)}`);
+  },
+});
 const bare = createClient({ baseUrl: base, headers: { Authorization: `Bearer ${apiKey}` } });
 
 const variants = {
@@ -264,28 +288,27 @@ async function rawStream() {
   await reader.cancel();
   return n;
 }
-async function clientStream() {
+async function clientStream(c = streamClient) {
   let n = 0;
-  for await (const c of await streamClient.chat.completions.create({ ...reqBody, stream: true })) if (c.choices) n++;
+  for await (const x of await c.chat.completions.create({ ...reqBody, stream: true })) if (x.choices) n++;
   return n;
 }
+const strictStream = () => clientStream(strictClient);
 for (let i = 0; i < 3; i++) {
   await rawStream();
   await clientStream();
+  await strictStream();
 }
 const SROUNDS = quick ? 5 : 21;
-const st = { raw: [], client: [] };
-const stCpu = { raw: [], client: [] };
+const st = { raw: [], client: [], strict: [] };
+const stCpu = { raw: [], client: [], strict: [] };
+const streamOrder = [
+  ["raw", rawStream],
+  ["client", clientStream],
+  ["strict", strictStream],
+];
 for (let r = 0; r < SROUNDS; r++) {
-  for (const [name, fn] of r % 2
-    ? [
-        ["client", clientStream],
-        ["raw", rawStream],
-      ]
-    : [
-        ["raw", rawStream],
-        ["client", clientStream],
-      ]) {
+  for (const [name, fn] of streamOrder.slice(r % 3).concat(streamOrder.slice(0, r % 3))) {
     globalThis.gc();
     const c0 = process.cpuUsage();
     const t = performance.now();
@@ -310,6 +333,13 @@ console.log(
     `ratio ${streamRatio.toFixed(3)}x (median of per-round ratios ${streamRoundRatio.toFixed(3)}x)`,
 );
 console.log(`  ${streamCpu}; best-of-${SROUNDS} ratio ${(Math.min(...st.client) / Math.min(...st.raw)).toFixed(3)}x`);
+const strictRatio = median(st.strict) / median(st.raw);
+console.log(
+  `  client with validate: "strict" (every chunk checked, undocumented fields too) ` +
+    `${median(st.strict).toFixed(1)} ms, ` +
+    `ratio ${strictRatio.toFixed(3)}x (median of per-round ratios ` +
+    `${median(st.strict.map((x, i) => x / st.raw[i])).toFixed(3)}x; CPU ${median(stCpu.strict).toFixed(1)} ms)`,
+);
 serverProc.stdin.end();
 
 // ---------- 3. bundle ----------
@@ -385,5 +415,6 @@ console.log(
 console.log(`entry: ${entryNote}; node ${process.version}`);
 console.log(
   `client: request ${reqRatio.toFixed(2)}x, stream ${streamRatio.toFixed(2)}x, ` +
+    `strict stream ${strictRatio.toFixed(2)}x, ` +
     `bundle ${(gzBytes / 1000).toFixed(1)} KB, import +${Math.round(importDelta)} ms`,
 );

@@ -14,6 +14,7 @@ import { localRefs, openEnum } from "../src/spec/schema-shapes";
 import { docsBundle, LOCAL_LOGO } from "./docs-bundle";
 import { inlineSharedProperties } from "./inline-shared-properties";
 import { normalizeBundle } from "./normalize-bundle";
+import { precompiledValidators, VALIDATORS_DTS } from "./precompile-validators";
 import { streamBundle } from "./stream-bundle";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -47,6 +48,11 @@ writeFileSync(join(out, "openapi.yaml"), stringifyYaml(bundle, { lineWidth: 0, a
 writeFileSync(join(out, "openapi.json"), `${JSON.stringify(bundle, null, 2)}\n`);
 // The streaming form for generators that read one schema per response (see stream-bundle.ts).
 writeFileSync(join(out, "openapi.stream.json"), `${JSON.stringify(streamBundle(bundle), null, 2)}\n`);
+// The fail-fast validators of the bundle as the library loads it (the JSON just written), compiled ahead of time so
+// that checking a valid payload compiles nothing at run time (see precompile-validators.ts).
+const written = JSON.parse(readFileSync(join(out, "openapi.json"), "utf8"));
+writeFileSync(join(out, "validators.js"), precompiledValidators(written));
+writeFileSync(join(out, "validators.d.ts"), VALIDATORS_DTS);
 
 // Types from the bundle. --default-non-nullable false: a `default:` must not make a request field required.
 // Open enums (`anyOf: [{type: string, enum: [...]}, {type: string}]`, optionally `{type: 'null'}`; see
@@ -108,6 +114,6 @@ if (values.check) {
   }
   console.log(`generated/ is fresh (${want.length} files)`);
 } else {
-  const written = "openapi.yaml, openapi.json, openapi.stream.json, schema.d.ts, docs/index.html";
-  console.log(`wrote ${relative(root, out)}/: ${written}`);
+  const files = "openapi.yaml, openapi.json, openapi.stream.json, validators.js, schema.d.ts, docs/index.html";
+  console.log(`wrote ${relative(root, out)}/: ${files}`);
 }

@@ -28,8 +28,9 @@ import type { Checks } from "./validate";
 
 /** A client: its settings, and what its attempts send through. */
 export interface Transport extends Config {
-  raw: RawClient;
-  /** Registered middleware: typed calls go through `raw` while there is any. */
+  /** The openapi-fetch client, once `withRaw` (openrouter-contract/raw) has added it. */
+  raw?: RawClient | undefined;
+  /** Registered middleware: typed calls go through `raw` while there is any (needs `withRaw`). */
   middleware: Middleware[];
   checks: Checks | undefined;
 }

@@ -1,14 +1,14 @@
 /**
  * `createOpenRouterClient()`: typed calls for POST /completions and POST /chat/completions with auth,
- * attribution headers, streaming, typed errors, retries and timeouts, plus `raw`, the openapi-fetch client.
- * This module only wires the parts: options.ts (settings, headers), request.ts (one call: prepare, retry loop,
- * redaction), retry.ts (the loop), attempt.ts (one HTTP attempt), raw.ts (openapi-fetch, loaded lazily).
+ * attribution headers, streaming, typed errors, retries and timeouts. This module only wires the parts: options.ts
+ * (settings, headers), request.ts (one call: prepare, retry loop, redaction), retry.ts (the loop), attempt.ts (one
+ * HTTP attempt). `raw` (openapi-fetch) and middleware come from `withRaw` (openrouter-contract/raw, with-raw.ts), so
+ * openapi-fetch is not in this entry's module graph and no bundler can pull it into an app that does not use it.
  */
-import type { Client } from "openapi-fetch";
 import type { Transport } from "./attempt";
 import { resolveOptions, type ClientOptions, type RequestOptions } from "./options";
-import { createRawClient } from "./raw";
 import { type RequestBody, request } from "./request";
+import { TRANSPORT } from "./transport-key";
 import type { Stream } from "./stream/stream";
 import { createChecks } from "./validate";
 import type {
@@ -22,7 +22,6 @@ import type {
   CompletionCreateParamsStreaming,
   CreateChatCompletionRequest,
   CreateCompletionRequest,
-  paths,
 } from "../types";
 
 export interface ChatCompletionsResource {
@@ -45,25 +44,23 @@ export interface CompletionsResource {
 export interface OpenRouterClient {
   chat: { completions: ChatCompletionsResource };
   completions: CompletionsResource;
-  /**
-   * The openapi-fetch client (`{ data, error, response }` results) with the same base URL, auth and attribution
-   * headers, and middleware. openapi-fetch is imported on first call (all its request methods are async anyway);
-   * `raw.use()` middleware also applies to typed calls.
-   */
-  raw: Client<paths, "application/json">;
 }
+
+const NEEDS_RAW =
+  "middleware runs through openapi-fetch: wrap the client with withRaw() from openrouter-contract/raw " +
+  "(withRaw(createOpenRouterClient({ middleware })))";
 
 export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterClient {
   const config = resolveOptions(options);
-  const { raw, middleware } = createRawClient(config, options.middleware);
   const checks = createChecks(options.validate ?? "off", options.validator, options.onViolation);
-  const t: Transport = { ...config, raw, middleware, checks };
+  const t: Transport = { ...config, middleware: [...(options.middleware ?? [])], checks };
   const create =
     (path: "/completions" | "/chat/completions", opId: string) => (body: RequestBody, o?: RequestOptions) =>
-      request(t, path, opId, body, o);
-  return {
+      t.middleware.length && !t.raw ? Promise.reject(new TypeError(NEEDS_RAW)) : request(t, path, opId, body, o);
+  const client: OpenRouterClient = {
     chat: { completions: { create: create("/chat/completions", "createChatCompletion") } as ChatCompletionsResource },
     completions: { create: create("/completions", "createCompletion") } as CompletionsResource,
-    raw,
   };
+  Object.defineProperty(client, TRANSPORT, { value: t });
+  return client;
 }

@@ -1,7 +1,7 @@
 /**
- * `client.raw`: the openapi-fetch client over the generated `paths`, with the client's base URL, headers and
- * middleware. openapi-fetch is imported on first use (of `raw`, or of a typed call once middleware is registered),
- * so apps that only make typed calls do not ship it: bundlers split the dynamic import into a lazy chunk.
+ * `client.raw` (added by `withRaw`, with-raw.ts): the openapi-fetch client over the generated `paths`, with the
+ * client's base URL, headers and middleware. openapi-fetch is imported on first use (of `raw`, or of a typed call
+ * once middleware is registered); only the `./raw` entry imports this module.
  */
 import type { Client, Middleware } from "openapi-fetch";
 import { readErrorBody } from "./body";

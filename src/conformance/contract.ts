@@ -3,10 +3,12 @@
  * validators, and the three validation entry points the checks use.
  */
 import type { ErrorObject } from "ajv";
+import { bundledSpec } from "../spec/bundle";
 import { findOperation, indexOperations, openApiDocument, type OperationSpec } from "../spec/operations";
 import { derefPointer } from "../spec/ref";
 import { matchOperation, serverBasePaths, type UrlMatch } from "../spec/url";
 import type { Severity, Violation } from "./types";
+import { precompiledValidators } from "./precompiled";
 import { narrowUnions, tagValues } from "./unions";
 import { ERROR_LIMIT, runValidator, ValidatorStore } from "./validator";
 import { MAX_VIOLATIONS, onePerField, schemaViolations, type ErrorSource, type ValidateOptions } from "./violations";
@@ -46,7 +48,10 @@ export class Contract {
     }
     this.basePaths = serverBasePaths(s);
     this.operations = indexOperations(s);
-    const store = (this.validators = new ValidatorStore(s, opts.formats ?? true, this.errorLimit));
+    const formats = opts.formats ?? true;
+    // The bundled spec's verdicts were compiled at generate time (with formats); any other spec compiles on use.
+    const precompiled = s === bundledSpec && formats ? precompiledValidators : undefined;
+    const store = (this.validators = new ValidatorStore(s, formats, this.errorLimit, precompiled));
     this.source = {
       spec: s,
       pointerOf: (schema) => store.pointerOf(schema),
@@ -83,6 +88,7 @@ export class Contract {
    * deduplicated; oneOf/anyOf failures are narrowed to the best-matching branch.
    */
   validate(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
+    if (this.validators.verdict(pointer, "open", data) === true) return [];
     const fn = this.validators.compile(pointer, "open");
     this.validators.resetLimit();
     const ok = runValidator(fn, data, pointer);
@@ -101,6 +107,7 @@ export class Contract {
    * closed (`unevaluatedProperties: false`). Only undocumented-field findings are returned.
    */
   undocumentedFields(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
+    if (this.validators.verdict(pointer, "closed", data) === true) return [];
     const fn = this.validators.compile(pointer, "closed");
     if (runValidator(fn, data, pointer)) return [];
     return onePerField(this.explain(this.undocumentedOnly(fn.errors ?? [], data), data, o, true));
@@ -117,6 +124,13 @@ export class Contract {
     o: ValidateOptions,
     undocumentedSeverity: Severity,
   ): Violation[] {
+    if (this.validators.verdict(pointer, "closed", data) === true) return [];
+    // A schema error wins over undocumented fields: when the open verdict already fails, explain that first and
+    // skip the closed all-errors run (its errors would only be read if there were no schema errors).
+    if (this.validators.verdict(pointer, "open", data) === false) {
+      const schemaErrors = this.validate(pointer, data, o);
+      if (schemaErrors.length) return schemaErrors;
+    }
     const closed = this.validators.compile(pointer, "closed");
     if (runValidator(closed, data, pointer)) return [];
     const closedErrors = closed.errors ?? [];

@@ -142,6 +142,14 @@ export function createClientValidator(opts: ClientValidatorOptions = {}): Client
   const keep = (vs: Violation[]): ClientViolation[] =>
     vs.filter((v) => opts.dropInfo === false || v.severity !== "info").map((v) => ({ ...v }));
   const mode = opts.mode;
+  // The chunk schema of each operation, looked up once (null: none).
+  const chunkPointers = new Map<string, string | null>();
+  const chunkCheck = { check: "sse_chunk_schema", location: "response.sse.data" };
+  const undocumentedCheck = {
+    check: "no_undocumented_fields",
+    location: "response.sse.data",
+    severity: mode === "strict" ? ("error" as const) : ("info" as const),
+  };
   return {
     contract,
     validateRequest(operationId, body) {
@@ -167,25 +175,17 @@ export function createClientValidator(opts: ClientValidatorOptions = {}): Client
     },
     validateChunk(operationId, chunk) {
       const c = contract();
-      const op = c.operation(operationId);
-      if (!op) return [];
-      let media: MediaSpec;
-      try {
-        media = streamMedia(op);
-      } catch {
-        return [];
+      let pointer = chunkPointers.get(operationId);
+      if (pointer === undefined) {
+        const op = c.operation(operationId);
+        pointer = (op && streamMediaOf(op)?.chunkPointer) || null;
+        chunkPointers.set(operationId, pointer);
       }
-      if (!media.chunkPointer) return [];
-      const vs = c.validate(media.chunkPointer, chunk, { check: "sse_chunk_schema", location: "response.sse.data" });
-      if (!vs.length)
-        vs.push(
-          ...c.undocumentedFields(media.chunkPointer, chunk, {
-            check: "no_undocumented_fields",
-            location: "response.sse.data",
-            severity: mode === "strict" ? "error" : "info",
-          }),
-        );
-      return keep(dedupe(vs));
+      if (!pointer) return [];
+      // Schema errors, else undocumented fields; for a valid chunk, two precompiled verdicts.
+      const vs = c.validate(pointer, chunk, chunkCheck);
+      if (!vs.length) vs.push(...c.undocumentedFields(pointer, chunk, undocumentedCheck));
+      return vs.length ? keep(dedupe(vs)) : [];
     },
   };
 }

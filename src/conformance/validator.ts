@@ -3,9 +3,9 @@
  * code that bound its work on hostile payloads, and the compiled-validator store a Contract uses: an open, a closed
  * (undocumented fields) and a fail-fast validator over one copy of the spec, with the discriminator fallback.
  */
-import Ajv2020 from "ajv/dist/2020.js"; // explicit .js: ajv has no exports map, Node ESM needs the file name
-import type { ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { Code, ValidateFunction } from "ajv";
+import type Ajv2020 from "ajv/dist/2020.js";
+import { ajvModules } from "./ajv-modules";
 import { escapeToken } from "../spec/pointer";
 import { checkRefChains } from "../spec/ref";
 import { closeObjects } from "./closed";
@@ -25,30 +25,47 @@ export interface AjvOptions {
   formats?: boolean;
   /** Stop walking arrays and objects after this many raw errors (see limitLoops); default: no limit. */
   errorLimit?: number;
+  /**
+   * Keep the generated source for Ajv's standalone code (generate time only): formats are then read from the given
+   * expression, and errors carry no schema objects (the precompiled validators only give verdicts).
+   */
+  standalone?: { formats: Code };
 }
+
+/** OpenAPI's own formats, beside ajv-formats' full set: int32 is checked, the others only annotate. */
+export const OPENAPI_FORMATS: Readonly<Record<string, true | { type: "number"; validate: (n: number) => boolean }>> = {
+  int32: { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 },
+  int64: true,
+  float: true,
+  double: true,
+  password: true,
+  byte: true,
+  binary: true,
+};
 
 /** A new Ajv 2020 instance with the project's options (spec-tolerant: no strict mode, no meta-schema check). */
 export function createAjv(opts: AjvOptions = {}): Ajv {
   const formats = opts.formats ?? true;
   const limit = opts.errorLimit;
+  const { Ajv2020, addFormats } = ajvModules();
   const ajv = new Ajv2020({
     allErrors: opts.allErrors ?? true,
     strict: false,
-    verbose: true,
+    verbose: !opts.standalone,
+    messages: !opts.standalone,
     discriminator: opts.discriminator ?? true,
     validateFormats: formats,
     validateSchema: false,
     code: {
       optimize: true,
       process: limit === undefined ? linearErrors : (code: string) => limitLoops(linearErrors(code), limit),
+      ...(opts.standalone ? { source: true, formats: opts.standalone.formats } : {}),
     },
   });
   ajv.removeKeyword("nullable");
   if (formats) {
     addFormats(ajv);
-    const int32 = (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647;
-    ajv.addFormat("int32", { type: "number", validate: int32 });
-    for (const f of ["int64", "float", "double", "password", "byte", "binary"]) ajv.addFormat(f, true);
+    for (const [name, f] of Object.entries(OPENAPI_FORMATS)) ajv.addFormat(name, f);
   }
   return ajv;
 }
@@ -96,9 +113,17 @@ export function limitLoops(code: string, limit: number): string {
 
 const ID = "https://openrouter-contract.invalid/openapi.json";
 const CLOSED_ID = "https://openrouter-contract.invalid/openapi.closed.json";
+/** The `$id`s the open and closed copies are registered under (schemaRef builds refs into them). */
+export const SCHEMA_IDS = { open: ID, closed: CLOSED_ID } as const;
 
 /** open: every error (bounded by errorLimit); closed: undocumented fields too; fast: stops at the first error. */
 export type ValidatorKind = "open" | "closed" | "fast";
+
+/**
+ * Fail-fast validators compiled ahead of time (Ajv standalone code), by `open:<pointer>` and `closed:<pointer>`: they
+ * give the verdict of the open or closed schema at the pointer without compiling anything at run time.
+ */
+export type Precompiled = Readonly<Record<string, ((data: unknown) => boolean) | undefined>>;
 
 /**
  * Compiled validators for one spec, created lazily and cached per pointer. The spec's `$ref` chains are checked
@@ -121,7 +146,28 @@ export class ValidatorStore {
     readonly spec: Json,
     private readonly formats: boolean,
     private readonly errorLimit: number,
+    /** Verdict-only validators compiled at generate time for exactly this spec and these formats (lazy). */
+    private readonly precompiled?: () => Precompiled,
   ) {}
+
+  /**
+   * The verdict of the open or closed schema at `pointer` from a precompiled validator, or undefined when none was
+   * precompiled (then the caller compiles). A fail-fast validator's verdict is the schema's: only explanations need
+   * the validators that collect every error.
+   */
+  verdict(pointer: string, kind: "open" | "closed", data: unknown): boolean | undefined {
+    if (!this.precompiled) return undefined;
+    const byPointer = kind === "open" ? this.openVerdicts : this.closedVerdicts;
+    let fn = byPointer.get(pointer);
+    if (fn === undefined) {
+      fn = this.precompiled()[`${kind}:${pointer.startsWith("#") ? pointer : `#${pointer}`}`] ?? null;
+      byPointer.set(pointer, fn);
+    }
+    return fn ? runValidator(fn as ValidateFunction, data, pointer) : undefined;
+  }
+
+  private readonly openVerdicts = new Map<string, ((data: unknown) => boolean) | null>();
+  private readonly closedVerdicts = new Map<string, ((data: unknown) => boolean) | null>();
 
   /** Whether the open validator stopped walking at errorLimit during its last run (reset before each run). */
   get limitHit(): boolean {
@@ -192,6 +238,12 @@ export class ValidatorStore {
     this.ajvs.set(kind, ajv);
     return ajv;
   }
+}
+
+/** The open and closed copies of `spec` as the store registers them (the generator precompiles from these). */
+export function validationCopies(spec: Json, noDiscriminator = false): { open: Json; closed: Json } {
+  const open = prepareForValidation(spec, noDiscriminator);
+  return { open, closed: closeObjects(open).doc };
 }
 
 /** Deep copy for validation: drop discriminator.mapping (Ajv rejects it) or whole discriminators (fallback). */

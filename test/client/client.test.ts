@@ -14,6 +14,7 @@ import {
   type ChatCompletionChunk,
   type ClientValidator,
 } from "../../src/client/index";
+import { withRaw } from "../../src/client/with-raw";
 import { startFaultServer, type FaultServer } from "../support/fault-server";
 
 let srv: FaultServer;
@@ -131,7 +132,9 @@ describe("middleware path (openapi-fetch) behaves the same", () => {
 
   it("JSON, retries, stream, stream error, HTML error", async () => {
     const mk = (s: string, extra = {}) =>
-      createOpenRouterClient({ apiKey: "k", baseUrl: base(s), middleware: mw, retryInitialDelayMs: 20, ...extra });
+      withRaw(
+        createOpenRouterClient({ apiKey: "k", baseUrl: base(s), middleware: mw, retryInitialDelayMs: 20, ...extra }),
+      );
     expect((await mk("ok").chat.completions.create(body)).id).toBe("gen-123");
     expect((await mk("503x2-then-ok").chat.completions.create(body)).id).toBe("gen-123");
     const chunks: unknown[] = [];
@@ -198,11 +201,11 @@ describe("validation hook", () => {
 
 describe("raw openapi-fetch client", () => {
   it("returns { data, error, response } with the auth header", async () => {
-    const c = createOpenRouterClient({ apiKey: "sk-raw", baseUrl: base("echo-request") });
+    const c = withRaw(createOpenRouterClient({ apiKey: "sk-raw", baseUrl: base("echo-request") }));
     const { data, response } = await c.raw.POST("/chat/completions", { body });
     expect(response.status).toBe(200);
     expect((data as any).echo.headers.authorization).toBe("Bearer sk-raw");
-    const e = await createOpenRouterClient({ baseUrl: base("400") }).raw.POST("/chat/completions", { body });
+    const e = await withRaw(createOpenRouterClient({ baseUrl: base("400") })).raw.POST("/chat/completions", { body });
     expect(e.error).toMatchObject({ error: { code: 400 } });
   });
 });
@@ -222,6 +225,37 @@ describe("import graph", () => {
       expect(src, f.pathname).not.toMatch(/from\s+["']node:/);
       expect(src, f.pathname).not.toMatch(/^\s*(await\s+)?fetch\(/m);
     }
+  });
+
+  it("openapi-fetch is in ./raw's module graph, not the main entry's (esbuild, no code splitting)", async () => {
+    const { build } = await import("esbuild");
+    const inputs = async (entry: string) => {
+      const r = await build({
+        entryPoints: [new URL(entry, import.meta.url).pathname],
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: "esm",
+        platform: "neutral",
+        logLevel: "silent",
+      });
+      return Object.keys(r.metafile.inputs);
+    };
+    expect((await inputs("../../src/client/index.ts")).filter((f) => f.includes("openapi-fetch"))).toEqual([]);
+    expect((await inputs("../../src/client/with-raw.ts")).some((f) => f.includes("openapi-fetch"))).toBe(true);
+  });
+
+  it("middleware without withRaw rejects with a message naming the fix; withRaw refuses other objects", async () => {
+    const c = createOpenRouterClient({
+      apiKey: "k",
+      baseUrl: base("ok"),
+      middleware: [{ onRequest: () => undefined }],
+    });
+    await expect(c.chat.completions.create(body)).rejects.toThrow(/withRaw\(\) from openrouter-contract\/raw/);
+    expect(() => withRaw({} as never)).toThrow(/createOpenRouterClient/);
+    const w = withRaw(c);
+    expect(withRaw(w).raw).toBe(w.raw);
+    expect((await w.chat.completions.create(body)).id).toBe("gen-123");
   });
 
   it("importing and creating a client makes no request", async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createClientValidator } from "../../src/conformance/index";
 import { createRecorder } from "../../src/conformance/record";
 import { ValidationError, createOpenRouterClient } from "../../src/client/index";
+import { withRaw } from "../../src/client/with-raw";
 import { startFaultServer, type FaultServer } from "../support/fault-server";
 
 let srv: FaultServer;
@@ -35,11 +36,13 @@ describe("recorder middleware", () => {
     const lines: string[] = [];
     const key = "sk-or-v1-RECORDER-CANARY-0123456789";
     const mk = (s: string) =>
-      createOpenRouterClient({
-        apiKey: key,
-        baseUrl: `${srv.url}/${s}/rec`,
-        middleware: [createRecorder({ write: (l) => void lines.push(l) })],
-      });
+      withRaw(
+        createOpenRouterClient({
+          apiKey: key,
+          baseUrl: `${srv.url}/${s}/rec`,
+          middleware: [createRecorder({ write: (l) => void lines.push(l) })],
+        }),
+      );
     await mk("ok").chat.completions.create(body);
     let n = 0;
     for await (const _ of await mk("ok-stream").chat.completions.create({ ...body, stream: true })) n++;
@@ -55,11 +58,13 @@ describe("recorder middleware", () => {
   it("records a stream the client abandons (mid-stream error, break): incomplete, with what arrived", async () => {
     const lines: string[] = [];
     const mk = (s: string) =>
-      createOpenRouterClient({
-        baseUrl: `${srv.url}/${s}/rec-abandon`,
-        maxRetries: 0,
-        middleware: [createRecorder({ write: (l) => void lines.push(l) })],
-      });
+      withRaw(
+        createOpenRouterClient({
+          baseUrl: `${srv.url}/${s}/rec-abandon`,
+          maxRetries: 0,
+          middleware: [createRecorder({ write: (l) => void lines.push(l) })],
+        }),
+      );
     await expect(
       (async () => {
         for await (const _ of await mk("stream-error-int").chat.completions.create({ ...body, stream: true }));
@@ -80,12 +85,14 @@ describe("recorder middleware", () => {
   const mockUrl = inject("apiBaseUrl");
   it.runIf(mockUrl)("records the mock's mid-stream error stream (the caller aborts on the error chunk)", async () => {
     const lines: string[] = [];
-    const client = createOpenRouterClient({
-      apiKey: "k",
-      baseUrl: mockUrl,
-      maxRetries: 0,
-      middleware: [createRecorder({ write: (l) => void lines.push(l) })],
-    });
+    const client = withRaw(
+      createOpenRouterClient({
+        apiKey: "k",
+        baseUrl: mockUrl,
+        maxRetries: 0,
+        middleware: [createRecorder({ write: (l) => void lines.push(l) })],
+      }),
+    );
     await expect(
       (async () => {
         const s = await client.chat.completions.create(

@@ -24,6 +24,7 @@ import {
   parseRetryAfter,
   type ClientOptions,
 } from "../../src/client/index";
+import { withRaw } from "../../src/client/with-raw";
 import { json, pump, startFaultServer, type FaultServer, type Handler as Scenario } from "../support/fault-server";
 
 const CANARY = "sk-or-v1-HOSTILE0123456789abcdef0123456789abcdef0123456789abcdef0123";
@@ -152,12 +153,14 @@ const body = { model: "openai/gpt-4o", messages: [{ role: "user" as const, conte
 
 function setup(scenario: string, opts: ClientOptions = {}) {
   const id = `t${++seq}`;
-  const client = createOpenRouterClient({
-    apiKey: CANARY,
-    baseUrl: `${srv.url}/${scenario}/${id}`,
-    maxRetries: 0,
-    ...opts,
-  });
+  const client = withRaw(
+    createOpenRouterClient({
+      apiKey: CANARY,
+      baseUrl: `${srv.url}/${scenario}/${id}`,
+      maxRetries: 0,
+      ...opts,
+    }),
+  );
   return { client, hits: () => srv.hitsFor(scenario, id) };
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenRouterClient } from "../../src/client/index";
+import { withRaw } from "../../src/client/with-raw";
 import { checkExchange, createClientValidator, createRecorder, type ExchangeRecord } from "../../src/conformance/index";
 import { allExamples, sseBlocks } from "../support/conformance";
 
@@ -157,14 +158,16 @@ describe("with the package client (middleware + validate)", () => {
   it("records a streamed chat call made through createOpenRouterClient and validates chunks", async () => {
     const lines: string[] = [];
     const violations: unknown[] = [];
-    const client = createOpenRouterClient({
-      baseUrl: base,
-      apiKey: "sk-or-v1-SECRET",
-      middleware: [createRecorder({ write: (l) => lines.push(l) })],
-      validate: "warn",
-      validator: createClientValidator(),
-      onViolation: (v: unknown) => violations.push(v),
-    } as any);
+    const client = withRaw(
+      createOpenRouterClient({
+        baseUrl: base,
+        apiKey: "sk-or-v1-SECRET",
+        middleware: [createRecorder({ write: (l) => lines.push(l) })],
+        validate: "warn",
+        validator: createClientValidator(),
+        onViolation: (v: unknown) => violations.push(v),
+      } as any),
+    );
     newGate();
     setTimeout(() => release(), 50);
     const stream: any = await (client as any).chat.completions.create({ ...chatReq, stream: true });
@@ -176,12 +179,14 @@ describe("with the package client (middleware + validate)", () => {
   });
   it("strict validation stops an invalid request before it is sent", async () => {
     const lines: string[] = [];
-    const client = createOpenRouterClient({
-      baseUrl: base,
-      middleware: [createRecorder({ write: (l) => lines.push(l) })],
-      validate: "strict",
-      validator: createClientValidator(),
-    } as any);
+    const client = withRaw(
+      createOpenRouterClient({
+        baseUrl: base,
+        middleware: [createRecorder({ write: (l) => lines.push(l) })],
+        validate: "strict",
+        validator: createClientValidator(),
+      } as any),
+    );
     await expect(
       (client as any).chat.completions.create({ ...chatReq, messages: [{ role: "user", content: 42 }] }),
     ).rejects.toThrow(/messages\/0\/content/);

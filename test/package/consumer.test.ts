@@ -23,6 +23,7 @@ const run = (cmd: string, args: string[], input?: string) =>
 const ESM = `
 import { createOpenRouterClient, RateLimitError } from "openrouter-contract";
 import { validateRequest } from "openrouter-contract/conformance";
+import { withRaw } from "openrouter-contract/raw";
 const client = createOpenRouterClient({ apiKey: "sk-or-v1-consumer", baseUrl: process.env.BASE_URL, maxRetries: 0 });
 const messages = [{ role: "user", content: "Hello" }];
 const json = await client.chat.completions.create({ model: "openai/gpt-4o", messages });
@@ -30,7 +31,9 @@ const chunks = [];
 const stream = await client.chat.completions.create({ model: "openai/gpt-4o", messages, stream: true });
 for await (const c of stream) chunks.push(c.object);
 const bad = validateRequest("createChatCompletion", { model: "m", messages, temperature: 3 });
+const raw = await withRaw(client).raw.POST("/chat/completions", { body: { model: "openai/gpt-4o", messages } });
 console.log(JSON.stringify({
+  rawStatus: raw.response.status,
   object: json.object,
   chunks: chunks.length,
   chunkObject: chunks[0],
@@ -41,6 +44,7 @@ console.log(JSON.stringify({
 const CJS = `
 const { createOpenRouterClient } = require("openrouter-contract");
 const { validateResponse } = require("openrouter-contract/conformance");
+const { withRaw } = require("openrouter-contract/raw");
 (async () => {
   const client = createOpenRouterClient({ apiKey: "sk-or-v1-consumer", baseUrl: process.env.BASE_URL, maxRetries: 0 });
   const body = { model: "openai/gpt-3.5-turbo-instruct", prompt: "Say hi" };
@@ -49,6 +53,7 @@ const { validateResponse } = require("openrouter-contract/conformance");
   const stream = await client.completions.create({ ...body, stream: true });
   for await (const c of stream) n++;
   const ok = validateResponse("createCompletion", 200, "application/json", json);
+  if (typeof withRaw(client).raw.POST !== "function") throw new Error("withRaw: no raw client");
   const violations = ok.filter((v) => v.severity === "error").length;
   console.log(JSON.stringify({ object: json.object, chunks: n, violations }));
 })().catch((e) => { console.error(e); process.exit(1); });
@@ -70,10 +75,12 @@ const TS = `
 import { createOpenRouterClient, type ChatCompletion } from "openrouter-contract";
 import { loadContract, validateRequest, type Violation } from "openrouter-contract/conformance";
 import type { components } from "openrouter-contract/schema";
+import { withRaw, type RawClient } from "openrouter-contract/raw";
 
 type Req = components["schemas"]["CreateChatCompletionRequest"];
 const body = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0.2 } satisfies Req;
 const client = createOpenRouterClient({ apiKey: "k" });
+export const raw: RawClient = withRaw(client).raw;
 export async function go(): Promise<string | null | undefined> {
   const res: ChatCompletion = await client.chat.completions.create(body);
   const v: Violation[] = validateRequest("createChatCompletion", body, { contract: loadContract() });
@@ -142,6 +149,7 @@ describe("installed from the tarball", () => {
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({
+      rawStatus: 200,
       object: "chat.completion",
       chunkObject: "chat.completion.chunk",
       bad: ["/temperature"],

@@ -1,0 +1,117 @@
+// generated/validators.js: the bundle's fail-fast validators as Ajv standalone code, so that neither the CLI nor the
+// library compiles the spec before a valid payload is accepted (src/conformance/precompiled.ts loads them). They are
+// built by the library's own Ajv setup (createAjv, validationCopies) from the bundle as written, so they give the
+// same verdicts as the validators compiled at run time; a payload that fails is explained by those.
+import { _ } from "ajv";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import { transformSync } from "esbuild";
+import { createAjv, SCHEMA_IDS, schemaRef, validationCopies } from "../src/conformance/validator";
+import { indexOperations } from "../src/spec/operations";
+import { checkRefChains } from "../src/spec/ref";
+
+type Json = Record<string, unknown>;
+
+/** Every schema pointer the checks validate against, and whether its closed copy is used too (bodies, chunks). */
+function schemaPointers(spec: Json): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  const add = (p: string | undefined, closed: boolean) => {
+    if (p) out.set(p, closed || (out.get(p) ?? false));
+  };
+  for (const op of indexOperations(spec)) {
+    for (const p of op.parameters) add(p.schemaPointer, false);
+    for (const m of op.request?.content ?? []) add(m.schemaPointer, false);
+    for (const r of op.responses) {
+      for (const h of r.headers) add(h.schemaPointer, false);
+      for (const m of r.content) {
+        add(m.schemaPointer, m.kind === "json");
+        add(m.chunkPointer, true);
+      }
+    }
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const HEADER = `// Written by \`npm run generate\` (scripts/precompile-validators.ts) from generated/openapi.json.
+// Do not edit.
+// Ajv standalone code of the fail-fast validators (verdicts only); loaded by src/conformance/precompiled.ts.
+`;
+
+/** The declarations beside it (generated/validators.d.ts). */
+export const VALIDATORS_DTS = `${HEADER}export declare function createValidators(rt: {
+  formats: Record<string, unknown>;
+  ucs2length: (s: string) => number;
+  equal: (a: unknown, b: unknown) => boolean;
+}): Record<string, ((data: unknown) => boolean) | undefined>;
+`;
+
+/**
+ * Ajv's standalone code declares each validator's schema (`const schema12 = {...};`) though a verdict-only validator
+ * reads few of them: drop the declarations nothing refers to (less to parse and allocate at start).
+ */
+function dropUnusedSchemas(code: string): string {
+  const uses = new Map<string, number>();
+  for (const m of code.matchAll(/\bschema\d+\b/g)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
+  let out = "";
+  let at = 0;
+  for (const m of code.matchAll(/const (schema\d+) = /g)) {
+    if (m.index < at || uses.get(m[1]!) !== 1) continue;
+    const end = jsonEnd(code, m.index + m[0].length);
+    if (code[end] !== ";") throw new Error(`unexpected standalone code after ${m[1]}`);
+    out += code.slice(at, m.index);
+    at = end + 1;
+  }
+  return out + code.slice(at);
+}
+
+/** Index just past the JSON value (as JSON.stringify writes it) that starts at `i`. */
+function jsonEnd(code: string, i: number): number {
+  let depth = 0;
+  for (let j = i; j < code.length; j++) {
+    const c = code[j];
+    if (c === '"') {
+      for (j++; code[j] !== '"'; j++) if (code[j] === "\\") j++;
+    } else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") depth--;
+    if (depth === 0 && (c === '"' || c === "}" || c === "]" || /[\d\w.-]/.test(c!))) {
+      if (c === "}" || c === "]" || c === '"') return j + 1;
+      let k = j;
+      while (/[\w.+-]/.test(code[k]!)) k++;
+      return k;
+    }
+  }
+  throw new Error("unterminated JSON in standalone code");
+}
+
+/** The module text: `createValidators(rt)` returns the validators by `open:<pointer>` / `closed:<pointer>`. */
+export function precompiledValidators(spec: Json): string {
+  checkRefChains(spec);
+  const { open, closed } = validationCopies(spec);
+  const ajv = createAjv({ allErrors: false, formats: true, standalone: { formats: _`rt.formats` } });
+  ajv.opts.inlineRefs = false;
+  ajv.addSchema({ ...open, $id: SCHEMA_IDS.open });
+  ajv.addSchema({ ...closed, $id: SCHEMA_IDS.closed });
+  const refs: Record<string, string> = {};
+  for (const [p, withClosed] of schemaPointers(spec)) {
+    refs[`open:${p}`] = schemaRef(SCHEMA_IDS.open, p).$ref;
+    if (withClosed) refs[`closed:${p}`] = schemaRef(SCHEMA_IDS.closed, p).$ref;
+  }
+  let body: string;
+  try {
+    for (const ref of Object.values(refs)) ajv.getSchema(ref);
+    body = standaloneCode(ajv, refs);
+  } catch (err) {
+    // Discriminators Ajv cannot use: the run-time store falls back to plain oneOf for the whole spec, in an order
+    // that depends on use. Precompiling nothing keeps its verdicts exactly as they were.
+    if (/discriminator/i.test(String(err))) return `${HEADER}export function createValidators() {\n  return {};\n}\n`;
+    throw err;
+  }
+  // Verdicts only: the pointer a nested call would put in its errors is never read, so it is not built either.
+  body = dropUnusedSchemas(body)
+    .replace(/instancePath:instancePath\+[^;{}]*?,parentData:/g, "instancePath,parentData:")
+    .replace(/^"use strict";\n?/, "")
+    .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
+  if (/\brequire\(/.test(body)) throw new Error(`precompiled validators need a module rt does not give: ${body}`);
+  // Minified (pinned esbuild, so the output is reproducible): about a third less for every start-up to parse.
+  const module = `export function createValidators(rt) {\nconst exports = {};\n${body}\nreturn exports;\n}\n`;
+  return HEADER + transformSync(module, { minify: true, format: "esm", target: "es2022" }).code;
+}

@@ -1,0 +1,16 @@
+/**
+ * Where validator.ts gets Ajv and ajv-formats. Here: static imports, which every bundler and browser understands. The
+ * CLI's build (tsup.config.ts, `lazyAjv`) swaps in ajv-modules.node.ts, which loads them on the first compile, so a
+ * command whose payloads pass the precompiled validators never loads Ajv at all.
+ */
+import Ajv2020 from "ajv/dist/2020.js"; // explicit .js: ajv has no exports map, Node ESM needs the file name
+import addFormats from "ajv-formats";
+
+export interface AjvModules {
+  Ajv2020: typeof Ajv2020;
+  addFormats: typeof addFormats;
+}
+
+export function ajvModules(): AjvModules {
+  return { Ajv2020, addFormats };
+}

@@ -1,0 +1,26 @@
+/**
+ * The bundled spec's fail-fast validators, compiled at generate time (generated/validators.js, Ajv standalone code
+ * written by scripts/precompile-validators.ts): a payload that passes costs no compile; one that fails is explained
+ * by the validators compiled at run time. Created on first use.
+ */
+import { fullFormats } from "ajv-formats/dist/formats.js";
+import ucs2length from "ajv/dist/runtime/ucs2length.js";
+import equal from "ajv/dist/runtime/equal.js";
+import { createValidators } from "../../generated/validators.js";
+import { OPENAPI_FORMATS, type Precompiled } from "./validator";
+
+// Node hands an ESM importer a CommonJS module's `exports` (`.default` inside); bundlers hand it `exports.default`.
+const unwrap = <T>(m: T | { default: T }): T =>
+  m && typeof m === "object" && "default" in m ? (m as { default: T }).default : (m as T);
+
+let validators: Precompiled | undefined;
+
+/** The validators by `open:<pointer>` / `closed:<pointer>` (the runtime names Ajv's standalone code refers to). */
+export function precompiledValidators(): Precompiled {
+  validators ??= createValidators({
+    formats: { ...fullFormats, ...OPENAPI_FORMATS },
+    ucs2length: unwrap(ucs2length),
+    equal: unwrap(equal),
+  });
+  return validators;
+}

@@ -1,0 +1,120 @@
+// The fast path (the bundled spec's validators precompiled at generate time, generated/validators.js) and the
+// explaining path (every validator compiled at run time, as for any other spec) give identical findings: over the
+// spec's examples, schema-driven mutations, the mixed sample and the real captures in ../shared/captures.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { captureFiles, readCapture } from "../../src/cli/inputs";
+import {
+  Contract,
+  checkExchange,
+  createClientValidator,
+  loadContract,
+  validateRequest,
+  validateResponse,
+} from "../../src/conformance/index";
+import type { ExchangeRecord, Mode } from "../../src/conformance/types";
+import { bundledSpec } from "../../src/spec/bundle";
+import { allExamples, ops, sampleRecords } from "../support/conformance";
+import { mutationsFor } from "./mutations";
+
+const root = join(import.meta.dirname, "..", "..");
+const capturesDir = process.env.OPENROUTER_CAPTURES ?? join(root, "..", "shared", "captures");
+
+/** A fresh contract on the bundled spec (precompiled verdicts) and one on a copy of it (compiles everything). */
+const pair = () => ({
+  fast: loadContract(undefined, {}),
+  slow: new Contract(JSON.parse(JSON.stringify(bundledSpec))),
+});
+const compiled = (c: Contract) => (c as unknown as { validators: { ajvs: Map<string, unknown> } }).validators.ajvs.size;
+
+function captures(): ExchangeRecord[] {
+  const out: ExchangeRecord[] = [];
+  for (const f of captureFiles(capturesDir)) {
+    const r = readCapture(f, capturesDir);
+    if (r.ok === true) out.push(r.record);
+  }
+  return out;
+}
+
+describe("precompiled validators (the fast path) agree with the run-time ones", () => {
+  it("the bundled contract accepts valid payloads without compiling, and only the bundled spec uses them", () => {
+    const { fast, slow } = pair();
+    const valid = allExamples().filter((e) => e.side === "request" && e.mediaType === "application/json");
+    expect(valid.length).toBeGreaterThan(0);
+    for (const e of valid) expect(validateRequest(e.operationId, e.value, { contract: fast })).toEqual([]);
+    expect(compiled(fast)).toBe(0);
+    validateRequest(valid[0]!.operationId, valid[0]!.value, { contract: slow });
+    expect(compiled(slow)).toBeGreaterThan(0);
+    const noFormats = loadContract(undefined, { formats: false });
+    validateRequest(valid[0]!.operationId, valid[0]!.value, { contract: noFormats });
+    expect(compiled(noFormats)).toBeGreaterThan(0);
+  });
+
+  it("spec examples and schema-driven request mutations: identical violation lists", () => {
+    const { fast, slow } = pair();
+    let n = 0;
+    let rejected = 0;
+    for (const e of allExamples()) {
+      const run = (contract: Contract, mode: Mode) =>
+        e.side === "request"
+          ? validateRequest(e.operationId, e.value, { contract })
+          : validateResponse(e.operationId, e.status, e.mediaType, e.value, { contract, mode });
+      for (const mode of ["tolerant", "strict"] as const) expect(run(fast, mode)).toEqual(run(slow, mode));
+      n++;
+    }
+    for (const op of ops()) {
+      const base = allExamples().find((e) => e.operationId === op.operationId && e.side === "request")!;
+      for (const m of mutationsFor(op)) {
+        const body = m.apply(base.value as Record<string, unknown>);
+        const a = validateRequest(op.operationId!, body, { contract: fast });
+        expect(a).toEqual(validateRequest(op.operationId!, body, { contract: slow }));
+        if (a.length) rejected++;
+      }
+    }
+    expect(n).toBeGreaterThan(20);
+    expect(rejected).toBeGreaterThan(20);
+  });
+
+  it("the mixed sample, both modes, and the client's chunk hook: identical findings", () => {
+    const { fast, slow } = pair();
+    for (const rec of sampleRecords()) {
+      for (const mode of ["tolerant", "strict"] as const) {
+        expect(checkExchange(rec, { contract: fast, mode }), rec.id).toEqual(
+          checkExchange(rec, { contract: slow, mode }),
+        );
+      }
+    }
+    const [vf, vs] = [
+      createClientValidator({ contract: fast, mode: "strict" }),
+      createClientValidator({ contract: slow, mode: "strict" }),
+    ];
+    for (const e of allExamples().filter((x) => x.mediaType === "text/event-stream")) {
+      for (const line of String(e.value).split("\n")) {
+        if (!line.startsWith("data: {")) continue;
+        const chunk = JSON.parse(line.slice(6));
+        for (const c of [chunk, { ...chunk, surprise: 1 }, { ...chunk, choices: "no" }]) {
+          expect(vf.validateChunk(e.operationId, c)).toEqual(vs.validateChunk(e.operationId, c));
+        }
+      }
+    }
+  });
+
+  it("the real captures (../shared/captures or OPENROUTER_CAPTURES): identical findings in both modes", () => {
+    expect(existsSync(capturesDir), `captures folder ${capturesDir}`).toBe(true);
+    const recs = captures();
+    expect(recs.length).toBeGreaterThan(100);
+    const { fast, slow } = pair();
+    let withErrors = 0;
+    for (const rec of recs) {
+      for (const mode of ["tolerant", "strict"] as const) {
+        const a = checkExchange(rec, { contract: fast, mode });
+        expect(a, rec.id).toEqual(checkExchange(rec, { contract: slow, mode }));
+        if (mode === "strict" && a.violations.some((v) => v.severity === "error")) withErrors++;
+      }
+    }
+    // Both paths see real findings, not only clean traffic (tolerant mode finds no error in the captures any more;
+    // strict mode still fails the recorded `finish_reason: "end_turn"`).
+    expect(withErrors).toBeGreaterThan(0);
+  }, 120_000);
+});
