@@ -170,7 +170,7 @@ export class Report {
     const unreadable = s.inputErrors ? `, ${s.inputErrors} unreadable` : "";
     const { error, warning, info } = s.bySeverity;
     out.push(
-      `\n${plural(s.exchanges)} checked (${s.lines} lines${unreadable}): ` +
+      `\n${plural(s.exchanges)} checked (${s.lines} line${s.lines === 1 ? "" : "s"}${unreadable}): ` +
         `${error} error, ${warning} warning, ${info} info${infoHidden}; ` +
         `${plural(s.exchangesWithViolations)} with errors or warnings`,
     );

@@ -33,6 +33,8 @@ export function writeHead(res: ServerResponse, up: IncomingMessage): string | un
     res.flushHeaders();
     return undefined;
   } catch (e) {
+    // writeHead kept the refused reason phrase: drop it, so the 502 gets its own.
+    res.statusMessage = "";
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     res.sendDate = true;
     const code = (e as NodeJS.ErrnoException).code ?? "ERR_INVALID";
@@ -87,7 +89,13 @@ export function sendUpstream(
   upReq.on("response", (up: IncomingMessage) => {
     if (over) return void up.resume();
     done();
-    call.response(up);
+    try {
+      call.response(up);
+    } catch (e) {
+      // Whatever the response held, the proxy (or the process embedding it) stays up.
+      up.resume();
+      call.fail(`response could not be forwarded (${(e as Error).message})`);
+    }
   });
   upReq.on("close", () => clearTimeout(timer));
   return upReq;
