@@ -183,7 +183,7 @@ describe("what an upstream sends never takes the proxy down (item 1) or leaves t
 });
 
 describe("the lag bound (items 2 and 4)", () => {
-  it("worker checks: a stream 10x the lag bound is delivered whole and checked (it stalled at 2x the bound)", async () => {
+  it("worker checks: a stream 10x the lag bound arrives whole, checked (it stalled at 2x the bound)", async () => {
     await start({ checkThread: "worker", maxLagBytes: 64 * 1024 });
     const res = await post("/chat/completions", { "x-s": "big", "x-n": "2500" }, 20_000);
     const text = await res.text();
