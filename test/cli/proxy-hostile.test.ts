@@ -318,3 +318,74 @@ describe("paths stay under the upstream's base (item 12)", () => {
     expect(hits).toEqual(["/api/v1/chat/completions"]);
   });
 });
+
+describe("--enforce refuses what it cannot check, and checks what it can (item 11)", () => {
+  const valid = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] });
+  function send(path: string, body: Buffer | string, headers: Record<string, string> = {}) {
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const u = new URL(proxy!.url);
+      const r = http.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path,
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+        },
+        (res) => {
+          let b = "";
+          res.setEncoding("utf8");
+          res.on("data", (c) => (b += c));
+          res.on("end", () => resolve({ status: res.statusCode!, body: b }));
+        },
+      );
+      r.on("error", reject);
+      r.end(body);
+    });
+  }
+
+  for (const path of ["/chat/completions/", "/chat/complet%69ons", "//chat/completions", "/Chat/Completions"]) {
+    it(`${path}: a documented path spelled otherwise is refused, not forwarded unchecked`, async () => {
+      await start({ enforce: true });
+      hits.length = 0;
+      const r = await send(`/api/v1${path}`, JSON.stringify({ model: "m", messages: [], top_p: 5 }));
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body).error.message).toContain("not spelled as documented (/chat/completions)");
+      expect(hits).toEqual([]);
+    });
+  }
+
+  it("duplicate keys are refused with the pointer (which one wins depends on the parser)", async () => {
+    await start({ enforce: true });
+    hits.length = 0;
+    const r = await send("/api/v1/chat/completions", valid.replace(/}$/, ',"top_p":0,"top_p":0.5}'));
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body).error.metadata.violations).toEqual([
+      { pointer: "/top_p", message: "appears twice in one object", code: "duplicate_key", location: "body" },
+    ]);
+    expect(hits).toEqual([]);
+  });
+
+  it("a body over --max-body-bytes is refused with 413, not forwarded unchecked", async () => {
+    await start({ enforce: true, maxBodyBytes: 1000 });
+    hits.length = 0;
+    const big = JSON.stringify({ model: "m", messages: [{ role: "user", content: "x".repeat(5000) }] });
+    const r = await send("/api/v1/chat/completions", big);
+    expect(r.status).toBe(413);
+    expect(hits).toEqual([]);
+  });
+
+  it("valid bodies with a UTF-8 BOM or Content-Encoding gzip are checked and forwarded as sent", async () => {
+    await start({ enforce: true });
+    hits.length = 0;
+    expect((await send("/api/v1/chat/completions", `\uFEFF${valid}`)).status).toBe(200);
+    const gz = await send("/api/v1/chat/completions", gzipSync(valid), { "content-encoding": "gzip" });
+    expect(gz.status).toBe(200);
+    expect(hits).toHaveLength(2);
+    const bad = await send("/api/v1/chat/completions", gzipSync(valid.replace(/}$/, ',"top_p":5}')), {
+      "content-encoding": "gzip",
+    });
+    expect(bad.status).toBe(400); // checked after decoding
+    expect(JSON.parse(bad.body).error.message).toContain("/top_p");
+  });
+});

@@ -21,6 +21,7 @@ import { displayUrl, forwardable, readBody } from "./forward";
 import { Pump } from "./pump";
 import { RecordStage, type Recording, type RecordSink } from "./record";
 import { type Exchange, ReportStage } from "./report";
+import { bodyForCheck, duplicateKey, type Refusal, respelledPath } from "./enforce";
 import { answer, sendUpstream, writeHead } from "./upstream";
 
 export { formatFinding } from "./report";
@@ -155,26 +156,44 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       : undefined;
   const records = sink ? new RecordStage({ sink, maxBody, redact: opts.redact }) : undefined;
 
-  /** --enforce: a request that breaks the contract is answered 400 here, not forwarded. Returns true if so. */
-  function enforce(res: ServerResponse, ex: Exchange, rec: Recording | undefined, a: ReturnType<typeof checkRequest>) {
-    const blocking = ex.findings.filter(blocksRequest);
-    if (!opts.enforce || !blocking.length || !a.checked.operation) return false;
+  /** --enforce: the request is answered here (400, 413, 415 in OpenRouter's envelope), not forwarded. */
+  function refuse(res: ServerResponse, id: string, ex: Exchange | undefined, rec: Recording | undefined, r: Refusal) {
     counters.enforced++;
-    explain ??= createBodyExplainer(contract);
-    const op = contract.match(ex.request.method, ex.request.url).op!;
-    const env = rejectionEnvelope(explain, op.method, op.path, a.parsed, a.parseError, blocking);
+    const env = envelope(r.status, r.message, r.violations ? { violations: r.violations } : undefined);
     const text = JSON.stringify(env);
     const out = {
       "content-type": "application/json",
       "content-length": String(Buffer.byteLength(text)),
       "x-contract-proxy": "rejected",
     };
-    res.writeHead(400, out);
+    res.writeHead(r.status, out);
     res.end(text);
-    stage.finalize(ex, { status: 400, headers: out, body: env, complete: true });
+    if (ex) stage.finalize(ex, { status: r.status, headers: out, body: env, complete: true });
+    else log(`${id} refused (--enforce): ${r.message}`);
     rec?.chunk(Buffer.from(text));
-    rec?.response(400, Object.entries(out).flat(), true);
-    return true;
+    rec?.response(r.status, Object.entries(out).flat(), true);
+  }
+
+  /** --enforce: why this checked request must not be forwarded (its findings, or duplicate keys), if it must not. */
+  function refusal(ex: Exchange, a: ReturnType<typeof checkRequest>, text: string): Refusal | undefined {
+    if (!opts.enforce) return undefined;
+    const blocking = ex.findings.filter(blocksRequest);
+    if (blocking.length && a.checked.operation) {
+      explain ??= createBodyExplainer(contract);
+      const op = contract.match(ex.request.method, ex.request.url).op!;
+      const env = rejectionEnvelope(explain, op.method, op.path, a.parsed, a.parseError, blocking);
+      return {
+        status: 400,
+        message: env.error.message,
+        violations: env.error.metadata?.violations as Refusal["violations"],
+      };
+    }
+    const dup = a.parsed !== undefined && typeof a.parsed === "object" ? duplicateKey(text) : undefined;
+    if (dup === undefined) return undefined;
+    const violations = [
+      { pointer: dup, message: "appears twice in one object", code: "duplicate_key", location: "body" as const },
+    ];
+    return { status: 400, message: `Invalid request: ${dup || "body"} appears twice in one object`, violations };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -188,13 +207,25 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       answer(res, 400, `openrouter-contract proxy: the path leaves the upstream base path ${basePath}`, "rejected");
       return;
     }
+    const documented = opts.enforce ? respelledPath(contract, method, target) : undefined;
+    if (documented) {
+      req.resume();
+      const message = `the path ${target.pathname} is not spelled as documented (${documented}): not checked`;
+      return refuse(res, id, undefined, undefined, { status: 400, message });
+    }
     const headers = forwardable(req.rawHeaders);
 
     // Read the request body for checking, up to maxBody; a larger body is streamed through unchecked.
     const { chunks, size, overflow, ok } = await readBody(req, maxBody);
     if (!ok || res.destroyed) return;
+    if (overflow && opts.enforce) {
+      req.resume();
+      const message = `request body over ${maxBody} bytes cannot be checked (--max-body-bytes)`;
+      return refuse(res, id, undefined, undefined, { status: 413, message });
+    }
     const upHeaders = [...headers, "Host", target.host];
     let body: Buffer | undefined;
+    let checkBody: Buffer | undefined;
     if (overflow) {
       counters.unchecked++;
       log(`${id} request body over ${maxBody} bytes: forwarded unchecked and not recorded (--max-body-bytes)`);
@@ -202,20 +233,30 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
       body = Buffer.concat(chunks, size);
       const hasLength = headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-length");
       if (!hasLength && (size > 0 || !BODYLESS.test(method))) upHeaders.push("Content-Length", String(size));
+      const encoding = req.headers["content-encoding"];
+      checkBody = bodyForCheck(body, encoding, maxBody);
+      if (!checkBody) {
+        const message = `request body in content-encoding ${encoding} cannot be decoded for checking`;
+        if (opts.enforce) return refuse(res, id, undefined, undefined, { status: 415, message });
+        counters.unchecked++;
+        log(`${id} ${message}: forwarded unchecked and not recorded`);
+      }
     }
 
     // Request checks, before anything is forwarded.
     let ex: Exchange | undefined;
     let rec: Recording | undefined;
-    if (body) {
+    if (checkBody) {
       const secrets = requestSecrets(req.rawHeaders, target.href, opts.redact ?? []);
-      const a = checkRequest(contract, mode, { id, seq, method, url: target.href, headers, body, secrets });
+      const at = { id, seq, method, url: target.href, headers, body: checkBody, secrets };
+      const a = checkRequest(contract, mode, at);
       ex = a.ex;
       stage.open.set(id, ex);
       stage.add(ex, a.checked.violations);
-      const noBody = /^(GET|HEAD)$/i.test(method) || size === 0;
-      rec = records?.start(id, method, target.href, headers, noBody ? undefined : body);
-      if (enforce(res, ex, rec, a)) return;
+      const noBody = /^(GET|HEAD)$/i.test(method) || checkBody.length === 0;
+      rec = records?.start(id, method, target.href, headers, noBody ? undefined : checkBody);
+      const r = refusal(ex, a, checkBody.toString("utf8"));
+      if (r) return refuse(res, id, ex, rec, r);
     }
     forward(req, res, { id, method, target, upHeaders, ex, rec, overflow, chunks, body });
   }
