@@ -389,3 +389,52 @@ describe("--enforce refuses what it cannot check, and checks what it can (item 1
     expect(JSON.parse(bad.body).error.message).toContain("/top_p");
   });
 });
+
+describe("what held up stays (request smuggling and hop-by-hop)", () => {
+  /** Raw bytes to the proxy; resolves with what came back before the socket closed (or 1 s passed). */
+  function rawExchange(bytes: string): Promise<string> {
+    return new Promise((resolve) => {
+      const u = new URL(proxy!.url);
+      const s = net.connect(Number(u.port), u.hostname, () => s.write(bytes));
+      let got = "";
+      s.on("data", (d) => (got += d.toString("latin1")));
+      s.on("error", () => undefined);
+      const t = setTimeout(() => s.destroy(), 1000);
+      s.on("close", () => {
+        clearTimeout(t);
+        resolve(got);
+      });
+    });
+  }
+  const body = '{"model":"m","messages":[{"role":"user","content":"hi"}]}';
+  const framed = [
+    ["duplicate Content-Length", `Content-Length: ${body.length}\r\nContent-Length: ${body.length + 1}`],
+    ["Content-Length with Transfer-Encoding", `Content-Length: ${body.length}\r\nTransfer-Encoding: chunked`],
+    ["Transfer-Encoding xchunked", "Transfer-Encoding: xchunked"],
+  ];
+  for (const [name, head] of framed) {
+    it(`${name}: 400 from the proxy, nothing forwarded`, async () => {
+      await start();
+      hits.length = 0;
+      const out = await rawExchange(`POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\n${head}\r\n\r\n${body}`);
+      expect(out).toMatch(/^HTTP\/1\.1 400 /);
+      expect(hits).toEqual([]);
+    });
+  }
+
+  it("CONNECT is closed; an absolute-form URI stays on the upstream host; Connection-named headers are dropped", async () => {
+    await start();
+    hits.length = 0;
+    expect(await rawExchange("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")).not.toMatch(/ 200 /);
+    const seen: http.IncomingHttpHeaders[] = [];
+    up.once("request", (req: http.IncomingMessage) => seen.push(req.headers));
+    const out = await rawExchange(
+      "POST http://evil.example/api/v1/chat/completions HTTP/1.1\r\nHost: evil.example\r\n" +
+        `Connection: close, x-secret-hop\r\nx-secret-hop: 1\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(out).toMatch(/^HTTP\/1\.1 200 /);
+    expect(hits).toEqual(["/api/v1/chat/completions"]);
+    expect(seen[0]!.host).toBe(new URL(upUrl).host);
+    expect(seen[0]!["x-secret-hop"]).toBeUndefined();
+  });
+});

@@ -9,9 +9,19 @@ import type { Exchange } from "./report";
 
 /**
  * The upstream URL for a client's request target: its path under the upstream's base path, dot segments resolved
- * (also `%2e`). Undefined when the resolved path leaves the base (`/api/v1/../../admin`).
+ * (also `%2e`). Undefined when the resolved path leaves the base (`/api/v1/../../admin`) or is not a URL.
  */
-export function upstreamTarget(upstream: URL, basePath: string, rawUrl: string): URL | undefined {
+export function upstreamTarget(upstream: URL, basePath: string, requestTarget: string): URL | undefined {
+  let rawUrl = requestTarget;
+  if (!rawUrl.startsWith("/")) {
+    // Absolute form (`POST http://host/path`): only its path and query count; the host is always the upstream.
+    try {
+      const u = new URL(rawUrl);
+      rawUrl = u.pathname + u.search;
+    } catch {
+      return undefined;
+    }
+  }
   const qi = rawUrl.indexOf("?");
   const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
   const underBase = basePath && (pathname === basePath || pathname.startsWith(`${basePath}/`));
