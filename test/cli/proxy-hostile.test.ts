@@ -422,7 +422,7 @@ describe("what held up stays (request smuggling and hop-by-hop)", () => {
     });
   }
 
-  it("CONNECT is closed; an absolute-form URI stays on the upstream host; Connection-named headers are dropped", async () => {
+  it("CONNECT closed; absolute form stays on the upstream host; Connection-named headers dropped", async () => {
     await start();
     hits.length = 0;
     expect(await rawExchange("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")).not.toMatch(/ 200 /);
