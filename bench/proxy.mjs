@@ -11,7 +11,9 @@
 // The proxy runs as the real CLI (dist/cli.js when newer than src/, otherwise an esbuild bundle of src/cli/main.ts in
 // .tmp/bench-proxy/) with its default checks on: every event is validated against the contract. Upstream, proxy and
 // client are three processes. Baselines are measured in the same run, rounds alternate the order.
-// Last line (machine-readable): proxy: latency +0.12 ms/event, stream 1.03x (pipe 1.01x)
+//   3. memory: concurrent bulk streams through the proxy; its peak RSS (sampled from /proc) above its idle RSS, per
+//      stream.
+// Last line (machine-readable): proxy: latency +0.12 ms/event, stream 1.03x (pipe 1.01x), peak RSS 2.1 MB/stream
 import { build } from "esbuild";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -252,6 +254,33 @@ console.log(
     `pipe ${median(cpu.pipe).toFixed(0)} ms`,
 );
 
+// ---------- 3. memory: peak RSS per concurrent stream ----------
+// CONCURRENT bulk streams at once through the (worker) proxy; its RSS is sampled from /proc every 10 ms.
+const CONCURRENT = quick ? 8 : 20;
+const rssMb = (pid) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+};
+const rssBase = rssMb(proxyProc.pid);
+let rssPeak = rssBase;
+const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(proxyProc.pid))), 10);
+const tc = performance.now();
+const counts = await Promise.all(
+  Array.from({ length: CONCURRENT }, () => read(`${viaProxy}/chat/completions`, undefined, true)),
+);
+const concurrentMs = performance.now() - tc;
+await new Promise((r) => setTimeout(r, 500)); // the checks finish behind the forwarding
+clearInterval(sampler);
+if (counts.some((n) => n !== STREAM_CHUNKS + 1)) throw new Error(`concurrent streams: got ${counts.join(",")} events`);
+const perStream = (rssPeak - rssBase) / CONCURRENT;
+console.log(
+  `memory: ${CONCURRENT} concurrent streams of ${(bytes / 1e6).toFixed(1)} MB in ${concurrentMs.toFixed(0)} ms: ` +
+    `proxy RSS ${rssBase.toFixed(0)} MB -> peak ${rssPeak.toFixed(0)} MB, ${perStream.toFixed(1)} MB per stream`,
+);
+
 // The proxy checked every event: it must have found nothing (a finding would mean the bench measured an error path).
 proxyProc.kill("SIGINT");
 mainProc.kill("SIGINT");
@@ -265,5 +294,6 @@ upstream.stdin.end();
 pipeProc.stdin.end();
 const pipeRatio = median(st.pipe) / median(st.direct);
 console.log(
-  `proxy: latency +${added.toFixed(2)} ms/event, stream ${ratio.toFixed(2)}x (pipe ${pipeRatio.toFixed(2)}x)`,
+  `proxy: latency +${added.toFixed(2)} ms/event, stream ${ratio.toFixed(2)}x (pipe ${pipeRatio.toFixed(2)}x), ` +
+    `peak RSS ${perStream.toFixed(1)} MB/stream`,
 );

@@ -142,9 +142,10 @@ Options:
   --show-info               print info findings live too (always counted in the summary)
   --checks <id,id>          report only these check ids
   --exclude-checks <id,id>  drop these check ids (e.g. operation_documented for calls outside the contract)
-  --max-body-bytes <n>      request bytes read for checking and response characters recorded per exchange
+  --max-body-bytes <n>      request bytes read for checking and response bytes recorded per exchange
                             (default 16777216); a larger request is forwarded unchecked, a larger response is
                             recorded as incomplete
+  --upstream-timeout <s>    seconds the upstream has to send the response head (default 600); then 502
   --redact <name,name>      more header names / top-level request JSON keys to redact in records
   --check-thread worker|main   where stream events are checked (default worker: forwarding never waits for them)
   --spec <file.json>        OpenAPI 3.1 bundle to check against (default: the bundled contract)
@@ -166,6 +167,7 @@ export const PROXY_OPTIONS = {
   "exclude-checks": { type: "string" },
   "max-body-bytes": { type: "string" },
   "check-thread": { type: "string" },
+  "upstream-timeout": { type: "string" },
   redact: { type: "string" },
   spec: { type: "string" },
   "no-formats": { type: "boolean" },

@@ -51,11 +51,20 @@ export function isSecretName(name: string, extra?: Iterable<string>): boolean {
   return false;
 }
 
-/** The secret values of a header: the whole value and, for `Bearer <token>`-style values, the token. */
+/**
+ * The secret values of a header: the whole value and, for `Bearer <token>`-style values, the token. A header sent
+ * twice arrives joined (`Bearer A, Bearer B`): each part counts too.
+ */
 function secretParts(value: string): string[] {
   const v = value.trim();
-  const m = /^[A-Za-z][\w-]*\s+(\S+)$/.exec(v);
-  return m ? [v, m[1]!] : [v];
+  const out = [v];
+  for (const part of v.split(",")) {
+    const p = part.trim();
+    const m = /^[A-Za-z][\w-]*\s+(\S+)$/.exec(p);
+    if (p && p !== v) out.push(p);
+    if (m) out.push(m[1]!);
+  }
+  return out;
 }
 
 /** Longest first, so a value containing another is removed whole. */
@@ -65,9 +74,47 @@ function usableValues(values: Iterable<string> | undefined): string[] {
 
 /** Replace every occurrence of a secret value (at least MIN_SECRET_CHARS long) in `text`. */
 export function redactText(text: string, values?: Iterable<string>): string {
+  return replaceAll(text, usableValues(values));
+}
+
+/** `usable`: from usableValues (long enough, longest first). */
+function replaceAll(text: string, usable: readonly string[]): string {
   let out = text;
-  for (const v of usableValues(values)) if (out.includes(v)) out = out.split(v).join(REDACTED);
+  for (const v of usable) if (out.includes(v)) out = out.split(v).join(REDACTED);
   return out;
+}
+
+/**
+ * Secret values removed from every string and property name of a freshly parsed JSON value (changed in place,
+ * iteratively: deep nesting cannot overflow the stack). Redacting after parsing also catches an escaped echo
+ * (`"\u0073k-or-…"`) that the raw text does not show.
+ */
+export function redactParsed(root: unknown, values?: Iterable<string>): unknown {
+  const usable = usableValues(values);
+  if (!usable.length) return root;
+  if (typeof root === "string") return replaceAll(root, usable);
+  const todo: object[] = root && typeof root === "object" ? [root] : [];
+  for (let o: object | undefined; (o = todo.pop()); ) {
+    const rec = o as Record<string, unknown>;
+    const keys = Object.keys(rec);
+    const renamed = !Array.isArray(rec) && keys.some((k) => replaceAll(k, usable) !== k);
+    const entries = keys.map((k) => [k, rec[k]] as const);
+    if (renamed) for (const k of keys) delete rec[k];
+    for (const [k, v] of entries) {
+      const nv = typeof v === "string" ? replaceAll(v, usable) : v;
+      if (nv && typeof nv === "object") todo.push(nv);
+      // defineProperty: a "__proto__" key (JSON.parse makes it an own property) must stay data, not a prototype.
+      if (renamed || nv !== v) {
+        Object.defineProperty(rec, renamed ? replaceAll(k, usable) : k, {
+          value: nv,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+  }
+  return root;
 }
 
 /** Header names lowercased; secret ones (by name, or whose value is a known secret) become REDACTED. */
@@ -129,17 +176,20 @@ export function secretHeaderValues(headers: HeaderInput, names?: Iterable<string
   return out;
 }
 
-function bodyFields(
+/**
+ * A recorded body: parsed JSON (secret values redacted after parsing, top-level `secretKeys` replaced) or the text,
+ * redacted.
+ */
+export function bodyFields(
   text: string | undefined,
   contentType: string,
   secretKeys: Set<string>,
   values: string[],
 ): { body?: unknown; bodyText?: string } {
   if (text === undefined || text === "") return {};
-  const clean = redactText(text, values);
-  if (/json/i.test(contentType) || /^\s*[{[]/.test(clean)) {
+  if (/json/i.test(contentType) || /^\s*[{[]/.test(text)) {
     try {
-      const body = JSON.parse(clean) as unknown;
+      const body = redactParsed(JSON.parse(text), values);
       if (secretKeys.size && body && typeof body === "object" && !Array.isArray(body)) {
         for (const k of Object.keys(body))
           if (secretKeys.has(k.toLowerCase())) (body as Record<string, unknown>)[k] = REDACTED;
@@ -149,7 +199,16 @@ function bodyFields(
       /* fall through: keep raw */
     }
   }
-  return { bodyText: clean };
+  return { bodyText: redactText(text, values) };
+}
+
+/** Values of query parameters with secret names (a key in the URL), to remove wherever a body echoes them. */
+export function secretQueryValues(url: string, names?: Iterable<string>): string[] {
+  try {
+    return [...new URL(url).searchParams].filter(([k, v]) => v && isSecretName(k, names)).map(([, v]) => v);
+  } catch {
+    return [];
+  }
 }
 
 const ABORTED = Symbol("aborted");
@@ -186,7 +245,11 @@ export function createRecorder(opts: RecorderOptions): Middleware {
   return {
     async onRequest({ request, id }) {
       try {
-        const values = [...(opts.secrets ?? []), ...secretHeaderValues(request.headers, extra)];
+        const values = [
+          ...(opts.secrets ?? []),
+          ...secretHeaderValues(request.headers, extra),
+          ...secretQueryValues(request.url, extra),
+        ];
         const headers = redactHeaders(request.headers, { names: extra, values });
         let text: string | undefined;
         if (request.body) text = await request.clone().text();

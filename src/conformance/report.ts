@@ -172,7 +172,8 @@ export class Report {
     const unreadable = s.inputErrors ? `, ${s.inputErrors} unreadable` : "";
     const { error, warning, info } = s.bySeverity;
     out.push(
-      `\n${plural(s.exchanges)} checked (${s.lines} ${this.unit}${unreadable}): ` +
+      `\n${plural(s.exchanges)} checked (${s.lines} ${s.lines === 1 ? this.unit.replace(/s$/, "") : this.unit}` +
+        `${unreadable}): ` +
         `${error} error, ${warning} warning, ${info} info${infoHidden}; ` +
         `${plural(s.exchangesWithViolations)} with errors or warnings`,
     );

@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser, type Par
 import type { MediaSpec } from "../spec/operations";
 import type { Contract } from "./contract";
 import type { Mode, Severity, Violation } from "./types";
+import { LineEndings } from "./sse-lines";
 import { dedupe, preview, violation, type ViolationFields } from "./violations";
 
 export interface StreamCheckOptions {
@@ -61,6 +62,7 @@ export class StreamChecker {
   private ended = false;
   private overflowed = false;
   private taken = 0;
+  private readonly lines = new LineEndings();
 
   constructor(
     private readonly contract: Contract,
@@ -75,7 +77,8 @@ export class StreamChecker {
     } as Parameters<typeof createParser>[0]);
   }
 
-  feed(text: string): void {
+  feed(chunk: string): void {
+    const text = this.lines.feed(chunk); // the parser sees LF only
     if (!text) return;
     this.totalBytes += text.length;
     this.tail = (this.tail + text).slice(-4);

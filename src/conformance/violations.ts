@@ -29,12 +29,24 @@ export interface ViolationFields {
   location?: string;
 }
 
-/** Build a finding (the one place its shape and key order are written). */
+/**
+ * The one preview rule for findings: `expected` and `actual` longer than this (as JSON) become a cut string, and a
+ * message is cut here too, so a finding holds at most a few KB whatever the payload (a hostile 1 MiB `model` once put
+ * 2 MB into each finding and log line).
+ */
+export const FINDING_VALUE_CHARS = 1000;
+
+/** A message cut to FINDING_VALUE_CHARS characters. */
+export function capMessage(message: string): string {
+  return message.length > FINDING_VALUE_CHARS ? `${message.slice(0, FINDING_VALUE_CHARS)}…` : message;
+}
+
+/** Build a finding (the one place its shape and key order are written, and its values capped). */
 export function violation(check: string, severity: Severity, f: ViolationFields): Violation {
   const v = { check, severity, instancePath: f.instancePath ?? "", schemaPath: f.schemaPath ?? "" } as Violation;
-  if ("expected" in f) v.expected = f.expected;
-  if ("actual" in f) v.actual = f.actual;
-  v.message = f.message;
+  if ("expected" in f) v.expected = preview(f.expected, FINDING_VALUE_CHARS);
+  if ("actual" in f) v.actual = preview(f.actual, FINDING_VALUE_CHARS);
+  v.message = capMessage(f.message);
   if ("location" in f) v.location = f.location;
   return v;
 }

@@ -467,7 +467,8 @@ describe("proxy CLI", () => {
     stop.abort();
     expect(await running).toBe(1);
     expect(err).toBe("");
-    expect(out).toMatch(/1 exchange checked .*1 error/);
+    expect(out).toMatch(/1 exchange checked \(1 line\): .*1 error/);
+    expect(out).toMatch(/proxy: 1 exchange forwarded or answered; 0 rejected by --enforce, 0 upstream errors/);
     const recorded = readFileSync(file, "utf8");
     expect(recorded).toMatch(/^[^\n]+\n$/); // one JSONL line, ended once (the recorder supplies the newline)
     const lines = recorded.trim().split("\n");

@@ -114,3 +114,46 @@ describe("recorder lines", () => {
     expect(lines.slice(0, -1).map((l) => parseExchangeLine(l).ok)).toEqual([true, true]);
   });
 });
+
+describe("recorder: echoes the raw text does not show (issue 18, items 6 and 10)", () => {
+  const CANARY = "sk-or-v1-CANARY1234567890abcdef";
+  async function recordEcho(body: string, headers: [string, string][], url = "http://x/api/v1/chat/completions") {
+    const lines: string[] = [];
+    const rec = createRecorder({ write: (l) => lines.push(l) });
+    const h = new Headers({ "content-type": "application/json" });
+    for (const [k, v] of headers) h.append(k, v);
+    const request = new Request(url, { method: "POST", headers: h, body: "{}" });
+    const hooks = rec as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown> | unknown>;
+    await hooks.onRequest!({ request, id: "r1" });
+    const response = new Response(body, { headers: { "content-type": "application/json" } });
+    await hooks.onResponse!({ request, id: "r1", response });
+    for (let i = 0; i < 100 && !lines.length; i++) await new Promise((r) => setTimeout(r, 5));
+    return lines.join("");
+  }
+
+  it("a JSON-escaped echo of the key (\\u0073k-or-…) is redacted after parsing, the structure kept", async () => {
+    const escaped = `\\u0073${CANARY.slice(1)}`;
+    const line = await recordEcho(`{"echo":"${escaped}","n":[1,{"${escaped}":2}]}`, [
+      ["authorization", `Bearer ${CANARY}`],
+    ]);
+    expect(line).not.toContain(CANARY);
+    expect(JSON.parse(line).response.body).toEqual({ echo: "[REDACTED]", n: [1, { "[REDACTED]": 2 }] });
+  });
+
+  it("two Authorization headers: both tokens are redacted where echoed", async () => {
+    const other = "sk-or-v1-SECOND0987654321fedcba";
+    const line = await recordEcho(JSON.stringify({ a: CANARY, b: `x ${other} y` }), [
+      ["authorization", `Bearer ${CANARY}`],
+      ["authorization", `Bearer ${other}`],
+    ]);
+    expect(line).not.toContain(CANARY);
+    expect(line).not.toContain(other);
+    expect(JSON.parse(line).response.body).toEqual({ a: "[REDACTED]", b: "x [REDACTED] y" });
+  });
+
+  it("a key in the query string is redacted where a body echoes it, not only in the URL", async () => {
+    const line = await recordEcho(JSON.stringify({ echo: CANARY }), [], `http://x/api/v1/chat?api_key=${CANARY}`);
+    expect(line).not.toContain(CANARY);
+    expect(JSON.parse(line).response.body).toEqual({ echo: "[REDACTED]" });
+  });
+});

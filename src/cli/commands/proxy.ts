@@ -6,6 +6,9 @@ import { displayUrl } from "../proxy/forward";
 import { type ProxyHandle, startProxy } from "../proxy/server";
 import { contractFrom } from "../spec-arg";
 
+/** "1 exchange", "2 exchanges". */
+const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
 export async function cmdProxy(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: PROXY_OPTIONS });
   if (values.help) {
@@ -36,6 +39,8 @@ export async function cmdProxy(args: string[], io: Io): Promise<number> {
   }
   const { keep } = checkFilter(values.checks, values["exclude-checks"]);
   const contract = contractFrom(values.spec, !values["no-formats"]);
+  const maxBodyBytes = intArg(values["max-body-bytes"], 16 << 20, "--max-body-bytes");
+  const upstreamTimeoutMs = intArg(values["upstream-timeout"], 600, "--upstream-timeout") * 1000;
   let sink: WriteStream | undefined;
   if (values.record) {
     let fd: number;
@@ -58,10 +63,11 @@ export async function cmdProxy(args: string[], io: Io): Promise<number> {
       enforce: !!values.enforce,
       showInfo: !!values["show-info"],
       keep,
-      maxBodyBytes: intArg(values["max-body-bytes"], 16 << 20, "--max-body-bytes"),
+      maxBodyBytes,
+      upstreamTimeoutMs,
       redact: listArg(values.redact),
       log: (line) => io.stdout(`${line}\n`),
-      ...(sink ? { record: (line: string) => void sink.write(line) } : {}),
+      ...(sink ? { recordStream: sink } : {}),
     });
   } catch (e) {
     if (sink) closeSync((sink as unknown as { fd: number }).fd);
@@ -90,8 +96,9 @@ export async function cmdProxy(args: string[], io: Io): Promise<number> {
   const st = proxy.stats();
   io.stdout(`\n${proxy.report.text({ showInfo: !!values["show-info"] })}`);
   io.stdout(
-    `proxy: ${st.exchanges} exchanges forwarded or answered; ${st.enforced} rejected by --enforce, ` +
-      `${st.upstreamErrors} upstream errors, ${st.clientAborts} client aborts, ${st.cutAtStop} cut at stop, ` +
+    `proxy: ${n(st.exchanges, "exchange")} forwarded or answered; ${st.enforced} rejected by --enforce, ` +
+      `${n(st.upstreamErrors, "upstream error")}, ${n(st.clientAborts, "client abort")}, ` +
+      `${st.cutAtStop} cut at stop, ` +
       `${st.unchecked} unchecked (body over --max-body-bytes)\n`,
   );
   return proxy.report.failsOn(failOn) ? 1 : 0;

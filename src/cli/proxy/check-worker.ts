@@ -147,10 +147,10 @@ export class CheckWorker {
     let result: [Violation[], Violation[]] | undefined;
     this.live.set(id, {
       onLive: (vs, n) => {
-        const was = inflight > maxLag;
         inflight -= n;
         live(vs);
-        if (was && inflight <= maxLag / 2) wake();
+        // Every ack at or under half the bound wakes the pump (one ack rarely crosses from above maxLag to half).
+        if (inflight <= maxLag / 2) wake();
       },
       onDone: (all, fresh) => {
         if (onDone) onDone(all, fresh);

@@ -3,21 +3,28 @@
 // the request body is read (up to maxBodyBytes) so it can be checked, and the response is written to the client
 // chunk by chunk as it arrives. A copy of each chunk is checked afterwards, between I/O callbacks, with the
 // conformance library (SSE: an incremental StreamChecker, so findings appear while the stream runs) and, with
-// `record`, handed to the recorder (createRecorder, the middleware TypeScript apps use: same records, same redaction).
+// `record`, recorded (the recorder's format and redaction). The stages have their own modules: accept (target,
+// secrets, request checks), upstream (forward, and the 502s), pump (forwarding and the lag bound), copy (checks and
+// record of the body), record, report (findings, scrubbed of the exchange's secrets). This file wires them.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { randomBytes } from "node:crypto";
-import { checkExchange } from "../../conformance/check";
-import { findMedia, findResponse, opName } from "../../spec/operations";
 import type { Contract } from "../../conformance/contract";
-import { createRecorder } from "../../conformance/record";
 import { Report } from "../../conformance/report";
-import type { ExchangeRecord, Mode, Violation } from "../../conformance/types";
+import type { Mode, Violation } from "../../conformance/types";
 import { CheckWorker } from "./check-worker";
 import { blocksRequest, createBodyExplainer, envelope, rejectionEnvelope } from "../../conformance/envelope";
-import { decoderFor, displayUrl, forwardable, headersForCheck, lowerHeaders, readBody, toHeaders } from "./forward";
-import { localChecks, type SseChecks } from "./stream-checks";
+import { checkRequest, requestSecrets, upstreamTarget } from "./accept";
+import { responseCopy } from "./copy";
+import { displayUrl, forwardable, readBody } from "./forward";
+import { Pump } from "./pump";
+import { RecordStage, type Recording, type RecordSink } from "./record";
+import { type Exchange, ReportStage } from "./report";
+import { bodyForCheck, duplicateKey, type Refusal, respelledPath } from "./enforce";
+import { answer, sendUpstream, writeHead } from "./upstream";
+
+export { formatFinding } from "./report";
 
 export interface ProxyOptions {
   /** Base URL requests are forwarded to, e.g. https://openrouter.ai/api/v1 (its path replaces the client's). */
@@ -30,6 +37,11 @@ export interface ProxyOptions {
   enforce?: boolean;
   /** Receives each exchange record (one redacted JSON line, newline included) once the exchange has finished. */
   record?(line: string): void;
+  /**
+   * Or: a stream the records are written to in pieces, one record after the other, with backpressure (the CLI's
+   * --record file): a record is never built as one string. Takes precedence over `record`.
+   */
+  recordStream?: { write(piece: string): boolean; once(event: "drain", f: () => void): unknown };
   /** Receives one line per finding as it is found (and notes about unchecked exchanges). */
   log?(line: string): void;
   /** Print info findings live (they are always counted in the report). */
@@ -49,6 +61,8 @@ export interface ProxyOptions {
   checkThread?: "worker" | "main";
   /** Assert `format` keywords in the worker's copy of the contract (default true; the CLI's --no-formats). */
   formats?: boolean;
+  /** Time the upstream has to send the response head (default 600 s; 0: no limit). Then: 502. */
+  upstreamTimeoutMs?: number;
 }
 
 export interface ProxyStats {
@@ -74,29 +88,7 @@ export interface ProxyHandle {
   close(): Promise<void>;
 }
 
-/** Findings printed live per exchange; the rest are only counted (the summary groups them). */
-const LIVE_PER_EXCHANGE = 20;
-const NULL_BODY = new Set([204, 205, 304]);
-/** Longest stretch of checking between two turns of the event loop. */
-const SLICE_MS = 2;
-
-interface Exchange {
-  id: string;
-  seq: number;
-  request: ExchangeRecord["request"];
-  operation?: string;
-  findings: Violation[];
-  live: number;
-  sse?: SseChecks;
-  done: boolean;
-}
-
-/** One line of the live log: exchange id, severity, check, location, JSON pointer, message. */
-export function formatFinding(id: string, v: Violation): string {
-  const msg = v.message.replace(/\s*\n\s*/g, " ");
-  const where = `${v.location ?? ""} ${v.instancePath || "(root)"}`;
-  return `${id} ${v.severity.toUpperCase().padEnd(7)} ${v.check} ${where}: ${msg}`;
-}
+const BODYLESS = /^(GET|HEAD|DELETE|OPTIONS)$/i;
 
 export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const upstream = new URL(opts.upstream);
@@ -110,13 +102,18 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   const mode = opts.mode ?? "tolerant";
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
   const maxLag = opts.maxLagBytes ?? 8 * 1024 * 1024;
-  const keep = opts.keep ?? (() => true);
+  const upstreamTimeout = opts.upstreamTimeoutMs ?? 600_000;
   const log = opts.log ?? (() => undefined);
   const report = new Report();
+  const stage = new ReportStage({
+    contract,
+    mode,
+    report,
+    keep: opts.keep ?? (() => true),
+    log,
+    showInfo: !!opts.showInfo,
+  });
   const runId = randomBytes(3).toString("hex");
-  const exchanges = new Map<string, Exchange>();
-  const recordsDue = new Set<string>();
-  let recordsSettled: (() => void) | undefined;
   const sockets = new Set<Socket>();
   const counters: ProxyStats = {
     exchanges: 0,
@@ -152,412 +149,197 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     }
     return checkWorker.failed ? undefined : checkWorker;
   };
+  const sink: RecordSink | undefined = opts.recordStream
+    ? opts.recordStream
+    : opts.record
+      ? { line: opts.record }
+      : undefined;
+  const records = sink ? new RecordStage({ sink, maxBody, redact: opts.redact }) : undefined;
 
-  const emitFinding = (ex: Exchange, v: Violation) => {
-    if (v.severity === "info" && !opts.showInfo) return;
-    if (ex.live++ < LIVE_PER_EXCHANGE) log(formatFinding(ex.id, v));
-    else if (ex.live === LIVE_PER_EXCHANGE + 1) log(`${ex.id} (further findings of this exchange: summary only)`);
-  };
+  /** --enforce: the request is answered here (400, 413, 415 in OpenRouter's envelope), not forwarded. */
+  function refuse(res: ServerResponse, id: string, ex: Exchange | undefined, rec: Recording | undefined, r: Refusal) {
+    counters.enforced++;
+    const env = envelope(r.status, r.message, r.violations ? { violations: r.violations } : undefined);
+    const text = JSON.stringify(env);
+    const out = {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(text)),
+      "x-contract-proxy": "rejected",
+    };
+    res.writeHead(r.status, out);
+    res.end(text);
+    if (ex) stage.finalize(ex, { status: r.status, headers: out, body: env, complete: true });
+    else log(`${id} refused (--enforce): ${r.message}`);
+    rec?.chunk(Buffer.from(text));
+    rec?.response(r.status, Object.entries(out).flat(), true);
+  }
 
-  /** Response checks (the request side was checked before forwarding, an SSE body while it streamed), then report. */
-  const finalize = (ex: Exchange, response: ExchangeRecord["response"], note?: string) => {
-    if (ex.done) return;
-    ex.done = true;
-    exchanges.delete(ex.id);
-    if (response) {
-      const more = checkExchange(
-        contract,
-        { v: 1, id: ex.id, request: ex.request, response },
-        { mode },
-      ).violations.filter(
-        (v) =>
-          (v.location ?? "").startsWith("response") &&
-          !(ex.sse && (v.location ?? "").startsWith("response.sse")) &&
-          keep(v),
-      );
-      for (const v of more) emitFinding(ex, v);
-      ex.findings.push(...more);
+  /** --enforce: why this checked request must not be forwarded (its findings, or duplicate keys), if it must not. */
+  function refusal(ex: Exchange, a: ReturnType<typeof checkRequest>, text: string): Refusal | undefined {
+    if (!opts.enforce) return undefined;
+    const blocking = ex.findings.filter(blocksRequest);
+    if (blocking.length && a.checked.operation) {
+      explain ??= createBodyExplainer(contract);
+      const op = contract.match(ex.request.method, ex.request.url).op!;
+      const env = rejectionEnvelope(explain, op.method, op.path, a.parsed, a.parseError, blocking);
+      return {
+        status: 400,
+        message: env.error.message,
+        violations: env.error.metadata?.violations as Refusal["violations"],
+      };
     }
-    if (note) log(`${ex.id} ${note}`);
-    report.add(ex.id, ex.seq, ex.operation, ex.findings);
-    report.lines = report.summary().exchanges;
-  };
-
-  const recorder = opts.record
-    ? createRecorder({
-        maxBodyChars: maxBody,
-        redact: opts.redact,
-        write(line) {
-          const id = /^\{"v":1,"id":"([^"\\]*)"/.exec(line)?.[1];
-          if (id !== undefined) recordsDue.delete(id);
-          try {
-            opts.record!(line);
-          } catch {
-            /* a failing sink never affects traffic */
-          }
-          if (!recordsDue.size) recordsSettled?.();
-        },
-      })
-    : undefined;
-  // The recorder is openapi-fetch middleware; its callbacks only read request, response and id.
-  type Hook = (p: Record<string, unknown>) => unknown;
-  const onRequest = recorder?.onRequest as unknown as Hook;
-  const onResponse = recorder?.onResponse as unknown as Hook;
-  const onError = recorder?.onError as unknown as Hook;
+    const dup = a.parsed !== undefined && typeof a.parsed === "object" ? duplicateKey(text) : undefined;
+    if (dup === undefined) return undefined;
+    const violations = [
+      { pointer: dup, message: "appears twice in one object", code: "duplicate_key", location: "body" as const },
+    ];
+    return { status: 400, message: `Invalid request: ${dup || "body"} appears twice in one object`, violations };
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const seq = ++counters.exchanges;
     const id = `${runId}-${seq}`;
-    const rawUrl = req.url ?? "/";
-    const qi = rawUrl.indexOf("?");
-    const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
-    const underBase = basePath && (pathname === basePath || pathname.startsWith(`${basePath}/`));
-    const rest = underBase ? pathname.slice(basePath.length) : pathname;
-    const target = new URL(upstream.href);
-    target.pathname = basePath + rest;
-    target.search = qi < 0 ? "" : rawUrl.slice(qi);
     const method = req.method ?? "GET";
+    const target = upstreamTarget(upstream, basePath, req.url ?? "/");
+    if (!target) {
+      req.resume();
+      log(`${id} refused: the request path leaves the upstream's base path ${basePath}`);
+      answer(res, 400, `openrouter-contract proxy: the path leaves the upstream base path ${basePath}`, "rejected");
+      return;
+    }
+    const documented = opts.enforce ? respelledPath(contract, method, target) : undefined;
+    if (documented) {
+      req.resume();
+      const message = `the path ${target.pathname} is not spelled as documented (${documented}): not checked`;
+      return refuse(res, id, undefined, undefined, { status: 400, message });
+    }
     const headers = forwardable(req.rawHeaders);
 
     // Read the request body for checking, up to maxBody; a larger body is streamed through unchecked.
     const { chunks, size, overflow, ok } = await readBody(req, maxBody);
     if (!ok || res.destroyed) return;
-
+    if (overflow && opts.enforce) {
+      req.resume();
+      const message = `request body over ${maxBody} bytes cannot be checked (--max-body-bytes)`;
+      return refuse(res, id, undefined, undefined, { status: 413, message });
+    }
     const upHeaders = [...headers, "Host", target.host];
     let body: Buffer | undefined;
+    let checkBody: Buffer | undefined;
     if (overflow) {
       counters.unchecked++;
       log(`${id} request body over ${maxBody} bytes: forwarded unchecked and not recorded (--max-body-bytes)`);
     } else {
       body = Buffer.concat(chunks, size);
       const hasLength = headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-length");
-      if (!hasLength && (size > 0 || !/^(GET|HEAD|DELETE|OPTIONS)$/i.test(method))) {
-        upHeaders.push("Content-Length", String(size));
+      if (!hasLength && (size > 0 || !BODYLESS.test(method))) upHeaders.push("Content-Length", String(size));
+      const encoding = req.headers["content-encoding"];
+      checkBody = bodyForCheck(body, encoding, maxBody);
+      if (!checkBody) {
+        const message = `request body in content-encoding ${encoding} cannot be decoded for checking`;
+        if (opts.enforce) return refuse(res, id, undefined, undefined, { status: 415, message });
+        counters.unchecked++;
+        log(`${id} ${message}: forwarded unchecked and not recorded`);
       }
     }
 
     // Request checks, before anything is forwarded.
     let ex: Exchange | undefined;
-    let recordReq: Request | undefined;
-    let requestRecorded: Promise<unknown> = Promise.resolve();
-    const ac = new AbortController();
-    const recordError = (msg: string) => {
-      if (recordReq) void requestRecorded.then(() => onError({ request: recordReq, id, error: new Error(msg) }));
-    };
-    if (body) {
-      let parsed: unknown;
-      let parseError: string | undefined;
-      if (size > 0) {
-        try {
-          parsed = JSON.parse(body.toString("utf8"));
-        } catch (e) {
-          parseError = (e as Error).message;
-        }
-      }
-      const request: ExchangeRecord["request"] = { method, url: target.href, headers: headersForCheck(headers) };
-      if (parseError !== undefined) request.bodyText = body.toString("utf8");
-      else if (parsed !== undefined) request.body = parsed;
-      const checked = checkExchange(contract, { v: 1, id, request }, { mode });
-      ex = {
-        id,
-        seq,
-        request,
-        operation: checked.operation,
-        findings: checked.violations.filter(keep),
-        live: 0,
-        done: false,
-      };
-      exchanges.set(id, ex);
-      for (const v of ex.findings) emitFinding(ex, v);
-      if (recorder) {
-        try {
-          const noBody = /^(GET|HEAD)$/i.test(method) || size === 0;
-          const init = { method, headers: toHeaders(headers), signal: ac.signal };
-          recordReq = new Request(target.href, noBody ? init : { ...init, body: body as unknown as BodyInit });
-          recordsDue.add(id);
-          requestRecorded = Promise.resolve(onRequest({ request: recordReq, id })).catch(() => undefined);
-        } catch {
-          recordReq = undefined;
-        }
-      }
-      const blocking = ex.findings.filter(blocksRequest);
-      if (opts.enforce && blocking.length && checked.operation) {
-        counters.enforced++;
-        explain ??= createBodyExplainer(contract);
-        const op = contract.match(method, target.href).op!;
-        const env = rejectionEnvelope(explain, op.method, op.path, parsed, parseError, blocking);
-        const text = JSON.stringify(env);
-        const out = {
-          "content-type": "application/json",
-          "content-length": String(Buffer.byteLength(text)),
-          "x-contract-proxy": "rejected",
-        };
-        res.writeHead(400, out);
-        res.end(text);
-        finalize(ex, { status: 400, headers: out, body: env, complete: true });
-        if (recordReq) {
-          const response = new Response(text, { status: 400, headers: out });
-          void requestRecorded.then(() => onResponse({ request: recordReq, id, response }));
-        }
-        return;
-      }
+    let rec: Recording | undefined;
+    if (checkBody) {
+      const secrets = requestSecrets(req.rawHeaders, target.href, opts.redact ?? []);
+      const at = { id, seq, method, url: target.href, headers, body: checkBody, secrets };
+      const a = checkRequest(contract, mode, at);
+      ex = a.ex;
+      stage.open.set(id, ex);
+      stage.add(ex, a.checked.violations);
+      const noBody = /^(GET|HEAD)$/i.test(method) || checkBody.length === 0;
+      rec = records?.start(id, method, target.href, headers, noBody ? undefined : checkBody);
+      const r = refusal(ex, a, checkBody.toString("utf8"));
+      if (r) return refuse(res, id, ex, rec, r);
     }
+    forward(req, res, { id, method, target, upHeaders, ex, rec, overflow, chunks, body });
+  }
 
-    const upReq = mod.request(target, { method, headers: upHeaders, agent });
-    upReq.setNoDelay(true);
+  interface Forwarding {
+    id: string;
+    method: string;
+    target: URL;
+    upHeaders: string[];
+    ex?: Exchange;
+    rec?: Recording;
+    overflow: boolean;
+    chunks: Buffer[];
+    body?: Buffer;
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, f: Forwarding) {
+    const { ex, rec } = f;
     let settled = false;
     let responded = false;
+    const fail = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      counters.upstreamErrors++;
+      // Nothing (usable) came back: the client gets a 502 naming the cause.
+      answer(res, 502, `openrouter-contract proxy: upstream ${upstream.host} failed: ${reason}`, "upstream-error");
+      if (ex) stage.finalize(ex, undefined, `upstream error: ${reason}`);
+      else log(`${f.id} upstream error: ${reason}`);
+      rec?.error(`upstream ${reason}`);
+    };
+    const init = { method: f.method, headers: f.upHeaders, agent };
+    const upReq = sendUpstream(mod, f.target, init, upstreamTimeout, {
+      fail,
+      response(up) {
+        responded = true;
+        const bad = writeHead(res, up);
+        if (bad) {
+          up.resume();
+          upReq.destroy();
+          return fail(bad);
+        }
+        const copy = ex
+          ? responseCopy(
+              { ex, rec, stage, contract, mode, maxBody, maxLag, method: f.method, url: f.target.href, remote },
+              up,
+            )
+          : undefined;
+        const pump = new Pump({ up, res, maxLag, ...copy });
+        copy?.bindWake(pump.wake);
+        up.on("end", () => {
+          if (settled) return;
+          settled = true;
+          res.end();
+          pump.finish(true);
+        });
+        up.on("close", () => {
+          if (up.complete && !res.destroyed) return;
+          // Upstream reset mid-body (or the client left): the client sees a reset, the record is incomplete.
+          if (!settled) {
+            settled = true;
+            res.destroy();
+          }
+          pump.finish(false);
+        });
+      },
+    });
     res.on("close", () => {
       if (res.writableFinished || settled) return;
       settled = true;
       if (closing) counters.cutAtStop++;
       else counters.clientAborts++;
-      ac.abort();
       upReq.destroy(); // the upstream sees the abort (its socket closes)
       if (!responded && ex) {
         // No response yet: nothing else will end this exchange.
-        finalize(ex, undefined, "client closed the connection before the response");
-        recordError("client closed the connection before the response");
+        stage.finalize(ex, undefined, "client closed the connection before the response");
+        rec?.error("client closed the connection before the response");
       }
     });
-
-    upReq.on("error", (err: NodeJS.ErrnoException) => {
-      if (settled) return;
-      settled = true;
-      counters.upstreamErrors++;
-      const reason = err.code ? `${err.code}` : err.message;
-      if (!res.headersSent) {
-        // Nothing came back: the client gets a 502 naming the cause.
-        const text = JSON.stringify(
-          envelope(502, `openrouter-contract proxy: upstream ${upstream.host} failed: ${reason}`),
-        );
-        res.writeHead(502, {
-          "content-type": "application/json",
-          "content-length": String(Buffer.byteLength(text)),
-          "x-contract-proxy": "upstream-error",
-        });
-        res.end(text);
-      } else res.destroy();
-      if (ex) finalize(ex, undefined, `upstream error: ${reason}`);
-      recordError(`upstream ${reason}`);
-    });
-
-    upReq.on("response", (up: IncomingMessage) => {
-      responded = true;
-      const status = up.statusCode ?? 502;
-      res.sendDate = false; // the upstream's Date passes through
-      res.writeHead(status, up.statusMessage, forwardable(up.rawHeaders));
-      res.flushHeaders();
-
-      // The copy: checks (and the recorder's stream) are fed from here, behind the forwarding.
-      let wake: () => void = () => undefined;
-      let feed: ((b: Buffer) => void) | undefined;
-      let endTee: ((ok: boolean) => void) | undefined;
-      if (ex) {
-        const x = ex;
-        const ct = String(up.headers["content-type"] ?? "");
-        const m = contract.match(method, target.href);
-        const media = m.op ? findMedia(findResponse(m.op, status)?.content ?? [], ct) : undefined;
-        const decoder = decoderFor(up.headers["content-encoding"] as string | undefined);
-        if (media?.kind === "sse" && status < 300 && decoder !== null) {
-          const live = (vs: Violation[]) => {
-            for (const v of vs) if (keep(v)) emitFinding(x, v);
-          };
-          const w = remote();
-          x.sse = w
-            ? w.checks(id, method, target.href, status, ct, maxLag, live, () => wake())
-            : localChecks(contract, media, mode, live);
-          x.operation = opName(m.op!);
-        }
-        let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
-        let open = !!recordReq;
-        if (recordReq) {
-          const source = { start: (c: typeof ctrl) => void (ctrl = c), cancel: () => void (open = false) };
-          const stream = NULL_BODY.has(status) ? null : new ReadableStream<Uint8Array>(source);
-          let response: Response | undefined;
-          try {
-            response = new Response(stream, { status, headers: toHeaders(forwardable(up.rawHeaders)) });
-          } catch {
-            recordError(`upstream status ${status} cannot be recorded`); // outside 200-599
-            open = false;
-          }
-          if (response) {
-            const r = response;
-            void requestRecorded.then(() => {
-              onResponse({ request: recordReq, id, response: r });
-              void r.body?.cancel().catch(() => undefined); // the recorder reads its clone; ours is not read
-            });
-          }
-        }
-        const td = new TextDecoder();
-        let text = "";
-        let whole = true;
-        const onText = (b: Buffer) => {
-          if (open && ctrl) {
-            try {
-              ctrl.enqueue(new Uint8Array(b.buffer, b.byteOffset, b.length));
-            } catch {
-              open = false;
-            }
-          }
-          if (x.sse) x.sse.feed(b);
-          else if (text.length < maxBody) text += td.decode(b, { stream: true });
-          else whole = false;
-        };
-        if (decoder === null) {
-          whole = false;
-          log(
-            `${id} content-encoding ${String(up.headers["content-encoding"])} cannot be decoded: ` +
-              "body forwarded, not checked",
-          );
-        }
-        if (decoder) {
-          decoder.on("data", onText);
-          decoder.on("error", () => {
-            whole = false;
-            decoder.removeListener("data", onText);
-          });
-        }
-        feed = decoder === null ? undefined : decoder ? (b) => decoder.write(b) : onText;
-        let teeEnded = false;
-        endTee = (ok) => {
-          if (teeEnded) return;
-          teeEnded = true;
-          let once = false;
-          const done = () => {
-            if (once) return;
-            once = true;
-            const complete = ok && whole;
-            const s = x.sse;
-            if (!s) text += td.decode();
-            const response: NonNullable<ExchangeRecord["response"]> = {
-              status,
-              headers: lowerHeaders(up.headers),
-              complete,
-            };
-            if (!s && text !== "") {
-              let parsedBody: unknown;
-              if (complete && /json/i.test(ct)) {
-                try {
-                  parsedBody = JSON.parse(text);
-                } catch {
-                  /* checked as text: body_is_json */
-                }
-              }
-              if (parsedBody !== undefined) response.body = parsedBody;
-              else response.bodyText = text;
-            }
-            const note = ok ? undefined : "response cut short (recorded as incomplete)";
-            if (s) {
-              s.end(complete, (all, fresh) => {
-                // end() adds the end-of-stream checks (and dedupes): print the ones not printed live.
-                for (const v of fresh) if (keep(v)) emitFinding(x, v);
-                x.findings.push(...all.filter(keep));
-                finalize(x, response, note);
-              });
-            } else finalize(x, response, note);
-            if (open && ctrl) {
-              try {
-                if (ok) ctrl.close();
-                else ctrl.error(new Error("stream cut short"));
-              } catch {
-                /* already cancelled by the recorder */
-              }
-            }
-          };
-          if (decoder && ok) {
-            decoder.once("end", done).once("error", done);
-            decoder.end();
-          } else {
-            decoder?.destroy();
-            done();
-          }
-        };
-      }
-
-      // Forwarding comes first: a chunk is written to the client at once, and the checks and the record catch up in
-      // slices between I/O callbacks. When they fall maxLag bytes behind, the upstream is paused (bounded memory).
-      const queue: Buffer[] = [];
-      let head = 0;
-      let queued = 0;
-      let scheduled = false;
-      let ending: boolean | undefined;
-      let pausedByClient = false;
-      let pausedByLag = false;
-      const pump = () => {
-        scheduled = false;
-        const t0 = performance.now();
-        while (head < queue.length && !ex?.sse?.busy()) {
-          const b = queue[head]!;
-          queue[head++] = undefined as unknown as Buffer;
-          queued -= b.length;
-          feed?.(b);
-          if (performance.now() - t0 > SLICE_MS) break;
-        }
-        if (head === queue.length) {
-          queue.length = 0;
-          head = 0;
-        }
-        if (pausedByLag && queued <= maxLag / 2) {
-          pausedByLag = false;
-          if (!pausedByClient) up.resume();
-        }
-        if (queued > 0) {
-          if (!ex?.sse?.busy()) schedule(); // busy: the worker's acks call wake()
-        } else if (ending !== undefined) endTee?.(ending);
-      };
-      const schedule = () => {
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(pump);
-        }
-      };
-      wake = schedule;
-      const finishTee = (ok: boolean) => {
-        if (ending !== undefined) return;
-        ending = ok;
-        schedule();
-      };
-      up.on("data", (chunk: Buffer) => {
-        if (!res.write(chunk)) {
-          pausedByClient = true;
-          up.pause();
-        }
-        if (!feed) return;
-        queue.push(chunk);
-        queued += chunk.length;
-        if (queued > maxLag && !pausedByLag) {
-          pausedByLag = true;
-          up.pause();
-        }
-        schedule();
-      });
-      res.on("drain", () => {
-        pausedByClient = false;
-        if (!pausedByLag) up.resume();
-      });
-      up.on("end", () => {
-        if (settled) return;
-        settled = true;
-        res.end();
-        finishTee(true);
-      });
-      up.on("close", () => {
-        if (up.complete && !res.destroyed) return;
-        // Upstream reset mid-body (or the client left): the client sees a reset, the record is incomplete.
-        if (!settled) {
-          settled = true;
-          res.destroy();
-        }
-        finishTee(false);
-      });
-    });
-
-    if (overflow) {
-      for (const c of chunks) upReq.write(c);
+    if (f.overflow) {
+      for (const c of f.chunks) upReq.write(c);
       req.resume();
       req.pipe(upReq);
-    } else upReq.end(body);
+    } else upReq.end(f.body);
   }
 
   const server = http.createServer({ keepAliveTimeout: 5000, noDelay: true }, (req, res) => {
@@ -584,6 +366,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const pendingWork = () => stage.open.size + (records?.due.size ?? 0);
   return {
     url,
     baseUrl: url + basePath,
@@ -594,19 +377,14 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         server.close();
         server.closeIdleConnections();
         for (const s of sockets) s.destroy();
-        // Cut exchanges finish on the next turns of the event loop; their records after the recorder's short drain.
+        // Cut exchanges finish on the next turns of the event loop; their records once written.
         const deadline = Date.now() + 2000;
-        while ((exchanges.size || recordsDue.size) && Date.now() < deadline) {
-          await new Promise<void>((r) => {
-            recordsSettled = r;
-            setTimeout(r, 20); // not unref: this wait must keep the process alive
-          });
-        }
+        while (stage.open.size && Date.now() < deadline) await new Promise<void>((r) => setTimeout(r, 20));
         agent.destroy();
         await checkWorker?.close();
-        // The recorder may still be writing the records of exchanges the worker was holding.
-        const recordsBy = Date.now() + 500;
-        while (recordsDue.size && Date.now() < recordsBy) await new Promise<void>((r) => setTimeout(r, 20));
+        // The records of exchanges the worker was holding are written after it stopped.
+        const recordsBy = Date.now() + 2000;
+        while (pendingWork() && Date.now() < recordsBy) await new Promise<void>((r) => setTimeout(r, 20));
       })());
     },
   };
