@@ -5,9 +5,9 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { createGunzip, gzipSync } from "node:zlib";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Pump } from "../../src/cli/proxy/pump";
-import { startProxy, type ProxyHandle, type ProxyOptions } from "../../src/cli/proxy/server";
+import { proxyPerTest } from "../support/proxy";
 import { contract } from "../support/conformance";
 import { chunk, sse } from "../support/fault-server";
 
@@ -119,27 +119,10 @@ afterAll(async () => {
   await new Promise<void>((r) => raw.close(() => r()));
 });
 
-let proxy: ProxyHandle | undefined;
-let logs: string[] = [];
-let records: string[] = [];
-async function start(o: Partial<ProxyOptions> = {}) {
-  logs = [];
-  records = [];
-  proxy = await startProxy({
-    upstream: upUrl,
-    contract,
-    log: (l) => logs.push(l),
-    record: (l) => records.push(l),
-    ...o,
-  });
-  return proxy;
-}
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-});
+const px = proxyPerTest(() => upUrl, contract);
+const start = px.start;
 function post(path: string, headers: Record<string, string> = {}, ms = 10_000) {
-  return fetch(`${proxy!.baseUrl}${path}`, {
+  return fetch(`${px.proxy!.baseUrl}${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", ...headers },
     body: streamBody,
@@ -153,7 +136,7 @@ async function until(cond: () => boolean, ms = 10_000) {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
-const reported = (n: number) => until(() => proxy!.report.summary().exchanges >= n);
+const reported = (n: number) => until(() => px.proxy!.report.summary().exchanges >= n);
 
 describe("what an upstream sends never takes the proxy down (item 1) or leaves the client unanswered (item 8)", () => {
   for (const s of ["ctl", "del", "bad-header", "upgrade"]) {
@@ -165,8 +148,8 @@ describe("what an upstream sends never takes the proxy down (item 1) or leaves t
       expect(body.error.code).toBe(502);
       expect(body.error.message).toMatch(/openrouter-contract proxy: upstream .* failed: /);
       await reported(1);
-      expect(proxy!.stats()).toMatchObject({ upstreamErrors: 1, clientAborts: 0 });
-      await proxy!.close();
+      expect(px.proxy!.stats()).toMatchObject({ upstreamErrors: 1, clientAborts: 0 });
+      await px.proxy!.close();
       await start();
       expect((await post("/chat/completions", { "x-s": "json" })).status).toBe(200);
     });
@@ -190,8 +173,8 @@ describe("the lag bound (items 2 and 4)", () => {
     expect(text.length).toBeGreaterThan(10 * 64 * 1024);
     expect(text.endsWith(done)).toBe(true);
     await reported(1);
-    expect(proxy!.report.summary().bySeverity.error).toBe(0);
-    expect(JSON.parse(records[0]!).response.complete).toBe(true);
+    expect(px.proxy!.report.summary().bySeverity.error).toBe(0);
+    expect(JSON.parse(px.records[0]!).response.complete).toBe(true);
   }, 30_000);
 
   it("a compressed copy is held to the bound in decoded bytes (a decompression bomb cannot queue more)", async () => {
@@ -225,8 +208,12 @@ describe("findings stay small and keyless (items 3 and 5)", () => {
       await start({ checkThread: "main" });
       await (await post("/chat/completions", { "x-s": "alt", "x-n": String(n) })).text();
       await reported(1);
-      sizes.push([Math.max(...logs.map((l) => l.length)), logs.join("\n").length, proxy!.report.json().length]);
-      await proxy!.close();
+      sizes.push([
+        Math.max(...px.logs.map((l) => l.length)),
+        px.logs.join("\n").length,
+        px.proxy!.report.json().length,
+      ]);
+      await px.proxy!.close();
     }
     expect(sizes[0]![0]).toBeLessThan(2000);
     expect(sizes[1]).toEqual(sizes[0]);
@@ -237,8 +224,10 @@ describe("findings stay small and keyless (items 3 and 5)", () => {
       await start({ checkThread: "main", showInfo: true });
       await (await post("/chat/completions", { "x-s": `echo-${mode}` })).text();
       await reported(1);
-      await proxy!.close();
-      const out = [...logs, proxy!.report.text({ showInfo: true }), proxy!.report.json(), ...records].join("\n");
+      await px.proxy!.close();
+      const out = [...px.logs, px.proxy!.report.text({ showInfo: true }), px.proxy!.report.json(), ...px.records].join(
+        "\n",
+      );
       expect(out).not.toContain(KEY);
       expect(out).not.toContain("CANARY1234");
     });
@@ -246,7 +235,7 @@ describe("findings stay small and keyless (items 3 and 5)", () => {
 
   it("two Authorization headers: neither token is printed where echoed", async () => {
     await start({ checkThread: "main", showInfo: true });
-    const res = await fetch(`${proxy!.baseUrl}/chat/completions`, {
+    const res = await fetch(`${px.proxy!.baseUrl}/chat/completions`, {
       method: "POST",
       headers: [
         ["authorization", "Bearer sk-or-v1-OTHER0000000000000000"],
@@ -258,8 +247,8 @@ describe("findings stay small and keyless (items 3 and 5)", () => {
     });
     await res.text();
     await reported(1);
-    await proxy!.close();
-    const out = [...logs, proxy!.report.json(), ...records].join("\n");
+    await px.proxy!.close();
+    const out = [...px.logs, px.proxy!.report.json(), ...px.records].join("\n");
     expect(out).not.toContain(KEY);
   });
 });
@@ -270,7 +259,7 @@ describe("CR-only line endings through the proxy (item 7)", () => {
     const text = await (await post("/chat/completions", { "x-s": "cr" })).text();
     expect(text).toContain("\r\r");
     await reported(1);
-    expect(proxy!.report.summary().bySeverity).toMatchObject({ error: 0, warning: 0 });
+    expect(px.proxy!.report.summary().bySeverity).toMatchObject({ error: 0, warning: 0 });
   });
 });
 
@@ -292,7 +281,7 @@ describe("records are written in pieces (item 9)", () => {
 /** POST with the path exactly as given (fetch would resolve the dot segments before sending). */
 function rawPost(path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const u = new URL(proxy!.url);
+    const u = new URL(px.proxy!.url);
     const r = http.request({ host: u.hostname, port: u.port, path, method: "POST" }, (res) => {
       res.resume();
       resolve(res.statusCode!);
@@ -323,7 +312,7 @@ describe("--enforce refuses what it cannot check, and checks what it can (item 1
   const valid = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] });
   function send(path: string, body: Buffer | string, headers: Record<string, string> = {}) {
     return new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const u = new URL(proxy!.url);
+      const u = new URL(px.proxy!.url);
       const r = http.request(
         {
           host: u.hostname,
@@ -394,7 +383,7 @@ describe("what held up stays (request smuggling and hop-by-hop)", () => {
   /** Raw bytes to the proxy; resolves with what came back before the socket closed (or 1 s passed). */
   function rawExchange(bytes: string): Promise<string> {
     return new Promise((resolve) => {
-      const u = new URL(proxy!.url);
+      const u = new URL(px.proxy!.url);
       const s = net.connect(Number(u.port), u.hostname, () => s.write(bytes));
       let got = "";
       s.on("data", (d) => (got += d.toString("latin1")));

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import OpenAI from "openai";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/run";
-import { startProxy, type ProxyHandle, type ProxyOptions } from "../../src/cli/proxy/server";
+import { proxyPerTest } from "../support/proxy";
 import type { ExchangeRecord } from "../../src/conformance/index";
 import { baseUrl as mockBaseUrl, hasServer } from "../support/mock";
 import { allExamples, contract, sseBlocks } from "../support/conformance";
@@ -150,26 +150,9 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => up.close(() => r())));
 
 // ---------- proxy per test ----------
-let proxy: ProxyHandle | undefined;
-let logs: string[];
-let records: string[];
-async function start(o: Partial<ProxyOptions> = {}) {
-  logs = [];
-  records = [];
-  proxy = await startProxy({
-    upstream: upUrl,
-    contract,
-    log: (l) => logs.push(l),
-    record: (l) => records.push(l),
-    ...o,
-  });
-  return proxy;
-}
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-});
-const recs = (): (ExchangeRecord & { error?: string })[] => records.map((l) => JSON.parse(l));
+const px = proxyPerTest(() => upUrl, contract);
+const start = px.start;
+const recs = (): (ExchangeRecord & { error?: string })[] => px.records.map((l) => JSON.parse(l));
 async function until(cond: () => boolean, ms = 5000) {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -178,14 +161,14 @@ async function until(cond: () => boolean, ms = 5000) {
   }
 }
 /** Records written and exchanges reported (stream checks finish in a worker, after the record may be written). */
-const settled = (n: number) => until(() => records.length >= n && proxy!.report.summary().exchanges >= n);
+const settled = (n: number) => until(() => px.records.length >= n && px.proxy!.report.summary().exchanges >= n);
 function post(
   scenarioName: string,
   body: unknown = chatReq,
   extra: Record<string, string> = {},
   init: RequestInit = {},
 ) {
-  return fetch(`${proxy!.baseUrl}/chat/completions`, {
+  return fetch(`${px.proxy!.baseUrl}/chat/completions`, {
     method: "POST",
     headers: {
       authorization: `Bearer ${KEY}`,
@@ -213,8 +196,8 @@ describe("proxy: transparent forwarding", () => {
     expect(seen[0]!.body).toBe(JSON.stringify(chatReq));
     await settled(1);
     expect(recs()[0]!.response).toMatchObject({ status: 200, complete: true, body: JSON.parse(chatJson) });
-    expect(logs).toEqual([]);
-    expect(proxy!.report.summary()).toMatchObject({ exchanges: 1, violations: 0 });
+    expect(px.logs).toEqual([]);
+    expect(px.proxy!.report.summary()).toMatchObject({ exchanges: 1, violations: 0 });
   });
 
   it("passes a 429 through: status, Retry-After, rate-limit headers, both cookies, body byte for byte", async () => {
@@ -229,7 +212,7 @@ describe("proxy: transparent forwarding", () => {
     await settled(1);
     expect(recs()[0]!.response!.status).toBe(429);
     expect(recs()[0]!.response!.headers!["set-cookie"]).toBe("[REDACTED]");
-    expect(proxy!.report.summary().bySeverity.error).toBe(0); // the example is a documented 429
+    expect(px.proxy!.report.summary().bySeverity.error).toBe(0); // the example is a documented 429
   });
 
   it("streams event by event: the first event reaches the client while the upstream still holds the rest", async () => {
@@ -251,7 +234,7 @@ describe("proxy: transparent forwarding", () => {
     expect(got).toBe(streamOk); // comments included, byte for byte
     await settled(1);
     expect(recs()[0]!.response).toMatchObject({ complete: true, bodyText: streamOk });
-    expect(proxy!.report.summary().bySeverity.error).toBe(0);
+    expect(px.proxy!.report.summary().bySeverity.error).toBe(0);
   });
 
   it("a stream with a mid-stream error chunk is forwarded unchanged and its checks pass", async () => {
@@ -259,8 +242,8 @@ describe("proxy: transparent forwarding", () => {
     const res = await post("stream-error", { ...chatReq, stream: true });
     expect(await res.text()).toBe(streamErr);
     await settled(1);
-    expect(proxy!.report.summary().bySeverity.error).toBe(0);
-    expect(logs).toEqual([]);
+    expect(px.proxy!.report.summary().bySeverity.error).toBe(0);
+    expect(px.logs).toEqual([]);
   });
 
   it("a client abort mid-stream reaches the upstream, and the record is marked incomplete", async () => {
@@ -278,9 +261,9 @@ describe("proxy: transparent forwarding", () => {
     const r = recs()[0]!;
     expect(r.response!.complete).toBe(false);
     expect(r.response!.bodyText).toContain("data: {");
-    expect(proxy!.stats().clientAborts).toBe(1);
+    expect(px.proxy!.stats().clientAborts).toBe(1);
     // A cut recording is not a contract error (no "missing [DONE]" error).
-    expect(proxy!.report.summary().bySeverity.error).toBe(0);
+    expect(px.proxy!.report.summary().bySeverity.error).toBe(0);
   });
 
   it("an upstream reset mid-stream reaches the client as a failed body, not a clean end", async () => {
@@ -312,10 +295,10 @@ describe("proxy: transparent forwarding", () => {
     const big = { ...chatReq, messages: [{ role: "user", content: "x".repeat(50_000) }] };
     const res = await post("echo", big);
     expect(await res.json()).toEqual({ length: JSON.stringify(big).length });
-    expect(proxy!.stats().unchecked).toBe(1);
-    expect(logs.join("\n")).toMatch(/over 1000 bytes: forwarded unchecked/);
-    await proxy!.close();
-    expect(records).toEqual([]);
+    expect(px.proxy!.stats().unchecked).toBe(1);
+    expect(px.logs.join("\n")).toMatch(/over 1000 bytes: forwarded unchecked/);
+    await px.proxy!.close();
+    expect(px.records).toEqual([]);
   });
 });
 
@@ -326,8 +309,8 @@ describe("proxy: validation", () => {
     const res = await post("json", { ...chatReq, temperature: 5 });
     expect(res.status).toBe(200);
     expect(seen).toHaveLength(1);
-    expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/^[0-9a-f]{6}-1 ERROR +request_body_schema request\.body \/temperature: .*<= 2/);
+    expect(px.logs).toHaveLength(1);
+    expect(px.logs[0]).toMatch(/^[0-9a-f]{6}-1 ERROR +request_body_schema request\.body \/temperature: .*<= 2/);
   });
 
   it("reports a bad response field (JSON; gzip/deflate/br-encoded, the client getting the encoded bytes)", async () => {
@@ -339,7 +322,7 @@ describe("proxy: validation", () => {
       expect(JSON.parse(await r.text()).choices[0].index).toBe("zero"); // fetch decoded what the proxy forwarded as is
     }
     await settled(4);
-    const errs = logs.filter((l) => / ERROR +response_body_schema response\.body \/choices\/0\/index: /.test(l));
+    const errs = px.logs.filter((l) => / ERROR +response_body_schema response\.body \/choices\/0\/index: /.test(l));
     expect(errs).toHaveLength(4);
     expect(recs()[3]!.response!.body).toMatchObject({ choices: [{ index: "zero" }] }); // recorded decoded
   });
@@ -352,8 +335,8 @@ describe("proxy: validation", () => {
       await settled(1);
       expect(recs()[0]!.response).toMatchObject({ complete: true, bodyText: text });
       // All 2000 repeated events were checked: finish_reason/consistency checks see every one of them.
-      expect(proxy!.report.summary().bySeverity.error).toBe(0);
-      expect(proxy!.report.summary().exchanges).toBe(1);
+      expect(px.proxy!.report.summary().bySeverity.error).toBe(0);
+      expect(px.proxy!.report.summary().exchanges).toBe(1);
     });
 
   it("a response over --max-body-bytes reaches the client whole, is checked whole, recorded incomplete", async () => {
@@ -365,7 +348,7 @@ describe("proxy: validation", () => {
     const r = recs()[0]!.response!;
     expect(r.complete).toBe(false);
     expect(r.bodyText!.length).toBeLessThan(text.length);
-    expect(proxy!.report.summary().bySeverity.error).toBe(0); // the live check saw [DONE]
+    expect(px.proxy!.report.summary().bySeverity.error).toBe(0); // the live check saw [DONE]
   });
 
   for (const checkThread of ["worker", "main"] as const)
@@ -380,7 +363,7 @@ describe("proxy: validation", () => {
         res.write(first);
         // The finding must be out before the stream ends.
         const t = setInterval(() => {
-          if (logs.length) {
+          if (px.logs.length) {
             clearInterval(t);
             for (const b of rest) res.write(b);
             res.end();
@@ -389,11 +372,11 @@ describe("proxy: validation", () => {
         setTimeout(() => clearInterval(t), 5000);
       });
       await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-      await proxy!.close();
+      await px.proxy!.close();
       await start({ checkThread, upstream: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/v1` });
       const text = await (await post("x", { ...chatReq, stream: true })).text();
       expect(text).toBe(broken);
-      expect(logs[0]).toMatch(
+      expect(px.logs[0]).toMatch(
         / ERROR +sse_chunk_schema response\.sse\[\d+\]\.data \/events\/\d+\/data\/choices\/0\/index: /,
       );
       await new Promise<void>((r) => srv.close(() => r()));
@@ -423,7 +406,7 @@ describe("proxy: validation", () => {
     expect(seen).toHaveLength(1);
     await settled(3);
     expect(recs()[0]!.response!.status).toBe(400);
-    expect(proxy!.stats().enforced).toBe(2);
+    expect(px.proxy!.stats().enforced).toBe(2);
   });
 
   it("the API key never reaches a record, a log line or the report", async () => {
@@ -431,9 +414,11 @@ describe("proxy: validation", () => {
     await (await post("json", { ...chatReq, temperature: 9 }, { "x-api-key": KEY })).text();
     await (await post("stream", { ...chatReq, stream: true })).text();
     await (await post("429")).text();
-    await proxy!.close();
-    expect(records).toHaveLength(3);
-    const all = [...records, ...logs, proxy!.report.json(), proxy!.report.text({ showInfo: true })].join("\n");
+    await px.proxy!.close();
+    expect(px.records).toHaveLength(3);
+    const all = [...px.records, ...px.logs, px.proxy!.report.json(), px.proxy!.report.text({ showInfo: true })].join(
+      "\n",
+    );
     expect(all).not.toContain(KEY);
     expect(all).not.toContain("CANARY");
     expect(recs()[0]!.request.headers!.authorization).toBe("[REDACTED]");
@@ -442,7 +427,7 @@ describe("proxy: validation", () => {
 });
 
 describe("proxy CLI", () => {
-  it("prints the URL, forwards, records, prints the summary on stop and exits 1 on an error finding", async () => {
+  it("prints the URL, forwards, px.records, prints the summary on stop and exits 1 on an error finding", async () => {
     const dir = mkdtempSync(join(tmpdir(), "orc-proxy-"));
     const file = join(dir, "traffic.jsonl");
     const stop = new AbortController();
@@ -537,13 +522,7 @@ describe.skipIf(!hasServer)("openai SDK through the proxy in front of the mock",
     const run = async (name: string, bad: boolean) => {
       const file = join(dir, `${name}.jsonl`);
       const lines: string[] = [];
-      const p = await startProxy({
-        upstream: mockBaseUrl,
-        contract,
-        log: () => undefined,
-        record: (l) => lines.push(l),
-      });
-      proxy = p;
+      const p = await start({ upstream: mockBaseUrl, log: () => undefined, record: (l) => lines.push(l) });
       const client = new OpenAI({ apiKey: KEY, baseURL: p.baseUrl, maxRetries: 0, timeout: 10_000 });
       const body = chatReq as { model: string; messages: OpenAI.Chat.ChatCompletionMessageParam[] };
       const c = await client.chat.completions.create({ model: body.model, messages: body.messages });
@@ -564,8 +543,7 @@ describe.skipIf(!hasServer)("openai SDK through the proxy in front of the mock",
           .catch((x: unknown) => x);
         expect((e as InstanceType<typeof OpenAI.APIError>).status).toBe(400); // the mock's answer, passed through
       }
-      await p.close();
-      proxy = undefined;
+      await p.close(); // the records are complete once it has closed (closing again after the test is a no-op)
       writeFileSync(file, `${lines.join("\n")}\n`);
       expect(lines.join("\n")).not.toContain(KEY);
       let out = "";

@@ -271,19 +271,21 @@ describe(`replaying ${cases.length} real captures`, () => {
     expect(replayed.length).toBeGreaterThan(0);
   });
 
+  /** For clients that return the parsed body, or the chunks as an async iterable: compare them with the recording. */
+  const asRecorded = (create: (body: unknown) => Promise<unknown>) => async (c: Case) => {
+    const res = await create(c.body);
+    if (c.status >= 400) return "differs: no error thrown";
+    if (!c.stream) return same(res, c.rec.response!.body);
+    const chunks: unknown[] = [];
+    for await (const x of res as AsyncIterable<unknown>) chunks.push(x);
+    return same(chunks, c.events);
+  };
   it("the package's client: parsed bodies and stream chunks as recorded, errors typed by status", async () => {
     const client = createOpenRouterClient({ apiKey: "sk-or-v1-replay", baseUrl: server.url, maxRetries: 0 });
     const got = await drive(
       "openrouter-contract",
       (e) => e instanceof OpenRouterError,
-      async (c) => {
-        const res = (await client.chat.completions.create(c.body as never)) as unknown;
-        if (c.status >= 400) return "differs: no error thrown";
-        if (!c.stream) return same(res, c.rec.response!.body);
-        const chunks: unknown[] = [];
-        for await (const x of res as AsyncIterable<unknown>) chunks.push(x);
-        return same(chunks, c.events);
-      },
+      asRecorded((body) => client.chat.completions.create(body as never)),
     );
     expectAll(got);
   });
@@ -293,14 +295,7 @@ describe(`replaying ${cases.length} real captures`, () => {
     const got = await drive(
       "openai",
       (e) => e instanceof OpenAI.APIError,
-      async (c) => {
-        const res = (await openai.chat.completions.create(c.body as never)) as unknown;
-        if (c.status >= 400) return "differs: no error thrown";
-        if (!c.stream) return same(res, c.rec.response!.body);
-        const chunks: unknown[] = [];
-        for await (const x of res as AsyncIterable<unknown>) chunks.push(x);
-        return same(chunks, c.events);
-      },
+      asRecorded((body) => openai.chat.completions.create(body as never)),
     );
     expectAll(got);
   });
