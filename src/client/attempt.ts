@@ -32,6 +32,8 @@ export interface Transport extends Config {
   raw?: RawClient | undefined;
   /** Registered middleware: typed calls go through `raw` while there is any (needs `withRaw`). */
   middleware: Middleware[];
+  /** Sends a call through `raw` (set by `withRaw` with it): `error` holds the parsed body of a non-2xx response. */
+  post?: ((call: Call, signal: AbortSignal) => Promise<{ response: Response; error?: unknown }>) | undefined;
   checks: Checks | undefined;
 }
 
@@ -52,38 +54,13 @@ export interface Call extends RetryPolicy {
   inBandErrors: "throw" | "return";
 }
 
-/**
- * openapi-fetch's `POST` as an attempt calls it: the body is already serialized, the response is read as a stream,
- * and `error` holds the parsed body of a non-2xx response.
- */
-interface RawPost {
-  POST(
-    path: Call["path"],
-    init: {
-      body: string;
-      bodySerializer: (b: string) => string;
-      headers: Record<string, string>;
-      signal: AbortSignal;
-      parseAs: "stream";
-    },
-  ): Promise<{ response: Response; error?: unknown }>;
-}
-
 /** Sends `call` once under `abort`; resolves to the JSON body or a `Stream`, or throws an `OpenRouterError`. */
 export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown> {
   try {
     let res: Response;
     let errBody: unknown;
     if (call.client.middleware.length) {
-      const r = await (call.client.raw as unknown as RawPost).POST(call.path, {
-        body: call.payload,
-        bodySerializer: (b: string) => b,
-        headers: call.headers,
-        signal: abort.signal,
-        parseAs: "stream",
-      });
-      res = r.response;
-      errBody = r.error;
+      ({ response: res, error: errBody } = await call.client.post!(call, abort.signal));
     } else {
       // Redirects are never followed: a cross-origin hop would carry custom credential headers and the body.
       res = await call.client.fetch(call.client.baseUrl + call.path, {
