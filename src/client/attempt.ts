@@ -32,6 +32,8 @@ export interface Transport extends Config {
   raw?: RawClient | undefined;
   /** Registered middleware: typed calls go through `raw` while there is any (needs `withRaw`). */
   middleware: Middleware[];
+  /** Sends a call through `raw` (set by `withRaw` with it): `error` holds the parsed body of a non-2xx response. */
+  post?: ((call: Call, signal: AbortSignal) => Promise<{ response: Response; error?: unknown }>) | undefined;
   checks: Checks | undefined;
 }
 
@@ -52,38 +54,13 @@ export interface Call extends RetryPolicy {
   inBandErrors: "throw" | "return";
 }
 
-/**
- * openapi-fetch's `POST` as an attempt calls it: the body is already serialized, the response is read as a stream,
- * and `error` holds the parsed body of a non-2xx response.
- */
-interface RawPost {
-  POST(
-    path: Call["path"],
-    init: {
-      body: string;
-      bodySerializer: (b: string) => string;
-      headers: Record<string, string>;
-      signal: AbortSignal;
-      parseAs: "stream";
-    },
-  ): Promise<{ response: Response; error?: unknown }>;
-}
-
 /** Sends `call` once under `abort`; resolves to the JSON body or a `Stream`, or throws an `OpenRouterError`. */
 export async function attempt(call: Call, abort: AttemptAbort): Promise<unknown> {
   try {
     let res: Response;
     let errBody: unknown;
     if (call.client.middleware.length) {
-      const r = await (call.client.raw as unknown as RawPost).POST(call.path, {
-        body: call.payload,
-        bodySerializer: (b: string) => b,
-        headers: call.headers,
-        signal: abort.signal,
-        parseAs: "stream",
-      });
-      res = r.response;
-      errBody = r.error;
+      ({ response: res, error: errBody } = await call.client.post!(call, abort.signal));
     } else {
       // Redirects are never followed: a cross-origin hop would carry custom credential headers and the body.
       res = await call.client.fetch(call.client.baseUrl + call.path, {
@@ -130,7 +107,7 @@ async function responseError(
     // 3xx, or status 0 for the opaque redirect a browser returns under redirect: "manual".
     discard(res.body);
     const to = res.headers.get("location");
-    const msg = `${res.status} Redirect${to ? ` to ${to}` : ""} not followed (the client follows no redirects)`;
+    const msg = `${res.status} Redirect${to ? ` to ${to}` : ""} not followed`;
     return new RedirectError(msg, { status: res.status, generationId });
   }
   if (errBody === undefined) errBody = parseJson((await readErrorBody(res, call.client.maxBodyBytes)).text);
@@ -147,35 +124,26 @@ async function jsonBody(call: Call, abort: AttemptAbort, res: Response): Promise
   abort.release();
   // Looked up only on error paths (Headers#get is not free on the hot path).
   const gid = () => res.headers.get("x-generation-id") ?? undefined;
+  const invalid = (msg: string, body?: unknown) => new InvalidResponseError(msg, { status, generationId: gid(), body });
   if (over) {
     const msg = `Response body over maxBodyBytes (${maxBodyBytes} bytes); rest not read`;
     throw new ResponseTooLargeError(msg, { status, generationId: gid() });
   }
-  if (!text) throw new InvalidResponseError(`Empty response body (HTTP ${status})`, { status, generationId: gid() });
+  if (!text) throw invalid(`Empty response body (HTTP ${status})`);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     const clean = redactText(text, call.key); // before cutting: a cut key would no longer match
-    throw new InvalidResponseError(`Response body is not JSON (HTTP ${status}): ${snippet(clean)}`, {
-      status,
-      generationId: gid(),
-      body: clean.slice(0, 2048),
-    });
+    throw invalid(`Response body is not JSON (HTTP ${status}): ${snippet(clean)}`, clean.slice(0, 2048));
   }
   call.client.checks?.response(call.opId, res, data);
-  if (!isObject(data)) {
-    const init = { status, generationId: gid(), body: data };
-    throw new InvalidResponseError(`Response body is not a JSON object (HTTP ${status})`, init);
-  }
+  if (!isObject(data)) throw invalid(`Response body is not a JSON object (HTTP ${status})`, data);
   if (call.inBandErrors === "throw" || call.stream) {
     const e = errorFromInBand(data, status, gid() ?? (typeof data.id === "string" ? data.id : undefined));
     if (e) throw e;
   }
-  if (call.stream) {
-    const init = { status, generationId: gid(), body: data };
-    throw new InvalidResponseError(`Expected text/event-stream, got ${res.headers.get("content-type")}`, init);
-  }
+  if (call.stream) throw invalid(`Expected text/event-stream, got ${res.headers.get("content-type")}`, data);
   return data;
 }
 

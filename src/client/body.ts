@@ -48,7 +48,7 @@ export function serialize(body: unknown): string {
   } catch (e) {
     const why = String((e as Error)?.message).split("\n")[0];
     const at = unserializableAt(body);
-    throw new InvalidRequestError(`Request body is not JSON-serializable at "${at}": ${why} (expected JSON values)`);
+    throw new InvalidRequestError(`Request body is not JSON-serializable at "${at}": ${why}`);
   }
 }
 

@@ -46,9 +46,7 @@ export interface OpenRouterClient {
   completions: CompletionsResource;
 }
 
-const NEEDS_RAW =
-  "middleware runs through openapi-fetch: wrap the client with withRaw() from openrouter-contract/raw " +
-  "(withRaw(createOpenRouterClient({ middleware })))";
+const NEEDS_RAW = "middleware needs the client wrapped by withRaw() from openrouter-contract/raw";
 
 export function createOpenRouterClient(options: ClientOptions = {}): OpenRouterClient {
   const config = resolveOptions(options);

@@ -26,17 +26,9 @@ export interface OpenRouterErrorInit {
 const byStatus: Record<number, typeof OpenRouterError> = {};
 
 /** The fields an error takes from its init. */
-const FIELDS = [
-  "status",
-  "code",
-  "metadata",
-  "generationId",
-  "body",
-  "retryAfterMs",
-  "errorType",
-  "availability",
-  "partialContent",
-] as const;
+const FIELDS = "status code metadata generationId body retryAfterMs errorType availability partialContent".split(
+  " ",
+) as (keyof OpenRouterErrorInit)[];
 
 /**
  * Names the class on its prototype (set before any instance exists, so `stack` starts with the right name; a string

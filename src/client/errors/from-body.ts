@@ -48,6 +48,10 @@ export function snippet(text: string, max = 200): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+/** `Stream error (code): message`: what a failure reported with status 200 says. */
+const described = (what: string, f: ErrorFields, fallback: string) =>
+  `${what}${f.code === undefined ? "" : ` (${f.code})`}: ${f.message ?? fallback}`;
+
 /** The typed error for a non-2xx response body (parsed JSON or raw text). */
 export function errorFromResponse(
   status: number,
@@ -93,8 +97,7 @@ export function errorFromInBand(
     e = data.error;
   } else return undefined;
   const f = readErrorObject(e);
-  const code = f.code === undefined ? "" : ` (${f.code})`;
-  return new InBandError(`Generation failed${code}: ${f.message ?? "finish_reason: error"}`, {
+  return new InBandError(described("Generation failed", f, "finish_reason: error"), {
     ...f,
     status,
     generationId,
@@ -110,7 +113,6 @@ export function errorFromInBand(
 export function errorFromChunk(chunk: JsonObject, at: OpenRouterErrorInit): StreamError {
   const c = isObject(chunk.choices) ? chunk.choices[0] : undefined;
   const f = readErrorObject(isObject(chunk.error) ? chunk.error : isObject(c) ? c.error : undefined);
-  const msg = f.message ?? (typeof chunk.error === "string" ? chunk.error : "Stream error");
-  const code = f.code === undefined ? "" : ` (${f.code})`;
-  return new StreamError(`Stream error${code}: ${msg}`, { ...at, ...f, body: chunk });
+  const msg = described("Stream error", f, typeof chunk.error === "string" ? chunk.error : "Stream error");
+  return new StreamError(msg, { ...at, ...f, body: chunk });
 }
