@@ -83,28 +83,36 @@ const CLIENT_OPTIONS = (
   "maxPartialContentLength"
 ).split(" ");
 const REQUEST_OPTIONS = "signal headers timeoutMs totalTimeoutMs maxRetries inBandErrors".split(" ");
-/** Other SDKs' names for ours that share no prefix with them (@openrouter/sdk: serverURL, httpReferer; openai's
- * baseURL and defaultHeaders are found by prefix), by lower-case letters only. */
-const ALIASES: Record<string, string> = { serverurl: "baseUrl", defaultheaders: "headers", httpreferer: "appUrl" };
-const letters = (k: string) => k.toLowerCase().replace(/[^a-z]/g, "");
+/** Other SDKs' names for ours (openai: baseURL, defaultHeaders; @openrouter/sdk: serverURL, httpReferer). */
+const ALIASES: Record<string, string> = {
+  baseurl: "baseUrl",
+  serverurl: "baseUrl",
+  defaultheaders: "headers",
+  httpreferer: "appUrl",
+};
+
+/** Levenshtein distance, case-insensitive (option names are short, so the quadratic table is tiny). */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[y.length]!;
+}
 
 /**
  * Refuses an option this client does not have (in JavaScript a misspelt `baseURL` would otherwise be ignored and the
- * request go to openrouter.ai): `InvalidRequestError` naming the option meant, found by case-blind prefix (`timeout`,
- * `apikey`, `maxRetry`: the longest shared prefix, of at least 4 letters and half the name), else listing them all.
+ * request go to openrouter.ai): `InvalidRequestError` naming the closest known option.
  */
 function checkOptionNames(options: object, names: string[], where: string): void {
   for (const name of Object.keys(options)) {
     if (names.includes(name)) continue;
-    const n = letters(name);
-    let guess = ALIASES[n];
-    let best = 3;
-    for (const k of guess ? [] : names) {
-      const m = letters(k);
-      let i = 0;
-      while (n[i] && n[i] === m[i]) i++;
-      if (i > best && i * 2 >= n.length) [guess, best] = [k, i];
-    }
+    const near = names.map((k) => [distance(name, k), k] as const).sort((p, q) => p[0] - q[0])[0]!;
+    const guess = ALIASES[name.toLowerCase()] ?? (near[0] <= Math.max(3, name.length / 3) ? near[1] : undefined);
     throw new InvalidRequestError(
       `Unknown ${where} option "${name}": ${guess ? `did you mean "${guess}"?` : `known options: ${names.join(", ")}`}`,
     );

@@ -25,10 +25,6 @@ describe("client options", () => {
     ["maxBodyByte", "maxBodyBytes"],
     ["httpReferer", "appUrl"],
     ["serverurl", "baseUrl"],
-    ["BASE_URL", "baseUrl"],
-    ["baseUlr", "baseUrl"],
-    ["onViolations", "onViolation"],
-    ["maxLineLen", "maxLineLength"],
   ])("%s is refused with: did you mean %s", (given, meant) => {
     const e = refusal({ [given]: "http://127.0.0.1:1/api/v1" });
     expect(e).toBeInstanceOf(InvalidRequestError);
