@@ -181,7 +181,7 @@ export class CheckWorker {
     });
     this.worker.postMessage({ t: "open", id, method, url, status, ct });
     // The copies of one turn of the event loop go as one message, in a buffer of their own that is transferred, not
-    // cloned (cloning a Buffer copies the whole pooled ArrayBuffer behind it): one copy, one message, one ack.
+    // cloned: one copy, one message and one ack per turn instead of one per upstream chunk.
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let queued = false;
