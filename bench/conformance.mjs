@@ -123,14 +123,14 @@ writeSync(2, "BENCH " + JSON.stringify({ ms, lines, maxRssKb: process.resourceUs
   return JSON.parse(m[1]);
 }
 
-async function runCheck() {
-  const runner = join(root, ".tmp", "bench-conformance-runner.mjs");
+async function runCheck(from = root, name = "cli") {
+  const runner = join(root, ".tmp", `bench-conformance-runner-${name}.mjs`);
   // Bundle the CLI the way it ships (one ESM file, spec inlined) so the measurement has no TS loader in it.
-  const bundle = join(root, ".tmp", "bench-conformance-cli.mjs");
+  const bundle = join(root, ".tmp", `bench-conformance-${name}.mjs`);
   const { build } = await import("esbuild");
   const { lazyAjv } = await import("../tsup.config.ts");
   await build({
-    entryPoints: [join(root, "src/cli/run.ts")],
+    entryPoints: [join(from, "src/cli/run.ts")],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -162,8 +162,31 @@ writeSync(2, "\\nBENCH " + JSON.stringify({ ms, code, maxRssKb: process.resource
 
 await generate();
 const size = statSync(out).size;
-const base = baseline();
-const chk = await runCheck();
+// BENCH_BEFORE=<a checkout of an earlier version>: its CLI runs too, rounds alternate (floor, before, after), and the
+// figures below are medians of BENCH_ROUNDS rounds (default 3 with BENCH_BEFORE, else 1).
+const beforeRoot = process.env.BENCH_BEFORE;
+const rounds = Number(process.env.BENCH_ROUNDS ?? (beforeRoot ? 3 : 1));
+const runs = { base: [], chk: [], before: [] };
+for (let r = 0; r < rounds; r++) {
+  const order = [
+    () => runs.base.push(baseline()),
+    async () => runs.chk.push(await runCheck()),
+    ...(beforeRoot ? [async () => runs.before.push(await runCheck(beforeRoot, "before"))] : []),
+  ];
+  for (let i = 0; i < order.length; i++) await order[(i + r) % order.length]();
+}
+const mid = (xs) => [...xs].sort((a, b) => a.ms - b.ms)[xs.length >> 1];
+const base = mid(runs.base);
+const chk = mid(runs.chk);
+if (beforeRoot) {
+  const before = mid(runs.before);
+  const per = runs.chk.map((c, i) => (runs.before[i].ms / c.ms).toFixed(2)).join(", ");
+  console.log(
+    `before (BENCH_BEFORE=${beforeRoot}): ${(before.ms / 1000).toFixed(2)} s, ${(before.ms / base.ms).toFixed(2)}× ` +
+      `the floor; after ${(chk.ms / 1000).toFixed(2)} s, ${(chk.ms / base.ms).toFixed(2)}×; ` +
+      `before/after ${(before.ms / chk.ms).toFixed(2)}× (per round ${per}; medians of ${rounds} rounds)`,
+  );
+}
 const mbps = (bytes, ms) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
 console.log(
   `conformance check benchmark — ${(size / 1e6).toFixed(0)} MB, ${base.lines} exchanges ` +

@@ -51,6 +51,25 @@ if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, "src"))) {
   cliNote = ".tmp/bench-proxy/cli.mjs (esbuild of src/cli/main.ts; dist/ missing or older than src/)";
 }
 
+// BENCH_BEFORE=<a checkout of an earlier version> adds its proxy (esbuild of its src/cli/main.ts) to the stream rounds,
+// so a before/after ratio comes from one run.
+const beforeRoot = process.env.BENCH_BEFORE;
+let beforeCli;
+if (beforeRoot) {
+  beforeCli = join(root, ".tmp/bench-proxy/before.mjs");
+  await build({
+    entryPoints: [join(resolve(beforeRoot), "src/cli/main.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    outfile: beforeCli,
+    external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
+    logLevel: "error",
+    nodePaths: [join(root, "node_modules")],
+  });
+}
+
 // ---------- upstream (own process) ----------
 const STREAM_CHUNKS = 20_000;
 const LAT_EVENTS = quick ? 150 : 300;
@@ -142,6 +161,13 @@ const viaMain = (await firstLine(mainProc, /listening on (\S+)/))[1];
 let mainOut = "";
 mainProc.stdout.on("data", (d) => (mainOut += d));
 
+const beforeProc = beforeCli
+  ? spawn(process.execPath, [beforeCli, "proxy", "--upstream", direct, "--port", "0"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    })
+  : undefined;
+const viaBefore = beforeProc && (await firstLine(beforeProc, /listening on (\S+)/))[1];
+
 const now = () => performance.timeOrigin + performance.now();
 const body = JSON.stringify({
   model: "openai/gpt-4o-mini",
@@ -213,6 +239,12 @@ const cpuMs = (pid) => {
 };
 const cpu = { pipe: [], proxy: [], "proxy-main": [] };
 const procs = { pipe: pipeProc, proxy: proxyProc, "proxy-main": mainProc };
+if (beforeProc) {
+  st.before = [];
+  urls.before = viaBefore;
+  cpu.before = [];
+  procs.before = beforeProc;
+}
 for (let i = 0; i < 2; i++) for (const u of Object.values(urls)) await read(`${u}/chat/completions`, undefined, true);
 const names = Object.keys(urls);
 for (let r = 0; r < SROUNDS; r++) {
@@ -253,6 +285,13 @@ console.log(
     `(checks included; main-thread checks ${median(cpu["proxy-main"]).toFixed(0)} ms), ` +
     `pipe ${median(cpu.pipe).toFixed(0)} ms`,
 );
+if (beforeProc) {
+  const b = median(st.before);
+  console.log(
+    `  before (BENCH_BEFORE=${beforeRoot}): ${b.toFixed(1)} ms -> ${(b / median(st.direct)).toFixed(3)}x direct, ` +
+      `CPU ${median(cpu.before).toFixed(0)} ms; after/before ${(median(st.proxy) / b).toFixed(3)}x`,
+  );
+}
 
 // ---------- 3. memory: peak RSS per concurrent stream ----------
 // CONCURRENT bulk streams at once through the (worker) proxy; its RSS is sampled from /proc every 10 ms.
@@ -284,6 +323,7 @@ console.log(
 // The proxy checked every event: it must have found nothing (a finding would mean the bench measured an error path).
 proxyProc.kill("SIGINT");
 mainProc.kill("SIGINT");
+beforeProc?.kill("SIGINT");
 await new Promise((r) => proxyProc.once("exit", r));
 if (mainProc.exitCode === null) await new Promise((r) => mainProc.once("exit", r));
 if (!/: 0 error, 0 warning/.test(mainOut)) throw new Error(`the main-thread proxy reported findings:\n${mainOut}`);

@@ -84,6 +84,14 @@ export class Contract {
   }
 
   /**
+   * True when a precompiled verdict says `data` passes: `validate` (or, with `undocumented`,
+   * `validateWithUndocumented`) would return no finding. False means "not known to pass": call them to find out.
+   */
+  passes(pointer: string, data: unknown, undocumented: boolean): boolean {
+    return this.validators.verdict(pointer, undocumented ? "closed" : "open", data) === true;
+  }
+
+  /**
    * Validate `data` against the schema at `pointer`. Returns violations with pointers into the payload and the spec,
    * deduplicated; oneOf/anyOf failures are narrowed to the best-matching branch.
    */

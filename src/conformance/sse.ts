@@ -33,14 +33,21 @@ export const SSE_CHECKS = [
 const MAX_STREAM_FINDINGS = 10_000;
 const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
-/** One dispatched event, as the per-event checks see it. */
-interface StreamEvent {
-  /** Event number (`/events/<n>`). */
-  n: number;
+/** One dispatched event, as the per-event checks see it (its location string is built only for a finding). */
+class StreamEvent {
+  constructor(
+    /** Event number (`/events/<n>`). */
+    readonly n: number,
+    readonly raw: EventSourceMessage,
+  ) {}
+
   /** `response.sse[<n>]`. */
-  loc: string;
-  raw: EventSourceMessage;
+  get loc(): string {
+    return `response.sse[${this.n}]`;
+  }
 }
+
+const CONSISTENT_KEYS = ["id", "model", "object"] as const;
 
 /**
  * Incremental SSE conformance checker: feed text (any chunking), then call end(). Pure; no I/O.
@@ -81,7 +88,8 @@ export class StreamChecker {
     const text = this.lines.feed(chunk); // the parser sees LF only
     if (!text) return;
     this.totalBytes += text.length;
-    this.tail = (this.tail + text).slice(-4);
+    // Only the last bytes are kept (concatenating first would copy a large chunk whole).
+    this.tail = text.length >= 4 ? text.slice(-4) : (this.tail + text).slice(-4);
     if (this.overflowed) return; // the parser stopped after exceeding its buffer limit (already reported)
     this.parser.feed(text);
   }
@@ -117,7 +125,7 @@ export class StreamChecker {
 
   private onEvent(raw: EventSourceMessage) {
     const n = this.n++;
-    const ev: StreamEvent = { n, loc: `response.sse[${n}]`, raw };
+    const ev = new StreamEvent(n, raw);
     // An event with no blank line after it: the stream was cut mid-event.
     if (this.flushing) this.sseNotTruncated({ event: ev });
     if (!this.sseDoneTerminator(ev)) return;
@@ -151,20 +159,21 @@ export class StreamChecker {
       });
       return;
     }
-    const { n, loc, raw } = at.event;
+    const { n, raw } = at.event;
     if (raw.event !== undefined && raw.event !== "" && raw.event !== "message") {
       this.report("sse_framing", "warning", {
         instancePath: `/events/${n}/event`,
         schemaPath: "",
         actual: raw.event,
         message: `event ${n} has an undocumented event name ${JSON.stringify(raw.event)}`,
-        location: loc,
+        location: at.event.loc,
       });
     }
   }
 
   /** `sse_data_is_json`: every data value but the terminator parses as JSON. Returns the parsed value, if any. */
-  private sseDataIsJson({ n, loc, raw }: StreamEvent): { data: unknown } | undefined {
+  private sseDataIsJson(ev: StreamEvent): { data: unknown } | undefined {
+    const { n, raw } = ev;
     try {
       return { data: JSON.parse(raw.data) };
     } catch (err) {
@@ -174,17 +183,20 @@ export class StreamChecker {
         expected: "JSON",
         actual: preview(raw.data),
         message: `event ${n}: data is not JSON (${(err as Error).message})`,
-        location: `${loc}.data`,
+        location: `${ev.loc}.data`,
       });
       return undefined;
     }
   }
 
   /** `sse_chunk_schema` (and `no_undocumented_fields`): each chunk validates against the chunk schema. */
-  private sseChunkSchema({ n, loc }: StreamEvent, data: unknown) {
+  private sseChunkSchema(ev: StreamEvent, data: unknown) {
     const chunk = this.media.chunkPointer;
     if (!chunk) return;
-    const o = { check: "sse_chunk_schema", location: `${loc}.data`, instancePrefix: `/events/${n}/data` };
+    // A chunk that passes (nearly all) costs one precompiled verdict and builds nothing.
+    if (this.contract.passes(chunk, data, this.opts.undocumented !== false)) return;
+    const n = ev.n;
+    const o = { check: "sse_chunk_schema", location: `${ev.loc}.data`, instancePrefix: `/events/${n}/data` };
     const undocumented = this.opts.mode === "strict" ? "error" : "info";
     const vs =
       this.opts.undocumented === false
@@ -197,7 +209,8 @@ export class StreamChecker {
    * `sse_error_event`: without a chunk, nothing may follow an error chunk (returns false for such an event); with
    * the parsed chunk, a top-level `error` marks the error chunk and must be an object.
    */
-  private sseErrorEvent({ n, loc, raw }: StreamEvent, d?: Record<string, unknown>): boolean {
+  private sseErrorEvent(ev: StreamEvent, d?: Record<string, unknown>): boolean {
+    const { n, raw } = ev;
     if (d === undefined) {
       if (this.errorAt < 0) return true;
       this.report("sse_error_event", "error", {
@@ -206,7 +219,7 @@ export class StreamChecker {
         expected: "no events after an error chunk",
         actual: preview(raw.data),
         message: `event ${n} after the error chunk at event ${this.errorAt}`,
-        location: loc,
+        location: ev.loc,
       });
       return false;
     }
@@ -219,7 +232,7 @@ export class StreamChecker {
         expected: "object",
         actual: preview(d.error),
         message: `event ${n}: error must be an object`,
-        location: `${loc}.data`,
+        location: `${ev.loc}.data`,
       });
     }
     return true;
@@ -245,7 +258,7 @@ export class StreamChecker {
       });
       return true;
     }
-    const { n, loc, raw } = ev;
+    const { n, raw } = ev;
     if (this.doneAt >= 0) {
       this.report("sse_done_terminator", "error", {
         instancePath: `/events/${n}`,
@@ -256,7 +269,7 @@ export class StreamChecker {
           raw.data === term
             ? `duplicate \`${term}\` at event ${n} (first at event ${this.doneAt})`
             : `event ${n} after \`${term}\` (event ${this.doneAt})`,
-        location: loc,
+        location: ev.loc,
       });
       return false;
     }
@@ -274,13 +287,13 @@ export class StreamChecker {
   private sseNotTruncated(at: { event: StreamEvent } | { endsClean: boolean }) {
     const complete = this.opts.complete !== false;
     if ("event" in at) {
-      const { n, loc, raw } = at.event;
+      const { n, raw } = at.event;
       this.report("sse_not_truncated", complete ? "warning" : "info", {
         instancePath: `/events/${n}`,
         schemaPath: "",
         actual: preview(raw.data),
         message: `event ${n} is not terminated by a blank line`,
-        location: loc,
+        location: at.event.loc,
       });
       return;
     }
@@ -325,8 +338,9 @@ export class StreamChecker {
   }
 
   /** `sse_chunk_consistency`: the same `id`, `model` and `object` on every chunk. */
-  private sseChunkConsistency({ n, loc }: StreamEvent, d: Record<string, unknown>) {
-    for (const key of ["id", "model", "object"] as const) {
+  private sseChunkConsistency(ev: StreamEvent, d: Record<string, unknown>) {
+    const n = ev.n;
+    for (const key of CONSISTENT_KEYS) {
       const v = d[key];
       if (typeof v !== "string") continue;
       const first = this.seen[key];
@@ -338,7 +352,7 @@ export class StreamChecker {
           expected: first,
           actual: v,
           message: `event ${n}: ${key} ${JSON.stringify(v)} differs from earlier chunks (${JSON.stringify(first)})`,
-          location: `${loc}.data`,
+          location: `${ev.loc}.data`,
         });
       }
     }
@@ -349,19 +363,22 @@ export class StreamChecker {
    * again on the usage chunk after the finish chunk (53 of 93 recorded streams), once on an empty chunk before an
    * error chunk; a later chunk that repeats the same value is fine, a different value is not.
    */
-  private sseFinishReason({ n, loc }: StreamEvent, d: Record<string, unknown>) {
-    if (!Array.isArray(d.choices)) return;
-    d.choices.forEach((c, i) => {
-      if (!c || typeof c !== "object") return;
+  private sseFinishReason(ev: StreamEvent, d: Record<string, unknown>) {
+    const choices = d.choices;
+    if (!Array.isArray(choices)) return;
+    const n = ev.n;
+    for (let i = 0; i < choices.length; i++) {
+      const c: unknown = choices[i];
+      if (!c || typeof c !== "object") continue;
       const ch = c as Record<string, unknown>;
       const idx = typeof ch.index === "number" ? ch.index : i;
-      if (ch.finish_reason === null || ch.finish_reason === undefined) return;
+      if (ch.finish_reason === null || ch.finish_reason === undefined) continue;
       const prev = this.finishes.get(idx);
       if (prev === undefined) {
         this.finishes.set(idx, { at: n, value: ch.finish_reason });
-        return;
+        continue;
       }
-      if (prev.value === ch.finish_reason) return;
+      if (prev.value === ch.finish_reason) continue;
       this.report("sse_finish_reason", "error", {
         instancePath: `/events/${n}/data/choices/${i}/finish_reason`,
         schemaPath: "",
@@ -370,9 +387,9 @@ export class StreamChecker {
         message:
           `event ${n}: choice ${idx} gets finish_reason ${JSON.stringify(preview(ch.finish_reason))} after ` +
           `${JSON.stringify(preview(prev.value))} at event ${prev.at} (a repeat must be the same value)`,
-        location: `${loc}.data`,
+        location: `${ev.loc}.data`,
       });
-    });
+    }
   }
 }
 

@@ -13,7 +13,9 @@ import {
   validateRequest,
   validateResponse,
 } from "../../src/conformance/index";
+import { checkEventStream, StreamChecker } from "../../src/conformance/sse";
 import type { ExchangeRecord, Mode } from "../../src/conformance/types";
+import { findMedia, findResponse } from "../../src/spec/operations";
 import { bundledSpec } from "../../src/spec/bundle";
 import { allExamples, ops, sampleRecords } from "../support/conformance";
 import { mutationsFor } from "./mutations";
@@ -98,6 +100,42 @@ describe("precompiled validators (the fast path) agree with the run-time ones", 
         }
       }
     }
+  });
+
+  it("the stream checker's chunk fast path: mutated chunks, whole or in pieces, with and without undocumented", () => {
+    const { fast, slow } = pair();
+    let streams = 0;
+    let findings = 0;
+    for (const e of allExamples().filter((x) => x.mediaType === "text/event-stream" && x.status === 200)) {
+      const op = ops().find((o) => o.operationId === e.operationId)!;
+      const media = findMedia(findResponse(op, 200)!.content, "text/event-stream")!;
+      const text = String(e.value);
+      // Each chunk mutated in turn: a wrong type, an undocumented field, a non-object.
+      const variants = [text];
+      for (const [from, to] of [
+        ['"index":0', '"index":"zero"'],
+        ['"choices":[', '"surprise":true,"choices":['],
+        ["data: {", "data: [1,"],
+      ] as const) {
+        variants.push(text.replace(from, to), text.replaceAll(from, to));
+      }
+      for (const body of variants) {
+        for (const opts of [{ mode: "tolerant" }, { mode: "strict" }, { undocumented: false }] as const) {
+          const run = (c: Contract, step: number) => {
+            const checker = new StreamChecker(c, media, opts);
+            for (let i = 0; i < body.length; i += step) checker.feed(body.slice(i, i + step));
+            return checker.end();
+          };
+          const a = checkEventStream(fast, media, body, opts);
+          expect(a).toEqual(checkEventStream(slow, media, body, opts));
+          expect(run(fast, 7)).toEqual(a);
+          findings += a.length;
+        }
+        streams++;
+      }
+    }
+    expect(streams).toBeGreaterThan(10);
+    expect(findings).toBeGreaterThan(10);
   });
 
   it("the real captures (../shared/captures or OPENROUTER_CAPTURES): identical findings in both modes", () => {

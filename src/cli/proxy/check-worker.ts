@@ -1,9 +1,12 @@
 // Node-only: one worker thread for the stream checks of every exchange, so forwarding never waits for them. The
 // worker loads this module again (from source through tsx, or the bundled bin dist/cli.js, whose entry runs the CLI
 // only on the main thread); finding its mark in workerData, it serves checks instead.
+import { readlinkSync } from "node:fs";
 import { createRequire } from "node:module";
+import { setPriority } from "node:os";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { bundledSpec } from "../../spec/bundle";
 import { findMedia, findResponse } from "../../spec/operations";
 import { Contract } from "../../conformance/contract";
 import { StreamChecker, type StreamCheckOptions } from "../../conformance/sse";
@@ -11,6 +14,10 @@ import type { Mode, Violation } from "../../conformance/types";
 import type { SseChecks } from "./stream-checks";
 
 const WORKER_MARK = "openrouterContractProxyChecks";
+/** Bytes of copy sent to the worker in one message at most. */
+const BATCH_BYTES = 64 * 1024;
+/** Niceness of the check thread (Linux), above the process's own 0: checks yield the CPU to forwarding. */
+const CHECK_THREAD_NICE = 10;
 const WORKER_BOOT = `
 const { workerData } = require("node:worker_threads");
 (async () => {
@@ -29,8 +36,10 @@ interface WorkerMsg {
 
 /** Worker side: one Contract, one StreamChecker per open exchange; replies with acks carrying new findings. */
 function serveChecks(): void {
-  const conf = (workerData as Record<string, { spec: unknown; formats: boolean; mode: Mode }>)[WORKER_MARK]!;
-  const contract = new Contract(conf.spec, { formats: conf.formats });
+  const conf = (workerData as Record<string, { spec?: unknown; formats: boolean; mode: Mode }>)[WORKER_MARK]!;
+  // The bundled spec is not sent (a clone is another object): this thread's own copy keeps its precompiled verdicts.
+  const contract = new Contract(conf.spec ?? bundledSpec, { formats: conf.formats });
+  yieldToForwarding();
   const open = new Map<string, { c: StreamChecker; o: StreamCheckOptions; td: TextDecoder }>();
   parentPort!.on(
     "message",
@@ -69,17 +78,33 @@ function serveChecks(): void {
       }
     },
   );
-  // Compile the chunk validators now, so the first stream's findings are not held up by it.
+  // Load (bundled spec: precompiled verdicts) or compile the chunk validators now, so the first stream's findings
+  // are not held up by it. With precompiled verdicts nothing is compiled: that is for failing chunks only.
+  const precompiled = conf.spec === undefined && conf.formats;
   for (const op of contract.operations) {
     for (const r of op.responses) {
       for (const media of r.content) {
         if (media.kind !== "sse" || !media.chunkPointer) continue;
-        contract.validateWithUndocumented(media.chunkPointer, {}, { check: "warmup", location: "" }, "info");
+        if (precompiled) contract.passes(media.chunkPointer, {}, true);
+        else contract.validateWithUndocumented(media.chunkPointer, {}, { check: "warmup", location: "" }, "info");
       }
     }
   }
   parentPort!.postMessage({ t: "ready", id: "", vs: [] } satisfies WorkerMsg);
 }
+/**
+ * Linux: this thread runs at a lower priority than the proxy's main thread, so on a busy machine the forwarding (and
+ * the client reading it) gets the CPU first and the checks use what is left; they lag behind, within maxLag. A thread
+ * id is a pid to setpriority(2) on Linux; elsewhere (no /proc/thread-self) nothing changes.
+ */
+function yieldToForwarding(): void {
+  try {
+    setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), CHECK_THREAD_NICE);
+  } catch {
+    // not Linux, or not allowed: same priority as the forwarding
+  }
+}
+
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MARK]) serveChecks();
 
 /** One worker thread for every exchange's stream checks: forwarding never waits for them. */
@@ -104,7 +129,7 @@ export class CheckWorker {
       : undefined;
     this.worker = new Worker(WORKER_BOOT, {
       eval: true,
-      workerData: { url, tsx, [WORKER_MARK]: { spec, formats, mode } },
+      workerData: { url, tsx, [WORKER_MARK]: { spec: spec === bundledSpec ? undefined : spec, formats, mode } },
     });
     this.worker.unref();
     this.worker.on("message", (m: WorkerMsg) => {
@@ -158,13 +183,38 @@ export class CheckWorker {
       },
     });
     this.worker.postMessage({ t: "open", id, method, url, status, ct });
+    // The copies of one turn of the event loop go as one message, in a buffer of their own that is transferred, not
+    // cloned: one copy, one message and one ack per turn instead of one per upstream chunk.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let queued = false;
+    const flush = () => {
+      queued = false;
+      if (pendingBytes === 0) return;
+      const b = new Uint8Array(pendingBytes);
+      let at = 0;
+      for (const p of pending) {
+        b.set(p, at);
+        at += p.length;
+      }
+      pending = [];
+      pendingBytes = 0;
+      this.worker.postMessage({ t: "data", id, b }, [b.buffer]);
+    };
     return {
       feed: (b) => {
         inflight += b.length;
-        this.worker.postMessage({ t: "data", id, b });
+        pending.push(b);
+        pendingBytes += b.length;
+        if (pendingBytes >= BATCH_BYTES) flush();
+        else if (!queued) {
+          queued = true;
+          queueMicrotask(flush);
+        }
       },
       busy: () => inflight > maxLag,
       end: (complete, done) => {
+        flush();
         onDone = done;
         if (result) return void done(...result);
         if (this.failed) return void done([], []);
