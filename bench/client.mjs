@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import createClient from "openapi-fetch";
 import { createParser } from "eventsource-parser";
+import { bundleEntry } from "./bundle.mjs";
 import { median } from "./stats.mjs";
 
 // Re-run under --expose-gc: a full GC before each timed stream run removes the order effect where the second
@@ -51,33 +52,14 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource) {
   const out = join(root, ".tmp/bench-client");
   mkdirSync(out, { recursive: true });
   entry = join(out, "index.mjs");
-  await build({
-    entryPoints: [join(root, "src/client/index.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    outfile: entry,
-    external: ["openapi-fetch", "eventsource-parser"],
-    logLevel: "error",
-    nodePaths: [join(root, "node_modules")],
-  });
+  const external = ["openapi-fetch", "eventsource-parser"];
+  await bundleEntry(root, join(root, "src/client/index.ts"), entry, { platform: "neutral", external });
   entryNote = ".tmp/bench-client/index.mjs (esbuild of src/client/index.ts; dist/ missing or older than src/)";
 }
 const { createOpenRouterClient } = await import(pathToFileURL(entry).href);
 // The validator for `validate: "strict"` (the conformance entry, bundled the same way, Ajv external).
 const conformanceEntry = join(root, ".tmp/bench-client/conformance.mjs");
-await build({
-  entryPoints: [join(root, "src/conformance/index.ts")],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  target: "es2022",
-  outfile: conformanceEntry,
-  external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
-  logLevel: "error",
-  nodePaths: [join(root, "node_modules")],
-});
+await bundleEntry(root, join(root, "src/conformance/index.ts"), conformanceEntry, { platform: "neutral" });
 const { createClientValidator } = await import(pathToFileURL(conformanceEntry).href);
 
 // ---------- loopback server in a worker ----------

@@ -14,12 +14,12 @@
 //   3. memory: concurrent bulk streams through the proxy; its peak RSS (sampled from /proc) above its idle RSS, per
 //      stream.
 // Last line (machine-readable): proxy: latency +0.12 ms/event, stream 1.03x (pipe 1.01x), peak RSS 2.1 MB/stream
-import { build } from "esbuild";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createParser } from "eventsource-parser";
+import { bundleEntry } from "./bundle.mjs";
 import { median } from "./stats.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,17 +37,7 @@ if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, "src"))) {
   const out = join(root, ".tmp/bench-proxy");
   mkdirSync(out, { recursive: true });
   cli = join(out, "cli.mjs");
-  await build({
-    entryPoints: [join(root, "src/cli/main.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    outfile: cli,
-    external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
-    logLevel: "error",
-    nodePaths: [join(root, "node_modules")],
-  });
+  await bundleEntry(root, join(root, "src/cli/main.ts"), cli);
   cliNote = ".tmp/bench-proxy/cli.mjs (esbuild of src/cli/main.ts; dist/ missing or older than src/)";
 }
 
@@ -57,17 +47,7 @@ const beforeRoot = process.env.BENCH_BEFORE;
 let beforeCli;
 if (beforeRoot) {
   beforeCli = join(root, ".tmp/bench-proxy/before.mjs");
-  await build({
-    entryPoints: [join(resolve(beforeRoot), "src/cli/main.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    outfile: beforeCli,
-    external: ["openapi-fetch", "eventsource-parser", "ajv", "ajv-formats"],
-    logLevel: "error",
-    nodePaths: [join(root, "node_modules")],
-  });
+  await bundleEntry(root, join(resolve(beforeRoot), "src/cli/main.ts"), beforeCli);
 }
 
 // ---------- upstream (own process) ----------
