@@ -120,8 +120,8 @@ const generators: Generator[] = [
 ];
 
 /**
- * Whether the bundle documents the mock's `error.metadata.violations` (the issue-17 branch adds
- * ValidationErrorMetadata): from then on, every generator's output must declare the `violations` property.
+ * Whether the bundle documents the mock's `error.metadata.violations` (ValidationErrorMetadata, in ErrorObject's
+ * metadata): while it does, every generator's output must declare the `violations` property.
  */
 const schemas = (bundle as { components: { schemas: Record<string, { properties?: object }> } }).components.schemas;
 const documentsViolations = Object.values(schemas).some((s) => s.properties && "violations" in s.properties);
