@@ -1,18 +1,14 @@
 // The client's chunk hook (`createClientValidator().validateChunk`) asks one precompiled verdict per valid chunk
 // (the closed copy's). Its findings are those of the two-step check it replaced (schema errors, else undocumented
 // fields), over the spec's stream examples, mutations of them, and every chunk of the real captures.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { captureFiles, readCapture } from "../../src/cli/inputs";
 import { createClientValidator, loadContract } from "../../src/conformance/index";
 import type { Violation } from "../../src/conformance/types";
 import { dedupe } from "../../src/conformance/violations";
 import { streamMediaOf } from "../../src/spec/operations";
 import { allExamples } from "../support/conformance";
+import { sharedCaptureRecords } from "../support/shared-captures";
 
-const root = join(import.meta.dirname, "..", "..");
-const capturesDir = process.env.OPENROUTER_CAPTURES ?? join(root, "..", "shared", "captures");
 const contract = loadContract();
 
 /** The check before: schema errors first; only a chunk without them is checked for undocumented fields. */
@@ -33,18 +29,11 @@ function chunks(): [string, unknown][] {
     for (const line of text.split(/\r?\n/)) if (line.startsWith("data: {")) out.push([opId, JSON.parse(line.slice(6))]);
   };
   for (const e of allExamples()) if (e.mediaType === "text/event-stream") add(e.operationId, String(e.value));
-  if (existsSync(capturesDir)) {
-    for (const f of captureFiles(capturesDir)) {
-      const r = readCapture(f, capturesDir);
-      const text = r.ok === true ? r.record.response?.bodyText : undefined;
-      if (text === undefined) continue;
-      add(
-        r.ok === true && r.record.request.url.endsWith("/chat/completions")
-          ? "createChatCompletion"
-          : "createCompletion",
-        text,
-      );
-    }
+  // A missing captures folder throws: the check over real chunks must not shrink to the examples unseen.
+  for (const rec of sharedCaptureRecords()) {
+    const text = rec.response?.bodyText;
+    if (text === undefined) continue;
+    add(rec.request.url.endsWith("/chat/completions") ? "createChatCompletion" : "createCompletion", text);
   }
   return out;
 }

@@ -2,9 +2,7 @@
 // explaining path (every validator compiled at run time, as for any other spec) give identical findings: over the
 // spec's examples, schema-driven mutations, the mixed sample and the real captures in ../shared/captures.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { captureFiles, readCapture } from "../../src/cli/inputs";
 import {
   Contract,
   checkExchange,
@@ -14,14 +12,12 @@ import {
   validateResponse,
 } from "../../src/conformance/index";
 import { checkEventStream, StreamChecker } from "../../src/conformance/sse";
-import type { ExchangeRecord, Mode } from "../../src/conformance/types";
+import type { Mode } from "../../src/conformance/types";
 import { findMedia, findResponse } from "../../src/spec/operations";
 import { bundledSpec } from "../../src/spec/bundle";
 import { allExamples, ops, sampleRecords } from "../support/conformance";
+import { CAPTURES_DIR, sharedCaptureRecords } from "../support/shared-captures";
 import { mutationsFor } from "./mutations";
-
-const root = join(import.meta.dirname, "..", "..");
-const capturesDir = process.env.OPENROUTER_CAPTURES ?? join(root, "..", "shared", "captures");
 
 /** A fresh contract on the bundled spec (precompiled verdicts) and one on a copy of it (compiles everything). */
 const pair = () => ({
@@ -29,15 +25,6 @@ const pair = () => ({
   slow: new Contract(JSON.parse(JSON.stringify(bundledSpec))),
 });
 const compiled = (c: Contract) => (c as unknown as { validators: { ajvs: Map<string, unknown> } }).validators.ajvs.size;
-
-function captures(): ExchangeRecord[] {
-  const out: ExchangeRecord[] = [];
-  for (const f of captureFiles(capturesDir)) {
-    const r = readCapture(f, capturesDir);
-    if (r.ok === true) out.push(r.record);
-  }
-  return out;
-}
 
 describe("precompiled validators (the fast path) agree with the run-time ones", () => {
   it("the bundled contract accepts valid payloads without compiling, and only the bundled spec uses them", () => {
@@ -139,8 +126,8 @@ describe("precompiled validators (the fast path) agree with the run-time ones", 
   });
 
   it("the real captures (../shared/captures or OPENROUTER_CAPTURES): identical findings in both modes", () => {
-    expect(existsSync(capturesDir), `captures folder ${capturesDir}`).toBe(true);
-    const recs = captures();
+    expect(existsSync(CAPTURES_DIR), `captures folder ${CAPTURES_DIR}`).toBe(true);
+    const recs = sharedCaptureRecords();
     expect(recs.length).toBeGreaterThan(100);
     const { fast, slow } = pair();
     let withErrors = 0;

@@ -13,9 +13,10 @@ import { checkExchange } from "../../src/conformance/index";
 import type { ExchangeRecord, Violation } from "../../src/conformance/types";
 import { findMedia, findResponse } from "../../src/spec/operations";
 import { contract } from "../support/conformance";
+import { CAPTURES_DIR } from "../support/shared-captures";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const CAPTURES = process.env.OPENROUTER_CAPTURES || join(repoRoot, "..", "shared", "captures");
+const CAPTURES = CAPTURES_DIR;
 
 /**
  * The info findings left, as "check field" (field: the instance path with indexes as `*`, a stream chunk's prefix

@@ -3,8 +3,6 @@
 // identical (streams byte for byte), errors must reach each client as its error for the recorded status.
 // @openrouter/sdk and LangChain build their own request bodies (camelCase input, defaults): a fetch wrapper puts the
 // recorded body back, so the recording matches and what is tested is how each client takes the replayed answer.
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { LangChainError } from "@langchain/core/errors";
 import { HumanMessage } from "@langchain/core/messages";
 import { ChatOpenAICompletions } from "@langchain/openai";
@@ -12,13 +10,12 @@ import { OpenRouter } from "@openrouter/sdk";
 import { HTTPClient } from "@openrouter/sdk/lib/http.js";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureFiles, readCapture } from "../../src/cli/inputs";
 import { createOpenRouterClient, OpenRouterError } from "../../src/client/index";
 import type { ExchangeRecord } from "../../src/conformance/types";
 import { checkExchange } from "../../src/conformance/check";
 import { loadContract } from "../../src/conformance/index";
 import { createReplayServer, type ReplayHandle } from "../../src/replay/index";
-import { sseEvents } from "../../src/replay/respond";
+import { sharedCaptureRecords, sharedCapturesDir, sseDataEvents } from "../support/shared-captures";
 
 /** The body the next call sends instead of the one its client built (see the file comment). */
 let sending: unknown;
@@ -77,11 +74,7 @@ const LANGCHAIN_KNOWN: Known = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const repoRoot = resolve(import.meta.dirname, "../..");
-const dir = process.env.OPENROUTER_CAPTURES ?? join(repoRoot, "..", "shared", "captures");
-if (!existsSync(dir)) {
-  throw new Error(`captures not found at ${dir}: check out shared/ beside the repository or set OPENROUTER_CAPTURES`);
-}
+const dir = sharedCapturesDir();
 
 interface Case {
   id: string;
@@ -94,23 +87,9 @@ interface Case {
   events: unknown[];
 }
 
-const cases: Case[] = captureFiles(dir).map((file) => {
-  const r = readCapture(file, dir);
-  if (r.ok !== true) throw new Error(`${file}: ${r.ok === false ? r.error : "empty"}`);
-  const rec = r.record;
+const cases: Case[] = sharedCaptureRecords().map((rec) => {
   const stream = typeof rec.response!.bodyText === "string";
-  const events = stream
-    ? sseEvents(rec.response!.bodyText!)
-        .map((e) =>
-          e
-            .split(/\r?\n/)
-            .find((l) => l.startsWith("data:"))
-            ?.slice(5)
-            .trim(),
-        )
-        .filter((d): d is string => !!d && d !== "[DONE]")
-        .map((d) => JSON.parse(d))
-    : [];
+  const events = stream ? sseDataEvents(rec.response!.bodyText!) : [];
   return { id: rec.id!, rec, status: rec.response!.status, stream, body: rec.request.body as never, events };
 });
 const successes = cases.filter((c) => c.status < 400);

@@ -5,17 +5,32 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
-import { captureFiles } from "../../src/cli/inputs";
+import { captureFiles, readCapture } from "../../src/cli/inputs";
 import { type Capture, isCapture } from "../../src/conformance/capture";
+import type { ExchangeRecord } from "../../src/conformance/types";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 
-/** The captures folder: `$OPENROUTER_CAPTURES`, else `<repo>/../shared/captures`. Throws when it does not exist. */
+/** Where the captures are: `$OPENROUTER_CAPTURES`, else `<repo>/../shared/captures` (use sharedCapturesDir to read). */
+export const CAPTURES_DIR = process.env.OPENROUTER_CAPTURES || join(repoRoot, "..", "shared", "captures");
+
+/** The captures folder; throws when it does not exist. */
 export function sharedCapturesDir(): string {
-  const dir = process.env.OPENROUTER_CAPTURES || join(repoRoot, "..", "shared", "captures");
-  if (!existsSync(dir))
-    throw new Error(`real captures not found at ${dir}: put shared/ beside the repository or set OPENROUTER_CAPTURES`);
-  return dir;
+  if (!existsSync(CAPTURES_DIR)) {
+    const where = "put shared/ beside the repository or set OPENROUTER_CAPTURES";
+    throw new Error(`real captures not found at ${CAPTURES_DIR}: ${where}`);
+  }
+  return CAPTURES_DIR;
+}
+
+/** Every capture as an exchange record (id = its path in the folder), sorted; throws on a file that does not read. */
+export function sharedCaptureRecords(): ExchangeRecord[] {
+  const dir = sharedCapturesDir();
+  return captureFiles(dir).map((file) => {
+    const r = readCapture(file, dir);
+    if (r.ok !== true) throw new Error(`${file}: ${r.ok === false ? r.error : "empty"}`);
+    return r.record;
+  });
 }
 
 export interface NamedCapture {
