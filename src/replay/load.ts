@@ -1,26 +1,17 @@
 // Node-only: read recordings from files and folders: the package's JSONL exchange records (proxy --record, the
 // recorder middleware), capture files (the ../shared/captures format), single records and HAR files (.json/.har).
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
-import { isCapture } from "../conformance/capture";
+import { readFileSync, statSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { captureToExchange, isCapture } from "../conformance/capture";
 import { harToExchanges, parseExchangeLine, shapeCheck } from "../conformance/exchange";
 import type { ExchangeRecord } from "../conformance/types";
-import { captureFiles, readCapture } from "../cli/inputs";
+import { captureFiles, filesUnder } from "../cli/inputs";
 import type { Recording } from "./match";
 
 export interface Loaded {
   recordings: Recording[];
   /** Input that could not be used (not a record, no response recorded), named `file:line` or by path. */
   skipped: { where: string; reason: string }[];
-}
-
-function jsonlFiles(dir: string, depth = 0): string[] {
-  if (depth > 16) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return jsonlFiles(p, depth + 1);
-    return e.isFile() && e.name.endsWith(".jsonl") ? [p] : [];
-  });
 }
 
 /** Files to read for one path argument, in a stable order (a folder: its captures, then its JSONL files). */
@@ -32,7 +23,7 @@ function filesOf(path: string): { files: string[]; root: string } {
     throw new Error(`cannot read ${path}: ${(e as Error).message}`);
   }
   if (!st.isDirectory()) return { files: [path], root: join(path, "..") };
-  return { files: [...captureFiles(path), ...jsonlFiles(path).sort()], root: path };
+  return { files: [...captureFiles(path), ...filesUnder(path, (name) => name.endsWith(".jsonl"))], root: path };
 }
 
 function jsonFile(file: string, root: string, add: (rec: ExchangeRecord, where: string) => void, skip: Skip) {
@@ -43,7 +34,7 @@ function jsonFile(file: string, root: string, add: (rec: ExchangeRecord, where: 
     return skip(file, `not JSON (${(e as Error).message})`);
   }
   if (isCapture(v)) {
-    const r = readCapture(file, root);
+    const r = captureToExchange(v, relative(root, file) || file);
     return r.ok === true ? add(r.record, file) : skip(file, r.ok === false ? r.error : "empty");
   }
   if (v && typeof v === "object" && "log" in v) {
