@@ -423,28 +423,15 @@ function compareBounds({ ctx, b, h, req, loc }: Pair): void {
 
 function comparePattern({ ctx, b, h, req, loc }: Pair): void {
   if (b.pattern === h.pattern) return;
-  if (req && h.pattern !== undefined)
-    add(
-      ctx,
-      "request_pattern_changed",
-      loc,
-      b.pattern === undefined
-        ? `pattern ${j(h.pattern)} added`
-        : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`,
-      b.pattern,
-      h.pattern,
-    );
-  if (!req && b.pattern !== undefined)
-    add(
-      ctx,
-      "response_bounds_loosened",
-      loc,
-      h.pattern === undefined
-        ? `pattern ${j(b.pattern)} removed`
-        : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`,
-      b.pattern,
-      h.pattern,
-    );
+  // A request pattern that appears or changes can refuse what was sent; a response pattern that goes or changes can
+  // let through what readers relied on. `kept` is the side that has one, `other` the side that may not.
+  const [rule, kept, other, verb] = req
+    ? ["request_pattern_changed", h.pattern, b.pattern, "added"]
+    : ["response_bounds_loosened", b.pattern, h.pattern, "removed"];
+  if (kept === undefined) return;
+  const message =
+    other === undefined ? `pattern ${j(kept)} ${verb}` : `pattern changed from ${j(b.pattern)} to ${j(h.pattern)}`;
+  add(ctx, rule, loc, message, b.pattern, h.pattern);
 }
 
 const propertiesOf = (s: J) => (s.properties ?? {}) as J;
