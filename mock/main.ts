@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { replayPaths } from "./replay";
 import { DEFAULT_RETRY_AFTER_SECONDS, hostFromEnv, repoRoot, startMock, STREAM_DELAY_HEADER } from "./server";
-import { loadSpec } from "./spec";
+import type { SpecInfo } from "./spec";
 
 /**
  * The launcher chain (`npm start` -> sh -> tsx -> node): SIGTERM to npm kills npm and sh but not tsx and this
@@ -48,9 +48,9 @@ function onLauncherExit(cb: () => void): void {
 }
 
 /** The 200 example keys per operation and media type, for the banner (a 404 names them too). */
-function exampleLines(specFile: string): string[] {
+function exampleLines(spec: SpecInfo): string[] {
   const lines: string[] = [];
-  for (const [path, methods] of loadSpec(specFile).paths)
+  for (const [path, methods] of spec.paths)
     for (const op of methods.values()) {
       const media = Object.entries(op.examples["200"] ?? {}).map(([mt, keys]) => `${mt}: ${keys.join(", ")}`);
       lines.push(`    ${op.method.toUpperCase()} ${path}  ${media.join("; ")}`);
@@ -89,7 +89,7 @@ async function main() {
       `  Bundle:   ${mock.url}/openapi.yaml, ${mock.url}/openapi.json, ${mock.url}/openapi.stream.json`,
       `  Choose a response with Prefer: code=429 or Prefer: example=<key>; "stream": true streams ` +
         `(Prefer: example=stream_error for a mid-stream error).`,
-      ...exampleLines(join(repoRoot, "generated/openapi.yaml")),
+      ...exampleLines(mock.spec),
       `  Retry-After on 429/503: ${retryAfter}.`,
       replay.length
         ? `  Replaying ${replay.join(", ")}: matching requests (JSON-equal body) get the recorded answer.`

@@ -94,6 +94,8 @@ export interface MockHandle {
   prismUrl: string;
   /** Child mode: Prism's PID (stopped by close()); in-process: this process's PID. */
   prismPid: number;
+  /** The spec it serves, as loaded (operations, example keys). */
+  spec: SpecInfo;
   stats(): MockStats;
   /** Stops the layer (closing every socket and stream timer) and Prism (by PID). Idempotent. */
   close(): Promise<void>;
@@ -607,6 +609,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     engine: engine.kind,
     prismUrl: engine.url ?? "",
     prismPid: engine.pid ?? process.pid,
+    spec,
     stats,
     close: () =>
       (closing ??= (async () => {
