@@ -4,6 +4,7 @@
 import type { ExchangeRecord } from "./types";
 import type { LineResult } from "./exchange";
 import { REDACTED } from "./record";
+import { isJsonObject } from "../spec/pointer";
 
 /** One capture file: the request the client sent and what OpenRouter answered (JSON `body` or raw `sse` text). */
 export interface Capture {
@@ -12,11 +13,15 @@ export interface Capture {
   response: { status: number; content_type?: string; body?: unknown; sse?: string };
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-
 /** True when `v` looks like a capture (and not an exchange record, which carries `"v": 1`). */
 export function isCapture(v: unknown): v is Capture {
-  return isObj(v) && v.v === undefined && isObj(v.request) && isObj(v.response) && "status" in v.response;
+  return (
+    isJsonObject(v) &&
+    v.v === undefined &&
+    isJsonObject(v.request) &&
+    isJsonObject(v.response) &&
+    "status" in v.response
+  );
 }
 
 /** Convert a parsed capture into an exchange record; `id` names it in reports (usually its path). */

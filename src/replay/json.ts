@@ -1,13 +1,11 @@
 // JSON equality ignoring key order, and the first place two JSON values differ (a JSON pointer), for matching requests
 // to recordings and for naming what kept an unmatched request from matching.
-import { escapeToken } from "../spec/pointer";
-
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+import { escapeToken, isJsonObject } from "../spec/pointer";
 
 /** JSON text with object keys sorted at every level: equal texts = JSON-equal values (key order ignored). */
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : canonical(x))).join(",")}]`;
-  if (isObj(v)) {
+  if (isJsonObject(v)) {
     const keys = Object.keys(v)
       .filter((k) => v[k] !== undefined)
       .sort();
@@ -37,7 +35,7 @@ export function differences(expected: unknown, actual: unknown, limit = 50, at =
       for (let i = 0; i < Math.max(e.length, a.length); i++) walk(e[i], a[i], `${p}/${i}`);
       return;
     }
-    if (isObj(e) && isObj(a)) {
+    if (isJsonObject(e) && isJsonObject(a)) {
       for (const k of Object.keys(e)) walk(e[k], a[k], `${p}/${escapeToken(k)}`);
       for (const k of Object.keys(a)) if (!(k in e)) walk(undefined, a[k], `${p}/${escapeToken(k)}`);
       return;

@@ -34,3 +34,7 @@ export function getAt(doc: unknown, pointer: string): unknown {
   }
   return cur;
 }
+
+/** A JSON object (not null, not an array): the one test for "this node has properties to read". */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === "object" && !Array.isArray(v);

@@ -1,5 +1,5 @@
 /** Local `$ref` resolution inside one document (the bundle keeps component refs): the one resolver of the project. */
-import { getAt } from "./pointer";
+import { getAt, isJsonObject } from "./pointer";
 
 type Json = Record<string, unknown>;
 
@@ -8,7 +8,7 @@ export const MAX_REF_CHAIN = 64;
 
 /** The target of a local `$ref` (`#` or `#/...`), or undefined when `node` is not one. */
 export function localRef(node: unknown): string | undefined {
-  const ref = node && typeof node === "object" && !Array.isArray(node) ? (node as Json).$ref : undefined;
+  const ref = isJsonObject(node) ? node.$ref : undefined;
   return typeof ref === "string" && (ref === "#" || ref.startsWith("#/")) ? ref : undefined;
 }
 
@@ -42,9 +42,9 @@ export function resolveRef(doc: unknown, node: unknown, pointer = "", opts: Reso
     if (ref === undefined) break;
     const target = getAt(doc, ref);
     last = at = ref;
-    if (opts.mergeSiblings && target && typeof target === "object" && !Array.isArray(target)) {
+    if (opts.mergeSiblings && isJsonObject(target)) {
       const { $ref: _r, ...siblings } = cur as Json;
-      cur = Object.keys(siblings).length ? { ...(target as Json), ...siblings } : target;
+      cur = Object.keys(siblings).length ? { ...target, ...siblings } : target;
     } else cur = target;
   }
   return last === undefined ? { node: cur, pointer: at } : { node: cur, pointer: at, ref: last };
@@ -60,7 +60,7 @@ export function derefPointer(doc: unknown, pointer: string): { node: unknown; po
 /** `node` with its `$ref`s followed, as an object (`{}` when missing or not an object). */
 export function derefObject(doc: unknown, node: unknown): Json {
   const n = resolveRef(doc, node).node;
-  return n && typeof n === "object" && !Array.isArray(n) ? (n as Json) : {};
+  return isJsonObject(n) ? n : {};
 }
 
 /**
