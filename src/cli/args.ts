@@ -180,10 +180,12 @@ export function severityArg(v: string | undefined, def: Severity): Severity {
   throw new UsageError(`--fail-on must be error, warning or info (got ${v})`);
 }
 
-export function formatArg(v: string | undefined, allowed: string[]): string {
+export function formatArg<F extends string>(v: string | undefined, allowed: readonly F[]): F {
   const f = v ?? "text";
-  if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(", ")} (got ${f})`);
-  return f;
+  if (!(allowed as readonly string[]).includes(f)) {
+    throw new UsageError(`--format must be one of ${allowed.join(", ")} (got ${f})`);
+  }
+  return f as F;
 }
 
 export function intArg(v: string | undefined, def: number, name: string): number {

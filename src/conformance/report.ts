@@ -198,6 +198,12 @@ export class Report {
     return `${JSON.stringify({ summary: this.summary(), groups, violations: this.violations })}\n`;
   }
 
+  /** The report in one of the CLI's output formats; `name` titles the JUnit suite. */
+  render(format: "text" | "json" | "junit", opts: { showInfo?: boolean; name?: string } = {}): string {
+    if (format === "json") return this.json();
+    return format === "junit" ? this.junit(opts.name) : this.text(opts);
+  }
+
   junit(name = "openrouter-contract check"): string {
     const byOp = new Map<string, Group[]>();
     for (const g of this.sortedGroups()) {

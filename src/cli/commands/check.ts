@@ -115,7 +115,7 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const showInfo = !!values["show-info"];
-  io.stdout(format === "json" ? report.json() : format === "junit" ? report.junit() : report.text({ showInfo }));
+  io.stdout(report.render(format, { showInfo }));
   return report.failsOn(failOn) ? 1 : 0;
 }
 

@@ -5,6 +5,7 @@ import { checkFilter, intArg, type Io, listArg, PROXY_HELP, PROXY_OPTIONS, sever
 import { displayUrl } from "../proxy/forward";
 import { type ProxyHandle, startProxy } from "../proxy/server";
 import { contractFrom } from "../spec-arg";
+import { untilStopped } from "../stop";
 
 /** "1 exchange", "2 exchanges". */
 const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
@@ -77,20 +78,7 @@ export async function cmdProxy(args: string[], io: Io): Promise<number> {
   const recording = values.record ? `; recording to ${values.record}` : "";
   io.stdout(`proxy listening on ${proxy.baseUrl} -> ${displayUrl(upstream)}${enforcing}${recording}\n`);
   io.stdout(`set your client's base URL to ${proxy.baseUrl}; Ctrl-C stops and prints the summary\n`);
-  await new Promise<void>((resolve) => {
-    if (io.stop) {
-      if (io.stop.aborted) resolve();
-      else io.stop.addEventListener("abort", () => resolve(), { once: true });
-      return;
-    }
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilStopped(io).wait;
   await proxy.close();
   if (sink) await new Promise<void>((resolve) => sink.end(resolve));
   const st = proxy.stats();

@@ -5,6 +5,7 @@ import { createReplayServer, type ReplayHandle } from "../../replay/server";
 import { parseMatch } from "../../replay/match";
 import { checkFilter, formatArg, intArg, type Io, REPLAY_HELP, REPLAY_OPTIONS, severityArg, UsageError } from "../args";
 import { contractFrom } from "../spec-arg";
+import { untilStopped } from "../stop";
 
 function paceArg(v: string | undefined): number {
   if (v === undefined) return 0;
@@ -21,26 +22,6 @@ function portArg(v: string | undefined): number {
     throw new UsageError(`--port must be an integer from 0 to 65535 (got ${v})`);
   }
   return port;
-}
-
-/** Resolves on io.stop, SIGINT/SIGTERM, or once `exitAfter` exchanges are done (whichever comes first). */
-function stopSignal(io: Io): { wait: Promise<void>; stop: () => void } {
-  let stop: () => void = () => {};
-  const wait = new Promise<void>((resolve) => {
-    const onSignal = () => stop();
-    stop = () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      resolve();
-    };
-    if (io.stop) {
-      if (io.stop.aborted) resolve();
-      else io.stop.addEventListener("abort", () => stop(), { once: true });
-    }
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
-  return { wait, stop };
 }
 
 export async function cmdReplay(args: string[], io: Io): Promise<number> {
@@ -61,7 +42,7 @@ export async function cmdReplay(args: string[], io: Io): Promise<number> {
   }
   const { keep } = checkFilter(values.checks, values["exclude-checks"]);
   const contract = contractFrom(values.spec, !values["no-formats"], io.stderr);
-  const stopper = stopSignal(io);
+  const stopper = untilStopped(io);
   let server: ReplayHandle;
   try {
     server = await createReplayServer({
@@ -99,13 +80,8 @@ export async function cmdReplay(args: string[], io: Io): Promise<number> {
   await server.close();
   const end = server.stats();
   const r = server.report;
-  io.stdout(
-    format === "json"
-      ? r.json()
-      : format === "junit"
-        ? r.junit("openrouter-contract replay")
-        : `\n${r.text({ showInfo: !!values["show-info"] })}`,
-  );
+  const summary = r.render(format, { showInfo: !!values["show-info"], name: "openrouter-contract replay" });
+  io.stdout(format === "text" ? `\n${summary}` : summary);
   io.stdout(
     `replay: ${end.requests} requests, ${end.matched} answered from recordings, ${end.unmatched} unmatched (404); ` +
       `${end.served} of ${end.recordings} recordings served; ${end.skipped} inputs skipped\n`,
