@@ -1,5 +1,6 @@
-// Small recordings for the replay tests: a JSON answer, a stream, an error, built from one conforming chunk shape.
+// Small recordings for the replay tests: a JSON answer, a stream, an error, from the shared fault-server builders.
 import type { ExchangeRecord } from "../../src/conformance/types";
+import { chatCompletion, transcript } from "../support/fault-server";
 
 export const URL_ = "https://openrouter.ai/api/v1/chat/completions";
 export const HEADERS = { authorization: "[REDACTED]", "content-type": "application/json" };
@@ -10,13 +11,7 @@ export const chatBody = (content: string, extra: Record<string, unknown> = {}) =
   ...extra,
 });
 
-export const completion = (content: string) => ({
-  id: `gen-${content.length}`,
-  object: "chat.completion",
-  created: 1_700_000_000,
-  model: "openai/gpt-4o-mini",
-  choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }],
-});
+export const completion = (content: string) => chatCompletion(content);
 
 export function jsonRecord(id: string, question: string, answer: string): ExchangeRecord {
   return {
@@ -31,25 +26,8 @@ export function jsonRecord(id: string, question: string, answer: string): Exchan
   };
 }
 
-const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-  `data: ${JSON.stringify({
-    id: "gen-s",
-    object: "chat.completion.chunk",
-    created: 1_700_000_000,
-    model: "openai/gpt-4o-mini",
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  })}\n\n`;
-
-/** `: OPENROUTER PROCESSING`, four content chunks, a finish chunk, [DONE]: six events after the comment. */
-export const SSE = [
-  ": OPENROUTER PROCESSING\n\n",
-  chunk({ role: "assistant", content: "One" }),
-  chunk({ content: " two" }),
-  chunk({ content: " three" }),
-  chunk({ content: " four" }),
-  chunk({}, "stop"),
-  "data: [DONE]\n\n",
-].join("");
+/** Two `: OPENROUTER PROCESSING` comments, four content chunks, the finish and usage chunks, [DONE]: nine events. */
+export const SSE = transcript(["One", " two", " three", " four"]);
 
 export function streamRecord(id: string, question: string, sse = SSE, complete = true): ExchangeRecord {
   return {
