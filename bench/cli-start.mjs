@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { register } from "tsx/esm/api";
+import { bundleEntry } from "./bundle.mjs";
 import { median } from "./stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,14 +23,7 @@ register();
 const { builds } = await import("../tsup.config.ts");
 const cliBuild = builds.find((b) => b.entry && "cli" in b.entry);
 const bin = join(tmp, "cli.js");
-await build({
-  entryPoints: [join(root, "src/cli/main.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  outfile: bin,
-  logLevel: "error",
+await bundleEntry(root, join(root, "src/cli/main.ts"), bin, {
   external: cliBuild.external,
   plugins: cliBuild.esbuildPlugins ?? [],
 });

@@ -127,16 +127,10 @@ async function runCheck(from = root, name = "cli") {
   const runner = join(root, ".tmp", `bench-conformance-runner-${name}.mjs`);
   // Bundle the CLI the way it ships (one ESM file, spec inlined) so the measurement has no TS loader in it.
   const bundle = join(root, ".tmp", `bench-conformance-${name}.mjs`);
-  const { build } = await import("esbuild");
+  const { bundleEntry } = await import("./bundle.mjs");
   const { lazyAjv } = await import("../tsup.config.ts");
-  await build({
-    entryPoints: [join(from, "src/cli/run.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outfile: bundle,
-    logLevel: "error",
+  await bundleEntry(from, join(from, "src/cli/run.ts"), bundle, {
+    external: [], // everything inlined, the spec included
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     plugins: [lazyAjv], // as the bin is built (tsup.config.ts)
   });
