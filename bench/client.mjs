@@ -12,14 +12,13 @@
 // best-of-N ratios and an in-process (no network) overhead are printed as cross-checks, because on a shared,
 // loaded machine run-to-run noise is ±10%. Bundle KB = 1000 bytes (gzip -9 of the app's initial chunk).
 // Last line (machine-readable): client: request 1.12x, stream 1.02x, strict stream 1.10x, bundle 5.1 KB, import +28 ms
-import { build } from "esbuild";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gzipSync } from "node:zlib";
 import createClient from "openapi-fetch";
 import { createParser } from "eventsource-parser";
+import { appSizes } from "./app-bundle.mjs";
 import { bundleEntry } from "./bundle.mjs";
 import { median } from "./stats.mjs";
 
@@ -325,53 +324,16 @@ console.log(
 serverProc.stdin.end();
 
 // ---------- 3. bundle ----------
-const app = `
-import { createOpenRouterClient } from ${JSON.stringify(entry)};
-const client = createOpenRouterClient({ apiKey: "sk-or-v1-demo", appTitle: "Demo" });
-const res = await client.chat.completions.create({
-  model: "openai/gpt-4o-mini",
-  messages: [{ role: "user", content: "Hi" }],
-});
-console.log(res.choices[0].message.content);
-for await (const chunk of await client.chat.completions.create({
-  model: "openai/gpt-4o-mini",
-  messages: [{ role: "user", content: "Hi" }],
-  stream: true,
-})) {
-  console.log(chunk.choices[0]?.delta?.content ?? "");
-}
-`;
-// openapi-fetch is a dynamic import (loaded only for `raw`/middleware): with code splitting it lands in a lazy
-// chunk the minimal app never loads. We report the initial chunk (the summary figure) and the single-file total.
-const appBuild = (splitting) =>
-  build({
-    stdin: { contents: app, resolveDir: root, loader: "js", sourcefile: "app.js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    logLevel: "error",
-    splitting,
-    outdir: join(root, ".tmp/bench-client/app"),
-  });
-const gz = (f) => gzipSync(f.contents, { level: 9 }).length;
-const split = await appBuild(true);
-const initial = split.outputFiles.find((f) => f.path.endsWith("app.js")) ?? split.outputFiles[0];
-const lazy = split.outputFiles.filter((f) => f !== initial && f.path.endsWith(".js"));
-const gzBytes = gz(initial);
-const single = (await appBuild(false)).outputFiles.find((f) => f.path.endsWith(".js"));
+// bench/app-bundle.mjs: the app, built with and without code splitting. We report the initial chunk (the summary
+// figure) and the single-file total; `node bench/app-bundle.mjs` adds what each module costs.
+const app = await appSizes(root, entry);
+const gzBytes = app.initial.gz;
 console.log(`minimal browser app (one JSON call + one stream), esbuild --minify --splitting:`);
-const lazySizes = lazy.map((f) => `${gz(f)} B gz`).join(", ") || "none";
 console.log(
-  `  initial chunk ${initial.contents.length} B min, ${gzBytes} B gzip -9; ` +
-    `lazy chunk(s) never loaded by this app: ${lazySizes}`,
+  `  initial chunk ${app.initial.min} B min, ${gzBytes} B gzip -9; ` +
+    `lazy chunk(s) never loaded by this app: ${app.lazy.map((n) => `${n} B gz`).join(", ") || "none"}`,
 );
-console.log(
-  `  without code splitting (one file, openapi-fetch inlined): ${single.contents.length} B min, ` +
-    `${gz(single)} B gzip -9`,
-);
+console.log(`  without code splitting (one file): ${app.single.min} B min, ${app.single.gz} B gzip -9`);
 
 // ---------- 4. cold import ----------
 const SPAWNS = quick ? 5 : 15;

@@ -18,7 +18,7 @@ import {
 } from "./errors/classes";
 import { errorFromInBand, errorFromResponse, snippet } from "./errors/from-body";
 import { redactError } from "./errors/redact";
-import { isObject } from "./json";
+import { asString, isObject } from "./json";
 import type { Config } from "./options";
 import type { RawClient } from "./raw";
 import { redactText, redactValue } from "./redact";
@@ -140,7 +140,7 @@ async function jsonBody(call: Call, abort: AttemptAbort, res: Response): Promise
   call.client.checks?.response(call.opId, res, data);
   if (!isObject(data)) throw invalid(`Response body is not a JSON object (HTTP ${status})`, data);
   if (call.inBandErrors === "throw" || call.stream) {
-    const e = errorFromInBand(data, status, gid() ?? (typeof data.id === "string" ? data.id : undefined));
+    const e = errorFromInBand(data, status, gid() ?? asString(data.id));
     if (e) throw e;
   }
   if (call.stream) throw invalid(`Expected text/event-stream, got ${res.headers.get("content-type")}`, data);

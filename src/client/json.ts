@@ -11,3 +11,6 @@ export const isObject = (v: unknown): v is JsonObject => v !== null && typeof v 
 
 /** `Array.isArray` without the `any[]` it narrows `unknown` to. */
 export const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
+
+/** A string, or undefined for anything else. */
+export const asString = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);

@@ -4,7 +4,7 @@
  * stream chunk. `readErrorObject` is the one reader of that object; the three constructors below differ only in
  * where they find it, the class, and the message they build.
  */
-import { isArray, isObject, type JsonObject } from "../json";
+import { asString, isArray, isObject, type JsonObject } from "../json";
 import {
   InBandError,
   StreamError,
@@ -23,15 +23,10 @@ export interface ErrorFields extends OpenRouterErrorInit {
 export function readErrorObject(e: unknown): ErrorFields {
   const o = isObject(e) ? e : {};
   return {
-    code: typeof o.code === "number" || typeof o.code === "string" ? o.code : undefined,
-    message: typeof o.message === "string" ? o.message : undefined,
+    code: typeof o.code === "number" ? o.code : asString(o.code),
+    message: asString(o.message),
     metadata: o.metadata,
-    errorType:
-      typeof o.error_type === "string"
-        ? o.error_type
-        : isObject(o.metadata) && typeof o.metadata.error_type === "string"
-          ? o.metadata.error_type
-          : undefined,
+    errorType: asString(o.error_type) ?? (isObject(o.metadata) ? asString(o.metadata.error_type) : undefined),
     availability: o.availability,
   };
 }
@@ -62,15 +57,15 @@ export function errorFromResponse(
   const e = isObject(body) ? body.error : undefined;
   const f = readErrorObject(e);
   const excerpt = typeof body === "string" ? snippet(body) : "";
-  const msg = f.message ?? (excerpt || (typeof e === "string" ? e : "(no message)"));
+  const msg = f.message ?? (excerpt || (asString(e) ?? "(no message)"));
   // The hint of an availability error, in seconds; a negative or non-finite one is ignored.
   const ra = (f.availability as { retry_after?: unknown } | undefined)?.retry_after;
   const Cls = errorClassForStatus(status);
   return new Cls(`${status} ${msg}`, {
     ...f,
     status,
-    generationId: generationId ?? (isObject(body) && typeof body.id === "string" ? body.id : undefined),
-    body: typeof body === "string" && body.length > 2048 ? body.slice(0, 2048) : body,
+    generationId: generationId ?? (isObject(body) ? asString(body.id) : undefined),
+    body: typeof body === "string" ? body.slice(0, 2048) : body,
     retryAfterMs: retryAfterMs ?? (typeof ra === "number" && ra >= 0 && ra < Infinity ? ra * 1000 : undefined),
   });
 }
@@ -102,7 +97,7 @@ export function errorFromInBand(
     status,
     generationId,
     body: data,
-    partialContent: typeof content === "string" ? content : undefined,
+    partialContent: asString(content),
   });
 }
 
@@ -113,6 +108,6 @@ export function errorFromInBand(
 export function errorFromChunk(chunk: JsonObject, at: OpenRouterErrorInit): StreamError {
   const c = isObject(chunk.choices) ? chunk.choices[0] : undefined;
   const f = readErrorObject(isObject(chunk.error) ? chunk.error : isObject(c) ? c.error : undefined);
-  const msg = described("Stream error", f, typeof chunk.error === "string" ? chunk.error : "Stream error");
+  const msg = described("Stream error", f, asString(chunk.error) ?? "Stream error");
   return new StreamError(msg, { ...at, ...f, body: chunk });
 }
