@@ -8,6 +8,7 @@ import { transformSync } from "esbuild";
 import { createAjv, SCHEMA_IDS, schemaRef, validationCopies } from "../src/conformance/validator";
 import { indexOperations } from "../src/spec/operations";
 import { shortCircuitUnions } from "../src/conformance/verdict-copy";
+import { positionalContext } from "./positional-context";
 import { checkRefChains } from "../src/spec/ref";
 
 type Json = Record<string, unknown>;
@@ -109,8 +110,9 @@ export function precompiledValidators(spec: Json): string {
     throw err;
   }
   // Verdicts only: the pointer a nested call would put in its errors is never read, so it is not built either.
-  body = dropUnusedSchemas(body)
-    .replace(/instancePath:instancePath\+[^;{}]*?,parentData:/g, "instancePath,parentData:")
+  body = positionalContext(
+    dropUnusedSchemas(body).replace(/instancePath:instancePath\+[^;{}]*?,parentData:/g, "instancePath,parentData:"),
+  )
     .replace(/^"use strict";\n?/, "")
     .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
   if (/\brequire\(/.test(body)) throw new Error(`precompiled validators need a module rt does not give: ${body}`);

@@ -1,7 +1,9 @@
 // The closed copy the precompiled verdicts are compiled from (shortCircuitUnions: anyOf as if/else where no
 // unevaluatedProperties reads the branches) gives the verdicts of the closed copy as it was, over every payload of the
-// real captures, the spec's examples and mutations of them; and the rewrite leaves alone what it must.
-import type { ValidateFunction } from "ajv";
+// real captures, the spec's examples and mutations of them; and the rewrite leaves alone what it must. Also the
+// generator's rewrite of Ajv's calls (scripts/positional-context.ts).
+import { _, type ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone/index.js";
 import { describe, expect, it } from "vitest";
 import { createAjv, SCHEMA_IDS, schemaRef, validationCopies } from "../../src/conformance/validator";
 import { precompiledValidators } from "../../src/conformance/precompiled";
@@ -9,6 +11,7 @@ import { shortCircuitUnions } from "../../src/conformance/verdict-copy";
 import { bundledSpec } from "../../src/spec/bundle";
 import { allExamples } from "../support/conformance";
 import { loadSharedCaptures, sseDataEvents } from "../support/shared-captures";
+import { positionalContext } from "../../scripts/positional-context";
 
 type Json = Record<string, unknown>;
 
@@ -166,5 +169,50 @@ describe("shortCircuitUnions: the precompiled closed verdicts' copy", () => {
     const was = (small.components as { schemas: Record<string, Json> }).schemas;
     for (const name of ["Closed", "Shared", "A", "Pointed", "WithIf"]) expect(s[name], name).toEqual(was[name]);
     expect(s.Free).toEqual({ if: { type: "null" }, else: { $ref: "#/components/schemas/Pointed" } });
+  });
+});
+
+describe("positionalContext: Ajv's standalone validators with their context as arguments", () => {
+  const schema = {
+    $id: "https://example.invalid/s.json",
+    $defs: {
+      A: {
+        type: "object",
+        properties: { b: { $ref: "#/$defs/B" }, "a,b": { $ref: "#/$defs/B" }, list: { items: { $ref: "#/$defs/B" } } },
+        additionalProperties: false,
+      },
+      B: { anyOf: [{ type: "integer" }, { $ref: "#/$defs/A" }] },
+    },
+  };
+  const build = (rewrite: (code: string) => string) => {
+    const ajv = createAjv({ allErrors: false, formats: false, standalone: { formats: _`rt.formats` } });
+    ajv.opts.inlineRefs = false;
+    ajv.addSchema(schema);
+    const code = rewrite(standaloneCode(ajv, { a: `${schema.$id}#/$defs/A` }));
+    const exports: Record<string, (d: unknown) => boolean> = {};
+    new Function("exports", code)(exports);
+    return { code, a: exports.a! };
+  };
+
+  it("the same verdicts, and no context object is built", () => {
+    const [before, after] = [build((c) => c), build(positionalContext)];
+    expect(before.code).toMatch(/, \{instancePath/);
+    expect(after.code).not.toMatch(/, \{instancePath|\(data, \{/);
+    const data = [
+      {},
+      { b: 1 },
+      { b: "x" },
+      { "a,b": { b: 2 } },
+      { "a,b": { b: {} } },
+      { list: [1, { b: 1 }, { c: 1 }] },
+      [],
+    ];
+    for (const d of data) expect(after.a(d), JSON.stringify(d)).toBe(before.a(d));
+  });
+
+  it("fails on code in a form it does not know instead of leaving it half rewritten", () => {
+    const odd =
+      'function validate1(data, {instancePath="", parentData}={}) {}\nvalidate1(x, {instancePath,parentData});';
+    expect(() => positionalContext(odd)).toThrow(/not rewritten/);
   });
 });
