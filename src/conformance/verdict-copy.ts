@@ -23,7 +23,7 @@ const IN_PLACE_SINGLE = ["not", "if", "then", "else"];
  * `$ref` or subschemas (such as `{type: "null"}`) are tried first, and branches no instance can pass are dropped:
  * neither changes an `anyOf`'s verdict.
  * Left as they are: schemas that already have `if`, `then`, `else` or a `discriminator`, and any `anyOf` a `$ref`
- * points into.
+ * points into (and a document with a `$dynamicRef`).
  */
 export function shortCircuitUnions(doc: Json): Json {
   const schemas = new Set<Json>();
@@ -35,6 +35,8 @@ export function shortCircuitUnions(doc: Json): Json {
     return s;
   };
   mapRoots(doc, collect);
+  // Which schemas a `$dynamicRef` reaches is only known at run time: such a document is left as it is.
+  if (JSON.stringify(doc).includes('"$dynamicRef"')) return doc;
   const read = readByUnevaluated(doc, schemas);
   const rewrite = (s: Json, ptr: string): Json => {
     const out: Json = {};
@@ -48,7 +50,7 @@ export function shortCircuitUnions(doc: Json): Json {
     // A branch with `not: {}` (a closed open enum's catch-all) never passes: trying it only costs.
     const live = branches.some((b) => !neverPasses(b)) ? branches.filter((b) => !neverPasses(b)) : branches;
     const ordered = [...live.filter(isLeaf), ...live.filter((b) => !isLeaf(b))] as unknown[];
-    return { ...rest, ...ifElseChain(ordered) };
+    return ordered.length === 1 ? { ...rest, anyOf: ordered } : { ...rest, ...ifElseChain(ordered) };
   };
   return mapRoots(doc, rewrite);
 }
@@ -72,9 +74,8 @@ function mapRoots(doc: Json, f: (s: Json, ptr: string) => Json): Json {
   return walk(doc, "", false) as Json;
 }
 
-/** `anyOf: [A, B, C]` as `{if: A, else: {if: B, else: C}}` (one branch: `{allOf: [A]}`). */
+/** `anyOf: [A, B, C]` as `{if: A, else: {if: B, else: C}}` (two branches or more). */
 function ifElseChain(branches: unknown[]): Json {
-  if (branches.length === 1) return { allOf: branches };
   const [first, ...others] = branches;
   return { if: first, else: others.length === 1 ? others[0] : ifElseChain(others) };
 }

@@ -137,11 +137,12 @@ describe("shortCircuitUnions: the precompiled closed verdicts' copy", () => {
         UsesPointed: { $ref: "#/components/schemas/Pointed/anyOf/1" },
         WithIf: { anyOf: [{ type: "string" }, { type: "null" }], if: { type: "string" }, else: { type: "null" } },
         Free: { anyOf: [{ $ref: "#/components/schemas/Pointed" }, { not: {} }, { type: "null" }] },
+        OneLeft: { allOf: [{ type: "string" }], anyOf: [{ minLength: 2 }, { description: "closed", not: {} }] },
       },
     },
   };
   (small.components as { schemas: Record<string, Json> }).schemas.Closed!.unevaluatedProperties = false;
-  const names = ["Closed", "ViaAllOf", "Shared", "WithIf", "Free", "UsesPointed"];
+  const names = ["Closed", "ViaAllOf", "Shared", "WithIf", "Free", "UsesPointed", "OneLeft"];
 
   it("the same verdicts where an unevaluatedProperties reads an anyOf's branches", () => {
     const ids = names.map((n) => `/components/schemas/${n}`);
@@ -169,6 +170,7 @@ describe("shortCircuitUnions: the precompiled closed verdicts' copy", () => {
     const was = (small.components as { schemas: Record<string, Json> }).schemas;
     for (const name of ["Closed", "Shared", "A", "Pointed", "WithIf"]) expect(s[name], name).toEqual(was[name]);
     expect(s.Free).toEqual({ if: { type: "null" }, else: { $ref: "#/components/schemas/Pointed" } });
+    expect(s.OneLeft).toEqual({ allOf: [{ type: "string" }], anyOf: [{ minLength: 2 }] });
   });
 });
 
