@@ -7,6 +7,8 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 import { transformSync } from "esbuild";
 import { createAjv, SCHEMA_IDS, schemaRef, validationCopies } from "../src/conformance/validator";
 import { indexOperations } from "../src/spec/operations";
+import { shortCircuitUnions } from "../src/conformance/verdict-copy";
+import { positionalContext } from "./positional-context";
 import { checkRefChains } from "../src/spec/ref";
 
 type Json = Record<string, unknown>;
@@ -89,7 +91,9 @@ export function precompiledValidators(spec: Json): string {
   const ajv = createAjv({ allErrors: false, formats: true, standalone: { formats: _`rt.formats` } });
   ajv.opts.inlineRefs = false;
   ajv.addSchema({ ...open, $id: SCHEMA_IDS.open });
-  ajv.addSchema({ ...closed, $id: SCHEMA_IDS.closed });
+  // The closed verdicts decide every valid chunk of a checked stream: compiled from the copy that stops at the first
+  // passing anyOf branch (same verdicts; see verdict-copy.ts).
+  ajv.addSchema({ ...shortCircuitUnions(closed), $id: SCHEMA_IDS.closed });
   const refs: Record<string, string> = {};
   for (const [p, withClosed] of schemaPointers(spec)) {
     refs[`open:${p}`] = schemaRef(SCHEMA_IDS.open, p).$ref;
@@ -106,8 +110,9 @@ export function precompiledValidators(spec: Json): string {
     throw err;
   }
   // Verdicts only: the pointer a nested call would put in its errors is never read, so it is not built either.
-  body = dropUnusedSchemas(body)
-    .replace(/instancePath:instancePath\+[^;{}]*?,parentData:/g, "instancePath,parentData:")
+  body = positionalContext(
+    dropUnusedSchemas(body).replace(/instancePath:instancePath\+[^;{}]*?,parentData:/g, "instancePath,parentData:"),
+  )
     .replace(/^"use strict";\n?/, "")
     .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
   if (/\brequire\(/.test(body)) throw new Error(`precompiled validators need a module rt does not give: ${body}`);
