@@ -14,3 +14,16 @@ export interface AjvModules {
 export function ajvModules(): AjvModules {
   return { Ajv2020, addFormats };
 }
+
+/** `generated/explainers.cjs`'s export: the bundled spec's explaining validators, compiled at generate time. */
+export type CreateExplainers = (
+  rt: Record<string, unknown>,
+) => Record<string, ((data: unknown) => boolean) | undefined>;
+
+/**
+ * The precompiled explaining validators: none in the library, which compiles them at run time on the first failing
+ * payload (1.5 MB of code would weigh on every bundle that imports the conformance entry). The CLI's build loads them.
+ */
+export function explainingValidators(): CreateExplainers | undefined {
+  return undefined;
+}

@@ -8,7 +8,7 @@ import { findOperation, indexOperations, openApiDocument, type OperationSpec } f
 import { derefPointer } from "../spec/ref";
 import { matchOperation, serverBasePaths, type UrlMatch } from "../spec/url";
 import type { Severity, Violation } from "./types";
-import { precompiledValidators } from "./precompiled";
+import { precompiledExplainers, precompiledValidators } from "./precompiled";
 import { narrowUnions, tagValues } from "./unions";
 import { ERROR_LIMIT, runValidator, ValidatorStore } from "./validator";
 import { MAX_VIOLATIONS, onePerField, schemaViolations, type ErrorSource, type ValidateOptions } from "./violations";
@@ -50,8 +50,10 @@ export class Contract {
     this.operations = indexOperations(s);
     const formats = opts.formats ?? true;
     // The bundled spec's verdicts were compiled at generate time (with formats); any other spec compiles on use.
-    const precompiled = s === bundledSpec && formats ? precompiledValidators : undefined;
-    const store = (this.validators = new ValidatorStore(s, formats, this.errorLimit, precompiled));
+    const bundled = s === bundledSpec && formats;
+    const precompiled = bundled ? precompiledValidators : undefined;
+    const explainers = bundled ? precompiledExplainers : undefined;
+    const store = (this.validators = new ValidatorStore(s, formats, this.errorLimit, precompiled, explainers));
     this.source = {
       spec: s,
       pointerOf: (schema) => store.pointerOf(schema),

@@ -7,20 +7,36 @@ import { fullFormats } from "ajv-formats/dist/formats.js";
 import ucs2length from "ajv/dist/runtime/ucs2length.js";
 import equal from "ajv/dist/runtime/equal.js";
 import { createValidators } from "../../generated/validators.js";
-import { OPENAPI_FORMATS, type Precompiled } from "./validator";
+import { explainingValidators } from "./ajv-modules";
+import { type ExplainerRuntime, OPENAPI_FORMATS, type Precompiled } from "./validator";
 
 // Node hands an ESM importer a CommonJS module's `exports` (`.default` inside); bundlers hand it `exports.default`.
 const unwrap = <T>(m: T | { default: T }): T =>
   m && typeof m === "object" && "default" in m ? (m as { default: T }).default : (m as T);
 
 let validators: Precompiled | undefined;
+type Helpers = Parameters<typeof createValidators>[0];
+let runtime: Helpers | undefined;
+/** What Ajv's standalone code refers to: the formats and Ajv's runtime helpers. */
+const shared = (): Helpers =>
+  (runtime ??= {
+    formats: { ...fullFormats, ...OPENAPI_FORMATS },
+    ucs2length: unwrap(ucs2length),
+    equal: unwrap(equal) as Helpers["equal"],
+  });
 
 /** The validators by `open:<pointer>` / `closed:<pointer>` (the runtime names Ajv's standalone code refers to). */
 export function precompiledValidators(): Precompiled {
-  validators ??= createValidators({
-    formats: { ...fullFormats, ...OPENAPI_FORMATS },
-    ucs2length: unwrap(ucs2length),
-    equal: unwrap(equal),
-  });
+  validators ??= createValidators(shared());
   return validators;
+}
+
+/**
+ * The explaining validators (every error, verbose) by `open:<pointer>` / `closed:<pointer>`, one set per contract:
+ * their errors carry that contract's own schema objects (`rt.schema`) and count against its error limit. Only where
+ * the build provides them (the CLI); elsewhere none, and the store compiles at run time.
+ */
+export function precompiledExplainers(rt: ExplainerRuntime): Precompiled {
+  const create = explainingValidators();
+  return create ? create({ ...shared(), ...rt }) : {};
 }
