@@ -9,4 +9,8 @@ declare function createExplainers(rt: {
   errorLimit: number;
   state: { limitHit: boolean };
 }): Record<string, ((data: unknown) => boolean) | undefined>;
+declare namespace createExplainers {
+  /** SHA-256 (hex) of the spec they were compiled from, as JSON. */
+  const spec: string;
+}
 export = createExplainers;

@@ -2,6 +2,7 @@
 // library compiles the spec before a valid payload is accepted (src/conformance/precompiled.ts loads them). They are
 // built by the library's own Ajv setup (createAjv, validationCopies) from the bundle as written, so they give the
 // same verdicts as the validators compiled at run time; a payload that fails is explained by those.
+import { createHash } from "node:crypto";
 import { _ } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { transformSync } from "esbuild";
@@ -210,7 +211,10 @@ export function precompiledExplainers(spec: Json): string {
     if (/discriminator/i.test(String(err))) code = "";
     else throw err;
   }
-  const module = `module.exports = function createExplainers(rt) {\nconst exports = {};\n${code}\nreturn exports;\n};`;
+  // The CLI uses them only for the spec they were built from (the same JSON text as the bundle it loads).
+  const sha = createHash("sha256").update(JSON.stringify(spec)).digest("hex");
+  const fn = `function createExplainers(rt) {\nconst exports = {};\n${code}\nreturn exports;\n}`;
+  const module = `module.exports = ${fn};\nmodule.exports.spec = ${JSON.stringify(sha)};`;
   return EXPLAINERS_HEADER + transformSync(module, { minify: true, target: "es2022" }).code;
 }
 
@@ -228,5 +232,9 @@ export const EXPLAINERS_DTS = `${EXPLAINERS_HEADER}declare function createExplai
   errorLimit: number;
   state: { limitHit: boolean };
 }): Record<string, ((data: unknown) => boolean) | undefined>;
+declare namespace createExplainers {
+  /** SHA-256 (hex) of the spec they were compiled from, as JSON. */
+  const spec: string;
+}
 export = createExplainers;
 `;

@@ -16,14 +16,18 @@ export function ajvModules(): AjvModules {
 }
 
 /** `generated/explainers.cjs`'s export: the bundled spec's explaining validators, compiled at generate time. */
-export type CreateExplainers = (
+export type CreateExplainers = ((
   rt: Record<string, unknown>,
-) => Record<string, ((data: unknown) => boolean) | undefined>;
+) => Record<string, ((data: unknown) => boolean) | undefined>) & {
+  /** SHA-256 (hex) of the spec they were compiled from, as JSON. */
+  spec: string;
+};
 
 /**
- * The precompiled explaining validators: none in the library, which compiles them at run time on the first failing
- * payload (1.5 MB of code would weigh on every bundle that imports the conformance entry). The CLI's build loads them.
+ * The precompiled explaining validators for `spec`: none in the library, which compiles them at run time on the first
+ * failing payload (1.5 MB of code would weigh on every bundle that imports the conformance entry). The CLI's build
+ * loads them (ajv-modules.node.ts).
  */
-export function explainingValidators(): CreateExplainers | undefined {
+export function explainingValidators(_spec: unknown): CreateExplainers | undefined {
   return undefined;
 }

@@ -52,7 +52,7 @@ export class Contract {
     // The bundled spec's verdicts were compiled at generate time (with formats); any other spec compiles on use.
     const bundled = s === bundledSpec && formats;
     const precompiled = bundled ? precompiledValidators : undefined;
-    const explainers = bundled ? precompiledExplainers : undefined;
+    const explainers = bundled ? () => precompiledExplainers(s) : undefined;
     const store = (this.validators = new ValidatorStore(s, formats, this.errorLimit, precompiled, explainers));
     this.source = {
       spec: s,

@@ -1,7 +1,8 @@
 /**
  * The bundled spec's fail-fast validators, compiled at generate time (generated/validators.js, Ajv standalone code
  * written by scripts/precompile-validators.ts): a payload that passes costs no compile; one that fails is explained
- * by the validators compiled at run time. Created on first use.
+ * by the explaining validators, precompiled too in the CLI (generated/explainers.cjs), compiled at run time elsewhere.
+ * Created on first use.
  */
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import ucs2length from "ajv/dist/runtime/ucs2length.js";
@@ -34,9 +35,9 @@ export function precompiledValidators(): Precompiled {
 /**
  * The explaining validators (every error, verbose) by `open:<pointer>` / `closed:<pointer>`, one set per contract:
  * their errors carry that contract's own schema objects (`rt.schema`) and count against its error limit. Only where
- * the build provides them (the CLI); elsewhere none, and the store compiles at run time.
+ * the build provides them (the CLI); elsewhere undefined, and the store compiles at run time.
  */
-export function precompiledExplainers(rt: ExplainerRuntime): Precompiled {
-  const create = explainingValidators();
-  return create ? create({ ...shared(), ...rt }) : {};
+export function precompiledExplainers(spec: unknown): ((rt: ExplainerRuntime) => Precompiled) | undefined {
+  const create = explainingValidators(spec);
+  return create && ((rt) => create({ ...shared(), ...rt }));
 }

@@ -152,7 +152,7 @@ export class ValidatorStore {
   private validationCopy: Json | undefined;
   private closedCopy: Json | undefined;
   private index: WeakMap<object, string> | undefined;
-  private explainerSet: Precompiled | undefined;
+  private explainerSet: Precompiled | null | undefined;
   private readonly explainState = { limitHit: false };
   /** Closed copy only: open-enum fallback branch pointer -> its known-values branch pointer. */
   openFallbacks = new Map<string, string>();
@@ -165,8 +165,8 @@ export class ValidatorStore {
     private readonly errorLimit: number,
     /** Verdict-only validators compiled at generate time for exactly this spec and these formats (lazy). */
     private readonly precompiled?: () => Precompiled,
-    /** Explaining validators (every error) compiled at generate time for the same spec and formats. */
-    private readonly explainers?: (rt: ExplainerRuntime) => Precompiled,
+    /** Explaining validators (every error) compiled at generate time for the same spec and formats, if any (lazy). */
+    private readonly explainers?: () => ((rt: ExplainerRuntime) => Precompiled) | undefined,
   ) {}
 
   /**
@@ -239,16 +239,19 @@ export class ValidatorStore {
   /** The precompiled explaining validator of `kind` at `pointer`, if there is one (created on first use). */
   private explainer(pointer: string, kind: "open" | "closed"): ValidateFunction | undefined {
     if (!this.explainers || this.noDiscriminator) return undefined;
-    if (!this.explainerSet) {
-      const open = this.copy();
-      const closed = this.closed();
-      this.explainerSet = this.explainers({
-        schema: (copy, p) => getAt(copy === "open" ? open : closed, p),
-        errorLimit: this.errorLimit,
-        state: this.explainState,
-      });
+    if (this.explainerSet === undefined) {
+      const create = this.explainers();
+      const open = create && this.copy();
+      const closed = create && this.closed();
+      this.explainerSet = create
+        ? create({
+            schema: (copy, p) => getAt(copy === "open" ? open : closed, p),
+            errorLimit: this.errorLimit,
+            state: this.explainState,
+          })
+        : null;
     }
-    const fn = this.explainerSet[`${kind}:${pointer.startsWith("#") ? pointer : `#${pointer}`}`];
+    const fn = this.explainerSet?.[`${kind}:${pointer.startsWith("#") ? pointer : `#${pointer}`}`];
     return fn as ValidateFunction | undefined;
   }
 

@@ -4,6 +4,7 @@
 // mixed sample, hostile payloads past the error limit and the real captures in ../shared/captures.
 import { existsSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
+import { explainingValidators } from "../../src/conformance/ajv-modules";
 import { Contract, checkExchange, loadContract, validateRequest, validateResponse } from "../../src/conformance/index";
 import { checkEventStream } from "../../src/conformance/sse";
 import { findMedia, findResponse } from "../../src/spec/operations";
@@ -24,6 +25,13 @@ const pair = (maxViolations?: number) => ({
 const compiled = (c: Contract) => (c as unknown as { validators: { ajvs: Map<string, unknown> } }).validators.ajvs.size;
 
 describe("precompiled explaining validators (the CLI) agree with the ones compiled at run time", () => {
+  it("are used only for the spec they were built from", () => {
+    expect(explainingValidators(bundledSpec)).toBeTypeOf("function");
+    const other = { ...bundledSpec, info: { ...(bundledSpec.info as object), version: "0.0.0-other" } };
+    expect(explainingValidators(other)).toBeUndefined();
+    expect(explainingValidators(JSON.parse(JSON.stringify(bundledSpec)))).toBeTypeOf("function");
+  });
+
   it("spec examples and schema-driven mutations: identical findings, and nothing compiled to explain them", () => {
     const { pre, run } = pair();
     let rejected = 0;
