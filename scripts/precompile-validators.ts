@@ -204,17 +204,21 @@ export function precompiledExplainers(spec: Json): string {
   const openPointers = [...new Set([...roots.keys(), ...branches])];
   const known = [...closeObjects(open).known].map((p) => `#${p}`);
   const closedPointers = [...new Set([...closedRoots, ...unionBranches(closed, closedRoots), ...known])];
-  let code: string;
+  let open_ = "";
+  let closed_ = "";
   try {
-    code = explainingCode(open, "open", openPointers) + explainingCode(closed, "closed", closedPointers);
+    open_ = explainingCode(open, "open", openPointers);
+    closed_ = explainingCode(closed, "closed", closedPointers);
   } catch (err) {
-    if (/discriminator/i.test(String(err))) code = "";
-    else throw err;
+    if (!/discriminator/i.test(String(err))) throw err;
+    open_ = closed_ = ""; // the run-time store falls back to plain oneOf: nothing precompiled, as for the verdicts
   }
-  // The CLI uses them only for the spec they were built from (the same JSON text as the bundle it loads).
+  // One factory per copy: a run that explains only schema errors never prepares the closed copy. They are used only
+  // for the spec they were built from (the same JSON text as the bundle the CLI loads).
   const sha = createHash("sha256").update(JSON.stringify(spec)).digest("hex");
-  const fn = `function createExplainers(rt) {\nconst exports = {};\n${code}\nreturn exports;\n}`;
-  const module = `module.exports = ${fn};\nmodule.exports.spec = ${JSON.stringify(sha)};`;
+  const factory = (code: string) => `function (rt) {\nconst exports = {};\n${code}\nreturn exports;\n}`;
+  const exported = `spec: ${JSON.stringify(sha)},\nopen: ${factory(open_)},\nclosed: ${factory(closed_)},`;
+  const module = `module.exports = {\n${exported}\n};`;
   return EXPLAINERS_HEADER + transformSync(module, { minify: true, target: "es2022" }).code;
 }
 
@@ -224,17 +228,18 @@ const EXPLAINERS_HEADER = HEADER.replace(
 );
 
 /** The declarations beside it (generated/explainers.d.cts). */
-export const EXPLAINERS_DTS = `${EXPLAINERS_HEADER}declare function createExplainers(rt: {
+export const EXPLAINERS_DTS = `${EXPLAINERS_HEADER}type Factory = (rt: {
   formats: Record<string, unknown>;
   ucs2length: (s: string) => number;
   equal: (a: unknown, b: unknown) => boolean;
   schema: (copy: "open" | "closed", pointer: string) => unknown;
   errorLimit: number;
   state: { limitHit: boolean };
-}): Record<string, ((data: unknown) => boolean) | undefined>;
-declare namespace createExplainers {
-  /** SHA-256 (hex) of the spec they were compiled from, as JSON. */
-  const spec: string;
-}
-export = createExplainers;
+}) => Record<string, ((data: unknown) => boolean) | undefined>;
+/** SHA-256 (hex) of the spec they were compiled from, as JSON. */
+export declare const spec: string;
+/** The open copy's explaining validators, by \`open:<pointer>\`. */
+export declare const open: Factory;
+/** The closed copy's, by \`closed:<pointer>\`. */
+export declare const closed: Factory;
 `;

@@ -15,13 +15,15 @@ export function ajvModules(): AjvModules {
   return { Ajv2020, addFormats };
 }
 
-/** `generated/explainers.cjs`'s export: the bundled spec's explaining validators, compiled at generate time. */
-export type CreateExplainers = ((
-  rt: Record<string, unknown>,
-) => Record<string, ((data: unknown) => boolean) | undefined>) & {
+type Factory = (rt: Record<string, unknown>) => Record<string, ((data: unknown) => boolean) | undefined>;
+
+/** `generated/explainers.cjs`: the bundled spec's explaining validators, compiled at generate time. */
+export interface CreateExplainers {
   /** SHA-256 (hex) of the spec they were compiled from, as JSON. */
   spec: string;
-};
+  open: Factory;
+  closed: Factory;
+}
 
 /**
  * The precompiled explaining validators for `spec`: none in the library, which compiles them at run time on the first

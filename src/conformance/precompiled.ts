@@ -37,7 +37,9 @@ export function precompiledValidators(): Precompiled {
  * their errors carry that contract's own schema objects (`rt.schema`) and count against its error limit. Only where
  * the build provides them (the CLI); elsewhere undefined, and the store compiles at run time.
  */
-export function precompiledExplainers(spec: unknown): ((rt: ExplainerRuntime) => Precompiled) | undefined {
+export function precompiledExplainers(
+  spec: unknown,
+): ((kind: "open" | "closed", rt: ExplainerRuntime) => Precompiled) | undefined {
   const create = explainingValidators(spec);
-  return create && ((rt) => create({ ...shared(), ...rt }));
+  return create && ((kind, rt) => create[kind]({ ...shared(), ...rt }));
 }

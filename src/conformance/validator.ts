@@ -152,7 +152,7 @@ export class ValidatorStore {
   private validationCopy: Json | undefined;
   private closedCopy: Json | undefined;
   private index: WeakMap<object, string> | undefined;
-  private explainerSet: Precompiled | null | undefined;
+  private readonly explainerSets: { open?: Precompiled | null; closed?: Precompiled | null } = {};
   private readonly explainState = { limitHit: false };
   /** Closed copy only: open-enum fallback branch pointer -> its known-values branch pointer. */
   openFallbacks = new Map<string, string>();
@@ -166,7 +166,7 @@ export class ValidatorStore {
     /** Verdict-only validators compiled at generate time for exactly this spec and these formats (lazy). */
     private readonly precompiled?: () => Precompiled,
     /** Explaining validators (every error) compiled at generate time for the same spec and formats, if any (lazy). */
-    private readonly explainers?: () => ((rt: ExplainerRuntime) => Precompiled) | undefined,
+    private readonly explainers?: () => ((kind: "open" | "closed", rt: ExplainerRuntime) => Precompiled) | undefined,
   ) {}
 
   /**
@@ -236,28 +236,24 @@ export class ValidatorStore {
     return fn;
   }
 
-  /** The precompiled explaining validator of `kind` at `pointer`, if there is one (created on first use). */
+  /** The precompiled explaining validator of `kind` at `pointer`, if any (each copy's set made on first use). */
   private explainer(pointer: string, kind: "open" | "closed"): ValidateFunction | undefined {
     if (!this.explainers || this.noDiscriminator) return undefined;
-    if (this.explainerSet === undefined) {
+    let set = this.explainerSets[kind];
+    if (set === undefined) {
       const create = this.explainers();
-      const open = create && this.copy();
-      const closed = create && this.closed();
-      this.explainerSet = create
-        ? create({
-            schema: (copy, p) => getAt(copy === "open" ? open : closed, p),
-            errorLimit: this.errorLimit,
-            state: this.explainState,
-          })
-        : null;
+      // Their spec is the generator's, whose $ref chains were checked there: no second check to pay here.
+      const copy = create && (kind === "open" ? this.copy(false) : this.closed(false));
+      const schema = (_: string, p: string) => getAt(copy, p);
+      set = this.explainerSets[kind] =
+        create?.(kind, { schema, errorLimit: this.errorLimit, state: this.explainState }) ?? null;
     }
-    const fn = this.explainerSet?.[`${kind}:${pointer.startsWith("#") ? pointer : `#${pointer}`}`];
-    return fn as ValidateFunction | undefined;
+    return set?.[`${kind}:${pointer.startsWith("#") ? pointer : `#${pointer}`}`] as ValidateFunction | undefined;
   }
 
-  /** The open validation copy (refs checked first), indexed by pointer. */
-  private copy(): Json {
-    if (!this.refsChecked) {
+  /** The open validation copy (refs checked first, unless `checkRefs` is false), indexed by pointer. */
+  private copy(checkRefs = true): Json {
+    if (checkRefs && !this.refsChecked) {
       checkRefChains(this.spec);
       this.refsChecked = true;
     }
@@ -269,9 +265,9 @@ export class ValidatorStore {
   }
 
   /** The closed copy (undocumented fields, open enums closed), indexed into the same pointer map. */
-  private closed(): Json {
+  private closed(checkRefs = true): Json {
     if (!this.closedCopy) {
-      const { doc, fallbacks, known } = closeObjects(this.copy());
+      const { doc, fallbacks, known } = closeObjects(this.copy(checkRefs));
       this.openFallbacks = fallbacks;
       this.openKnown = known;
       pointerIndex(doc, this.index);
