@@ -3,6 +3,7 @@
 // (JSON and SSE, valid and invalid), against a baseline that only reads the same file and JSON.parses each line.
 //   node bench/conformance.mjs                # 256 MB file (BENCH_MB=1024 for the 1 GB target)
 //   BENCH_MB=64 node bench/conformance.mjs    # quick run
+//   BENCH_KINDS=1 BENCH_MB=32 node bench/conformance.mjs   # also each kind of record alone (a file per kind)
 // Last line: conformance: check 66.8 MB/s, floor 192.0 MB/s, ratio 2.87x
 // The checker runs in a child process (the CLI bundled with esbuild into .tmp/) so its peak RSS is its own.
 import { spawnSync } from "node:child_process";
@@ -94,7 +95,7 @@ async function generate() {
 
 // Baseline: a fresh process that reads the file with the same Buffer line splitting as the checker and
 // JSON.parses every line, nothing else.
-function baseline() {
+function baseline(file = out) {
   const script = join(root, ".tmp", "bench-conformance-baseline.mjs");
   writeFileSync(
     script,
@@ -117,15 +118,30 @@ const ms = performance.now() - t0;
 writeSync(2, "BENCH " + JSON.stringify({ ms, lines, maxRssKb: process.resourceUsage().maxRSS }) + "\\n");
 `,
   );
-  const r = spawnSync(process.execPath, [script, out], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [script, file], { encoding: "utf8" });
   const m = /BENCH (\{.*\})/.exec(r.stderr ?? "");
   if (!m) throw new Error(`baseline failed: ${(r.stderr ?? "").slice(-2000)}`);
   return JSON.parse(m[1]);
 }
 
-async function runCheck(from = root, name = "cli") {
+const built = new Set();
+async function runCheck(from = root, name = "cli", file = out) {
   const runner = join(root, ".tmp", `bench-conformance-runner-${name}.mjs`);
-  // Bundle the CLI the way it ships (one ESM file, spec inlined) so the measurement has no TS loader in it.
+  if (!built.has(name)) await buildCheck(from, name, runner);
+  built.add(name);
+  const r = spawnSync(process.execPath, [runner, "check", file, "--format", "json", "--max-violations", "1000"], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
+  const m = /BENCH (\{.*\})/.exec(r.stderr ?? "");
+  if (!m) throw new Error(`check run failed: ${(r.stderr ?? "").slice(-2000)}`);
+  return JSON.parse(m[1]);
+}
+
+/** Bundle the CLI the way it ships (one ESM file, spec inlined) so the measurement has no TS loader in it. */
+async function buildCheck(from, name, runner) {
+  // In .tmp/ of this checkout: the CLI finds generated/explainers.cjs through the package it sits in.
   const bundle = join(root, ".tmp", `bench-conformance-${name}.mjs`);
   const { bundleEntry } = await import("./bundle.mjs");
   const { lazyAjv } = await import("../tsup.config.ts");
@@ -144,14 +160,6 @@ const ms = performance.now() - t0;
 writeSync(2, "\\nBENCH " + JSON.stringify({ ms, code, maxRssKb: process.resourceUsage().maxRSS }) + "\\n");
 `,
   );
-  const r = spawnSync(process.execPath, [runner, "check", out, "--format", "json", "--max-violations", "1000"], {
-    cwd: root,
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
-  });
-  const m = /BENCH (\{.*\})/.exec(r.stderr ?? "");
-  if (!m) throw new Error(`check run failed: ${(r.stderr ?? "").slice(-2000)}`);
-  return JSON.parse(m[1]);
 }
 
 await generate();
@@ -210,6 +218,33 @@ const rssMet = chk.maxRssKb / 1024 <= 200 ? "met" : "NOT met";
 console.log(
   `  targets: ≥30 MB/s → ${speedMet}; peak RSS ≤200 MB → ${rssMet} (on this ${(size / 1e6).toFixed(0)} MB file)`,
 );
+// BENCH_KINDS=1: the file split by kind of record (by id, as generated), each checked alone against its own floor
+// (medians of the rounds; each kind pays its own start-up and warm-up, so the kinds add up to more than the whole).
+if (process.env.BENCH_KINDS) {
+  const kinds = ["JSON 200", "SSE 200", "error statuses", "invalid"];
+  const lines = readFileSync(out, "utf8").split("\n").filter(Boolean);
+  const kindOf = (l) => {
+    const k = Number(/"id":"ex-(\d+)"/.exec(l)[1]) % 10;
+    return k < 5 ? 0 : k < 8 ? 1 : k < 9 ? 2 : 3;
+  };
+  for (const [i, name] of kinds.entries()) {
+    const file = out.replace(/\.jsonl$/, `-kind${i}.jsonl`);
+    const mine = lines.filter((l) => kindOf(l) === i);
+    writeFileSync(file, `${mine.join("\n")}\n`);
+    const [b, c, p] = [[], [], []];
+    for (let r = 0; r < rounds; r++) {
+      b.push(baseline(file));
+      c.push(await runCheck(root, "cli", file));
+      if (beforeRoot) p.push(await runCheck(beforeRoot, "before", file));
+    }
+    const was = beforeRoot ? `before ${(mid(p).ms / 1000).toFixed(2)} s → ` : "";
+    const now = `check ${(mid(c).ms / 1000).toFixed(2)} s`;
+    console.log(
+      `  ${name.padEnd(15)} ${String(mine.length).padStart(7)} records: ${was}${now}, ` +
+        `floor ${(mid(b).ms / 1000).toFixed(3)} s (${(mid(c).ms / mid(b).ms).toFixed(1)}×)`,
+    );
+  }
+}
 // Last line (machine-readable): the check against its floor, read + JSON.parse of the same file in the same run.
 console.log(
   `conformance: check ${mbps(size, chk.ms)} MB/s, floor ${mbps(size, base.ms)} MB/s, ` +

@@ -14,7 +14,7 @@ import { localRefs, openEnum } from "../src/spec/schema-shapes";
 import { docsBundle, LOCAL_LOGO } from "./docs-bundle";
 import { inlineSharedProperties } from "./inline-shared-properties";
 import { normalizeBundle } from "./normalize-bundle";
-import { precompiledValidators, VALIDATORS_DTS } from "./precompile-validators";
+import { EXPLAINERS_DTS, precompiledExplainers, precompiledValidators, VALIDATORS_DTS } from "./precompile-validators";
 import { streamBundle } from "./stream-bundle";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -53,6 +53,9 @@ writeFileSync(join(out, "openapi.stream.json"), `${JSON.stringify(streamBundle(b
 const written = JSON.parse(readFileSync(join(out, "openapi.json"), "utf8"));
 writeFileSync(join(out, "validators.js"), precompiledValidators(written));
 writeFileSync(join(out, "validators.d.ts"), VALIDATORS_DTS);
+// And the explaining validators (every error), which the CLI loads on its first failing payload.
+writeFileSync(join(out, "explainers.cjs"), precompiledExplainers(written));
+writeFileSync(join(out, "explainers.d.cts"), EXPLAINERS_DTS);
 
 // Types from the bundle. --default-non-nullable false: a `default:` must not make a request field required.
 // Open enums (`anyOf: [{type: string, enum: [...]}, {type: string}]`, optionally `{type: 'null'}`; see
@@ -114,6 +117,7 @@ if (values.check) {
   }
   console.log(`generated/ is fresh (${want.length} files)`);
 } else {
-  const files = "openapi.yaml, openapi.json, openapi.stream.json, validators.js, schema.d.ts, docs/index.html";
+  const files =
+    "openapi.yaml, openapi.json, openapi.stream.json, validators.js, explainers.cjs, schema.d.ts, docs/index.html";
   console.log(`wrote ${relative(root, out)}/: ${files}`);
 }

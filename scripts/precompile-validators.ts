@@ -2,10 +2,22 @@
 // library compiles the spec before a valid payload is accepted (src/conformance/precompiled.ts loads them). They are
 // built by the library's own Ajv setup (createAjv, validationCopies) from the bundle as written, so they give the
 // same verdicts as the validators compiled at run time; a payload that fails is explained by those.
+import { createHash } from "node:crypto";
 import { _ } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { transformSync } from "esbuild";
-import { createAjv, SCHEMA_IDS, schemaRef, validationCopies } from "../src/conformance/validator";
+import { closeObjects } from "../src/conformance/closed";
+import {
+  createAjv,
+  limitLoops,
+  linearErrors,
+  pointerIndex,
+  SCHEMA_IDS,
+  schemaRef,
+  validationCopies,
+} from "../src/conformance/validator";
+import { escapeToken, getAt } from "../src/spec/pointer";
+import { SUBSCHEMA_KEYWORDS } from "../src/spec/schema-shapes";
 import { indexOperations } from "../src/spec/operations";
 import { shortCircuitUnions } from "../src/conformance/verdict-copy";
 import { positionalContext } from "./positional-context";
@@ -120,3 +132,119 @@ export function precompiledValidators(spec: Json): string {
   const module = `export function createValidators(rt) {\nconst exports = {};\n${body}\nreturn exports;\n}\n`;
   return HEADER + transformSync(module, { minify: true, format: "esm", target: "es2022" }).code;
 }
+
+/**
+ * The pointer of every `oneOf`/`anyOf` branch reachable from `roots` (through subschemas and local `$ref`s): union
+ * narrowing validates a value against each branch of a failing union on its own (src/conformance/unions.ts).
+ */
+function unionBranches(doc: Json, roots: string[]): string[] {
+  const [maps, lists, single] = [SUBSCHEMA_KEYWORDS.maps, SUBSCHEMA_KEYWORDS.lists, SUBSCHEMA_KEYWORDS.single].map(
+    (l) => new Set<string>(l),
+  );
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (p: string) => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    const node = getAt(doc, p);
+    if (!node || typeof node !== "object" || Array.isArray(node)) return;
+    const o = node as Json;
+    if (typeof o.$ref === "string" && o.$ref.startsWith("#/")) visit(o.$ref.slice(1));
+    for (const [k, x] of Object.entries(o)) {
+      const at = `${p}/${escapeToken(k)}`;
+      if (maps!.has(k) && x && typeof x === "object") {
+        for (const n of Object.keys(x)) visit(`${at}/${escapeToken(n)}`);
+      } else if (lists!.has(k) && Array.isArray(x)) {
+        x.forEach((_s, i) => {
+          if (k === "oneOf" || k === "anyOf") out.push(`#${at}/${i}`);
+          visit(`${at}/${i}`);
+        });
+      } else if (single!.has(k)) visit(at);
+    }
+  };
+  for (const r of roots) visit(r.replace(/^#/, ""));
+  return out;
+}
+
+/** The standalone code of one copy's explaining validators, its schemas read from the run-time copy (rt.schema). */
+function explainingCode(copy: Json, kind: "open" | "closed", pointers: string[]): string {
+  const ajv = createAjv({ allErrors: true, formats: true, standalone: { formats: _`rt.formats`, explain: true } });
+  const id = SCHEMA_IDS[kind];
+  ajv.addSchema({ ...copy, $id: id });
+  const refs: Record<string, string> = {};
+  for (const p of pointers) refs[`${kind}:${p}`] = schemaRef(id, p).$ref;
+  for (const ref of Object.values(refs)) ajv.getSchema(ref);
+  // Errors carry `parentSchema`, whose identity gives a finding its spec pointer: each schema the code refers to is
+  // the run-time copy's own object at the same pointer, not a literal copy of it.
+  const index = pointerIndex(copy);
+  const names = (ajv.scope as unknown as { _values: { schema?: Map<object, { value: { code: unknown } }> } })._values;
+  for (const [schema, name] of names.schema ?? []) {
+    const at = index.get(schema);
+    if (at === undefined) {
+      name.value.code = _`rt.root`;
+      continue;
+    }
+    name.value.code = _`rt.schema(${kind}, ${at})`;
+  }
+  let body = linearErrors(standaloneCode(ajv, refs)).replace(/^"use strict";\n?/, "");
+  // The open validators stop walking after the contract's error limit, as the run-time ones do (limitLoops).
+  if (kind === "open") body = limitLoops(body, "rt.errorLimit", "rt.state.limitHit");
+  body = body.replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
+  if (/\brequire\(/.test(body)) throw new Error(`explaining validators need a module rt does not give: ${body}`);
+  return `{\n${body}\n}`;
+}
+
+/**
+ * generated/explainers.cjs: the explaining validators (every error, verbose, messages) of the open and closed copies
+ * for every schema the checks use and every union branch they reach, so that explaining a failing payload compiles
+ * nothing. A CommonJS module the CLI `require`s on its first explanation (src/conformance/ajv-modules.node.ts): 1.5 MB
+ * that no command pays for at start, and that the browser-safe library does not carry (it compiles at run time).
+ */
+export function precompiledExplainers(spec: Json): string {
+  checkRefChains(spec);
+  const { open, closed } = validationCopies(spec);
+  const roots = schemaPointers(spec);
+  const closedRoots = [...roots].filter(([, c]) => c).map(([p]) => p);
+  const branches = unionBranches(open, [...roots.keys()]);
+  const openPointers = [...new Set([...roots.keys(), ...branches])];
+  const known = [...closeObjects(open).known].map((p) => `#${p}`);
+  const closedPointers = [...new Set([...closedRoots, ...unionBranches(closed, closedRoots), ...known])];
+  let open_ = "";
+  let closed_ = "";
+  try {
+    open_ = explainingCode(open, "open", openPointers);
+    closed_ = explainingCode(closed, "closed", closedPointers);
+  } catch (err) {
+    if (!/discriminator/i.test(String(err))) throw err;
+    open_ = closed_ = ""; // the run-time store falls back to plain oneOf: nothing precompiled, as for the verdicts
+  }
+  // One factory per copy: a run that explains only schema errors never prepares the closed copy. They are used only
+  // for the spec they were built from (the same JSON text as the bundle the CLI loads).
+  const sha = createHash("sha256").update(JSON.stringify(spec)).digest("hex");
+  const factory = (code: string) => `function (rt) {\nconst exports = {};\n${code}\nreturn exports;\n}`;
+  const exported = `spec: ${JSON.stringify(sha)},\nopen: ${factory(open_)},\nclosed: ${factory(closed_)},`;
+  const module = `module.exports = {\n${exported}\n};`;
+  return EXPLAINERS_HEADER + transformSync(module, { minify: true, target: "es2022" }).code;
+}
+
+const EXPLAINERS_HEADER = HEADER.replace(
+  "the fail-fast validators (verdicts only); loaded by src/conformance/precompiled.ts",
+  "the explaining validators (every error); the CLI loads it (ajv-modules.node.ts)",
+);
+
+/** The declarations beside it (generated/explainers.d.cts). */
+export const EXPLAINERS_DTS = `${EXPLAINERS_HEADER}type Factory = (rt: {
+  formats: Record<string, unknown>;
+  ucs2length: (s: string) => number;
+  equal: (a: unknown, b: unknown) => boolean;
+  schema: (copy: "open" | "closed", pointer: string) => unknown;
+  errorLimit: number;
+  state: { limitHit: boolean };
+}) => Record<string, ((data: unknown) => boolean) | undefined>;
+/** SHA-256 (hex) of the spec they were compiled from, as JSON. */
+export declare const spec: string;
+/** The open copy's explaining validators, by \`open:<pointer>\`. */
+export declare const open: Factory;
+/** The closed copy's, by \`closed:<pointer>\`. */
+export declare const closed: Factory;
+`;

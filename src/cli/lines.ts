@@ -7,10 +7,11 @@ import type { Readable } from "node:stream";
 export type Line = { n: number; text: string; bytes: number } | { n: number; error: string; bytes: number };
 
 /**
- * Yield lines of a file or stream, split on LF (a trailing CR is dropped). Lines longer than `maxLineBytes` are skipped
- * without being buffered and reported as an error; so are lines that are not UTF-8 or contain NUL bytes.
+ * Yield lines of a file or stream, split on LF (a trailing CR is dropped), in batches: the lines each chunk read
+ * completes (one await per chunk, not one per line). Lines longer than `maxLineBytes` are skipped without being
+ * buffered and reported as an error; so are lines that are not UTF-8 or contain NUL bytes.
  */
-export async function* readLines(input: string | Readable, maxLineBytes: number): AsyncGenerator<Line> {
+export async function* readLines(input: string | Readable, maxLineBytes: number): AsyncGenerator<Line[]> {
   const stream: Readable = typeof input === "string" ? createReadStream(input, { highWaterMark: 1 << 20 }) : input;
   let parts: Buffer[] = [];
   let partBytes = 0;
@@ -27,6 +28,7 @@ export async function* readLines(input: string | Readable, maxLineBytes: number)
   };
   for await (const chunk0 of stream) {
     const chunk: Buffer = typeof chunk0 === "string" ? Buffer.from(chunk0) : (chunk0 as Buffer);
+    const batch: Line[] = [];
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(10, pos);
@@ -44,28 +46,31 @@ export async function* readLines(input: string | Readable, maxLineBytes: number)
       if (nl < 0) break;
       // End of line.
       if (skipping) {
-        yield {
+        batch.push({
           n: n++,
           error: `line is ${partBytes} bytes, over the ${maxLineBytes}-byte limit (--max-line-bytes); skipped`,
           bytes: partBytes + 1,
-        };
+        });
       } else {
         const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes);
-        yield finish(buf, partBytes + 1);
+        batch.push(finish(buf, partBytes + 1));
       }
       parts = [];
       partBytes = 0;
       skipping = false;
       pos = nl + 1;
     }
+    if (batch.length) yield batch;
   }
   if (skipping)
-    yield {
-      n: n++,
-      error: `line is ${partBytes} bytes, over the ${maxLineBytes}-byte limit (--max-line-bytes); skipped`,
-      bytes: partBytes,
-    };
-  else if (partBytes > 0) yield finish(parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes), partBytes);
+    yield [
+      {
+        n: n++,
+        error: `line is ${partBytes} bytes, over the ${maxLineBytes}-byte limit (--max-line-bytes); skipped`,
+        bytes: partBytes,
+      },
+    ];
+  else if (partBytes > 0) yield [finish(parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes), partBytes)];
 }
 
 /** The whole stream as UTF-8 text (a HAR or JSON document on stdin). */

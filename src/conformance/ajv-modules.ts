@@ -14,3 +14,22 @@ export interface AjvModules {
 export function ajvModules(): AjvModules {
   return { Ajv2020, addFormats };
 }
+
+type Factory = (rt: Record<string, unknown>) => Record<string, ((data: unknown) => boolean) | undefined>;
+
+/** `generated/explainers.cjs`: the bundled spec's explaining validators, compiled at generate time. */
+export interface CreateExplainers {
+  /** SHA-256 (hex) of the spec they were compiled from, as JSON. */
+  spec: string;
+  open: Factory;
+  closed: Factory;
+}
+
+/**
+ * The precompiled explaining validators for `spec`: none in the library, which compiles them at run time on the first
+ * failing payload (1.5 MB of code would weigh on every bundle that imports the conformance entry). The CLI's build
+ * loads them (ajv-modules.node.ts).
+ */
+export function explainingValidators(_spec: unknown): CreateExplainers | undefined {
+  return undefined;
+}

@@ -20,8 +20,11 @@ function lowerHeaders(h: unknown): Record<string, string> {
         out[String((e as { name: unknown }).name).toLowerCase()] = String((e as { value?: unknown }).value ?? "");
     return out;
   }
-  for (const [k, v] of Object.entries(h as Record<string, unknown>))
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
+  const o = h as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    out[k.toLowerCase()] = typeof v === "string" ? v : Array.isArray(v) ? v.join(", ") : String(v);
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { findOperation, indexOperations, openApiDocument, type OperationSpec } f
 import { derefPointer } from "../spec/ref";
 import { matchOperation, serverBasePaths, type UrlMatch } from "../spec/url";
 import type { Severity, Violation } from "./types";
-import { precompiledValidators } from "./precompiled";
+import { precompiledExplainers, precompiledValidators } from "./precompiled";
 import { narrowUnions, tagValues } from "./unions";
 import { ERROR_LIMIT, runValidator, ValidatorStore } from "./validator";
 import { MAX_VIOLATIONS, onePerField, schemaViolations, type ErrorSource, type ValidateOptions } from "./violations";
@@ -50,8 +50,10 @@ export class Contract {
     this.operations = indexOperations(s);
     const formats = opts.formats ?? true;
     // The bundled spec's verdicts were compiled at generate time (with formats); any other spec compiles on use.
-    const precompiled = s === bundledSpec && formats ? precompiledValidators : undefined;
-    const store = (this.validators = new ValidatorStore(s, formats, this.errorLimit, precompiled));
+    const bundled = s === bundledSpec && formats;
+    const precompiled = bundled ? precompiledValidators : undefined;
+    const explainers = bundled ? () => precompiledExplainers(s) : undefined;
+    const store = (this.validators = new ValidatorStore(s, formats, this.errorLimit, precompiled, explainers));
     this.source = {
       spec: s,
       pointerOf: (schema) => store.pointerOf(schema),
@@ -97,6 +99,11 @@ export class Contract {
    */
   validate(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
     if (this.validators.verdict(pointer, "open", data) === true) return [];
+    return this.explainOpen(pointer, data, o);
+  }
+
+  /** `validate` without asking the precompiled verdict (the caller did: it was not a pass). */
+  private explainOpen(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
     const fn = this.validators.compile(pointer, "open");
     this.validators.resetLimit();
     const ok = runValidator(fn, data, pointer);
@@ -135,15 +142,19 @@ export class Contract {
     if (this.validators.verdict(pointer, "closed", data) === true) return [];
     // A schema error wins over undocumented fields: when the open verdict already fails, explain that first and
     // skip the closed all-errors run (its errors would only be read if there were no schema errors).
-    if (this.validators.verdict(pointer, "open", data) === false) {
-      const schemaErrors = this.validate(pointer, data, o);
+    const open = this.validators.verdict(pointer, "open", data);
+    if (open === false) {
+      const schemaErrors = this.explainOpen(pointer, data, o);
       if (schemaErrors.length) return schemaErrors;
     }
     const closed = this.validators.compile(pointer, "closed");
     if (runValidator(closed, data, pointer)) return [];
     const closedErrors = closed.errors ?? [];
-    const schemaErrors = this.validate(pointer, data, o);
-    if (schemaErrors.length) return schemaErrors;
+    // With a verdict, the open schema's findings are already known (none); without one, they are computed here.
+    if (open === undefined) {
+      const schemaErrors = this.validate(pointer, data, o);
+      if (schemaErrors.length) return schemaErrors;
+    }
     const errs = this.undocumentedOnly(closedErrors, data);
     const as = { ...o, check: "no_undocumented_fields", severity: undocumentedSeverity };
     return onePerField(this.explain(errs, data, as, true));

@@ -1,26 +1,45 @@
 /**
  * The bundled spec's fail-fast validators, compiled at generate time (generated/validators.js, Ajv standalone code
  * written by scripts/precompile-validators.ts): a payload that passes costs no compile; one that fails is explained
- * by the validators compiled at run time. Created on first use.
+ * by the explaining validators, precompiled too in the CLI (generated/explainers.cjs), compiled at run time elsewhere.
+ * Created on first use.
  */
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import ucs2length from "ajv/dist/runtime/ucs2length.js";
 import equal from "ajv/dist/runtime/equal.js";
 import { createValidators } from "../../generated/validators.js";
-import { OPENAPI_FORMATS, type Precompiled } from "./validator";
+import { explainingValidators } from "./ajv-modules";
+import { type ExplainerRuntime, OPENAPI_FORMATS, type Precompiled } from "./validator";
 
 // Node hands an ESM importer a CommonJS module's `exports` (`.default` inside); bundlers hand it `exports.default`.
 const unwrap = <T>(m: T | { default: T }): T =>
   m && typeof m === "object" && "default" in m ? (m as { default: T }).default : (m as T);
 
 let validators: Precompiled | undefined;
+type Helpers = Parameters<typeof createValidators>[0];
+let runtime: Helpers | undefined;
+/** What Ajv's standalone code refers to: the formats and Ajv's runtime helpers. */
+const shared = (): Helpers =>
+  (runtime ??= {
+    formats: { ...fullFormats, ...OPENAPI_FORMATS },
+    ucs2length: unwrap(ucs2length),
+    equal: unwrap(equal) as Helpers["equal"],
+  });
 
 /** The validators by `open:<pointer>` / `closed:<pointer>` (the runtime names Ajv's standalone code refers to). */
 export function precompiledValidators(): Precompiled {
-  validators ??= createValidators({
-    formats: { ...fullFormats, ...OPENAPI_FORMATS },
-    ucs2length: unwrap(ucs2length),
-    equal: unwrap(equal),
-  });
+  validators ??= createValidators(shared());
   return validators;
+}
+
+/**
+ * The explaining validators (every error, verbose) by `open:<pointer>` / `closed:<pointer>`, one set per contract:
+ * their errors carry that contract's own schema objects (`rt.schema`) and count against its error limit. Only where
+ * the build provides them (the CLI); elsewhere undefined, and the store compiles at run time.
+ */
+export function precompiledExplainers(
+  spec: unknown,
+): ((kind: "open" | "closed", rt: ExplainerRuntime) => Precompiled) | undefined {
+  const create = explainingValidators(spec);
+  return create && ((kind, rt) => create[kind]({ ...shared(), ...rt }));
 }

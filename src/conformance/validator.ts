@@ -6,7 +6,7 @@
 import type { Code, ValidateFunction } from "ajv";
 import type Ajv2020 from "ajv/dist/2020.js";
 import { ajvModules } from "./ajv-modules";
-import { escapeToken } from "../spec/pointer";
+import { escapeToken, getAt } from "../spec/pointer";
 import { checkRefChains } from "../spec/ref";
 import { closeObjects } from "./closed";
 
@@ -27,9 +27,9 @@ export interface AjvOptions {
   errorLimit?: number;
   /**
    * Keep the generated source for Ajv's standalone code (generate time only): formats are then read from the given
-   * expression, and errors carry no schema objects (the precompiled validators only give verdicts).
+   * expression, and errors carry no schema objects and no messages (verdicts only) unless `explain` is set.
    */
-  standalone?: { formats: Code };
+  standalone?: { formats: Code; explain?: boolean };
   /**
    * Run Ajv's code optimizer (default true). Off, a schema compiles in about half the time into code that is slower
    * to run: right for validators that only explain payloads already known to fail.
@@ -56,8 +56,8 @@ export function createAjv(opts: AjvOptions = {}): Ajv {
   const ajv = new Ajv2020({
     allErrors: opts.allErrors ?? true,
     strict: false,
-    verbose: !opts.standalone,
-    messages: !opts.standalone,
+    verbose: !opts.standalone || opts.standalone.explain === true,
+    messages: !opts.standalone || opts.standalone.explain === true,
     discriminator: opts.discriminator ?? true,
     validateFormats: formats,
     validateSchema: false,
@@ -109,8 +109,8 @@ export function linearErrors(code: string): string {
  * keys stop (and flag the Ajv instance, `self` in Ajv's generated code). The errors found so far explain the payload;
  * Contract.validate takes the verdict from a fail-fast validator whenever the flag is set.
  */
-export function limitLoops(code: string, limit: number): string {
-  const stop = `if(errors>=${limit}){self.__limitHit=true;break;}`;
+export function limitLoops(code: string, limit: number | string, flag = "self.__limitHit"): string {
+  const stop = `if(errors>=${limit}){${flag}=true;break;}`;
   return code
     .replace(/for\(let (i\d+)=0; \1<(len\d+); \1\+\+\)\{/g, (m) => m + stop)
     .replace(/for\(const (key\d+) in (data\d*)\)\{/g, (m) => m + stop);
@@ -130,6 +130,15 @@ export type ValidatorKind = "open" | "closed" | "fast";
  */
 export type Precompiled = Readonly<Record<string, ((data: unknown) => boolean) | undefined>>;
 
+/** What the precompiled explaining validators read at run time (see scripts/precompile-validators.ts). */
+export interface ExplainerRuntime {
+  /** The run-time copy's schema object at `pointer`: errors carry it as `parentSchema`. */
+  schema(copy: "open" | "closed", pointer: string): unknown;
+  errorLimit: number;
+  /** Set when an open validator stopped walking at errorLimit (limitLoops). */
+  state: { limitHit: boolean };
+}
+
 /**
  * Compiled validators for one spec, created lazily and cached per pointer. The spec's `$ref` chains are checked
  * before the first compile. When the spec's discriminators don't meet Ajv's requirements, every validator is
@@ -141,7 +150,10 @@ export class ValidatorStore {
   private refsChecked = false;
   private noDiscriminator = false;
   private validationCopy: Json | undefined;
+  private closedCopy: Json | undefined;
   private index: WeakMap<object, string> | undefined;
+  private readonly explainerSets: { open?: Precompiled | null; closed?: Precompiled | null } = {};
+  private readonly explainState = { limitHit: false };
   /** Closed copy only: open-enum fallback branch pointer -> its known-values branch pointer. */
   openFallbacks = new Map<string, string>();
   /** Closed copy only: pointers of schemas that list an open enum's known values. */
@@ -153,6 +165,8 @@ export class ValidatorStore {
     private readonly errorLimit: number,
     /** Verdict-only validators compiled at generate time for exactly this spec and these formats (lazy). */
     private readonly precompiled?: () => Precompiled,
+    /** Explaining validators (every error) compiled at generate time for the same spec and formats, if any (lazy). */
+    private readonly explainers?: () => ((kind: "open" | "closed", rt: ExplainerRuntime) => Precompiled) | undefined,
   ) {}
 
   /**
@@ -176,12 +190,14 @@ export class ValidatorStore {
 
   /** Whether the open validator stopped walking at errorLimit during its last run (reset before each run). */
   get limitHit(): boolean {
-    return (this.ajvs.get("open") as unknown as { __limitHit?: boolean } | undefined)?.__limitHit === true;
+    const ajv = this.ajvs.get("open") as unknown as { __limitHit?: boolean } | undefined;
+    return ajv?.__limitHit === true || this.explainState.limitHit;
   }
 
   resetLimit(): void {
     const ajv = this.ajvs.get("open") as unknown as { __limitHit?: boolean } | undefined;
     if (ajv) ajv.__limitHit = false;
+    this.explainState.limitHit = false;
   }
 
   /** Spec pointer (without `#`) of a schema object of the validation copy, e.g. an error's `parentSchema`. */
@@ -194,7 +210,11 @@ export class ValidatorStore {
     if (!cache) this.caches.set(kind, (cache = new Map()));
     const hit = cache.get(pointer);
     if (hit) return hit;
-    let fn: ValidateFunction;
+    let fn = kind === "fast" ? undefined : this.explainer(pointer, kind);
+    if (fn) {
+      cache.set(pointer, fn);
+      return fn;
+    }
     try {
       fn = this.ajv(kind).compile(schemaRef(kind === "closed" ? CLOSED_ID : ID, pointer));
     } catch (err) {
@@ -203,7 +223,7 @@ export class ValidatorStore {
         this.noDiscriminator = true;
         this.ajvs.clear();
         this.caches.clear();
-        this.validationCopy = this.index = undefined;
+        this.validationCopy = this.closedCopy = this.index = undefined;
         return this.compile(pointer, kind);
       }
       if (err instanceof RangeError) {
@@ -216,10 +236,24 @@ export class ValidatorStore {
     return fn;
   }
 
-  private ajv(kind: ValidatorKind): Ajv {
-    const existing = this.ajvs.get(kind);
-    if (existing) return existing;
-    if (!this.refsChecked) {
+  /** The precompiled explaining validator of `kind` at `pointer`, if any (each copy's set made on first use). */
+  private explainer(pointer: string, kind: "open" | "closed"): ValidateFunction | undefined {
+    if (!this.explainers || this.noDiscriminator) return undefined;
+    let set = this.explainerSets[kind];
+    if (set === undefined) {
+      const create = this.explainers();
+      // Their spec is the generator's, whose $ref chains were checked there: no second check to pay here.
+      const copy = create && (kind === "open" ? this.copy(false) : this.closed(false));
+      const schema = (_: string, p: string) => getAt(copy, p);
+      set = this.explainerSets[kind] =
+        create?.(kind, { schema, errorLimit: this.errorLimit, state: this.explainState }) ?? null;
+    }
+    return set?.[`${kind}:${pointer.startsWith("#") ? pointer : `#${pointer}`}`] as ValidateFunction | undefined;
+  }
+
+  /** The open validation copy (refs checked first, unless `checkRefs` is false), indexed by pointer. */
+  private copy(checkRefs = true): Json {
+    if (checkRefs && !this.refsChecked) {
       checkRefChains(this.spec);
       this.refsChecked = true;
     }
@@ -227,6 +261,25 @@ export class ValidatorStore {
       this.validationCopy = prepareForValidation(this.spec, this.noDiscriminator);
       this.index = pointerIndex(this.validationCopy);
     }
+    return this.validationCopy;
+  }
+
+  /** The closed copy (undocumented fields, open enums closed), indexed into the same pointer map. */
+  private closed(checkRefs = true): Json {
+    if (!this.closedCopy) {
+      const { doc, fallbacks, known } = closeObjects(this.copy(checkRefs));
+      this.openFallbacks = fallbacks;
+      this.openKnown = known;
+      pointerIndex(doc, this.index);
+      this.closedCopy = doc;
+    }
+    return this.closedCopy;
+  }
+
+  private ajv(kind: ValidatorKind): Ajv {
+    const existing = this.ajvs.get(kind);
+    if (existing) return existing;
+    const copy = this.copy();
     const ajv = createAjv({
       allErrors: kind !== "fast",
       // With precompiled verdicts, what is compiled here only explains failures: compiling fast matters more.
@@ -235,13 +288,8 @@ export class ValidatorStore {
       formats: this.formats,
       ...(kind === "open" ? { errorLimit: this.errorLimit } : {}),
     });
-    if (kind === "closed") {
-      const { doc: copy, fallbacks, known } = closeObjects(this.validationCopy);
-      this.openFallbacks = fallbacks;
-      this.openKnown = known;
-      pointerIndex(copy, this.index);
-      ajv.addSchema({ ...copy, $id: CLOSED_ID });
-    } else ajv.addSchema({ ...this.validationCopy, $id: ID });
+    if (kind === "closed") ajv.addSchema({ ...this.closed(), $id: CLOSED_ID });
+    else ajv.addSchema({ ...copy, $id: ID });
     this.ajvs.set(kind, ajv);
     return ajv;
   }
@@ -279,7 +327,7 @@ function prepareForValidation(spec: Json, noDiscriminator: boolean): Json {
 }
 
 /** Map every object in the copy to its pointer, so Ajv's `parentSchema` gives a spec pointer. */
-function pointerIndex(doc: Json, map = new WeakMap<object, string>()): WeakMap<object, string> {
+export function pointerIndex(doc: Json, map = new WeakMap<object, string>()): WeakMap<object, string> {
   const walk = (v: unknown, p: string) => {
     if (!v || typeof v !== "object" || map.has(v as object)) return;
     map.set(v as object, p);

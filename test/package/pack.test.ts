@@ -55,6 +55,7 @@ describe("npm pack", () => {
       "generated/openapi.yaml",
       "generated/openapi.stream.json",
       "generated/schema.d.ts",
+      "generated/explainers.cjs",
       "generated/docs/index.html",
       "openapi/openapi.yaml",
       "openapi/paths/chat_completions.yaml",

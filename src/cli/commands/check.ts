@@ -92,19 +92,21 @@ export async function cmdCheck(args: string[], io: Io): Promise<number> {
     report.lines = conv.records.length + conv.errors.length;
   } else {
     const input = file === "-" ? ((io.stdin ?? process.stdin) as unknown as Readable) : file;
-    for await (const l of readLines(input, maxLine)) {
-      report.lines = l.n;
-      if ("error" in l) {
-        malformedViolation(l.n, l.error);
-        continue;
+    for await (const lines of readLines(input, maxLine)) {
+      for (const l of lines) {
+        report.lines = l.n;
+        if ("error" in l) {
+          malformedViolation(l.n, l.error);
+          continue;
+        }
+        const r = parseExchangeLine(l.text);
+        if (r.ok === "skip") continue;
+        if (r.ok === false) {
+          malformedViolation(l.n, r.error);
+          continue;
+        }
+        runOne(r.record, l.n, `line-${l.n}`);
       }
-      const r = parseExchangeLine(l.text);
-      if (r.ok === "skip") continue;
-      if (r.ok === false) {
-        malformedViolation(l.n, r.error);
-        continue;
-      }
-      runOne(r.record, l.n, `line-${l.n}`);
     }
   }
   if (valid === 0 && malformed > 0) {
