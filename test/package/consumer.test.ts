@@ -2,7 +2,7 @@
 // ESM and CJS imports of the client and the conformance entry, a JSON and a streaming call against the mock,
 // `tsc` under moduleResolution node16 and bundler, and the CLI through `npx` (the proxy in front of the mock too).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
@@ -200,6 +200,36 @@ describe("installed from the tarball", () => {
       JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
     );
     expect(good.status).toBe(0);
+  });
+
+  test("the installed bin explains a failing payload with the shipped explainers, without loading Ajv", () => {
+    // A --require hook reports every load of ajv or ajv-formats; the explainers are generated/explainers.cjs.
+    const hook = join(dir, "trace-ajv.cjs");
+    writeFileSync(
+      hook,
+      `const Module = require("node:module");
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (/^ajv(-formats)?(\\/|$)/.test(request)) process.stderr.write("LOADED " + request + "\\n");
+  return load.call(this, request, ...rest);
+};`,
+    );
+    const bin = join(dir, "node_modules", "openrouter-contract", "dist", "cli.js");
+    const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], top_p: 0, temperature: 9 });
+    const args = ["--require", hook, bin, "validate", "createChatCompletion", "request", "-"];
+    const shipped = run("node", args, body);
+    expect(shipped.status).toBe(1);
+    expect(shipped.stdout).toMatch(/\/temperature: must be <= 2[\s\S]*\/top_p: must be > 0/);
+    expect(shipped.stderr).not.toContain("LOADED");
+    // Another spec (one description changed) is not the one they were built from: compiled at run time, same findings.
+    const spec = JSON.parse(
+      readFileSync(join(dir, "node_modules", "openrouter-contract", "generated", "openapi.json"), "utf8"),
+    );
+    spec.info.description += " (a copy)";
+    writeFileSync(join(dir, "other.json"), JSON.stringify(spec));
+    const other = run("node", [...args, "--spec", join(dir, "other.json")], body);
+    expect(other.stdout).toBe(shipped.stdout);
+    expect(other.stderr).toContain("LOADED ajv");
   });
 
   test("the installed bin's proxy forwards a streamed call to the mock, stops on SIGINT with its summary", async () => {
