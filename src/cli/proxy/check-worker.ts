@@ -18,7 +18,7 @@ const WORKER_MARK = "openrouterContractProxyChecks";
 /** Bytes of copy sent to the worker in one message at most. */
 const BATCH_BYTES = 64 * 1024;
 /** Niceness of the check thread (Linux), above the process's own 0: checks yield the CPU to forwarding. */
-const CHECK_THREAD_NICE = 19;
+const CHECK_THREAD_NICE = 10;
 const WORKER_BOOT = `
 const { workerData } = require("node:worker_threads");
 (async () => {
