@@ -218,6 +218,22 @@ const cpuMs = (pid) => {
   }
 };
 const cpu = { pipe: [], proxy: [], "proxy-main": [] };
+// The worker proxy's CPU by thread (Linux, schedstat in ns): its main thread, the check thread (the one at nice 10),
+// and the rest (V8's GC and compiler helpers).
+const threadMs = (pid) => {
+  const out = { main: 0, checks: 0, other: 0 };
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const ms = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+      const nice = Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
+      out[tid === String(pid) ? "main" : nice > 0 ? "checks" : "other"] += ms;
+    }
+  } catch {
+    return undefined;
+  }
+  return out;
+};
+const split = { main: [], checks: [], other: [] };
 const procs = { pipe: pipeProc, proxy: proxyProc, "proxy-main": mainProc };
 if (beforeProc) {
   st.before = [];
@@ -230,6 +246,7 @@ const names = Object.keys(urls);
 for (let r = 0; r < SROUNDS; r++) {
   for (const name of names.slice(r % names.length).concat(names.slice(0, r % names.length))) {
     const c0 = procs[name] ? cpuMs(procs[name].pid) : 0;
+    const t0 = name === "proxy" ? threadMs(proxyProc.pid) : undefined;
     const t = performance.now();
     const n = await read(`${urls[name]}/chat/completions`, undefined, true);
     st[name].push(performance.now() - t);
@@ -237,6 +254,8 @@ for (let r = 0; r < SROUNDS; r++) {
     if (procs[name]) {
       await new Promise((res) => setTimeout(res, 300)); // let the proxy's checks finish before reading its CPU time
       cpu[name].push(cpuMs(procs[name].pid) - c0);
+      const t1 = t0 && threadMs(proxyProc.pid);
+      if (t1) for (const k of Object.keys(split)) split[k].push(t1[k] - t0[k]);
     }
   }
 }
@@ -265,6 +284,12 @@ console.log(
     `(checks included; main-thread checks ${median(cpu["proxy-main"]).toFixed(0)} ms), ` +
     `pipe ${median(cpu.pipe).toFixed(0)} ms`,
 );
+if (split.main.length) {
+  console.log(
+    `  proxy CPU by thread (schedstat, median): main ${median(split.main).toFixed(1)} ms, ` +
+      `check thread ${median(split.checks).toFixed(1)} ms, other threads ${median(split.other).toFixed(1)} ms`,
+  );
+}
 if (beforeProc) {
   const b = median(st.before);
   console.log(

@@ -51,6 +51,27 @@ function scenario(req: http.IncomingMessage, res: http.ServerResponse) {
       };
       return write();
     }
+    case "mixed": {
+      // n events, non-ASCII text, a bad one now and then, sent in 777-byte writes (events and characters cut).
+      const evs = Array.from({ length: n }, (_, i) =>
+        i % 97 === 5
+          ? "data: {not json\n\n"
+          : i % 89 === 7
+            ? sse({ ...chunk("x"), choices: 7 })
+            : sse(chunk(`é€😀 ${i}`)),
+      );
+      const body = Buffer.from(streamOf(evs));
+      res.writeHead(200, sseHead);
+      let at = 0;
+      const write = () => {
+        while (at < body.length) {
+          const ok = res.write(body.subarray(at, (at += 777)));
+          if (!ok) return void res.once("drain", write);
+        }
+        res.end();
+      };
+      return write();
+    }
     case "alt": {
       const a = "a".repeat(n);
       const b = "b".repeat(n);
@@ -199,6 +220,33 @@ describe("the lag bound (items 2 and 4)", () => {
     expect(queued).toBeGreaterThan(0);
     expect(queued).toBeLessThan(maxLag + 64 * 1024); // the bound plus one decoder chunk, not 5 MB
   });
+});
+
+describe("the copy as the checks get it", () => {
+  // The pump hands each turn's copy to the worker as it is (transferred) unless the record keeps it (then copied),
+  // and decodes ASCII without the streaming decoder: findings, live lines and record must not depend on the path.
+  for (const checkThread of ["worker", "main"] as const) {
+    it(`${checkThread} checks: the same findings with and without a record, the record byte for byte`, async () => {
+      const runs: string[][] = [];
+      for (const recording of [true, false]) {
+        await start({ checkThread, ...(recording ? {} : { record: undefined }) });
+        const res = await post("/chat/completions", { "x-s": "mixed", "x-n": "3000" }, 20_000);
+        const text = await res.text();
+        await reported(1);
+        const id = (s: string) => s.replace(/\b[0-9a-f]{6}-(\d+)\b/g, "X-$1");
+        runs.push([text, id(px.proxy!.report.json()), ...px.logs.map(id)]);
+        if (recording) {
+          const rec = JSON.parse(px.records[0]!).response;
+          expect(rec.bodyText).toBe(text);
+          expect(rec.complete).toBe(true);
+        } else expect(px.records).toEqual([]);
+      }
+      expect(runs[1]).toEqual(runs[0]);
+      const summary = JSON.parse(runs[0]![1]!).summary;
+      expect(summary.bySeverity.error).toBeGreaterThan(30); // 31 bad JSON events and 34 bad chunks at least
+      expect(runs[0]![0]).toContain("é€😀 2999");
+    }, 30_000);
+  }
 });
 
 describe("findings stay small and keyless (items 3 and 5)", () => {

@@ -12,6 +12,7 @@ import { Contract } from "../../conformance/contract";
 import { StreamChecker, type StreamCheckOptions } from "../../conformance/sse";
 import type { Mode, Violation } from "../../conformance/types";
 import type { SseChecks } from "./stream-checks";
+import { Utf8Stream } from "./utf8";
 
 const WORKER_MARK = "openrouterContractProxyChecks";
 /** Bytes of copy sent to the worker in one message at most. */
@@ -40,7 +41,7 @@ function serveChecks(): void {
   // The bundled spec is not sent (a clone is another object): this thread's own copy keeps its precompiled verdicts.
   const contract = new Contract(conf.spec ?? bundledSpec, { formats: conf.formats });
   yieldToForwarding();
-  const open = new Map<string, { c: StreamChecker; o: StreamCheckOptions; td: TextDecoder }>();
+  const open = new Map<string, { c: StreamChecker; o: StreamCheckOptions; td: Utf8Stream }>();
   parentPort!.on(
     "message",
     (m: {
@@ -57,10 +58,10 @@ function serveChecks(): void {
         const op = contract.match(m.method, m.url).op;
         const media = op ? findMedia(findResponse(op, m.status)?.content ?? [], m.ct) : undefined;
         const o: StreamCheckOptions = { mode: conf.mode };
-        if (media) open.set(m.id, { c: new StreamChecker(contract, media, o), o, td: new TextDecoder() });
+        if (media) open.set(m.id, { c: new StreamChecker(contract, media, o), o, td: new Utf8Stream() });
       } else if (m.t === "data") {
         const s = open.get(m.id);
-        if (s) s.c.feed(s.td.decode(m.b, { stream: true }));
+        if (s) s.c.feed(s.td.decode(m.b));
         parentPort!.postMessage({
           t: "live",
           id: m.id,
@@ -71,7 +72,7 @@ function serveChecks(): void {
         const s = open.get(m.id);
         open.delete(m.id);
         if (!s) return void parentPort!.postMessage({ t: "done", id: m.id, vs: [], all: [] } satisfies WorkerMsg);
-        s.c.feed(s.td.decode());
+        s.c.feed(s.td.end());
         s.o.complete = m.complete;
         const all = s.c.end();
         parentPort!.postMessage({ t: "done", id: m.id, vs: s.c.takeNew(), all } satisfies WorkerMsg);
@@ -184,14 +185,15 @@ export class CheckWorker {
     });
     this.worker.postMessage({ t: "open", id, method, url, status, ct });
     // The copies of one turn of the event loop go as one message, in a buffer of their own that is transferred, not
-    // cloned: one copy, one message and one ack per turn instead of one per upstream chunk.
+    // cloned: one message and one ack per turn instead of one per upstream chunk. The pump's own copy of a turn is
+    // transferred as it is; other pieces (decoded bytes, a recorded body's) are copied into one buffer first.
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let queued = false;
     const flush = () => {
       queued = false;
       if (pendingBytes === 0) return;
-      const b = new Uint8Array(pendingBytes);
+      const b = new Uint8Array(Buffer.allocUnsafeSlow(pendingBytes).buffer, 0, pendingBytes); // filled below
       let at = 0;
       for (const p of pending) {
         b.set(p, at);
@@ -202,8 +204,14 @@ export class CheckWorker {
       this.worker.postMessage({ t: "data", id, b }, [b.buffer]);
     };
     return {
-      feed: (b) => {
+      feed: (b, spare) => {
         inflight += b.length;
+        const own = b.buffer;
+        if (spare && own instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === own.byteLength) {
+          // A buffer of its own that nothing else holds (a turn's copy, already forwarded): sent as it is.
+          flush();
+          return void this.worker.postMessage({ t: "data", id, b: new Uint8Array(own) }, [own]);
+        }
         pending.push(b);
         pendingBytes += b.length;
         if (pendingBytes >= BATCH_BYTES) flush();

@@ -11,6 +11,7 @@ import type { PumpOptions } from "./pump";
 import type { Recording } from "./record";
 import type { Exchange, ReportStage } from "./report";
 import { localChecks } from "./stream-checks";
+import { Utf8Stream } from "./utf8";
 
 export interface CopyContext {
   ex: Exchange;
@@ -47,17 +48,18 @@ export function responseCopy(
       : localChecks(c.contract, media, c.mode, live);
     ex.operation = opName(m.op!);
   }
-  const td = new TextDecoder();
+  const td = new Utf8Stream();
   let text = "";
   let whole = true;
   if (decoder === null) {
     whole = false;
     stage.note(ex, `content-encoding ${String(encoding)} cannot be decoded: body forwarded, not checked`);
   }
-  const consume = (b: Buffer) => {
+  const consume = (b: Buffer, spare: boolean) => {
     rec?.chunk(b);
-    if (ex.sse) ex.sse.feed(b);
-    else if (text.length < c.maxBody) text += td.decode(b, { stream: true });
+    if (ex.sse)
+      ex.sse.feed(b, spare && !rec); // the record keeps b: the checks must not take it
+    else if (text.length < c.maxBody) text += td.decode(b);
     else whole = false;
   };
   const done = (ok: boolean, decodedWhole: boolean) => {
@@ -65,7 +67,7 @@ export function responseCopy(
     const s = ex.sse;
     const response: NonNullable<ExchangeRecord["response"]> = { status, headers: lowerHeaders(up.headers), complete };
     if (!s) {
-      text += td.decode();
+      text += td.end();
       if (text !== "") {
         let parsed: unknown;
         if (complete && /json/i.test(ct)) {

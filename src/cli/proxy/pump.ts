@@ -1,8 +1,11 @@
-// The stream pump of one response, with its lag bound. Forwarding comes first: each upstream chunk is written to the
-// client at once. A copy goes to the checks and the record (`consume`) in slices between I/O callbacks; a compressed
-// body is decoded first and the lag counts decoded bytes, so a small gzip body that expands a thousandfold is held to
-// the same bound as a plain one. When the copy falls maxLag bytes behind (or the checks say they are busy), the
-// upstream is paused; it resumes once the copy is back under half of it.
+// The stream pump of one response, with its lag bound. Forwarding comes first. A body that is checked or recorded
+// needs a copy anyway: the upstream chunks of one turn of the event loop are copied once into a buffer of their own,
+// which goes to the client as one write (one chunked frame instead of one per upstream chunk) and, once written, to
+// the checks and the record (`consume`), which may keep it (the check worker takes it without another copy). A body
+// only forwarded, or a compressed one, goes to the client chunk by chunk as it comes; a compressed body's copy is
+// decoded first and the lag counts decoded bytes, so a small gzip body that expands a thousandfold is held to the
+// same bound as a plain one. The copy is consumed in slices between I/O callbacks. When it falls maxLag bytes behind
+// (or the checks say they are busy), the upstream is paused; it resumes once the copy is back under half of it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Transform } from "node:stream";
 
@@ -13,8 +16,11 @@ export interface PumpOptions {
   up: IncomingMessage;
   res: ServerResponse;
   maxLag: number;
-  /** Decoded bytes for the checks and the record; absent: the body is only forwarded. */
-  consume?(b: Buffer): void;
+  /**
+   * Decoded bytes for the checks and the record; absent: the body is only forwarded. `spare`: the client has been
+   * sent `b` and nothing else holds it: the consumer may keep it (transfer its memory) instead of copying.
+   */
+  consume?(b: Buffer, spare: boolean): void;
   /** The decoder of a compressed body (the copy is decoded; the client gets the bytes as sent). */
   decoder?: Transform;
   /** True while the checks cannot take more: the pump waits for `wake()`. */
@@ -25,8 +31,15 @@ export interface PumpOptions {
 
 type Hold = "client" | "lag" | "decoder";
 
+/** A piece of the copy; `own`: a buffer of the pump's, `written`: the client's write of it has finished. */
+interface Piece {
+  b: Buffer;
+  own: boolean;
+  written: boolean;
+}
+
 export class Pump {
-  private readonly queue: Buffer[] = [];
+  private readonly queue: Piece[] = [];
   private head = 0;
   private queued = 0;
   private scheduled = false;
@@ -37,23 +50,30 @@ export class Pump {
   private whole = true;
   private finished = false;
   private readonly holds = new Set<Hold>();
+  /** Upstream chunks of this turn, copied and forwarded together when it ends (plain bodies with a copy). */
+  private turn: Buffer[] = [];
+  private turnBytes = 0;
 
   constructor(private readonly o: PumpOptions) {
-    const { up, res, decoder } = o;
+    const { up, decoder } = o;
     this.drained = !decoder || !o.consume;
     up.on("data", (chunk: Buffer) => {
-      if (!res.write(chunk)) this.hold("client", true);
-      if (!o.consume) return;
-      if (!decoder) return this.enqueue(chunk);
-      if (this.drained) return; // the decoder failed: the rest is forwarded, not checked
+      if (o.consume && !decoder) {
+        if (!this.turn.length) process.nextTick(this.flush);
+        this.turn.push(chunk);
+        this.turnBytes += chunk.length;
+        return;
+      }
+      this.forward(chunk);
+      if (!decoder || this.drained) return; // no copy, or the decoder failed: the rest is forwarded, not checked
       if (!decoder.write(chunk) && !this.holds.has("decoder")) {
         this.hold("decoder", true);
         decoder.once("drain", () => this.hold("decoder", false));
       }
     });
-    res.on("drain", () => this.hold("client", false));
+    o.res.on("drain", () => this.hold("client", false));
     if (decoder && o.consume) {
-      decoder.on("data", (b: Buffer) => this.enqueue(b));
+      decoder.on("data", (b: Buffer) => this.enqueue({ b, own: false, written: true }));
       decoder.once("end", () => this.decoded());
       decoder.once("error", () => {
         this.whole = false;
@@ -66,9 +86,33 @@ export class Pump {
   /** Wake a pump waiting for busy checks (the worker's acks call it). */
   wake = (): void => this.schedule();
 
+  /**
+   * Forward (and queue for the copy) what this turn has read: runs when the turn ends, and before the client's
+   * response is ended.
+   */
+  flush = (): void => {
+    if (!this.turn.length) return;
+    const b = Buffer.allocUnsafeSlow(this.turnBytes);
+    let at = 0;
+    for (const c of this.turn) at += c.copy(b, at);
+    this.turn = [];
+    this.turnBytes = 0;
+    const piece: Piece = { b, own: true, written: false };
+    this.forward(b, () => {
+      piece.written = true; // or failed: either way the socket no longer holds it
+      this.schedule();
+    });
+    this.enqueue(piece);
+  };
+
+  private forward(b: Buffer, written?: () => void) {
+    if (!this.o.res.write(b, written)) this.hold("client", true);
+  }
+
   /** The upstream body ended (ok) or was cut: consume what is queued, then call done. */
   finish(ok: boolean): void {
     if (this.ending !== undefined) return;
+    this.flush();
     this.ending = ok;
     const d = this.o.decoder;
     if (d && !this.drained) {
@@ -96,9 +140,9 @@ export class Pump {
     else this.o.up.resume();
   }
 
-  private enqueue(b: Buffer) {
-    this.queue.push(b);
-    this.queued += b.length;
+  private enqueue(p: Piece) {
+    this.queue.push(p);
+    this.queued += p.b.length;
     if (this.queued > this.o.maxLag && !this.holds.has("lag")) {
       this.hold("lag", true);
       this.o.decoder?.pause();
@@ -116,11 +160,16 @@ export class Pump {
     this.scheduled = false;
     const busy = this.o.busy ?? (() => false);
     const t0 = performance.now();
+    let writing = false;
     while (this.head < this.queue.length && !busy()) {
-      const b = this.queue[this.head]!;
-      this.queue[this.head++] = undefined as unknown as Buffer;
-      this.queued -= b.length;
-      this.o.consume!(b);
+      const p = this.queue[this.head]!;
+      // The copy goes behind the client's write of it (its callback schedules the pump); once the body is over,
+      // a piece still being written is consumed as it is, not kept (spare false).
+      writing = !p.written && this.ending === undefined;
+      if (writing) break;
+      this.queue[this.head++] = undefined as unknown as Piece;
+      this.queued -= p.b.length;
+      this.o.consume!(p.b, p.own && p.written);
       if (performance.now() - t0 > SLICE_MS) break;
     }
     if (this.head === this.queue.length) {
@@ -132,7 +181,8 @@ export class Pump {
       this.hold("lag", false);
     }
     if (this.queued > 0) {
-      if (!busy()) this.schedule(); // busy: wake() comes with the checks' next ack
+      // busy: wake() comes with the checks' next ack; writing: the write's callback schedules the pump
+      if (!busy() && !writing) this.schedule();
     } else if (this.ending !== undefined && this.drained && !this.finished) {
       this.finished = true;
       this.o.done?.(this.ending, this.whole);

@@ -309,6 +309,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
         up.on("end", () => {
           if (settled) return;
           settled = true;
+          pump.flush(); // the last turn's bytes, if 'end' came within it
           res.end();
           pump.finish(true);
         });
@@ -342,7 +343,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyHandle> {
     } else upReq.end(f.body);
   }
 
-  const server = http.createServer({ keepAliveTimeout: 5000, noDelay: true }, (req, res) => {
+  const server = http.createServer({ keepAliveTimeout: 5000, noDelay: true, highWaterMark: 128 * 1024 }, (req, res) => {
     req.on("error", () => res.destroy());
     handle(req, res).catch((e: unknown) => {
       log(`proxy internal error: ${(e as Error)?.message ?? String(e)}`);
