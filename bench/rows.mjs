@@ -3,6 +3,7 @@
 // run), printed as one table:
 //   node bench/rows.mjs                                  # this checkout
 //   BENCH_BEFORE=/path/a,/path/b node bench/rows.mjs     # the same scripts of earlier checkouts too, interleaved
+//   BENCH_ROWS=cli,proxy node bench/rows.mjs             # some rows only (cli, check, strict, proxy)
 // Each bench runs in its checkout with that checkout's script and dependencies; a checkout without a script shows
 // "n/a". Last line (machine-readable): rows: cli 1.83x, check 7.42x, strict 1.42x, bundle 7794 B, proxy 1.23x
 import { spawnSync } from "node:child_process";
@@ -72,13 +73,15 @@ function run(dir, row) {
   return { out: r.stdout ?? "" };
 }
 
+const only = (process.env.BENCH_ROWS ?? "").split(",").filter(Boolean);
+const chosen = only.length ? rows.filter((r) => only.includes(r.id)) : rows;
 const results = new Map(); // `${id} ${dir}` -> figure
 console.log(
   `issue 21 rows, Node ${process.version}, load average ${loadavg()
     .map((x) => x.toFixed(2))
     .join(" ")}`,
 );
-for (const [i, row] of rows.entries()) {
+for (const [i, row] of chosen.entries()) {
   // Rotate the order per row so no checkout always runs first (the file cache, the machine's drift).
   const order = checkouts.map((_, k) => checkouts[(k + i) % checkouts.length]);
   for (const dir of order) {
@@ -87,7 +90,7 @@ for (const [i, row] of rows.entries()) {
     process.stderr.write(`  ${row.script} in ${dir}: done\n`);
   }
 }
-const all = rows.flatMap((r) => [r, r.also].filter(Boolean));
+const all = chosen.flatMap((r) => [r, r.also].filter(Boolean));
 console.log(`| row | target | ${checkouts.map((d) => (d === here ? "this checkout" : d)).join(" | ")} |`);
 console.log(`|---|---|${checkouts.map(() => "---").join("|")}|`);
 for (const r of all) {
