@@ -102,7 +102,7 @@ describe("SSE chunking property", () => {
     }
   });
 
-  it("[DONE] settles the stream once, without cancelling, whether it shares a network read or comes alone", async () => {
+  it("[DONE] settles the stream once, without cancelling, sharing a network read or alone", async () => {
     const bytes = enc.encode(lf);
     const doneByte = enc.encode(lf.slice(0, lf.lastIndexOf("data: [DONE]"))).length;
     for (const cuts of [[], [doneByte], [doneByte - 1]]) {
