@@ -102,6 +102,25 @@ describe("SSE chunking property", () => {
     }
   });
 
+  it("[DONE] settles the stream once, without cancelling, sharing a network read or alone", async () => {
+    const bytes = enc.encode(lf);
+    const doneByte = enc.encode(lf.slice(0, lf.lastIndexOf("data: [DONE]"))).length;
+    for (const cuts of [[], [doneByte], [doneByte - 1]]) {
+      const calls: string[] = [];
+      const s = new Stream(responseFrom(bytes, cuts), {
+        ...ctl(),
+        abort: () => void calls.push("abort"),
+        done: () => void calls.push("done"),
+      });
+      const got: unknown[] = [];
+      for await (const c of s) got.push(c);
+      expect(got).toEqual(expected);
+      expect(calls).toEqual(["done"]);
+      expect(await s.next()).toEqual({ done: true, value: undefined });
+      expect(calls).toEqual(["done"]);
+    }
+  });
+
   it("a Stream can only be iterated once", async () => {
     const s = new Stream(responseFrom(enc.encode(lf), []), ctl());
     s[Symbol.asyncIterator]();

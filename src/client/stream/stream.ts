@@ -39,6 +39,7 @@ export interface StreamControl {
 type StreamState = "open" | "ended" | "settled";
 
 const TRUNCATED = "Stream ended before data: [DONE]";
+const DONE = "[DONE]";
 
 export class Stream<T> implements AsyncIterableIterator<T> {
   /** The HTTP response (status, headers); its body is being consumed by this stream. */
@@ -97,8 +98,10 @@ export class Stream<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    // Fast path: an event is already buffered -> no async function frame, one resolved promise.
-    if (this.#qi < this.#queue.length) {
+    // Fast path: a chunk is already buffered -> no async function frame, one resolved promise. `[DONE]` goes the
+    // slow way: a branch taken once per stream, inside the per-chunk path, deoptimized that path in every stream
+    // (its type feedback does not outlive a full GC), leaving the next stream's first chunks unoptimized.
+    if (this.#qi < this.#queue.length && this.#queue[this.#qi] !== DONE) {
       try {
         return Promise.resolve(this.#take());
       } catch (err) {
@@ -113,10 +116,6 @@ export class Stream<T> implements AsyncIterableIterator<T> {
     const queue = this.#queue;
     const data = queue[this.#qi++]!;
     if (this.#qi === queue.length) queue.length = this.#qi = 0;
-    if (data === "[DONE]") {
-      this.#settle(false);
-      return { done: true, value: undefined };
-    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -154,7 +153,11 @@ export class Stream<T> implements AsyncIterableIterator<T> {
 
   async #pull(): Promise<IteratorResult<T, undefined>> {
     for (;;) {
-      if (this.#qi < this.#queue.length) return this.#take();
+      if (this.#qi < this.#queue.length) {
+        if (this.#queue[this.#qi] !== DONE) return this.#take();
+        this.#settle(false);
+        return { done: true, value: undefined };
+      }
       if (this.#state === "settled") return { done: true, value: undefined };
       if (this.#state === "ended" || !this.#reader) {
         throw this.#fail(new StreamTruncatedError(TRUNCATED, this.#at()));
