@@ -281,25 +281,33 @@ for (let i = 0; i < 3; i++) {
   await strictStream();
 }
 const SROUNDS = quick ? 5 : 21;
-const st = { raw: [], client: [], strict: [] };
-const stCpu = { raw: [], client: [], strict: [] };
+/** Timed stream rounds, order rotating; `gc`: a full GC before each stream (the summary figures). */
+async function streamRounds(gc) {
+  const st = { raw: [], client: [], strict: [] };
+  const cpu = { raw: [], client: [], strict: [] };
+  for (let r = 0; r < SROUNDS; r++) {
+    for (const [name, fn] of streamOrder.slice(r % 3).concat(streamOrder.slice(0, r % 3))) {
+      if (gc) globalThis.gc();
+      const c0 = process.cpuUsage();
+      const t = performance.now();
+      const n = await fn();
+      st[name].push(performance.now() - t);
+      const c = process.cpuUsage(c0);
+      cpu[name].push((c.user + c.system) / 1000);
+      if (n !== STREAM_CHUNKS + 1) throw new Error(`${name}: got ${n} chunks`);
+    }
+  }
+  return { st, cpu };
+}
 const streamOrder = [
   ["raw", rawStream],
   ["client", clientStream],
   ["strict", strictStream],
 ];
-for (let r = 0; r < SROUNDS; r++) {
-  for (const [name, fn] of streamOrder.slice(r % 3).concat(streamOrder.slice(0, r % 3))) {
-    globalThis.gc();
-    const c0 = process.cpuUsage();
-    const t = performance.now();
-    const n = await fn();
-    st[name].push(performance.now() - t);
-    const c = process.cpuUsage(c0);
-    stCpu[name].push((c.user + c.system) / 1000);
-    if (n !== STREAM_CHUNKS + 1) throw new Error(`${name}: got ${n} chunks`);
-  }
-}
+const { st, cpu: stCpu } = await streamRounds(true);
+// Cross-check: without the forced GC, V8 keeps the maps of the previous stream's chunks, so no stream starts with
+// a deoptimization (DECISIONS §37.C2); each variant may then pay for the garbage of the one before it instead.
+const noGc = await streamRounds(false);
 const streamRatio = median(st.client) / median(st.raw);
 const streamCpu =
   `client-process CPU: raw ${median(stCpu.raw).toFixed(1)} ms, client ${median(stCpu.client).toFixed(1)} ms, ` +
@@ -320,6 +328,11 @@ console.log(
     `${median(st.strict).toFixed(1)} ms, ` +
     `ratio ${strictRatio.toFixed(3)}x (median of per-round ratios ` +
     `${median(st.strict.map((x, i) => x / st.raw[i])).toFixed(3)}x; CPU ${median(stCpu.strict).toFixed(1)} ms)`,
+);
+console.log(
+  `  without the forced GC before each stream (cross-check, ${SROUNDS} rounds): client ` +
+    `${(median(noGc.st.client) / median(noGc.st.raw)).toFixed(3)}x, strict ` +
+    `${(median(noGc.st.strict) / median(noGc.st.raw)).toFixed(3)}x`,
 );
 serverProc.stdin.end();
 
