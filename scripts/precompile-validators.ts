@@ -186,7 +186,8 @@ function explainingCode(copy: Json, kind: "open" | "closed", pointers: string[])
     }
     name.value.code = _`rt.schema(${kind}, ${at})`;
   }
-  let body = linearErrors(standaloneCode(ajv, refs)).replace(/^"use strict";\n?/, "");
+  // Context passed positionally, as in the verdicts: no object per `$ref` followed (explainers.cjs -53 KB).
+  let body = positionalContext(linearErrors(standaloneCode(ajv, refs))).replace(/^"use strict";\n?/, "");
   // The open validators stop walking after the contract's error limit, as the run-time ones do (limitLoops).
   if (kind === "open") body = limitLoops(body, "rt.errorLimit", "rt.state.limitHit");
   body = body.replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
