@@ -191,17 +191,27 @@ function bestBranch(
     total += errs.length;
     runs.push(errs);
     let deepest = 0;
+    let nonType = 0;
     for (const e of errs) {
-      deepest = Math.max(deepest, e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0));
+      const depth = segments(e.instancePath) + (e.keyword === "required" ? 1 : 0);
+      if (depth > deepest) deepest = depth;
+      if (e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") nonType = 1;
     }
-    const nonType = errs.some((e) => e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") ? 1 : 0;
-    const score = [...affinity(store, `#${base}/${keyword}/${i}`, value), deepest * 2 + nonType, -errs.length];
+    const [tags, common] = affinity(store, `#${base}/${keyword}/${i}`, value);
+    const score = [tags!, common!, deepest * 2 + nonType, -errs.length];
     if (better(score, bestScore)) {
       bestScore = score;
       best = errs;
     }
   }
   return { best, total, runs };
+}
+
+/** `pointer.split("/").length`, without the split. */
+function segments(pointer: string): number {
+  let n = 1;
+  for (let i = pointer.indexOf("/"); i >= 0; i = pointer.indexOf("/", i + 1)) n++;
+  return n;
 }
 
 /** Lexicographic `a > b`. */
@@ -220,6 +230,9 @@ interface Shape {
   properties: Json;
   required: string[];
   union?: string[];
+  /** Derived once: whether `types` allows an object, and each property with its tag (`const`), if any. */
+  object: boolean;
+  tags: [string, unknown][];
 }
 
 const shapeCache = new WeakMap<ValidatorStore, Map<string, Shape>>();
@@ -229,7 +242,7 @@ function shapeOf(store: ValidatorStore, pointer: string): Shape {
   if (!cache) shapeCache.set(store, (cache = new Map()));
   const hit = cache.get(pointer);
   if (hit) return hit;
-  const shape: Shape = { properties: {}, required: [] };
+  const shape: Shape = { properties: {}, required: [], object: true, tags: [] };
   try {
     const { node, pointer: at } = derefPointer(store.spec, pointer);
     const n = (node && typeof node === "object" ? node : {}) as Json;
@@ -247,6 +260,11 @@ function shapeOf(store: ValidatorStore, pointer: string): Shape {
   } catch {
     // a dangling or cyclic $ref: no shape, the other scores decide
   }
+  const t = shape.types;
+  shape.object = (Array.isArray(t) ? t : t === undefined ? ["object"] : [t]).includes("object");
+  for (const [k, prop] of Object.entries(shape.properties)) {
+    shape.tags.push([k, prop && typeof prop === "object" ? (prop as Json).const : undefined]);
+  }
   cache.set(pointer, shape);
   return shape;
 }
@@ -260,8 +278,7 @@ function affinity(store: ValidatorStore, pointer: string, value: unknown, depth 
   if (!value || typeof value !== "object" || Array.isArray(value)) return [0, 0];
   const v = value as Json;
   const shape = shapeOf(store, pointer);
-  const types = Array.isArray(shape.types) ? shape.types : shape.types === undefined ? ["object"] : [shape.types];
-  if (!types.includes("object")) return [-1e6, -1e6];
+  if (!shape.object) return [-1e6, -1e6];
   if (shape.union && depth < 4) {
     let best = [-1e6, -1e6];
     for (const p of shape.union) {
@@ -272,13 +289,13 @@ function affinity(store: ValidatorStore, pointer: string, value: unknown, depth 
   }
   let tags = 0;
   let common = 0;
-  for (const [k, prop] of Object.entries(shape.properties)) {
+  for (const [k, tag] of shape.tags) {
     if (!(k in v)) continue;
     common++;
-    const tag = prop && typeof prop === "object" ? (prop as Json).const : undefined;
     if (tag !== undefined) tags += tag === v[k] ? 1 : -1;
   }
-  return [tags, common - shape.required.filter((r) => !(r in v)).length];
+  for (const r of shape.required) if (!(r in v)) common--;
+  return [tags, common];
 }
 
 /** First index in sorted `list` whose value is >= `x`. */
