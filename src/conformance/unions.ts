@@ -119,6 +119,7 @@ function rootUnion(store: ValidatorStore, pointer: string): RootUnion | null {
 }
 
 function findRootUnion(spec: Json, pointer: string): RootUnion | null {
+  if (pointer.includes("%")) return null;
   let at = pointer;
   for (let hops = 0; hops < 16; hops++) {
     const node = getAt(spec, `#${at}`);
@@ -126,7 +127,8 @@ function findRootUnion(spec: Json, pointer: string): RootUnion | null {
     const keys = Object.keys(node).filter((k) => !ANNOTATIONS.has(k) && !k.startsWith("x-"));
     const n = node as Json;
     if (typeof n.$ref === "string") {
-      if (keys.length !== 1 || !n.$ref.startsWith("#/")) return null;
+      // Local refs in plain pointer form only (a percent-encoded one would name its branches differently).
+      if (keys.length !== 1 || !n.$ref.startsWith("#/") || n.$ref.includes("%")) return null;
       at = n.$ref.slice(1);
       continue;
     }
