@@ -6,3 +6,5 @@ export declare function createValidators(rt: {
   ucs2length: (s: string) => number;
   equal: (a: unknown, b: unknown) => boolean;
 }): Record<string, ((data: unknown) => boolean) | undefined>;
+/** SHA-256 (hex) of the spec they were compiled from, as JSON (as generated/explainers.cjs records it). */
+export declare const specSha: string;

@@ -1,8 +1,8 @@
-// A rewrite of Ajv's standalone code for generated/validators.js (see precompile-validators.ts). Ajv passes a called
-// validator its context as one object, `validate3(data.x, {instancePath, parentData: data, parentDataProperty: "x",
-// rootData, dynamicAnchors})`, so every `$ref` that is followed allocates one (five per chunk of a stream). The same
-// five values passed as arguments cost no allocation. The code is Ajv 8's (the pinned version): a definition or a
-// call in another form makes generate fail instead of leaving a validator half rewritten.
+// A rewrite of Ajv's standalone code for generated/validators.js and explainers.cjs (see precompile-validators.ts). Ajv
+// passes a called validator its context as one object, `validate3(data.x, {instancePath, parentData: data,
+// parentDataProperty: "x", rootData, dynamicAnchors})`, so every `$ref` that is followed allocates one (five per chunk
+// of a stream). The same five values passed as arguments cost no allocation. The code is Ajv 8's (the pinned version):
+// a definition or a call in another form makes generate fail instead of leaving a validator half rewritten.
 
 const STRING = String.raw`"(?:[^"\\]|\\.)*"`;
 /** The data argument: `data`, `data.x`, `data0[i1]`, `data["a-b"]`. */

@@ -56,7 +56,12 @@ export const VALIDATORS_DTS = `${HEADER}export declare function createValidators
   ucs2length: (s: string) => number;
   equal: (a: unknown, b: unknown) => boolean;
 }): Record<string, ((data: unknown) => boolean) | undefined>;
+/** SHA-256 (hex) of the spec they were compiled from, as JSON (as generated/explainers.cjs records it). */
+export declare const specSha: string;
 `;
+
+/** SHA-256 (hex) of the spec as JSON: generated/explainers.cjs is matched to the spec it was built from by it. */
+const specSha = (spec: Json) => createHash("sha256").update(JSON.stringify(spec)).digest("hex");
 
 /**
  * Ajv's standalone code declares each validator's schema (`const schema12 = {...};`) though a verdict-only validator
@@ -118,7 +123,10 @@ export function precompiledValidators(spec: Json): string {
   } catch (err) {
     // Discriminators Ajv cannot use: the run-time store falls back to plain oneOf for the whole spec, in an order
     // that depends on use. Precompiling nothing keeps its verdicts exactly as they were.
-    if (/discriminator/i.test(String(err))) return `${HEADER}export function createValidators() {\n  return {};\n}\n`;
+    if (/discriminator/i.test(String(err))) {
+      const sha = `export const specSha = ${JSON.stringify(specSha(spec))};\n`;
+      return `${HEADER}export function createValidators() {\n  return {};\n}\n${sha}`;
+    }
     throw err;
   }
   // Verdicts only: the pointer a nested call would put in its errors is never read, so it is not built either.
@@ -129,7 +137,10 @@ export function precompiledValidators(spec: Json): string {
     .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
   if (/\brequire\(/.test(body)) throw new Error(`precompiled validators need a module rt does not give: ${body}`);
   // Minified (pinned esbuild, so the output is reproducible): about a third less for every start-up to parse.
-  const module = `export function createValidators(rt) {\nconst exports = {};\n${body}\nreturn exports;\n}\n`;
+  // The spec's SHA-256 too: the CLI matches explainers.cjs to its bundled spec without hashing 290 KB of JSON.
+  const module =
+    `export function createValidators(rt) {\nconst exports = {};\n${body}\nreturn exports;\n}\n` +
+    `export const specSha = ${JSON.stringify(specSha(spec))};\n`;
   return HEADER + transformSync(module, { minify: true, format: "esm", target: "es2022" }).code;
 }
 
@@ -186,7 +197,8 @@ function explainingCode(copy: Json, kind: "open" | "closed", pointers: string[])
     }
     name.value.code = _`rt.schema(${kind}, ${at})`;
   }
-  let body = linearErrors(standaloneCode(ajv, refs)).replace(/^"use strict";\n?/, "");
+  // Context passed positionally, as in the verdicts: no object per `$ref` followed (explainers.cjs -53 KB).
+  let body = positionalContext(linearErrors(standaloneCode(ajv, refs))).replace(/^"use strict";\n?/, "");
   // The open validators stop walking after the contract's error limit, as the run-time ones do (limitLoops).
   if (kind === "open") body = limitLoops(body, "rt.errorLimit", "rt.state.limitHit");
   body = body.replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
@@ -220,7 +232,7 @@ export function precompiledExplainers(spec: Json): string {
   }
   // One factory per copy: a run that explains only schema errors never prepares the closed copy. They are used only
   // for the spec they were built from (the same JSON text as the bundle the CLI loads).
-  const sha = createHash("sha256").update(JSON.stringify(spec)).digest("hex");
+  const sha = specSha(spec);
   const factory = (code: string) => `function (rt) {\nconst exports = {};\n${code}\nreturn exports;\n}`;
   const exported = `spec: ${JSON.stringify(sha)},\nopen: ${factory(open_)},\nclosed: ${factory(closed_)},`;
   const module = `module.exports = {\n${exported}\n};`;

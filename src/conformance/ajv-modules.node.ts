@@ -23,9 +23,10 @@ const matches = new WeakMap<object, boolean>();
 
 /**
  * The package's generated/explainers.cjs, if it was built from exactly `spec` (its SHA-256 as JSON): a copy of this
- * bundle that finds another version of the package must not explain with that version's code.
+ * bundle that finds another version of the package must not explain with that version's code. `sha`: the spec's
+ * SHA-256 when known (the bundled spec's, written at generate time), so that it is not computed here.
  */
-export function explainingValidators(spec: unknown): CreateExplainers | undefined {
+export function explainingValidators(spec: unknown, sha?: string): CreateExplainers | undefined {
   if (explainers === undefined) {
     try {
       // The package's own generated/ folder, found through its name (the CLI bundle can live in dist/ or elsewhere).
@@ -39,7 +40,7 @@ export function explainingValidators(spec: unknown): CreateExplainers | undefine
   if (!explainers || !spec || typeof spec !== "object") return undefined;
   let same = matches.get(spec);
   if (same === undefined) {
-    same = createHash("sha256").update(JSON.stringify(spec)).digest("hex") === explainers.spec;
+    same = (sha ?? createHash("sha256").update(JSON.stringify(spec)).digest("hex")) === explainers.spec;
     matches.set(spec, same);
   }
   return same ? explainers : undefined;

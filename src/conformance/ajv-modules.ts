@@ -30,6 +30,6 @@ export interface CreateExplainers {
  * failing payload (1.5 MB of code would weigh on every bundle that imports the conformance entry). The CLI's build
  * loads them (ajv-modules.node.ts).
  */
-export function explainingValidators(_spec: unknown): CreateExplainers | undefined {
+export function explainingValidators(_spec: unknown, _sha?: string): CreateExplainers | undefined {
   return undefined;
 }

@@ -9,7 +9,7 @@ import { derefPointer } from "../spec/ref";
 import { matchOperation, serverBasePaths, type UrlMatch } from "../spec/url";
 import type { Severity, Violation } from "./types";
 import { precompiledExplainers, precompiledValidators } from "./precompiled";
-import { narrowUnions, tagValues } from "./unions";
+import { narrowRootUnion, narrowUnions, tagValues } from "./unions";
 import { ERROR_LIMIT, runValidator, ValidatorStore } from "./validator";
 import { MAX_VIOLATIONS, onePerField, schemaViolations, type ErrorSource, type ValidateOptions } from "./violations";
 
@@ -98,12 +98,18 @@ export class Contract {
    * deduplicated; oneOf/anyOf failures are narrowed to the best-matching branch.
    */
   validate(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
-    if (this.validators.verdict(pointer, "open", data) === true) return [];
-    return this.explainOpen(pointer, data, o);
+    const verdict = this.validators.verdict(pointer, "open", data);
+    if (verdict === true) return [];
+    return this.explainOpen(pointer, data, o, verdict === false);
   }
 
-  /** `validate` without asking the precompiled verdict (the caller did: it was not a pass). */
-  private explainOpen(pointer: string, data: unknown, o: ValidateOptions): Violation[] {
+  /**
+   * `validate` without asking the precompiled verdict (the caller did: it was not a pass). `fails`: the verdict was a
+   * fail, so a schema that is only a union is explained from its branches alone (narrowRootUnion).
+   */
+  private explainOpen(pointer: string, data: unknown, o: ValidateOptions, fails = false): Violation[] {
+    const narrowed = fails ? narrowRootUnion(this.validators, pointer, data, this.errorLimit) : undefined;
+    if (narrowed) return schemaViolations(this.source, narrowed, data, o, false, false);
     const fn = this.validators.compile(pointer, "open");
     this.validators.resetLimit();
     const ok = runValidator(fn, data, pointer);
@@ -144,7 +150,7 @@ export class Contract {
     // skip the closed all-errors run (its errors would only be read if there were no schema errors).
     const open = this.validators.verdict(pointer, "open", data);
     if (open === false) {
-      const schemaErrors = this.explainOpen(pointer, data, o);
+      const schemaErrors = this.explainOpen(pointer, data, o, true);
       if (schemaErrors.length) return schemaErrors;
     }
     const closed = this.validators.compile(pointer, "closed");

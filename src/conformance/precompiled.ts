@@ -7,7 +7,8 @@
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import ucs2length from "ajv/dist/runtime/ucs2length.js";
 import equal from "ajv/dist/runtime/equal.js";
-import { createValidators } from "../../generated/validators.js";
+import { createValidators, specSha } from "../../generated/validators.js";
+import { bundledSpec } from "../spec/bundle";
 import { explainingValidators } from "./ajv-modules";
 import { type ExplainerRuntime, OPENAPI_FORMATS, type Precompiled } from "./validator";
 
@@ -40,6 +41,7 @@ export function precompiledValidators(): Precompiled {
 export function precompiledExplainers(
   spec: unknown,
 ): ((kind: "open" | "closed", rt: ExplainerRuntime) => Precompiled) | undefined {
-  const create = explainingValidators(spec);
+  // The bundled spec's SHA-256 was written beside its verdicts (generated/validators.js): not hashed again here.
+  const create = explainingValidators(spec, spec === bundledSpec ? specSha : undefined);
   return create && ((kind, rt) => create[kind]({ ...shared(), ...rt }));
 }

@@ -53,7 +53,6 @@ export function narrowUnions(
     const value = getAt(data, c.instancePath);
     const under = (errs: ErrorObject[]) => errs.map((e) => ({ ...e, instancePath: c.instancePath + e.instancePath }));
     let best: ErrorObject[] | undefined;
-    let bestScore = [Number.NEGATIVE_INFINITY];
     // Closed copy: the branch that matters is the one the value matches in the open schema (an open enum's
     // fallback stands for its known-values branch), not the one that got furthest.
     let taken = -1;
@@ -68,24 +67,9 @@ export function narrowUnions(
       const fn = store.compile(`#${store.openFallbacks.get(at) ?? at}`, "closed");
       best = runValidator(fn, value, `#${at}`) ? [] : under(fn.errors ?? []);
     }
-    for (let i = 0; taken < 0 && i < branches.length; i++) {
-      const fn = store.compile(`#${base}/${c.keyword}/${i}`, closed ? "closed" : "open");
-      if (runValidator(fn, value, `#${base}`)) {
-        best = undefined;
-        bestScore = [Number.NEGATIVE_INFINITY];
-        break;
-      }
-      const errs = fn.errors ?? [];
-      let deepest = 0;
-      for (const e of errs) {
-        deepest = Math.max(deepest, e.instancePath.split("/").length + (e.keyword === "required" ? 1 : 0));
-      }
-      const nonType = errs.some((e) => e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") ? 1 : 0;
-      const score = [...affinity(store, `#${base}/${c.keyword}/${i}`, value), deepest * 2 + nonType, -errs.length];
-      if (better(score, bestScore)) {
-        bestScore = score;
-        best = under(errs);
-      }
+    if (taken < 0) {
+      const pick = bestBranch(store, base, c.keyword, branches.length, value, closed);
+      best = pick.best && under(pick.best);
     }
     if (!best) continue;
     // Drop c and the errors at or under its instance path that come from other schemas than the union itself.
@@ -100,6 +84,136 @@ export function narrowUnions(
     added.push(...narrowUnions(store, best, data, closed, depth + 1));
   }
   return removed.size ? [...errors.filter((e) => !removed.has(e)), ...added] : [...errors, ...added];
+}
+
+/** Keywords that validate nothing here (Ajv ignores them), so a schema of these and one union is the union alone. */
+const ANNOTATIONS = new Set([
+  "$comment",
+  "default",
+  "deprecated",
+  "description",
+  "example",
+  "examples",
+  "externalDocs",
+  "readOnly",
+  "title",
+  "writeOnly",
+]);
+
+/** A schema that comes down, through `$ref`s, to one oneOf/anyOf (no discriminator) and at most `type: "object"`. */
+interface RootUnion {
+  base: string;
+  keyword: "oneOf" | "anyOf";
+  count: number;
+  object: boolean;
+}
+
+const rootCache = new WeakMap<ValidatorStore, Map<string, RootUnion | null>>();
+
+function rootUnion(store: ValidatorStore, pointer: string): RootUnion | null {
+  let cache = rootCache.get(store);
+  if (!cache) rootCache.set(store, (cache = new Map()));
+  let hit = cache.get(pointer);
+  if (hit === undefined) cache.set(pointer, (hit = findRootUnion(store.spec, pointer.replace(/^#/, ""))));
+  return hit;
+}
+
+function findRootUnion(spec: Json, pointer: string): RootUnion | null {
+  if (pointer.includes("%")) return null;
+  let at = pointer;
+  for (let hops = 0; hops < 16; hops++) {
+    const node = getAt(spec, `#${at}`);
+    if (!node || typeof node !== "object" || Array.isArray(node)) return null;
+    const keys = Object.keys(node).filter((k) => !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+    const n = node as Json;
+    if (typeof n.$ref === "string") {
+      // Local refs in plain pointer form only (a percent-encoded one would name its branches differently).
+      if (keys.length !== 1 || !n.$ref.startsWith("#/") || n.$ref.includes("%")) return null;
+      at = n.$ref.slice(1);
+      continue;
+    }
+    const keyword = Array.isArray(n.anyOf) ? "anyOf" : Array.isArray(n.oneOf) ? "oneOf" : undefined;
+    const object = n.type === "object";
+    const rest = keys.filter((k) => k !== keyword && !(object && k === "type"));
+    const count = keyword ? (n[keyword] as unknown[]).length : 0;
+    return keyword && count > 0 && rest.length === 0 ? { base: at, keyword, count, object } : null;
+  }
+  return null;
+}
+
+/**
+ * What narrowUnions makes of the open validator's errors at `pointer` on a payload that fails it, when that schema is
+ * only a union (RootUnion): then narrowUnions drops every error but those of the best branch, run alone; so the
+ * union's own all-errors run can be skipped. Undefined when that is not certain: the schema is not such a union, the
+ * value fails its `type`, a branch passes, a run stops at the error limit (limitHit), the branches' errors together
+ * could reach that limit inside the union's run, or a branch's errors hold the union's own (a recursive schema).
+ */
+export function narrowRootUnion(
+  store: ValidatorStore,
+  pointer: string,
+  data: unknown,
+  errorLimit: number,
+): ErrorObject[] | undefined {
+  const u = rootUnion(store, pointer);
+  if (!u || (u.object && (!data || typeof data !== "object" || Array.isArray(data)))) return undefined;
+  store.resetLimit();
+  const pick = bestBranch(store, u.base, u.keyword, u.count, data, false);
+  if (!pick.best || store.limitHit || pick.total + 1 >= errorLimit) return undefined;
+  for (const errs of pick.runs) for (const e of errs) if (store.pointerOf(e.parentSchema) === u.base) return undefined;
+  // As narrowUnions does with the best branch's errors under the union (at the root: the same paths, copied).
+  return narrowUnions(
+    store,
+    pick.best.map((e) => ({ ...e, instancePath: `${e.instancePath}` })),
+    data,
+    false,
+    1,
+  );
+}
+
+/**
+ * Of the `count` branches of the union at `base`, the errors of the one the value was meant for (see narrowUnions):
+ * none when a branch passes. `runs`: every branch's errors (`total` of them).
+ */
+function bestBranch(
+  store: ValidatorStore,
+  base: string,
+  keyword: string,
+  count: number,
+  value: unknown,
+  closed: boolean,
+): { best?: ErrorObject[]; total: number; runs: ErrorObject[][] } {
+  let best: ErrorObject[] | undefined;
+  let bestScore = [Number.NEGATIVE_INFINITY];
+  let total = 0;
+  const runs: ErrorObject[][] = [];
+  for (let i = 0; i < count; i++) {
+    const fn = store.compile(`#${base}/${keyword}/${i}`, closed ? "closed" : "open");
+    if (runValidator(fn, value, `#${base}`)) return { total, runs };
+    const errs = fn.errors ?? [];
+    total += errs.length;
+    runs.push(errs);
+    let deepest = 0;
+    let nonType = 0;
+    for (const e of errs) {
+      const depth = segments(e.instancePath) + (e.keyword === "required" ? 1 : 0);
+      if (depth > deepest) deepest = depth;
+      if (e.keyword !== "type" && e.keyword !== "const" && e.keyword !== "enum") nonType = 1;
+    }
+    const [tags, common] = affinity(store, `#${base}/${keyword}/${i}`, value);
+    const score = [tags!, common!, deepest * 2 + nonType, -errs.length];
+    if (better(score, bestScore)) {
+      bestScore = score;
+      best = errs;
+    }
+  }
+  return { best, total, runs };
+}
+
+/** `pointer.split("/").length`, without the split. */
+function segments(pointer: string): number {
+  let n = 1;
+  for (let i = pointer.indexOf("/"); i >= 0; i = pointer.indexOf("/", i + 1)) n++;
+  return n;
 }
 
 /** Lexicographic `a > b`. */
@@ -118,6 +232,9 @@ interface Shape {
   properties: Json;
   required: string[];
   union?: string[];
+  /** Derived once: whether `types` allows an object, and each property with its tag (`const`), if any. */
+  object: boolean;
+  tags: [string, unknown][];
 }
 
 const shapeCache = new WeakMap<ValidatorStore, Map<string, Shape>>();
@@ -127,7 +244,7 @@ function shapeOf(store: ValidatorStore, pointer: string): Shape {
   if (!cache) shapeCache.set(store, (cache = new Map()));
   const hit = cache.get(pointer);
   if (hit) return hit;
-  const shape: Shape = { properties: {}, required: [] };
+  const shape: Shape = { properties: {}, required: [], object: true, tags: [] };
   try {
     const { node, pointer: at } = derefPointer(store.spec, pointer);
     const n = (node && typeof node === "object" ? node : {}) as Json;
@@ -145,6 +262,11 @@ function shapeOf(store: ValidatorStore, pointer: string): Shape {
   } catch {
     // a dangling or cyclic $ref: no shape, the other scores decide
   }
+  const t = shape.types;
+  shape.object = (Array.isArray(t) ? t : t === undefined ? ["object"] : [t]).includes("object");
+  for (const [k, prop] of Object.entries(shape.properties)) {
+    shape.tags.push([k, prop && typeof prop === "object" ? (prop as Json).const : undefined]);
+  }
   cache.set(pointer, shape);
   return shape;
 }
@@ -158,8 +280,7 @@ function affinity(store: ValidatorStore, pointer: string, value: unknown, depth 
   if (!value || typeof value !== "object" || Array.isArray(value)) return [0, 0];
   const v = value as Json;
   const shape = shapeOf(store, pointer);
-  const types = Array.isArray(shape.types) ? shape.types : shape.types === undefined ? ["object"] : [shape.types];
-  if (!types.includes("object")) return [-1e6, -1e6];
+  if (!shape.object) return [-1e6, -1e6];
   if (shape.union && depth < 4) {
     let best = [-1e6, -1e6];
     for (const p of shape.union) {
@@ -170,13 +291,13 @@ function affinity(store: ValidatorStore, pointer: string, value: unknown, depth 
   }
   let tags = 0;
   let common = 0;
-  for (const [k, prop] of Object.entries(shape.properties)) {
+  for (const [k, tag] of shape.tags) {
     if (!(k in v)) continue;
     common++;
-    const tag = prop && typeof prop === "object" ? (prop as Json).const : undefined;
     if (tag !== undefined) tags += tag === v[k] ? 1 : -1;
   }
-  return [tags, common - shape.required.filter((r) => !(r in v)).length];
+  for (const r of shape.required) if (!(r in v)) common--;
+  return [tags, common];
 }
 
 /** First index in sorted `list` whose value is >= `x`. */

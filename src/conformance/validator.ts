@@ -307,7 +307,8 @@ function prepareForValidation(spec: Json, noDiscriminator: boolean): Json {
     if (Array.isArray(v)) return v.map(walk);
     if (!v || typeof v !== "object") return v;
     const o: Json = {};
-    for (const [k, val] of Object.entries(v as Json)) {
+    for (const k of Object.keys(v)) {
+      const val = (v as Json)[k];
       if (k === "discriminator" && val && typeof val === "object" && !Array.isArray(val)) {
         if (noDiscriminator) continue;
         const { mapping: _m, ...rest } = val as Json;
@@ -331,8 +332,8 @@ export function pointerIndex(doc: Json, map = new WeakMap<object, string>()): We
   const walk = (v: unknown, p: string) => {
     if (!v || typeof v !== "object" || map.has(v as object)) return;
     map.set(v as object, p);
-    if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, `${p}/${i}`);
-    else for (const [k, x] of Object.entries(v as Json)) walk(x, `${p}/${escapeToken(k)}`);
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) walk(v[i], `${p}/${i}`);
+    else for (const k of Object.keys(v)) walk((v as Json)[k], `${p}/${escapeToken(k)}`);
   };
   walk(doc, "");
   return map;

@@ -1,5 +1,6 @@
 /** RFC 6901 JSON pointers (no dependencies). */
 export function escapeToken(t: string): string {
+  if (t.indexOf("~") < 0 && t.indexOf("/") < 0) return t; // most keys: nothing to escape, no regex run
   return t.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 export function unescapeToken(t: string): string {

@@ -2,6 +2,7 @@
 // CLI's build through ajv-modules.node.ts) and the run-time one (every validator compiled by Ajv, as the library and
 // any other spec do) give identical findings: over the spec's examples, schema-driven mutations, mutated streams, the
 // mixed sample, hostile payloads past the error limit and the real captures in ../shared/captures.
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { explainingValidators } from "../../src/conformance/ajv-modules";
@@ -9,6 +10,7 @@ import { Contract, checkExchange, loadContract, validateRequest, validateRespons
 import { checkEventStream } from "../../src/conformance/sse";
 import { findMedia, findResponse } from "../../src/spec/operations";
 import { bundledSpec } from "../../src/spec/bundle";
+import { specSha } from "../../generated/validators.js";
 import { allExamples, ops, sampleRecords } from "../support/conformance";
 import { CAPTURES_DIR, sharedCaptureRecords } from "../support/shared-captures";
 import { mutationsFor } from "./mutations";
@@ -30,6 +32,11 @@ describe("precompiled explaining validators (the CLI) agree with the ones compil
     const other = { ...bundledSpec, info: { ...(bundledSpec.info as object), version: "0.0.0-other" } };
     expect(explainingValidators(other)).toBeUndefined();
     expect(explainingValidators(JSON.parse(JSON.stringify(bundledSpec)))?.closed).toBeTypeOf("function");
+    // The bundled spec's SHA-256, written beside its verdicts, is the one the loader would compute; a wrong one is not
+    // taken on trust.
+    expect(specSha).toBe(createHash("sha256").update(JSON.stringify(bundledSpec)).digest("hex"));
+    expect(explainingValidators({ ...bundledSpec }, specSha)?.open).toBeTypeOf("function");
+    expect(explainingValidators({ ...bundledSpec }, "0".repeat(64))).toBeUndefined();
   });
 
   it("spec examples and schema-driven mutations: identical findings, and nothing compiled to explain them", () => {
