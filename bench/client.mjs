@@ -306,7 +306,7 @@ const streamOrder = [
 ];
 const { st, cpu: stCpu } = await streamRounds(true);
 // Cross-check: without the forced GC, V8 keeps the maps of the previous stream's chunks, so no stream starts with
-// a deoptimization (DECISIONS §37.C2); each variant may then pay for the garbage of the one before it instead.
+// a deoptimization (DECISIONS §40); each variant may then pay for the garbage of the one before it instead.
 const noGc = await streamRounds(false);
 const streamRatio = median(st.client) / median(st.raw);
 const streamCpu =
