@@ -7,6 +7,7 @@ import { PassThrough } from "node:stream";
 import { createGunzip, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Pump } from "../../src/cli/proxy/pump";
+import { RecordStage } from "../../src/cli/proxy/record";
 import { proxyPerTest } from "../support/proxy";
 import { contract } from "../support/conformance";
 import { chunk, sse } from "../support/fault-server";
@@ -324,6 +325,22 @@ describe("records are written in pieces (item 9)", () => {
     expect(rec.response.bodyText).toBe(text);
     expect(rec.request.headers.authorization).toBe("[REDACTED]");
   }, 30_000);
+
+  it("one 1 MB chunk (the pump hands over a turn's reads as one buffer) is still written in ~64 KB pieces", async () => {
+    const pieces: string[] = [];
+    const stage = new RecordStage({
+      sink: { write: (p: string) => (pieces.push(p), true), once: () => undefined },
+      maxBody: 16 << 20,
+    });
+    const rec = stage.start("r1", "POST", "https://x.test/api/v1/chat/completions", [], undefined);
+    const event = `data: ${JSON.stringify({ choices: [{ delta: { content: 'say "hi"' } }] })}\n\n`;
+    const text = event.repeat(Math.ceil((1 << 20) / event.length));
+    rec.chunk(Buffer.from(text));
+    rec.response(200, ["content-type", "text/event-stream"], true);
+    await stage.flushed();
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(100_000);
+    expect(JSON.parse(pieces.join("")).response.bodyText).toBe(text);
+  });
 });
 
 /** POST with the path exactly as given (fetch would resolve the dot segments before sending). */

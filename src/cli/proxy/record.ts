@@ -18,8 +18,9 @@ export type RecordSink =
   | { line(text: string): void }
   | { write(piece: string): boolean; once(event: "drain", f: () => void): unknown };
 
-/** Characters of body text per piece written. */
+/** Characters of body text per piece written (at most PIECE + SLICE before JSON escaping). */
 const PIECE = 64 * 1024;
+const SLICE = 16 * 1024;
 
 export interface RecordStageOptions {
   sink: RecordSink;
@@ -154,9 +155,14 @@ export class RecordStage {
       return out ? JSON.stringify(out).slice(1, -1) : "";
     };
     for (let i = 0; i < chunks.length; i++) {
-      text += td.decode(chunks[i], { stream: true });
+      // Decoded a slice at a time: a piece stays near PIECE however large the chunks (the pump hands over one
+      // buffer per event-loop turn, which can hold several socket reads).
+      const c = chunks[i]!;
+      for (let at = 0; at < c.length; at += SLICE) {
+        text += td.decode(c.subarray(at, at + SLICE), { stream: true });
+        if (text.length >= PIECE) yield flush(false);
+      }
       chunks[i] = EMPTY; // written: no longer held
-      if (text.length >= PIECE) yield flush(false);
     }
     text += td.decode();
     yield `${flush(true)}"}}\n`;
