@@ -326,7 +326,7 @@ describe("records are written in pieces (item 9)", () => {
     expect(rec.request.headers.authorization).toBe("[REDACTED]");
   }, 30_000);
 
-  it("one 1 MB chunk (the pump hands over a turn's reads as one buffer) is still written in ~64 KB pieces", async () => {
+  it("one 1 MB chunk (a turn's reads come as one buffer) is still written in ~64 KB pieces", async () => {
     const pieces: string[] = [];
     const stage = new RecordStage({
       sink: { write: (p: string) => (pieces.push(p), true), once: () => undefined },
