@@ -16,8 +16,8 @@ import {
   schemaRef,
   validationCopies,
 } from "../src/conformance/validator";
-import { escapeToken, getAt } from "../src/spec/pointer";
-import { SUBSCHEMA_KEYWORDS } from "../src/spec/schema-shapes";
+import { escapeToken, getAt, isJsonObject } from "../src/spec/pointer";
+import { mapSubschemas } from "../src/spec/schema-shapes";
 import { indexOperations } from "../src/spec/operations";
 import { shortCircuitUnions } from "../src/conformance/verdict-copy";
 import { positionalContext } from "./positional-context";
@@ -116,6 +116,8 @@ export function precompiledValidators(spec: Json): string {
     refs[`open:${p}`] = schemaRef(SCHEMA_IDS.open, p).$ref;
     if (withClosed) refs[`closed:${p}`] = schemaRef(SCHEMA_IDS.closed, p).$ref;
   }
+  // The spec's SHA-256 too: the CLI matches explainers.cjs to its bundled spec without hashing 290 KB of JSON.
+  const sha = `export const specSha = ${JSON.stringify(specSha(spec))};\n`;
   let body: string;
   try {
     for (const ref of Object.values(refs)) ajv.getSchema(ref);
@@ -123,10 +125,8 @@ export function precompiledValidators(spec: Json): string {
   } catch (err) {
     // Discriminators Ajv cannot use: the run-time store falls back to plain oneOf for the whole spec, in an order
     // that depends on use. Precompiling nothing keeps its verdicts exactly as they were.
-    if (/discriminator/i.test(String(err))) {
-      const sha = `export const specSha = ${JSON.stringify(specSha(spec))};\n`;
+    if (/discriminator/i.test(String(err)))
       return `${HEADER}export function createValidators() {\n  return {};\n}\n${sha}`;
-    }
     throw err;
   }
   // Verdicts only: the pointer a nested call would put in its errors is never read, so it is not built either.
@@ -137,10 +137,7 @@ export function precompiledValidators(spec: Json): string {
     .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, "rt.$1");
   if (/\brequire\(/.test(body)) throw new Error(`precompiled validators need a module rt does not give: ${body}`);
   // Minified (pinned esbuild, so the output is reproducible): about a third less for every start-up to parse.
-  // The spec's SHA-256 too: the CLI matches explainers.cjs to its bundled spec without hashing 290 KB of JSON.
-  const module =
-    `export function createValidators(rt) {\nconst exports = {};\n${body}\nreturn exports;\n}\n` +
-    `export const specSha = ${JSON.stringify(specSha(spec))};\n`;
+  const module = `export function createValidators(rt) {\nconst exports = {};\n${body}\nreturn exports;\n}\n${sha}`;
   return HEADER + transformSync(module, { minify: true, format: "esm", target: "es2022" }).code;
 }
 
@@ -149,28 +146,20 @@ export function precompiledValidators(spec: Json): string {
  * narrowing validates a value against each branch of a failing union on its own (src/conformance/unions.ts).
  */
 function unionBranches(doc: Json, roots: string[]): string[] {
-  const [maps, lists, single] = [SUBSCHEMA_KEYWORDS.maps, SUBSCHEMA_KEYWORDS.lists, SUBSCHEMA_KEYWORDS.single].map(
-    (l) => new Set<string>(l),
-  );
   const out: string[] = [];
   const seen = new Set<string>();
   const visit = (p: string) => {
     if (seen.has(p)) return;
     seen.add(p);
     const node = getAt(doc, p);
-    if (!node || typeof node !== "object" || Array.isArray(node)) return;
-    const o = node as Json;
-    if (typeof o.$ref === "string" && o.$ref.startsWith("#/")) visit(o.$ref.slice(1));
-    for (const [k, x] of Object.entries(o)) {
-      const at = `${p}/${escapeToken(k)}`;
-      if (maps!.has(k) && x && typeof x === "object") {
-        for (const n of Object.keys(x)) visit(`${at}/${escapeToken(n)}`);
-      } else if (lists!.has(k) && Array.isArray(x)) {
-        x.forEach((_s, i) => {
-          if (k === "oneOf" || k === "anyOf") out.push(`#${at}/${i}`);
-          visit(`${at}/${i}`);
-        });
-      } else if (single!.has(k)) visit(at);
+    if (!isJsonObject(node)) return;
+    if (typeof node.$ref === "string" && node.$ref.startsWith("#/")) visit(node.$ref.slice(1));
+    for (const [k, x] of Object.entries(node)) {
+      mapSubschemas(k, x, `${p}/${escapeToken(k)}`, (branch, at) => {
+        if (k === "oneOf" || k === "anyOf") out.push(`#${at}`);
+        visit(at);
+        return branch;
+      });
     }
   };
   for (const r of roots) visit(r.replace(/^#/, ""));

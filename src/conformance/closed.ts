@@ -3,13 +3,9 @@
  * open enums reject values outside their known list (so a new value can be reported, not only accepted).
  */
 import { escapeToken } from "../spec/pointer";
-import { localRefs, openEnum, SUBSCHEMA_KEYWORDS } from "../spec/schema-shapes";
+import { localRefs, mapSubschemas, openEnum } from "../spec/schema-shapes";
 
 type Json = Record<string, unknown>;
-
-const SCHEMA_CHILD_MAPS = new Set<string>(SUBSCHEMA_KEYWORDS.maps);
-const SCHEMA_CHILD_ARRAYS = new Set<string>(SUBSCHEMA_KEYWORDS.lists);
-const SCHEMA_CHILD = new Set<string>(SUBSCHEMA_KEYWORDS.single);
 
 /**
  * Copy where object schemas with `properties` and no `additionalProperties` get `unevaluatedProperties: false`.
@@ -43,19 +39,8 @@ export function closeObjects(doc: Json): { doc: Json; fallbacks: Map<string, str
   const closeSchema = (v: unknown, ptr: string, inAllOf: boolean): unknown => {
     if (!v || typeof v !== "object" || Array.isArray(v)) return v;
     const o: Json = { ...(v as Json) };
-    for (const [k, x] of Object.entries(o)) {
-      if (SCHEMA_CHILD_MAPS.has(k) && x && typeof x === "object") {
-        const m: Json = {};
-        for (const [n, s] of Object.entries(x as Json)) {
-          m[n] = closeSchema(s, `${ptr}/${k}/${escapeToken(n)}`, false);
-        }
-        o[k] = m;
-      } else if (SCHEMA_CHILD_ARRAYS.has(k) && Array.isArray(x)) {
-        o[k] = x.map((s, i) => closeSchema(s, `${ptr}/${k}/${i}`, k === "allOf"));
-      } else if (SCHEMA_CHILD.has(k)) {
-        o[k] = closeSchema(x, `${ptr}/${k}`, false);
-      }
-    }
+    for (const [k, x] of Object.entries(o))
+      o[k] = mapSubschemas(k, x, `${ptr}/${k}`, (s, p) => closeSchema(s, p, k === "allOf"));
     const open = openEnum(o, resolve);
     if (open) {
       // The known values are inline, or (in the bundle) the named `…Known` component the branch refs.

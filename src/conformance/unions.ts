@@ -163,7 +163,7 @@ export function narrowRootUnion(
   // As narrowUnions does with the best branch's errors under the union (at the root: the same paths, copied).
   return narrowUnions(
     store,
-    pick.best.map((e) => ({ ...e, instancePath: `${e.instancePath}` })),
+    pick.best.map((e) => ({ ...e })),
     data,
     false,
     1,

@@ -6,12 +6,10 @@
  * at the first that passes, and Ajv's `if` builds no errors. Only verdicts come from this copy: findings are still
  * explained by validators compiled from the closed copy as it was, so no pointer or message changes.
  */
-import { escapeToken, getAt } from "../spec/pointer";
-import { SUBSCHEMA_KEYWORDS } from "../spec/schema-shapes";
+import { escapeToken, getAt, isJsonObject as isJson } from "../spec/pointer";
+import { mapSubschemas, SUBSCHEMA_KEYWORDS } from "../spec/schema-shapes";
 
 type Json = Record<string, unknown>;
-
-const isJson = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 
 /** Keywords that apply a subschema to the instance itself: their annotations reach its `unevaluated*` keywords. */
 const IN_PLACE_LISTS = ["allOf", "anyOf", "oneOf"];
@@ -93,19 +91,6 @@ function isLeaf(b: unknown): boolean {
     if (k === "not") return isJson(v) && Object.keys(v).length === 0;
     return ![...maps, ...lists, ...single].includes(k as never);
   });
-}
-
-/** Apply `f` to the subschemas under keyword `k` (value `v`); other values are returned as they are. */
-function mapSubschemas(k: string, v: unknown, ptr: string, f: (s: Json, ptr: string) => Json): unknown {
-  const { maps, lists, single } = SUBSCHEMA_KEYWORDS;
-  if ((maps as readonly string[]).includes(k) && isJson(v)) {
-    return Object.fromEntries(Object.entries(v).map(([n, s]) => [n, isJson(s) ? f(s, `${ptr}/${escapeToken(n)}`) : s]));
-  }
-  if ((lists as readonly string[]).includes(k) && Array.isArray(v)) {
-    return v.map((s, i) => (isJson(s) ? f(s, `${ptr}/${i}`) : s));
-  }
-  if ((single as readonly string[]).includes(k) && isJson(v)) return f(v, ptr);
-  return v;
 }
 
 /**

@@ -5,7 +5,7 @@
  * copy reports a value outside them.
  */
 
-import { getAt } from "./pointer";
+import { escapeToken, getAt, isJsonObject } from "./pointer";
 
 type Json = Record<string, unknown>;
 
@@ -91,3 +91,23 @@ export const SUBSCHEMA_KEYWORDS = {
     "contentSchema",
   ],
 } as const;
+
+const MAPS = new Set<string>(SUBSCHEMA_KEYWORDS.maps);
+const LISTS = new Set<string>(SUBSCHEMA_KEYWORDS.lists);
+const SINGLE = new Set<string>(SUBSCHEMA_KEYWORDS.single);
+
+/**
+ * The value `v` of keyword `k` (at pointer `ptr`, the keyword's own) with `f` applied to each subschema in it: a
+ * map's entries, a list's members, or the one schema; anything else (a boolean schema, an example value) is returned
+ * as it is. The one step every schema walker takes (the closed copy, the verdict copy, the explainers' branches).
+ */
+export function mapSubschemas(k: string, v: unknown, ptr: string, f: (s: Json, ptr: string) => unknown): unknown {
+  if (MAPS.has(k) && isJsonObject(v)) {
+    return Object.fromEntries(
+      Object.entries(v).map(([n, x]) => [n, isJsonObject(x) ? f(x, `${ptr}/${escapeToken(n)}`) : x]),
+    );
+  }
+  if (LISTS.has(k) && Array.isArray(v)) return v.map((x, i) => (isJsonObject(x) ? f(x, `${ptr}/${i}`) : x));
+  if (SINGLE.has(k) && isJsonObject(v)) return f(v, ptr);
+  return v;
+}
