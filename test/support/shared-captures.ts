@@ -7,7 +7,9 @@ import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { captureFiles, readCapture } from "../../src/cli/inputs";
 import { type Capture, isCapture } from "../../src/conformance/capture";
-import type { ExchangeRecord } from "../../src/conformance/types";
+import { expect } from "vitest";
+import { type Contract, checkExchange } from "../../src/conformance/index";
+import type { ExchangeRecord, Mode } from "../../src/conformance/types";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 
@@ -31,6 +33,24 @@ export function sharedCaptureRecords(): ExchangeRecord[] {
     if (r.ok !== true) throw new Error(`${file}: ${r.ok === false ? r.error : "empty"}`);
     return r.record;
   });
+}
+
+/**
+ * `checkExchange` of every capture in tolerant and strict mode under `a` (a fast path) and `b` (the path it stands in
+ * for), asserting equal results; returns `a`'s, for the caller's own counts.
+ */
+export function sameOverCaptures(a: Contract, b: Contract): { mode: Mode; result: ReturnType<typeof checkExchange> }[] {
+  const recs = sharedCaptureRecords();
+  expect(recs.length).toBeGreaterThan(100);
+  const out: { mode: Mode; result: ReturnType<typeof checkExchange> }[] = [];
+  for (const rec of recs) {
+    for (const mode of ["tolerant", "strict"] as const) {
+      const result = checkExchange(rec, { contract: a, mode });
+      expect(result, rec.id).toEqual(checkExchange(rec, { contract: b, mode }));
+      out.push({ mode, result });
+    }
+  }
+  return out;
 }
 
 export interface NamedCapture {
